@@ -1,0 +1,45 @@
+# legalaid: `make run` serves the demo, `make test` runs every test against real services.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
+
+.PHONY: run test bench venv services lint messages check clean-data
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[local,dev]'
+	rm -f $(VENV)/.installed-*; touch $@
+
+## run: embedded PostgreSQL (unless DATABASE_URL is set), migrations, demo data,
+## the site on http://127.0.0.1:8000 and a Celery worker with beat. Ctrl-C stops all.
+run: venv
+	$(PY) scripts/dev.py
+
+## services: PostgreSQL, Redis, Chromium and Chinese fonts from Debian, started.
+services:
+	bash scripts/services.sh
+
+## test: the whole suite against real PostgreSQL, Redis, a Celery worker and Chromium.
+test: venv services
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run --settings=legalaid.test_settings
+	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+## bench: performance figures on generated data (never part of `make test`).
+bench: venv services
+	$(PY) scripts/bench.py
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+## messages: refresh and compile the zh_Hans catalogues (needs gettext).
+messages: venv
+	$(PY) scripts/messages.py
+
+clean-data:
+	rm -rf .data

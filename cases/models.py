@@ -1,0 +1,357 @@
+"""Cases from assignment to archive (DOMAIN.md §6): the case, its handlers over time,
+work records, closing, archive review and quality checks."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.choices import (
+    AID_FORM,
+    CASE_OUTCOME,
+    CASE_ROLE,
+    CATEGORY,
+    CAUSE,
+    GRADE,
+    GROUP,
+    ORGAN,
+    SATISFACTION,
+    SOURCE,
+    STAGE,
+    TERMINATION_REASON,
+)
+
+money = dict(max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        AWAITING = "awaiting", _("Awaiting assignment")
+        ASSIGNED = "assigned", _("In progress")
+        CLOSED = "closed", _("Closed")
+        ARCHIVED = "archived", _("Archived")
+        TERMINATED = "terminated", _("Terminated")
+
+    number = models.CharField(_("case number"), max_length=60, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    seq = models.PositiveIntegerField(_("sequence"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.AWAITING,
+                              db_index=True)
+    category = models.CharField(_("category"), max_length=20, choices=CATEGORY.choices, db_index=True)
+    source = models.CharField(_("source"), max_length=20, choices=SOURCE.choices, default="application")
+    application = models.OneToOneField("intake.Application", verbose_name=_("application"), null=True,
+                                       blank=True, on_delete=models.PROTECT, related_name="case")
+    notice = models.OneToOneField("intake.CriminalNotice", verbose_name=_("criminal notice"), null=True,
+                                  blank=True, on_delete=models.PROTECT, related_name="case")
+    organ = models.CharField(_("notifying organ"), max_length=20, choices=ORGAN.choices, blank=True)
+    stage = models.CharField(_("stage"), max_length=20, choices=STAGE.choices, blank=True)
+    aid_form = models.CharField(_("aid form"), max_length=30, choices=AID_FORM.choices, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=CASE_ROLE.choices, blank=True)
+    cause = models.CharField(_("cause"), max_length=30, choices=CAUSE.choices, blank=True, db_index=True)
+    is_litigation = models.BooleanField(_("litigation"), default=True,
+                                        help_text=_("Derived from the aid form and stage."))
+    recipient = models.ForeignKey("applicants.Person", verbose_name=_("recipient"), on_delete=models.PROTECT,
+                                  related_name="cases")
+    recipient_groups = ArrayField(models.CharField(max_length=20, choices=GROUP.choices), blank=True,
+                                  default=list, verbose_name=_("beneficiary groups at acceptance"))
+    recipient_count = models.PositiveIntegerField(_("number of recipients"), default=1,
+                                                  validators=[MinValueValidator(1)])
+    is_mass = models.BooleanField(_("group case"), default=False)
+    opposing_party = models.CharField(_("opposing party"), max_length=100, blank=True)
+    amount_involved = models.DecimalField(_("amount in dispute (yuan)"), null=True, blank=True, **money)
+    station = models.ForeignKey("stations.Station", verbose_name=_("station"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="cases")
+    green_channel = models.BooleanField(_("green channel"), default=False)
+    advance_aid = models.BooleanField(_("advance aid"), default=False)
+    major = models.BooleanField(_("major or difficult"), default=False)
+    outside_county = models.BooleanField(_("handled outside the county"), default=False)
+    accepted_on = models.DateField(_("accepted on"), db_index=True)
+    assign_due = models.DateField(_("assign by"), null=True, blank=True)
+    handler = models.ForeignKey("stations.Handler", verbose_name=_("handler"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="cases")
+    assigned_on = models.DateField(_("assigned on"), null=True, blank=True, db_index=True)
+    agreement_due = models.DateField(_("agreement due"), null=True, blank=True)
+    agreement_signed_on = models.DateField(_("agreement signed on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=CASE_OUTCOME.choices, blank=True)
+    amount_recovered = models.DecimalField(_("amount recovered or loss avoided (yuan)"), null=True, blank=True,
+                                           **money)
+    closing_report = models.TextField(_("closing report"), blank=True)
+    file_due = models.DateField(_("file due"), null=True, blank=True)
+    file_submitted_on = models.DateField(_("file submitted on"), null=True, blank=True)
+    archive_due = models.DateField(_("archive review due"), null=True, blank=True)
+    archived_on = models.DateField(_("archived on"), null=True, blank=True)
+    terminated_on = models.DateField(_("terminated on"), null=True, blank=True, db_index=True)
+    termination_reason = models.CharField(_("termination reason"), max_length=30,
+                                          choices=TERMINATION_REASON.choices, blank=True)
+    termination_note = models.TextField(_("termination note"), blank=True)
+    substantive_work = models.BooleanField(_("substantive work done before termination"), default=False)
+    grade = models.CharField(_("quality grade"), max_length=20, choices=GRADE.choices, blank=True)
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True,
+                                             validators=[MaxValueValidator(100)])
+    graded_on = models.DateField(_("graded on"), null=True, blank=True, db_index=True)
+    import_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-accepted_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "category", "seq"], name="case_unique_seq"),
+            models.CheckConstraint(condition=models.Q(recipient_count__gte=1), name="case_recipients_positive"),
+        ]
+        indexes = [GinIndex(fields=["recipient_groups"], name="case_groups_gin")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Assignment(models.Model):
+    """One handler's time on a case; a change of handler (Art. 55) ends it and starts another."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="assignments")
+    handler = models.ForeignKey("stations.Handler", verbose_name=_("handler"), on_delete=models.PROTECT,
+                                related_name="assignments")
+    number = models.CharField(_("assignment notice number"), max_length=60, blank=True)
+    assigned_on = models.DateField(_("assigned on"))
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    override_reason = models.TextField(_("reason for overriding a suitability warning"), blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.TextField(_("reason for change"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["case", "assigned_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.handler}"
+
+
+class ProgressEntry(models.Model):
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("Meeting")
+        FILE_READING = "file_reading", _("File reading")
+        EVIDENCE = "evidence", _("Evidence gathering")
+        HEARING = "hearing", _("Court hearing")
+        MEDIATION = "mediation", _("Mediation")
+        FILING = "filing", _("Documents filed")
+        OTHER = "other", _("Other")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="progress")
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    note = models.TextField(_("note"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("progress entry")
+        verbose_name_plural = _("progress entries")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"cases/{instance.case_id}/{filename}"
+
+
+class Attachment(models.Model):
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", _("Work record")
+        JUDGMENT = "judgment", _("Judgment or agreement")
+        CLOSING = "closing", _("Closing report")
+        AGREEMENT = "agreement", _("Aid agreement")
+        OTHER = "other", _("Other document")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="attachments")
+    entry = models.ForeignKey(ProgressEntry, verbose_name=_("progress entry"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"), default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Discussion(models.Model):
+    """集体讨论 of a major or difficult case."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="discussions")
+    held_on = models.DateField(_("held on"), db_index=True)
+    participants = models.CharField(_("participants"), max_length=300)
+    conclusion = models.TextField(_("conclusion"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("collective discussion")
+        verbose_name_plural = _("collective discussions")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.held_on}"
+
+
+class ArchiveReview(models.Model):
+    class Result(models.TextChoices):
+        PASSED = "passed", _("Passed")
+        RETURNED = "returned", _("Returned for correction")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT,
+                             related_name="archive_reviews")
+    reviewed_on = models.DateField(_("reviewed on"))
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    result = models.CharField(_("result"), max_length=20, choices=Result.choices)
+    checklist = models.JSONField(_("checklist"), default=dict, blank=True)
+    reasons = models.TextField(_("reasons"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("archive review")
+        verbose_name_plural = _("archive reviews")
+        ordering = ["-reviewed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_result_display()}"
+
+
+class HearingAttendance(models.Model):
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="hearings")
+    date = models.DateField(_("date"), db_index=True)
+    attendee = models.CharField(_("attended by"), max_length=100)
+    court = models.CharField(_("court"), max_length=100, blank=True)
+    assessment = models.TextField(_("assessment"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("hearing attendance")
+        verbose_name_plural = _("hearing attendances")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.date}"
+
+
+class FileInspection(models.Model):
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="inspections")
+    date = models.DateField(_("date"))
+    inspector = models.CharField(_("inspector"), max_length=100)
+    findings = models.TextField(_("findings"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("file inspection")
+        verbose_name_plural = _("file inspections")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.date}"
+
+
+class OpinionLetter(models.Model):
+    """征询意见: the court's or procuratorate's opinion of the handler's work."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="opinions")
+    organ = models.CharField(_("organ"), max_length=100)
+    sent_on = models.DateField(_("sent on"))
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    satisfaction = models.CharField(_("assessment"), max_length=20, choices=SATISFACTION.choices, blank=True)
+    content = models.TextField(_("opinion"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("opinion letter")
+        verbose_name_plural = _("opinion letters")
+        ordering = ["-sent_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.organ}"
+
+
+class FollowUp(models.Model):
+    """回访 with the recipient."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        VISIT = "visit", _("Visit")
+        LETTER = "letter", _("Letter")
+        ONLINE = "online", _("Online")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="followups")
+    date = models.DateField(_("date"), db_index=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.PHONE)
+    satisfaction = models.CharField(_("satisfaction"), max_length=20, choices=SATISFACTION.choices, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.date}"
+
+
+class Complaint(models.Model):
+    case = models.ForeignKey(Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="complaints")
+    received_on = models.DateField(_("received on"), db_index=True)
+    complainant = models.CharField(_("complainant"), max_length=50)
+    content = models.TextField(_("complaint"))
+    handling = models.TextField(_("handling"), blank=True)
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    substantiated = models.BooleanField(_("substantiated"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-received_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.complainant} {self.received_on}"
+
+
+class GradingScale(models.Model):
+    """Score thresholds of the quality grades (DOMAIN.md §6); the newest row applies."""
+
+    excellent_min = models.PositiveSmallIntegerField(_("excellent from"), default=90)
+    good_min = models.PositiveSmallIntegerField(_("good from"), default=80)
+    pass_min = models.PositiveSmallIntegerField(_("pass from"), default=60)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("grading scale")
+        verbose_name_plural = _("grading scales")
+
+    def __str__(self) -> str:
+        return f"≥{self.excellent_min} / ≥{self.good_min} / ≥{self.pass_min}"

@@ -1,0 +1,52 @@
+"""The one place that decides what a user may see and do (DOMAIN.md §2).
+
+Default deny. Center staff whose role sees the whole center get every row; station
+staff get their station's rows only; anyone else gets nothing. A row outside what a
+user may see answers 404, so its existence does not leak; a missing capability to
+act answers 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+
+def require(user, capability: str) -> None:
+    if not user.is_authenticated or not user.can(capability):
+        raise PermissionDenied
+
+
+def station_scope(qs: QuerySet, user, *, capability: str, station_field: str = "station") -> QuerySet:
+    """Rows of `qs` the user may see: all for center staff with `capability`, own station's for station staff."""
+    if not user.is_authenticated or not user.is_active or not user.can(capability):
+        return qs.none()
+    if user.is_center:
+        return qs
+    return qs.filter(**{station_field: user.station_id})
+
+
+def station_or_center_q(user, station_field: str = "station") -> Q:
+    return Q(**{f"{station_field}__isnull": True}) if user.is_center else Q(**{station_field: user.station_id})
+
+
+def get_visible(qs: QuerySet, **lookup) -> Model:
+    try:
+        return qs.get(**lookup)
+    except qs.model.DoesNotExist:
+        raise Http404
+
+
+class CapabilityRequiredMixin(LoginRequiredMixin):
+    """Class-based views: anonymous → login; logged in without `capability` → 403."""
+
+    capability: str = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if self.capability:
+            require(request.user, self.capability)
+        return super().dispatch(request, *args, **kwargs)

@@ -1,0 +1,102 @@
+"""Cross-cutting configuration and records: the center's profile, deadline rules,
+gapless document sequences and the log of who opened which personal record."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class CenterProfile(models.Model):
+    """The one row describing the center; printed on every document."""
+
+    name = models.CharField(_("center name"), max_length=100, default="示范县法律援助中心")
+    abbr = models.CharField(_("abbreviation in numbers"), max_length=10, default="示",
+                            help_text=_("Used in case and document numbers, e.g. （2025）示法援民字第1号."))
+    justice_bureau = models.CharField(_("justice bureau"), max_length=100, default="示范县司法局")
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, default="12348")
+    case_number_pattern = models.CharField(
+        _("case number pattern"), max_length=100, default="（{year}）{abbr}法援{kind}字第{seq}号",
+        help_text=_("Placeholders: {year}, {abbr}, {kind} (刑/民/行), {seq}."),
+    )
+    document_number_pattern = models.CharField(
+        _("document number pattern"), max_length=100, default="（{year}）{abbr}{word}第{seq}号",
+        help_text=_("Placeholders: {year}, {abbr}, {word} (e.g. 援决字), {seq}."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("center profile")
+        verbose_name_plural = _("center profile")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def get(cls) -> CenterProfile:
+        obj = cls.objects.order_by("pk").first()
+        if obj is None:
+            obj = cls.objects.create(name=settings.CENTER_NAME, abbr=settings.CENTER_ABBR)
+        return obj
+
+
+class DeadlineRule(models.Model):
+    """A statutory or local time limit (DOMAIN.md §5): length and unit, per rule code."""
+
+    class Unit(models.TextChoices):
+        CALENDAR = "calendar", _("calendar days")
+        WORKING = "working", _("working days")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    length = models.PositiveSmallIntegerField(_("length"))
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.CALENDAR)
+    warn_days = models.PositiveSmallIntegerField(_("warn days before"), default=1)
+    basis = models.CharField(_("legal basis"), max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.length} {self.get_unit_display()})"
+
+
+class DocumentSequence(models.Model):
+    """Last number issued per scope (case kind or document word) and year; locked row by row."""
+
+    scope = models.CharField(max_length=30)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "year"], name="document_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}/{self.year}: {self.last}"
+
+
+class AccessLog(models.Model):
+    """Who opened which person's full record, or downloaded which file (DOMAIN.md §13)."""
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT,
+                             related_name="+")
+    action = models.CharField(_("action"), max_length=30)
+    object_type = models.CharField(_("object type"), max_length=50)
+    object_id = models.CharField(_("object id"), max_length=40)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type}#{self.object_id}"

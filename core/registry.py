@@ -1,0 +1,70 @@
+"""Each app contributes to the shell through optional modules, found like admin.py:
+
+- `<app>/nav.py` defines `ITEMS: list[NavItem]` for the navigation bar;
+- `<app>/home.py` defines `panels(request) -> list[Panel]` for the landing page (工作台);
+- `<app>/demo.py` defines `seed(*, rng, stdout)`, called by `manage.py seed_demo`.
+
+The shell never imports an app by name, so apps stay independent of each other.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from types import ModuleType
+
+from django.apps import apps
+from django.utils.functional import Promise
+
+# Order of sections in the navigation bar.
+SECTIONS = ["intake", "cases", "network", "money", "statistics", "admin"]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    section: str
+    capability: str | None = None  # accounts.<capability>; None = any logged-in user
+    order: int = 50
+    icon: str = ""
+    visible: Callable | None = None  # extra predicate(user) -> bool
+    badge: Callable | None = None  # count(user) -> int, shown as a to-do badge
+
+    def allowed(self, user) -> bool:
+        if self.capability and not user.can(self.capability):
+            return False
+        return self.visible(user) if self.visible else True
+
+
+@dataclass
+class Panel:
+    title: str | Promise
+    template: str
+    context: dict = field(default_factory=dict)
+    order: int = 50
+    width: str = "col-12 col-xl-6"
+
+
+@cache
+def modules(name: str) -> list[ModuleType]:
+    found = []
+    for config in apps.get_app_configs():
+        try:
+            found.append(importlib.import_module(f"{config.name}.{name}"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.{name}":
+                raise
+    return found
+
+
+def nav_items() -> list[NavItem]:
+    items = [item for module in modules("nav") for item in getattr(module, "ITEMS", [])]
+    return sorted(items, key=lambda i: (SECTIONS.index(i.section) if i.section in SECTIONS else 99, i.order))
+
+
+def home_panels(request) -> list[Panel]:
+    panels = [p for module in modules("home") for p in module.panels(request)]
+    return sorted(panels, key=lambda p: p.order)

@@ -1,0 +1,167 @@
+"""Money (DOMAIN.md §7, §9): subsidy standards and computed subsidies, payment
+batches, budgets and spending. Decimal everywhere, never float."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.choices import CATEGORY, FUNDING_SOURCE, SPENDING_CATEGORY
+
+money = dict(max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
+
+
+class SubsidyStandard(models.Model):
+    """Amount per category and stage or aid form for one year, by quality grade."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    category = models.CharField(_("category"), max_length=20, choices=CATEGORY.choices)
+    scope = models.CharField(_("stage or aid form"), max_length=30, blank=True,
+                             help_text=_("A stage or aid form code; empty applies to the whole category."))
+    amount_pass = models.DecimalField(_("amount if pass (合格)"), **money)
+    amount_good = models.DecimalField(_("amount if good (良好)"), **money)
+    amount_excellent = models.DecimalField(_("amount if excellent (优秀)"), **money)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("subsidy standard")
+        verbose_name_plural = _("subsidy standards")
+        ordering = ["-year", "category", "scope"]
+        constraints = [models.UniqueConstraint(fields=["year", "category", "scope"], name="subsidy_standard_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_category_display()} {self.scope}".strip()
+
+
+class SubsidyPolicy(models.Model):
+    """Shares and add-ons of one year's subsidy rules."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    fail_share = models.DecimalField(_("share paid if fail (不合格), %"), max_digits=5, decimal_places=2, default=0)
+    terminated_share = models.DecimalField(_("share paid for terminated cases with work done, %"),
+                                           max_digits=5, decimal_places=2, default=50)
+    extra_recipient_amount = models.DecimalField(_("add-on per extra recipient"), default=100, **money)
+    extra_recipient_cap = models.DecimalField(_("cap of extra-recipient add-ons"), default=1000, **money)
+    outside_county_amount = models.DecimalField(_("add-on outside the county"), default=300, **money)
+    major_case_amount = models.DecimalField(_("add-on for complex cases"), default=500, **money)
+    duty_day_rate = models.DecimalField(_("duty lawyer per day"), default=200, **money)
+    consultation_day_rate = models.DecimalField(_("consultation duty per day"), default=150, **money)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("subsidy policy")
+        verbose_name_plural = _("subsidy policies")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class PaymentBatch(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Prepared")
+        PAID = "paid", _("Paid")
+
+    number = models.CharField(_("batch number"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("payment batch")
+        verbose_name_plural = _("payment batches")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Subsidy(models.Model):
+    class Status(models.TextChoices):
+        COMPUTED = "computed", _("Computed")
+        BATCHED = "batched", _("In a batch")
+        PAID = "paid", _("Paid")
+
+    case = models.OneToOneField("cases.Case", verbose_name=_("case"), on_delete=models.PROTECT,
+                                related_name="subsidy")
+    handler = models.ForeignKey("stations.Handler", verbose_name=_("payee"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="subsidies")
+    computed_amount = models.DecimalField(_("computed amount"), **money)
+    lines = models.JSONField(_("calculation"), default=list, blank=True)
+    amount = models.DecimalField(_("amount payable"), **money)
+    adjustment_reason = models.TextField(_("reason for adjustment"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.COMPUTED,
+                              db_index=True)
+    batch = models.ForeignKey(PaymentBatch, verbose_name=_("batch"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="subsidies")
+    paid_on = models.DateField(_("paid on"), null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("subsidy")
+        verbose_name_plural = _("subsidies")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.amount}"
+
+
+class Budget(models.Model):
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    source = models.CharField(_("source"), max_length=20, choices=FUNDING_SOURCE.choices)
+    amount = models.DecimalField(_("amount"), **money)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    import_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("budget")
+        verbose_name_plural = _("budgets")
+        ordering = ["-year", "source", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_source_display()} {self.amount}"
+
+
+class Spending(models.Model):
+    date = models.DateField(_("date"), db_index=True)
+    category = models.CharField(_("category"), max_length=20, choices=SPENDING_CATEGORY.choices)
+    amount = models.DecimalField(_("amount"), **money)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    batch = models.ForeignKey(PaymentBatch, verbose_name=_("payment batch"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="spending")
+    import_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("spending entry")
+        verbose_name_plural = _("spending")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_category_display()} {self.amount}"
+
+
+class BudgetYearLock(models.Model):
+    """A closed budget year takes no more spending entries."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    locked_on = models.DateField(_("locked on"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("closed budget year")
+        verbose_name_plural = _("closed budget years")
+
+    def __str__(self) -> str:
+        return str(self.year)

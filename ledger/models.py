@@ -1,0 +1,44 @@
+"""Ledger imports (LEDGER.md): an uploaded file, its validation preview and its outcome."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def ledger_path(instance: LedgerImport, filename: str) -> str:
+    return f"ledgers/{instance.created_at:%Y%m}/{filename}"
+
+
+class LedgerImport(models.Model):
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        VALIDATING = "validating", _("Validating")
+        PREVIEWED = "previewed", _("Ready to confirm")
+        INVALID = "invalid", _("Has errors")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    file = models.FileField(_("file"), upload_to=ledger_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=200)
+    station = models.ForeignKey("stations.Station", verbose_name=_("default station"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.UPLOADED)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    counts = models.JSONField(_("rows per sheet"), default=dict, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),
+                                   on_delete=models.PROTECT, related_name="+")
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ledger import")
+        verbose_name_plural = _("ledger imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

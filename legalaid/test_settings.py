@@ -1,0 +1,21 @@
+"""Settings for the test suite: the real settings module with test defaults in the environment.
+
+`make test` provides DATABASE_URL and REDIS_URL for the services it starts.
+"""
+
+import os
+
+for key, value in {
+    "TESTING": "1",
+    "DEBUG": "0",
+    "SECRET_KEY": "test-only-secret-key-not-for-production-000000000000000000",
+    "DATABASE_URL": "postgres://legalaid:legalaid@127.0.0.1:5432/legalaid",
+    "REDIS_URL": "redis://127.0.0.1:6379/15",
+    "CELERY_TASK_ALWAYS_EAGER": "1",
+    "ALLOWED_HOSTS": "localhost,127.0.0.1,testserver",
+}.items():
+    os.environ.setdefault(key, value)
+
+from .settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,69 @@
+"""Targets and report runs (DOMAIN.md §11)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Target(models.Model):
+    """民生工程目标: the yearly target of one indicator of STATISTICS.md, county-wide or per station."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    code = models.CharField(_("indicator code"), max_length=60)
+    station = models.ForeignKey("stations.Station", verbose_name=_("station"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="targets")
+    value = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["-year", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "code", "station"], name="target_unique",
+                                    nulls_distinct=False),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.code} {self.value}"
+
+
+def report_path(instance: ReportRun, filename: str) -> str:
+    return f"reports/{instance.pk}/{filename}"
+
+
+class ReportRun(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    period = models.CharField(_("period"), max_length=30)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    station = models.ForeignKey("stations.Station", verbose_name=_("station"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="report_runs")
+    want_docx = models.BooleanField(_("Word draft"), default=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    xlsx = models.FileField(_("workbook"), upload_to=report_path, blank=True, max_length=300)
+    docx = models.FileField(_("work summary draft"), upload_to=report_path, blank=True, max_length=300)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="report_runs")
+    scheduled = models.BooleanField(_("scheduled"), default=False)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report run")
+        verbose_name_plural = _("report runs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.get_status_display()}"

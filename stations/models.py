@@ -1,0 +1,203 @@
+"""The service network (DOMAIN.md §8): stations, contact points, liaisons, volunteers,
+the roster of handlers and their providers, and duty rosters."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from core.choices import CAUSE, HANDLER_KIND, HOST_PARTNER, PROVIDER_KIND, STATION_KIND
+
+
+class ActiveSpanQuerySet(models.QuerySet):
+    def active_at(self, day):
+        """Rows open on `day`: opened on or before it (or unknown) and not closed by it."""
+        return self.filter(
+            models.Q(opened_on__isnull=True) | models.Q(opened_on__lte=day),
+            models.Q(closed_on__isnull=True) | models.Q(closed_on__gt=day),
+        )
+
+
+class Station(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    kind = models.CharField(_("type"), max_length=20, choices=STATION_KIND.choices, default="township")
+    host_partner = models.CharField(_("host partner"), max_length=30, choices=HOST_PARTNER.choices, blank=True)
+    township = models.CharField(_("township"), max_length=50, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    closed_on = models.DateField(_("deactivated on"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    objects = ActiveSpanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("station")
+        verbose_name_plural = _("stations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactPoint(models.Model):
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT,
+                                related_name="contact_points")
+    name = models.CharField(_("name"), max_length=100)
+    village = models.CharField(_("village or community"), max_length=100, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    legal_adviser = models.ForeignKey("stations.Handler", verbose_name=_("village legal adviser"),
+                                      null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="advised_points")
+    adviser_from = models.DateField(_("adviser contract from"), null=True, blank=True)
+    adviser_until = models.DateField(_("adviser contract until"), null=True, blank=True)
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    closed_on = models.DateField(_("deactivated on"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    objects = ActiveSpanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact point")
+        verbose_name_plural = _("contact points")
+        ordering = ["station__name", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Liaison(models.Model):
+    contact_point = models.ForeignKey(ContactPoint, verbose_name=_("contact point"), on_delete=models.PROTECT,
+                                      related_name="liaisons")
+    name = models.CharField(_("name"), max_length=50)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    opened_on = models.DateField(_("started on"), null=True, blank=True)
+    closed_on = models.DateField(_("ended on"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    objects = ActiveSpanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("liaison")
+        verbose_name_plural = _("liaisons")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Volunteer(models.Model):
+    name = models.CharField(_("name"), max_length=50)
+    organisation = models.CharField(_("school or employer"), max_length=100, blank=True)
+    skills = models.CharField(_("skills"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    station = models.ForeignKey(Station, verbose_name=_("station"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="volunteers")
+    opened_on = models.DateField(_("joined on"), null=True, blank=True)
+    closed_on = models.DateField(_("left on"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    objects = ActiveSpanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Provider(models.Model):
+    """承办机构: the law firm or legal-service office a handler works for."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("type"), max_length=30, choices=PROVIDER_KIND.choices, default="law_firm")
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Handler(models.Model):
+    """承办人: a lawyer or legal worker on the roster who can be assigned cases."""
+
+    name = models.CharField(_("name"), max_length=50)
+    kind = models.CharField(_("handler type"), max_length=30, choices=HANDLER_KIND.choices,
+                            default="practising_lawyer")
+    provider = models.ForeignKey(Provider, verbose_name=_("provider"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="handlers")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("login account"), null=True,
+                                blank=True, on_delete=models.SET_NULL, related_name="handler_profile")
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    licence_number = models.CharField(_("licence number"), max_length=50, blank=True)
+    specialties = ArrayField(models.CharField(max_length=30, choices=CAUSE.choices), blank=True, default=list,
+                             verbose_name=_("specialties"))
+    criminal_years = models.PositiveSmallIntegerField(_("years of criminal-defence experience"), default=0)
+    juvenile_suitable = models.BooleanField(_("suited to juvenile cases"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("handler")
+        verbose_name_plural = _("handlers")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "provider"], name="handler_unique_name_per_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_lawyer(self) -> bool:
+        return self.kind in {"practising_lawyer", "aid_lawyer"}
+
+
+class DutyShift(models.Model):
+    """One day's duty of a duty lawyer at a court, procuratorate, detention center or station."""
+
+    PLACE_KINDS = [
+        ("court", _("Court")),
+        ("procuratorate", _("Procuratorate")),
+        ("detention", _("Detention center")),
+        ("center", _("Center window")),
+        ("station", _("Station")),
+        ("other", _("Other place")),
+    ]
+    date = models.DateField(_("date"))
+    place_kind = models.CharField(_("place type"), max_length=20, choices=PLACE_KINDS, default="court")
+    place = models.CharField(_("place"), max_length=100)
+    handler = models.ForeignKey(Handler, verbose_name=_("duty lawyer"), on_delete=models.PROTECT,
+                                related_name="duty_shifts")
+    station = models.ForeignKey(Station, verbose_name=_("station"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="duty_shifts")
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("duty shift")
+        verbose_name_plural = _("duty shifts")
+        ordering = ["date", "place"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.place} {self.handler}"
+
+

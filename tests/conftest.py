@@ -1,0 +1,206 @@
+"""Shared fixtures: named personas (STYLE.md), a browser, a real Celery worker.
+
+Personas come from the same `seed_organisation` the demo uses, so tests and the
+demo agree on who is who: director, clerk, reviewer, finance, handler (张伟),
+staff_a (station A), staff_b (station B), admin, and `outsider` (no role).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(autouse=True)
+def _private_files(tmp_path, settings):
+    """Uploaded and generated files go to a throw-away folder per test."""
+    settings.MEDIA_ROOT = tmp_path / "files"
+
+
+@pytest.fixture
+def org(db):
+    from core.demo_base import seed_organisation
+
+    return seed_organisation()
+
+
+@pytest.fixture
+def station_a(org):
+    return org["stations"]["station-a"]
+
+
+@pytest.fixture
+def station_b(org):
+    return org["stations"]["station-b"]
+
+
+def _persona(name):
+    @pytest.fixture
+    def fixture(org):
+        return org["users"][name]
+
+    fixture.__name__ = name
+    return fixture
+
+
+director = _persona("director")
+clerk = _persona("clerk")
+reviewer = _persona("reviewer")
+finance = _persona("finance")
+handler = _persona("handler")
+staff_a = _persona("staff_a")
+staff_b = _persona("staff_b")
+admin_user = _persona("admin")
+
+
+@pytest.fixture
+def outsider(org):
+    from accounts.models import User
+
+    return User.objects.create_user(username="outsider", password="legalaid-demo", full_name="路人")
+
+
+@pytest.fixture
+def handler_profile(org):
+    return org["handlers"]["张伟"]
+
+
+@pytest.fixture
+def other_handler(org):
+    return org["handlers"]["李娜"]
+
+
+PERSONAS = ["anonymous", "admin", "director", "clerk", "reviewer", "finance", "handler", "staff_a", "staff_b"]
+
+
+@pytest.fixture
+def client_for(client, org):
+    """client_for("clerk") → a test client logged in as that persona (anonymous: logged out)."""
+    from django.test import Client
+
+    def make(persona: str) -> Client:
+        c = Client()
+        if persona != "anonymous":
+            c.force_login(org["users"][persona])
+        return c
+
+    return make
+
+
+# --- Browser -----------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}; run `make test`, which installs it")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900},
+                                  timezone_id="Asia/Shanghai")
+    context.set_default_timeout(15000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, timezone_id="Asia/Shanghai")
+    context.set_default_timeout(15000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def screenshot():
+    """screenshot(page, "name") saves test-artifacts/screenshots/name.png and returns its path."""
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(pg, name: str) -> Path:
+        path = folder / f"{name}.png"
+        pg.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 1000
+        return path
+
+    return take
+
+
+@pytest.fixture
+def login(live_server):
+    """login(page, "clerk") logs in through the real form."""
+
+    def do(pg, username: str, password: str = "legalaid-demo"):
+        pg.goto(f"{live_server.url}/accounts/login/")
+        pg.fill("input[name=username]", username)
+        pg.fill("input[name=password]", password)
+        pg.click("button[type=submit]")
+        pg.wait_for_load_state("networkidle")
+
+    return do
+
+
+# --- Celery ------------------------------------------------------------------
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real `celery worker` process on Redis, using the test database, for the test's duration."""
+    broker = os.environ.get("REDIS_URL") or settings.CELERY_BROKER_URL
+    if not broker.startswith("redis"):
+        pytest.fail("REDIS_URL must point to a Redis server for worker tests (make test starts one)")
+    db = settings.DATABASES["default"]
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "PRIVATE_FILES_ROOT": str(settings.MEDIA_ROOT),
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+    })
+    celery = shutil.which("celery", path=str(Path(sys.executable).parent)) or "celery"
+    proc = subprocess.Popen(
+        [celery, "-A", "legalaid", "worker", "--pool=solo", "--loglevel=WARNING", "--without-heartbeat",
+         "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}@%h"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    from legalaid.celery import app
+
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            pytest.fail("celery worker exited: " + (proc.stdout.read() if proc.stdout else ""))
+        replies = app.control.ping(timeout=1.0)
+        if any(f"test-{os.getpid()}@" in name for reply in replies for name in reply):
+            break
+    else:
+        proc.terminate()
+        pytest.fail("celery worker did not answer a ping within 60 s")
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
