@@ -208,3 +208,15 @@ LOGGING = {
 
 CENTER_NAME = env("CENTER_NAME", default="示范县法律援助中心")
 CENTER_ABBR = env("CENTER_ABBR", default="示")
+
+# Periodic jobs (synced into django-celery-beat's tables when beat starts).
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    "deem-withdrawn-daily": {"task": "intake.deem_withdrawn_daily", "schedule": crontab(hour=1, minute=10)},
+    "scan-deadlines-daily": {"task": "cases.scan_deadlines_daily", "schedule": crontab(hour=1, minute=20)},
+    "half-year-reports": {"task": "reports.scheduled_reports", "schedule": crontab(hour=2, minute=0, day_of_month=1,
+                                                                                   month_of_year=7)},
+    "annual-reports": {"task": "reports.scheduled_reports", "schedule": crontab(hour=2, minute=0, day_of_month=1,
+                                                                              month_of_year=1)},
+}
