@@ -1,0 +1,249 @@
+"""Excel exports of every list in the ledger's columns (LEDGER.md).
+
+List views call ``export_response(sheet, queryset, filename=..., full=user.can("applicant_view_full"))``
+with ``?export=xlsx``. Rows are streamed: a server-side cursor (core.xlsx.chunked) feeds a write-only
+workbook (core.xlsx.SafeWorkbook, formula-injection safe), related rows come through select_related.
+The columns of the eight LEDGER.md sheets are exactly the import columns, so an exported file imports
+back (with ``full=True``; masked ID numbers and phones are recognised by the importer and never stored).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from django.http import FileResponse
+
+from core.choices import (
+    AID_FORM,
+    CATEGORY,
+    CAUSE,
+    CHANNEL,
+    CONSULTATION_OUTCOME,
+    FUNDING_SOURCE,
+    GRADE,
+    GROUP,
+    HANDLER_KIND,
+    MATTER_KIND,
+    MEDIA_LEVEL,
+    ORGAN,
+    PUBLICITY_FORM,
+    REGISTRY_CATEGORY,
+    SEX,
+    SOURCE,
+    SPENDING_CATEGORY,
+    STAGE,
+    TOPIC,
+)
+from core.xlsx import SafeWorkbook, chunked, workbook_response
+
+LIST_SEP = "、"
+
+# LEDGER.md column order, sheet by sheet (the importer reads the same tables).
+COLUMNS: dict[str, list[str]] = {
+    "案件": ["案号", "受理日期", "案件类别", "案件来源", "通知机关", "诉讼阶段", "援助形式", "案由", "受援人姓名",
+           "证件号码", "性别", "出生日期", "人群类别", "群体性案件", "受援人数", "承办人", "承办人类型", "承办机构",
+           "指派日期", "结案日期", "结案方式", "挽回经济损失", "涉案金额", "质量等级", "补贴金额", "补贴发放日期",
+           "工作站"],
+    "咨询": ["日期", "方式", "工作站", "姓名", "性别", "电话", "人群类别", "事项类别", "内容摘要", "答复", "处理结果",
+           "人次"],
+    "宣传活动": ["日期", "活动名称", "活动形式", "地点", "工作站", "发放资料", "现场咨询", "受众"],
+    "媒体报道": ["日期", "媒体", "级别", "标题", "链接"],
+    "值班与代书": ["日期", "类型", "地点", "律师", "姓名", "认罪认罚", "人次"],
+    "经费预算": ["年度", "来源", "金额"],
+    "经费支出": ["日期", "类别", "金额", "说明"],
+    "困难群体": ["姓名", "证件号码", "类别", "来源单位", "有效期至"],
+    # Export-only sheets (not part of the import contract).
+    "申请人": ["姓名", "性别", "证件类型", "证件号码", "出生日期", "民族", "电话", "户籍", "乡镇", "住址", "职业",
+            "人群类别", "残疾类别", "家庭人口", "家庭月收入", "登记工作站"],
+    "申请": ["收件号", "收件日期", "状态", "申请人", "证件号码", "电话", "代理人", "案件类别", "案由", "诉讼阶段",
+           "受援人数", "群体性案件", "涉案金额", "对方当事人", "工作站", "审查期限", "决定日期", "决定书号", "案号"],
+}
+
+# Case outcomes the ledger spells with one word (LEDGER.md 结案方式); the finer codes fold into them.
+LEDGER_OUTCOME = {
+    "judgment": "判决", "judgment_won": "判决", "judgment_partial": "判决", "judgment_lost": "判决",
+    "mediation": "调解", "settlement": "和解", "withdrawal": "撤诉", "arbitration": "仲裁裁决",
+    "non_prosecution": "不起诉", "exempt": "其他", "probation": "其他", "other": "其他",
+}
+
+
+def zh(vocab, code: str | None) -> str | None:
+    if not code:
+        return None
+    return vocab.zh.get(code, code)
+
+
+def groups_text(codes: Iterable[str] | None) -> str | None:
+    codes = [c for c in (codes or []) if c]
+    return LIST_SEP.join(GROUP.zh.get(c, c) for c in codes) or None
+
+
+def yes_no(value: bool) -> str:
+    return "是" if value else "否"
+
+
+def station_text(station) -> str | None:
+    return station.name if station else None
+
+
+def _id(number: str, full: bool) -> str | None:
+    if not number:
+        return None
+    if full:
+        return number
+    from applicants.idcard import mask
+
+    return mask(number)
+
+
+def _phone(phone: str, full: bool) -> str | None:
+    if not phone:
+        return None
+    if full:
+        return phone
+    from applicants.idcard import mask_phone
+
+    return mask_phone(phone)
+
+
+def _local_date(dt):
+    from django.utils import timezone
+
+    if dt is None:
+        return None
+    if timezone.is_aware(dt):
+        dt = timezone.localtime(dt)
+    return dt.date()
+
+
+# ---- row generators -------------------------------------------------------------------------------
+
+def case_rows(qs, *, full: bool = False) -> Iterator[list]:
+    qs = qs.select_related("recipient", "handler", "handler__provider", "station", "subsidy")
+    for c in chunked(qs):
+        p = c.recipient
+        h = c.handler
+        try:
+            subsidy = c.subsidy
+        except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist
+            subsidy = None
+        if c.status == "terminated":
+            outcome = "终止"
+            closed = c.terminated_on
+        else:
+            outcome = LEDGER_OUTCOME.get(c.outcome) if c.outcome else None
+            closed = c.closed_on
+        yield [
+            c.number, c.accepted_on, zh(CATEGORY, c.category), zh(SOURCE, c.source), zh(ORGAN, c.organ),
+            zh(STAGE, c.stage), zh(AID_FORM, c.aid_form), zh(CAUSE, c.cause), p.name,
+            _id(p.id_number, full), zh(SEX, p.sex), p.birth_date, groups_text(c.recipient_groups),
+            yes_no(c.is_mass), c.recipient_count, h.name if h else None, zh(HANDLER_KIND, h.kind) if h else None,
+            h.provider.name if h and h.provider else None, c.assigned_on, closed, outcome,
+            c.amount_recovered, c.amount_involved, zh(GRADE, c.grade),
+            subsidy.amount if subsidy else None, subsidy.paid_on if subsidy else None, station_text(c.station),
+        ]
+
+
+def consultation_rows(qs, *, full: bool = False) -> Iterator[list]:
+    qs = qs.select_related("station")
+    for c in chunked(qs):
+        yield [
+            _local_date(c.occurred_at), zh(CHANNEL, c.channel), station_text(c.station), c.person_name or None,
+            zh(SEX, c.person_sex), _phone(c.person_phone, full), groups_text(c.person_groups), zh(TOPIC, c.topic),
+            c.summary or None, c.answer or None, zh(CONSULTATION_OUTCOME, c.outcome), c.person_count,
+        ]
+
+
+def event_rows(qs, *, full: bool = False) -> Iterator[list]:
+    qs = qs.select_related("station")
+    for e in chunked(qs):
+        yield [e.date, e.title, zh(PUBLICITY_FORM, e.form), e.place or None, station_text(e.station),
+               e.materials, e.onsite, e.audience]
+
+
+def media_rows(qs, *, full: bool = False) -> Iterator[list]:
+    for m in chunked(qs):
+        yield [m.date, m.outlet, zh(MEDIA_LEVEL, m.level), m.title or None, m.link or None]
+
+
+def matter_rows(qs, *, full: bool = False) -> Iterator[list]:
+    qs = qs.select_related("handler", "person")
+    for m in chunked(qs):
+        lawyer = m.lawyer_name or (m.handler.name if m.handler else "")
+        name = m.person_name or (m.person.name if m.person else "")
+        yield [m.date, zh(MATTER_KIND, m.kind), m.place or None, lawyer or None, name or None, yes_no(m.plea),
+               m.person_count]
+
+
+def budget_rows(qs, *, full: bool = False) -> Iterator[list]:
+    for b in chunked(qs):
+        yield [b.year, zh(FUNDING_SOURCE, b.source), b.amount]
+
+
+def spending_rows(qs, *, full: bool = False) -> Iterator[list]:
+    for s in chunked(qs):
+        yield [s.date, zh(SPENDING_CATEGORY, s.category), s.amount, s.description or None]
+
+
+def registry_rows(qs, *, full: bool = False) -> Iterator[list]:
+    for r in chunked(qs):
+        yield [r.name, _id(r.id_number, full), zh(REGISTRY_CATEGORY, r.category), r.source or None, r.valid_until]
+
+
+def person_rows(qs, *, full: bool = False) -> Iterator[list]:
+    from core.choices import DISABILITY
+
+    qs = qs.select_related("station")
+    for p in chunked(qs):
+        yield [
+            p.name, zh(SEX, p.sex), p.get_id_type_display(), _id(p.id_number, full), p.birth_date,
+            p.ethnicity or None, _phone(p.phone, full), p.get_hukou_display() if p.hukou else None,
+            p.township or None, p.address or None, p.occupation or None, groups_text(p.declared_groups),
+            zh(DISABILITY, p.disability_type), p.household_size, p.household_income, station_text(p.station),
+        ]
+
+
+def application_rows(qs, *, full: bool = False) -> Iterator[list]:
+    qs = qs.select_related("applicant", "station", "case")
+    for a in chunked(qs):
+        p = a.applicant
+        try:
+            case_number = a.case.number
+        except Exception:  # noqa: BLE001 - no case yet
+            case_number = None
+        yield [
+            a.number or None, a.received_on, a.get_status_display(), p.name, _id(p.id_number, full),
+            _phone(p.phone, full), a.agent_name or None, zh(CATEGORY, a.category), zh(CAUSE, a.cause),
+            zh(STAGE, a.stage), a.recipient_count, yes_no(a.is_mass), a.amount_involved,
+            a.opposing_party or None, station_text(a.station), a.review_due, a.decided_on,
+            a.decision_number or None, case_number,
+        ]
+
+
+ROWS: dict[str, Callable[..., Iterator[list]]] = {
+    "案件": case_rows,
+    "咨询": consultation_rows,
+    "宣传活动": event_rows,
+    "媒体报道": media_rows,
+    "值班与代书": matter_rows,
+    "经费预算": budget_rows,
+    "经费支出": spending_rows,
+    "困难群体": registry_rows,
+    "申请人": person_rows,
+    "申请": application_rows,
+}
+
+
+def write_sheet(book: SafeWorkbook, sheet: str, queryset, *, full: bool = False) -> int:
+    if sheet not in ROWS:
+        raise ValueError(f"unknown ledger sheet {sheet!r}")
+    return book.add_sheet(sheet, COLUMNS[sheet], ROWS[sheet](queryset, full=full))
+
+
+def export_response(sheet: str, queryset, *, filename: str, full: bool = False) -> FileResponse:
+    """Stream `queryset` as one sheet of the ledger; `full=False` masks ID numbers and phones."""
+    book = SafeWorkbook()
+    write_sheet(book, sheet, queryset, full=full)
+    if not filename.lower().endswith(".xlsx"):
+        filename += ".xlsx"
+    return workbook_response(book, filename)
