@@ -10,7 +10,9 @@ from django.db import transaction
 
 from accounts import roles
 from accounts.models import User
-from core.models import CenterProfile
+from accounts.services import roles_sync
+from core.deadlines import DEFAULT_RULES
+from core.models import CenterProfile, DeadlineRule
 from stations.models import ContactPoint, Handler, Liaison, Provider, Station
 
 DEMO_PASSWORD = "legalaid-demo"
@@ -60,7 +62,11 @@ ACCOUNTS = [
 
 @transaction.atomic
 def seed_organisation(stdout=None) -> dict:
+    roles_sync()
     CenterProfile.get()
+    for code, name, length, unit, basis in DEFAULT_RULES:
+        DeadlineRule.objects.get_or_create(code=code, defaults={"name": name, "length": length, "unit": unit,
+                                                                "basis": basis})
     stations = {}
     for code, name, kind, host, township in STATIONS:
         stations[code], _ = Station.objects.get_or_create(

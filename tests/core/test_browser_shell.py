@@ -1,0 +1,49 @@
+"""Each demo role logs in through the real form and sees its own Chinese workbench and menu."""
+
+import pytest
+
+ROLES = [
+    # username, role label shown on the workbench, menu sections it must see, sections it must not see
+    ("admin", "系统管理员", ["管理"], ["经费"]),
+    ("director", "主任", ["受理", "案件", "统计", "经费"], []),
+    ("clerk", "窗口受理员", ["受理", "案件"], ["经费"]),
+    ("reviewer", "审查员", ["受理", "案件"], ["经费"]),
+    ("finance", "财务", ["经费"], ["受理"]),
+    ("handler", "承办人", ["案件"], ["受理", "经费", "统计"]),
+    ("staff_a", "工作站人员", ["受理"], ["经费", "案件"]),
+    ("staff_b", "工作站人员", ["受理"], ["经费", "案件"]),
+]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("username,role,sees,hidden", ROLES, ids=[r[0] for r in ROLES])
+def test_each_role_logs_in_and_sees_its_chinese_workbench_and_menu(
+    org, live_server, page, login, screenshot, username, role, sees, hidden
+):
+    login(page, username)
+    assert page.url.rstrip("/") == live_server.url
+    assert "工作台" in page.title()
+    assert role in page.get_by_test_id("home-role").inner_text()
+    nav = page.get_by_test_id("main-nav")
+    sections = [t.strip() for t in nav.locator("a.dropdown-toggle").all_inner_texts()]
+    for label in sees:
+        assert any(s.startswith(label) for s in sections), f"{username} should see {label}: {sections}"
+    for label in hidden:
+        assert not any(s.startswith(label) for s in sections), f"{username} should not see {label}: {sections}"
+    screenshot(page, f"shell-home-{username}")
+
+
+@pytest.mark.browser
+def test_a_station_user_on_a_phone_gets_a_collapsible_menu(org, live_server, phone_page, login, screenshot):
+    login(phone_page, "staff_a")
+    toggler = phone_page.locator("button.navbar-toggler")
+    assert toggler.is_visible()
+    toggler.click()
+    phone_page.get_by_test_id("main-nav").wait_for(state="visible")
+    screenshot(phone_page, "shell-phone-staff_a")
+
+
+@pytest.mark.browser
+def test_a_wrong_password_shows_a_chinese_error(org, live_server, page, login):
+    login(page, "clerk", password="wrong-password")
+    assert "请输入一个正确的" in page.content()
