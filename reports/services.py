@@ -1,0 +1,142 @@
+"""Report runs: request, run, retry (DOMAIN.md §11)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import ReportRun
+from .periods import Period, parse_period
+
+logger = logging.getLogger(__name__)
+
+
+def find_station(text: str):
+    """A station by its name or code (exact), or None."""
+    from stations.models import Station
+
+    text = (text or "").strip()
+    if not text:
+        return None
+    return Station.objects.filter(Q(code=text) | Q(name=text)).first()
+
+
+def may_request(user, station) -> bool:
+    """Center staff with report_request: any station or the county; station staff: never (no capability)."""
+    if user is None or not user.is_authenticated or not user.can("report_request"):
+        return False
+    return user.is_center or (station is not None and station.pk == user.station_id)
+
+
+@transaction.atomic
+def report_run_request(*, period: str, station=None, want_docx: bool = True, by, scheduled: bool = False) -> ReportRun:
+    p: Period = parse_period(period)
+    if by is not None and not may_request(by, station):
+        raise PermissionDenied
+    run = ReportRun(period=p.code, start=p.start, end=p.end, station=station, want_docx=want_docx,
+                    requested_by=by, scheduled=scheduled)
+    run.full_clean(exclude=["xlsx", "docx"])
+    run.save()
+    _queue(run)
+    return run
+
+
+def _queue(run: ReportRun) -> None:
+    from .tasks import build_report_run
+
+    transaction.on_commit(lambda: build_report_run.delay(run.pk))
+
+
+@transaction.atomic
+def report_run_retry(*, run: ReportRun, by) -> ReportRun:
+    run = ReportRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != ReportRun.Status.FAILED:
+        raise ValidationError(_("Only a failed report can be retried."))
+    if not may_request(by, run.station):
+        raise PermissionDenied
+    run.status = ReportRun.Status.QUEUED
+    run.progress = 0
+    run.error = ""
+    run.started_at = run.finished_at = None
+    run.save()
+    _queue(run)
+    return run
+
+
+def _set(run_id: int, **fields) -> None:
+    ReportRun.objects.filter(pk=run_id).update(**fields)
+
+
+def report_run_execute(*, run_id: int) -> None:
+    """Build one run (called by the Celery task). Never leaves a half-written file behind."""
+    from .builder import build
+
+    run = ReportRun.objects.select_related("station", "requested_by").get(pk=run_id)
+    if run.status not in (ReportRun.Status.QUEUED, ReportRun.Status.RUNNING):
+        return
+    # The requester may have lost the right since asking (pretix re-checks too).
+    if not run.scheduled and not may_request(run.requested_by, run.station):
+        _set(run.pk, status=ReportRun.Status.FAILED, error=_("The requester may no longer request reports."),
+             finished_at=timezone.now())
+        return
+    _set(run.pk, status=ReportRun.Status.RUNNING, progress=1, started_at=timezone.now(), error="")
+    tmpdir = tempfile.mkdtemp(prefix="report-")
+    try:
+        p = parse_period(run.period)
+        base = f"{_slug(run)}"
+        xlsx = Path(tmpdir) / f"{base}.xlsx"
+        docx = Path(tmpdir) / f"{base}.docx" if run.want_docx else None
+        build(p, run.station, xlsx_path=xlsx, docx_path=docx,
+              progress=lambda n: _set(run.pk, progress=min(n, 99)))
+        run.refresh_from_db()
+        with open(xlsx, "rb") as fh:
+            run.xlsx.save(xlsx.name, File(fh), save=False)
+        if docx:
+            with open(docx, "rb") as fh:
+                run.docx.save(docx.name, File(fh), save=False)
+        run.status = ReportRun.Status.DONE
+        run.progress = 100
+        run.finished_at = timezone.now()
+        run.save()
+    except Exception as exc:  # the reason is shown to the user; the run can be retried
+        _set(run.pk, status=ReportRun.Status.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
+             finished_at=timezone.now())
+        logger.exception("report run %s failed", run.pk)
+    finally:
+        for name in os.listdir(tmpdir):
+            Path(tmpdir, name).unlink(missing_ok=True)
+        os.rmdir(tmpdir)
+
+
+def _slug(run: ReportRun) -> str:
+    who = run.station.code if run.station else "county"
+    return f"report-{run.period.replace(':', '_')}-{who}"
+
+
+def scheduled_reports(*, today) -> list[ReportRun]:
+    """On 1 July the half-year report, on 1 January last year's annual report: county and each active station."""
+    from stations.models import Station
+
+    if (today.month, today.day) == (7, 1):
+        period = f"{today.year}H1"
+    elif (today.month, today.day) == (1, 1):
+        period = str(today.year - 1)
+    else:
+        return []
+    p = parse_period(period)
+    runs = []
+    targets = [None, *Station.objects.active_at(p.end).exclude(active=False, closed_on__isnull=True)]
+    for station in targets:
+        if ReportRun.objects.filter(period=p.code, station=station, scheduled=True).exists():
+            continue  # beat may fire twice; one scheduled run per period and station
+        runs.append(report_run_request(period=p.code, station=station, want_docx=True, by=None, scheduled=True))
+    return runs
