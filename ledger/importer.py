@@ -1,0 +1,1071 @@
+"""Import of the Excel ledger (LEDGER.md): parse, validate every row, then write all or nothing.
+
+Two phases:
+
+* ``parse_workbook`` reads the workbook (openpyxl read-only), sheet by sheet, and turns every row into
+  clean Python values (codes, dates, Decimals, ints), collecting every problem as
+  ``sheet!row: column: message`` in Chinese. Unknown sheets and columns are warnings.
+* ``write`` creates the records inside one transaction. Cases go through ``cases.services.case_open``
+  (numbering, derived groups, litigation flag, deadlines); the plain sheets are bulk-created with their
+  history in batches.
+
+Decisions (documented, see also the report of issue 7):
+
+* Re-import: a 案件 row with 案号 matches the case with that number and changes nothing ("matched").
+  Every other row is matched on content: a fingerprint (sha256 of the normalised row values) is stored in
+  ``import_fingerprint``; records typed in by hand get theirs computed from their fields, so an exported
+  list re-imports without duplicates. Repeats count: n identical rows where m already exist add n - m.
+* A graded closed case stays ``closed`` (archiving needs an archive review the ledger does not record);
+  ``graded_on`` is the closing date.
+* 补贴金额 creates a ``funding.Subsidy`` (paid when 补贴发放日期 is given); it does not post
+  ``funding.Spending``, because the ledger's own 经费支出 sheet carries the spending and posting both would
+  count the money twice.
+* Masked ID numbers and phones (``110101********123X``, from an export without full rights) are accepted
+  in 案件 and 咨询 but never stored; 困难群体 needs the full number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import zipfile
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from core.choices import (
+    AID_FORM,
+    CATEGORY,
+    CAUSE,
+    CHANNEL,
+    CONSULTATION_OUTCOME,
+    DERIVED_GROUPS,
+    FUNDING_SOURCE,
+    GRADE,
+    GROUP,
+    HANDLER_KIND,
+    MATTER_KIND,
+    MEDIA_LEVEL,
+    ORGAN,
+    PUBLICITY_FORM,
+    REGISTRY_CATEGORY,
+    SEX,
+    SOURCE,
+    SPENDING_CATEGORY,
+    STAGE,
+    TOPIC,
+)
+
+from .exporters import COLUMNS
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+LEDGER_SHEETS = ["案件", "咨询", "宣传活动", "媒体报道", "值班与代书", "经费预算", "经费支出", "困难群体"]
+LIST_SPLIT = re.compile(r"[、,，;；]")
+SEQ_PATTERN = re.compile(r"第\s*(\d+)\s*号")
+YEAR_PATTERN = re.compile(r"[（(]\s*(\d{4})\s*[）)]")
+DATE_PATTERNS = [
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+]
+OUTCOME_FROM_LEDGER = {
+    "判决": "judgment", "调解": "mediation", "和解": "settlement", "撤诉": "withdrawal",
+    "仲裁裁决": "arbitration", "不起诉": "non_prosecution", "其他": "other", "终止": "terminated",
+}
+MAX_MONEY = Decimal("999999999999.99")
+BATCH = 2000
+
+
+class CellError(Exception):
+    """A cell that cannot be read; the message is Chinese and goes after ``sheet!row: column:``."""
+
+
+# ---- cells --------------------------------------------------------------------------------------------
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    # Undo the formula guard of core.xlsx (a leading apostrophe before = + - @).
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        text = text[1:]
+    return text
+
+
+def parse_date(value) -> date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2958466:
+            from openpyxl.utils.datetime import from_excel
+
+            return from_excel(value).date()
+        raise CellError(f"日期格式无法识别「{_text(value)}」")
+    text = _text(value)
+    head = text.split(" ")[0].split("T")[0] if re.match(r"^\d{4}[-/]", text) else text
+    for pattern in DATE_PATTERNS:
+        m = pattern.match(head)
+        if m:
+            try:
+                return date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                raise CellError(f"不是有效的日期「{text}」") from None
+    raise CellError(f"日期格式无法识别「{text}」，应为 2025-03-07、2025/3/7 或 2025年3月7日")
+
+
+def parse_money(value) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise CellError(f"金额格式无法识别「{value}」")
+    if isinstance(value, (int, float, Decimal)):
+        amount = Decimal(str(value))
+    else:
+        text = _text(value).replace(" ", "")
+        if text.endswith("元"):
+            text = text[:-1]
+        text = text.lstrip("¥￥").replace(",", "").replace("，", "")
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise CellError(f"金额格式无法识别「{_text(value)}」") from None
+    if not amount.is_finite():
+        raise CellError(f"金额格式无法识别「{_text(value)}」")
+    if amount < 0:
+        raise CellError("金额不能为负数")
+    if amount > MAX_MONEY:
+        raise CellError("金额过大")
+    return amount.quantize(Decimal("0.01"))
+
+
+def parse_int(value, *, minimum: int = 0) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise CellError(f"应为整数「{value}」")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise CellError(f"应为整数「{_text(value)}」")
+        number = int(value)
+    elif isinstance(value, int):
+        number = value
+    else:
+        text = _text(value).replace(",", "")
+        if text.endswith(("人次", "份")):
+            text = text.rstrip("人次份")
+        if not re.fullmatch(r"-?\d+", text):
+            raise CellError(f"应为整数「{_text(value)}」")
+        number = int(text)
+    if number < minimum:
+        raise CellError(f"应为不小于 {minimum} 的整数")
+    if number > 2_000_000_000:
+        raise CellError("数值过大")
+    return number
+
+
+def parse_bool(value) -> bool | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        return value
+    text = _text(value)
+    if text == "是":
+        return True
+    if text == "否":
+        return False
+    raise CellError(f"应为「是」或「否」，而不是「{text}」")
+
+
+def choice(vocab, terms: dict[str, str] | None = None):
+    allowed = terms or vocab.by_zh
+
+    def parse(value):
+        text = _text(value)
+        if not text:
+            return None
+        code = allowed.get(text)
+        if code is None:
+            raise CellError(f"无效的取值「{text}」，应为 {'/'.join(allowed)}")
+        return code
+
+    return parse
+
+
+def group_list(value) -> list[str]:
+    text = _text(value)
+    if not text:
+        return []
+    codes = []
+    for part in LIST_SPLIT.split(text):
+        part = part.strip()
+        if not part:
+            continue
+        code = GROUP.from_zh(part)
+        if code is None:
+            raise CellError(f"未知的人群类别「{part}」，应为 {'/'.join(GROUP.by_zh)}")
+        if code not in codes:
+            codes.append(code)
+    return [c for c in GROUP.codes if c in codes]
+
+
+def text_of(max_length: int):
+    def parse(value):
+        text = _text(value)
+        if len(text) > max_length:
+            raise CellError(f"内容过长（最多 {max_length} 个字）")
+        return text
+
+    return parse
+
+
+def long_text(value) -> str:
+    return _text(value)
+
+
+def is_masked(text: str) -> bool:
+    return "*" in text
+
+
+def id_number(value) -> str:
+    """A resident ID number, checked; a masked number (from an export) passes as masked."""
+    from applicants import idcard
+
+    text = idcard.normalise(_text(value))
+    if not text or is_masked(text):
+        return text
+    try:
+        idcard.parse(text)
+    except ValidationError as exc:
+        code = getattr(exc, "code", "")
+        if code == "id_check_digit":
+            raise CellError("校验位错误") from None
+        if code == "id_birth":
+            raise CellError("号码中的出生日期无效") from None
+        raise CellError("格式错误，应为18位（17位数字加1位数字或X）") from None
+    return text
+
+
+# ---- sheet definitions --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Col:
+    header: str
+    key: str
+    parse: Callable
+    required: bool = False
+    default: object = None
+
+
+SHEETS: dict[str, list[Col]] = {
+    "案件": [
+        Col("案号", "number", text_of(60)),
+        Col("受理日期", "accepted_on", parse_date, True),
+        Col("案件类别", "category", choice(CATEGORY), True),
+        Col("案件来源", "source", choice(SOURCE), default="application"),
+        Col("通知机关", "organ", choice(ORGAN), default=""),
+        Col("诉讼阶段", "stage", choice(STAGE), default=""),
+        Col("援助形式", "aid_form", choice(AID_FORM), default=""),
+        Col("案由", "cause", choice(CAUSE), default=""),
+        Col("受援人姓名", "name", text_of(50), True),
+        Col("证件号码", "id_number", id_number, default=""),
+        Col("性别", "sex", choice(SEX), default=""),
+        Col("出生日期", "birth_date", parse_date),
+        Col("人群类别", "groups", group_list, default=[]),
+        Col("群体性案件", "is_mass", parse_bool, default=False),
+        Col("受援人数", "recipient_count", lambda v: parse_int(v, minimum=1), default=1),
+        Col("承办人", "handler", text_of(50), default=""),
+        Col("承办人类型", "handler_kind", choice(HANDLER_KIND), default=""),
+        Col("承办机构", "provider", text_of(100), default=""),
+        Col("指派日期", "assigned_on", parse_date),
+        Col("结案日期", "closed_on", parse_date),
+        Col("结案方式", "outcome", choice(None, OUTCOME_FROM_LEDGER), default=""),
+        Col("挽回经济损失", "amount_recovered", parse_money),
+        Col("涉案金额", "amount_involved", parse_money),
+        Col("质量等级", "grade", choice(GRADE), default=""),
+        Col("补贴金额", "subsidy_amount", parse_money),
+        Col("补贴发放日期", "subsidy_paid_on", parse_date),
+        Col("工作站", "station", text_of(100), default=""),
+    ],
+    "咨询": [
+        Col("日期", "date", parse_date, True),
+        Col("方式", "channel", choice(CHANNEL), True),
+        Col("工作站", "station", text_of(100), default=""),
+        Col("姓名", "name", text_of(50), default=""),
+        Col("性别", "sex", choice(SEX), default=""),
+        Col("电话", "phone", text_of(20), default=""),
+        Col("人群类别", "groups", group_list, default=[]),
+        Col("事项类别", "topic", choice(TOPIC), default=""),
+        Col("内容摘要", "summary", long_text, default=""),
+        Col("答复", "answer", long_text, default=""),
+        Col("处理结果", "outcome", choice(CONSULTATION_OUTCOME), default="answered"),
+        Col("人次", "person_count", lambda v: parse_int(v, minimum=1), default=1),
+    ],
+    "宣传活动": [
+        Col("日期", "date", parse_date, True),
+        Col("活动名称", "title", text_of(200), True),
+        Col("活动形式", "form", choice(PUBLICITY_FORM), default="other"),
+        Col("地点", "place", text_of(200), default=""),
+        Col("工作站", "station", text_of(100), default=""),
+        Col("发放资料", "materials", parse_int, default=0),
+        Col("现场咨询", "onsite", parse_int, default=0),
+        Col("受众", "audience", parse_int, default=0),
+    ],
+    "媒体报道": [
+        Col("日期", "date", parse_date, True),
+        Col("媒体", "outlet", text_of(100), True),
+        Col("级别", "level", choice(MEDIA_LEVEL), default="county"),
+        Col("标题", "title", text_of(200), default=""),
+        Col("链接", "link", text_of(500), default=""),
+    ],
+    "值班与代书": [
+        Col("日期", "date", parse_date, True),
+        Col("类型", "kind", choice(MATTER_KIND), True),
+        Col("地点", "place", text_of(100), default=""),
+        Col("律师", "lawyer", text_of(50), default=""),
+        Col("姓名", "name", text_of(50), default=""),
+        Col("认罪认罚", "plea", parse_bool, default=False),
+        Col("人次", "person_count", lambda v: parse_int(v, minimum=1), default=1),
+    ],
+    "经费预算": [
+        Col("年度", "year", lambda v: parse_int(v, minimum=1), True),
+        Col("来源", "source", choice(FUNDING_SOURCE), True),
+        Col("金额", "amount", parse_money, True),
+    ],
+    "经费支出": [
+        Col("日期", "date", parse_date, True),
+        Col("类别", "category", choice(SPENDING_CATEGORY), True),
+        Col("金额", "amount", parse_money, True),
+        Col("说明", "description", text_of(200), default=""),
+    ],
+    "困难群体": [
+        Col("姓名", "name", text_of(50), True),
+        Col("证件号码", "id_number", id_number, True),
+        Col("类别", "category", choice(REGISTRY_CATEGORY), True),
+        Col("来源单位", "source", text_of(100), default=""),
+        Col("有效期至", "valid_until", parse_date),
+    ],
+}
+assert all([c.header for c in cols] == COLUMNS[name] for name, cols in SHEETS.items())
+
+
+# ---- results ------------------------------------------------------------------------------------------
+
+@dataclass
+class Row:
+    number: int  # the Excel row number (the header is row 1)
+    values: dict
+
+
+@dataclass
+class Parsed:
+    sheets: dict[str, list[Row]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def total_rows(self) -> int:
+        return sum(len(rows) for rows in self.sheets.values())
+
+
+@dataclass
+class Result:
+    counts: dict = field(default_factory=dict)  # sheet -> {"rows", "created", "matched"}
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def lines(self) -> list[str]:
+        return [f"{sheet}: {c['rows']} 行，新增 {c['created']}，已存在 {c['matched']}"
+                for sheet, c in self.counts.items()]
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "LEDGER_MAX_BYTES", 20 * 1024 * 1024))
+
+
+def check_file(path) -> str | None:
+    """A file-level problem (too large, empty, not Excel) before any reading, or None."""
+    size = os.path.getsize(path)
+    limit = max_bytes()
+    if size > limit:
+        return f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 {limit / 1024 / 1024:.1f} MB"
+    if size == 0:
+        return "文件为空"
+    if not zipfile.is_zipfile(path):
+        return "不是有效的 Excel 文件（.xlsx）"
+    return None
+
+
+# ---- parse & validate ---------------------------------------------------------------------------------
+
+class Stations:
+    """Station lookup by name or code; None is the center."""
+
+    def __init__(self):
+        from stations.models import Station
+
+        self.by_key = {}
+        self.short: dict[str, list] = defaultdict(list)
+        for s in Station.objects.all():
+            self.by_key[s.name] = s
+            self.by_key[s.code] = s
+            for short in {s.township, s.name.removesuffix("法律援助工作站").removesuffix("工作站")} - {""}:
+                self.short[short].append(s)
+
+    def get(self, text: str):
+        """By exact name or code, else by a short name (城关镇 for 城关镇法律援助工作站) when unambiguous."""
+        text = (text or "").strip()
+        found = self.by_key.get(text)
+        if found is None and len(self.short.get(text, [])) == 1:
+            found = self.short[text][0]
+        return found
+
+
+def resolve_station(text, stations: Stations | None = None):
+    if text is None or text == "":
+        return None
+    if not isinstance(text, str):
+        return text
+    return (stations or Stations()).get(text.strip())
+
+
+def parse_workbook(path, *, default_station=None, progress: Callable[[int], None] | None = None) -> Parsed:
+    from openpyxl import load_workbook
+
+    parsed = Parsed()
+    problem = check_file(path)
+    if problem:
+        parsed.errors.append(problem)
+        return parsed
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any unreadable archive
+        parsed.errors.append("不是有效的 Excel 文件（.xlsx）")
+        return parsed
+    stations = Stations()
+    try:
+        present = [name for name in wb.sheetnames if name.strip() in SHEETS]
+        for name in wb.sheetnames:
+            if name.strip() not in SHEETS:
+                parsed.warnings.append(f"{name}: 不是台账工作表，已忽略")
+        if not present:
+            parsed.errors.append(f"文件中没有台账工作表（{'、'.join(LEDGER_SHEETS)}）")
+            return parsed
+        total_hint = sum((wb[name].max_row or 1) - 1 for name in present) or 1
+        done = 0
+        for name in present:
+            rows = _parse_sheet(wb[name], name.strip(), parsed, stations, default_station)
+            parsed.sheets[name.strip()] = rows
+            done += len(rows)
+            if progress:
+                progress(min(99, int(done * 100 / total_hint)))
+    finally:
+        wb.close()
+    _cross_checks(parsed)
+    return parsed
+
+
+def _parse_sheet(ws, sheet: str, parsed: Parsed, stations: Stations, default_station) -> list[Row]:
+    cols = SHEETS[sheet]
+    it = ws.iter_rows(values_only=True)
+    header = next(it, None)
+    if header is None:
+        return []
+    positions: dict[str, int] = {}
+    for idx, cell in enumerate(header):
+        title = _text(cell)
+        if not title:
+            continue
+        if any(c.header == title for c in cols):
+            positions.setdefault(title, idx)
+        else:
+            parsed.warnings.append(f"{sheet}!1: {title}: 未知列，已忽略")
+    missing = [c.header for c in cols if c.required and c.header not in positions]
+    for title in missing:
+        parsed.errors.append(f"{sheet}!1: {title}: 缺少必填列")
+    if missing:
+        return []
+    rows: list[Row] = []
+    active = [(c, positions.get(c.header)) for c in cols]
+    for number, raw in enumerate(it, start=2):
+        if raw is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
+            continue
+        values = {}
+        row_ok = True
+        for col, pos in active:
+            value = raw[pos] if pos is not None and pos < len(raw) else None
+            try:
+                parsed_value = col.parse(value)
+            except CellError as exc:
+                parsed.errors.append(f"{sheet}!{number}: {col.header}: {exc}")
+                row_ok = False
+                continue
+            if parsed_value is None or parsed_value == "" or parsed_value == []:
+                if col.required:
+                    parsed.errors.append(f"{sheet}!{number}: {col.header}: 必填，不能为空")
+                    row_ok = False
+                    continue
+                parsed_value = col.default if not isinstance(col.default, list) else []
+            values[col.key] = parsed_value
+        if "station" in values:
+            text = values["station"]
+            if text:
+                station = stations.get(text)
+                if station is None:
+                    parsed.errors.append(f"{sheet}!{number}: 工作站: 未知的工作站「{text}」")
+                    row_ok = False
+                values["station"] = station
+            else:
+                values["station"] = default_station
+        if row_ok:
+            error = _row_rules(sheet, values)
+            if error:
+                parsed.errors.append(f"{sheet}!{number}: {error[0]}: {error[1]}")
+                row_ok = False
+        rows.append(Row(number, values))
+    return rows
+
+
+def _row_rules(sheet: str, v: dict) -> tuple[str, str] | None:
+    """Rules between cells of one row: (column, message) or None."""
+    if sheet == "案件":
+        accepted = v["accepted_on"]
+        if v.get("assigned_on") and v["assigned_on"] < accepted:
+            return "指派日期", "早于受理日期"
+        if v.get("closed_on") and v["closed_on"] < accepted:
+            return "结案日期", "早于受理日期"
+        if v.get("closed_on") and v.get("assigned_on") and v["closed_on"] < v["assigned_on"]:
+            return "结案日期", "早于指派日期"
+        if v.get("outcome") and not v.get("closed_on"):
+            return "结案日期", "填写了结案方式时必填"
+        if v.get("grade") and not v.get("closed_on"):
+            return "质量等级", "未结案的案件不能评定质量等级"
+        if v.get("subsidy_paid_on") and v.get("subsidy_amount") is None:
+            return "补贴金额", "填写了补贴发放日期时必填"
+        if v.get("assigned_on") and not v.get("handler"):
+            return "承办人", "填写了指派日期时必填"
+        if (v.get("handler_kind") or v.get("provider")) and not v.get("handler"):
+            return "承办人", "填写了承办人类型或承办机构时必填"
+        if v["source"] == "notice" and v["category"] != "criminal":
+            return "案件来源", "通知辩护只适用于刑事案件"
+        if v.get("organ") and v["source"] != "notice":
+            return "通知机关", "只适用于通知辩护案件"
+        if v.get("number"):
+            if not SEQ_PATTERN.search(v["number"]):
+                return "案号", f"无法识别案号中的序号「{v['number']}」（应含“第…号”）"
+        if v.get("birth_date") and v["birth_date"] > accepted:
+            return "出生日期", "晚于受理日期"
+    if sheet == "经费预算" and not (1900 <= v["year"] <= 2100):
+        return "年度", "不是有效的年度"
+    return None
+
+
+def _cross_checks(parsed: Parsed) -> None:
+    """Rules across rows and against the database: case numbers unique and free."""
+    from cases.models import Case
+    from funding.models import BudgetYearLock
+
+    rows = parsed.sheets.get("案件", [])
+    seen: dict[str, int] = {}
+    keys: dict[tuple, int] = {}
+    numbers = [r.values["number"] for r in rows if r.values.get("number")]
+    existing = {}
+    for i in range(0, len(numbers), 5000):
+        for c in Case.objects.filter(number__in=numbers[i:i + 5000]).only("number", "year", "category", "seq"):
+            existing[c.number] = c
+    taken: set[tuple] = set()
+    wanted = {(r.values["accepted_on"].year, r.values["category"]) for r in rows if r.values.get("number")}
+    if wanted:
+        from django.db.models import Q
+
+        q = Q()
+        for year, category in wanted:
+            q |= Q(year=year, category=category)
+        taken = set(Case.objects.filter(q).values_list("year", "category", "seq"))
+    for row in rows:
+        number = row.values.get("number")
+        if not number:
+            continue
+        if number in seen:
+            parsed.errors.append(f"案件!{row.number}: 案号: 与第 {seen[number]} 行重复")
+            continue
+        seen[number] = row.number
+        if number in existing:
+            case = existing[number]
+            if case.category != row.values["category"]:
+                parsed.errors.append(f"案件!{row.number}: 案件类别: 与已有案件 {number} 的类别不一致")
+            continue
+        m = SEQ_PATTERN.search(number)
+        if not m:
+            continue
+        key = (row.values["accepted_on"].year, row.values["category"], int(m[1]))
+        row.values["seq"] = key[2]
+        if key in keys or key in taken:
+            parsed.errors.append(f"案件!{row.number}: 案号: 序号 {key[2]} 在 {key[0]} 年{CATEGORY.zh[key[1]]}案件中已被使用")
+        keys[key] = row.number
+        ym = YEAR_PATTERN.search(number)
+        if ym and int(ym[1]) != key[0]:
+            parsed.warnings.append(f"案件!{row.number}: 案号: 案号年度 {ym[1]} 与受理日期年度 {key[0]} 不同，按受理年度编号")
+    locked = set(BudgetYearLock.objects.values_list("year", flat=True))
+    if locked:
+        for row in parsed.sheets.get("经费支出", []):
+            if row.values.get("date") and row.values["date"].year in locked:
+                parsed.errors.append(f"经费支出!{row.number}: 日期: {row.values['date'].year} 年度经费已结账，不能再记支出")
+
+
+# ---- fingerprints -------------------------------------------------------------------------------------
+
+def _norm(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, Decimal):
+        return str(value.quantize(Decimal("0.01")))
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return "|".join(sorted(_norm(v) for v in value))
+    if hasattr(value, "pk"):
+        return str(value.pk)
+    return str(value)
+
+
+def fingerprint(sheet: str, parts: list) -> str:
+    text = "\x1f".join([sheet, *(_norm(p) for p in parts)])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _masked_phone(phone: str) -> str:
+    from applicants.idcard import mask_phone
+
+    return mask_phone(phone) if phone and not is_masked(phone) else phone
+
+
+def _masked_id(number: str) -> str:
+    from applicants.idcard import mask
+
+    return mask(number) if number and not is_masked(number) else number
+
+
+def _station_id(station) -> int | None:
+    return station.pk if station is not None and hasattr(station, "pk") else station
+
+
+# Per sheet: the content that identifies a row, from the parsed row and from a stored record.
+def _fp_parts_row(sheet: str, v: dict) -> list:
+    if sheet == "咨询":
+        return [v["date"], v["channel"], _station_id(v["station"]), v["name"], v["sex"],
+                _masked_phone(v["phone"]), v["groups"], v["topic"], v["summary"], v["answer"], v["outcome"],
+                v["person_count"]]
+    if sheet == "宣传活动":
+        return [v["date"], v["title"], v["form"], v["place"], _station_id(v["station"]), v["materials"],
+                v["onsite"], v["audience"]]
+    if sheet == "媒体报道":
+        return [v["date"], v["outlet"], v["level"], v["title"], v["link"]]
+    if sheet == "值班与代书":
+        return [v["date"], v["kind"], v["place"], v["lawyer"], v["name"], v["plea"], v["person_count"]]
+    if sheet == "经费预算":
+        return [v["year"], v["source"], v["amount"]]
+    if sheet == "经费支出":
+        return [v["date"], v["category"], v["amount"], v["description"]]
+    if sheet == "困难群体":
+        return [v["name"], _masked_id(v["id_number"]), v["category"], v["source"], v["valid_until"]]
+    if sheet == "案件":
+        return [v.get(c.key) if c.key != "id_number" else _masked_id(v["id_number"])
+                for c in SHEETS["案件"] if c.key != "station"] + [_station_id(v["station"])]
+    raise KeyError(sheet)
+
+
+def _fp_parts_obj(sheet: str, o) -> list:
+    if sheet == "咨询":
+        return [o.occurred_at.astimezone(SHANGHAI).date(), o.channel, o.station_id, o.person_name, o.person_sex,
+                _masked_phone(o.person_phone), o.person_groups, o.topic, o.summary, o.answer, o.outcome,
+                o.person_count]
+    if sheet == "宣传活动":
+        return [o.date, o.title, o.form, o.place, o.station_id, o.materials, o.onsite, o.audience]
+    if sheet == "媒体报道":
+        return [o.date, o.outlet, o.level, o.title, o.link]
+    if sheet == "值班与代书":
+        lawyer = o.lawyer_name or (o.handler.name if o.handler_id else "")
+        name = o.person_name or (o.person.name if o.person_id else "")
+        return [o.date, o.kind, o.place, lawyer, name, o.plea, o.person_count]
+    if sheet == "经费预算":
+        return [o.year, o.source, o.amount]
+    if sheet == "经费支出":
+        return [o.date, o.category, o.amount, o.description]
+    if sheet == "困难群体":
+        return [o.name, _masked_id(o.id_number), o.category, o.source, o.valid_until]
+    raise KeyError(sheet)
+
+
+def _existing_fingerprints(sheet: str, model, rows: list[Row]) -> Counter:
+    """Fingerprints of the records already there that rows of this file could repeat."""
+    qs = model.objects.all()
+    dates = [r.values["date"] for r in rows if r.values.get("date")]
+    if sheet == "咨询" and dates:
+        start = datetime.combine(min(dates), time.min, SHANGHAI)
+        end = datetime.combine(max(dates) + timedelta(days=1), time.min, SHANGHAI)
+        qs = qs.filter(occurred_at__gte=start, occurred_at__lt=end)
+    elif dates:
+        qs = qs.filter(date__gte=min(dates), date__lte=max(dates))
+    if sheet == "值班与代书":
+        qs = qs.select_related("handler", "person")
+    found = Counter()
+    for obj in qs.iterator(chunk_size=5000):
+        found[obj.import_fingerprint or fingerprint(sheet, _fp_parts_obj(sheet, obj))] += 1
+    return found
+
+
+# ---- write --------------------------------------------------------------------------------------------
+
+@dataclass
+class Context:
+    user: object
+    reason: str
+    station: object = None
+    providers: dict = field(default_factory=dict)
+    handlers: dict = field(default_factory=dict)
+    persons: dict = field(default_factory=dict)
+
+
+def import_ledger(path, *, user=None, station=None, filename: str | None = None, dry_run: bool = False,
+                  progress: Callable[[int], None] | None = None, parsed: Parsed | None = None) -> Result:
+    """Validate `path` and, when it has no errors, import it all in one transaction (or roll back for a dry run)."""
+    filename = filename or os.path.basename(str(path))
+    if parsed is None:
+        parsed = parse_workbook(path, default_station=station,
+                                progress=(lambda p: progress(p // 2)) if progress else None)
+    result = Result(errors=list(parsed.errors), warnings=list(parsed.warnings), dry_run=dry_run)
+    if parsed.errors:
+        return result
+    who = getattr(user, "display_name", None) or getattr(user, "username", None) or "import_ledger 命令"
+    ctx = Context(user=user, reason=f"由 {who} 从 {filename} 导入", station=station)
+    with transaction.atomic():
+        write(parsed, ctx, result, progress=progress)
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+WRITERS: dict[str, Callable] = {}
+
+
+def write(parsed: Parsed, ctx: Context, result: Result, *, progress=None) -> None:
+    total = parsed.total_rows or 1
+    done = 0
+    for sheet in LEDGER_SHEETS:  # registry first would not matter; cases before money keeps logs readable
+        rows = parsed.sheets.get(sheet)
+        if rows is None:
+            continue
+        created, matched = WRITERS[sheet](rows, ctx)
+        result.counts[sheet] = {"rows": len(rows), "created": created, "matched": matched}
+        done += len(rows)
+        if progress:
+            progress(50 + int(done * 50 / total))
+
+
+def _new_rows(sheet: str, model, rows: list[Row]) -> tuple[list[tuple[Row, str]], int]:
+    """Rows that are not yet there (counting repeats), each with its fingerprint; and the matched count."""
+    existing = _existing_fingerprints(sheet, model, rows)
+    fresh, matched = [], 0
+    for row in rows:
+        fp = fingerprint(sheet, _fp_parts_row(sheet, row.values))
+        if existing[fp] > 0:
+            existing[fp] -= 1
+            matched += 1
+        else:
+            fresh.append((row, fp))
+    return fresh, matched
+
+
+def _bulk(model, objs: list, ctx: Context) -> None:
+    from simple_history.utils import bulk_create_with_history
+
+    for i in range(0, len(objs), BATCH):
+        bulk_create_with_history(objs[i:i + BATCH], model, batch_size=BATCH, default_user=ctx.user,
+                                 default_change_reason=ctx.reason)
+
+
+def _user(ctx: Context):
+    return ctx.user if getattr(ctx.user, "pk", None) else None
+
+
+def _write_consultations(rows, ctx):
+    from intake.models import Consultation
+
+    fresh, matched = _new_rows("咨询", Consultation, rows)
+    objs = []
+    for row, fp in fresh:
+        v = row.values
+        objs.append(Consultation(
+            occurred_at=datetime.combine(v["date"], time(9, 0), SHANGHAI), channel=v["channel"],
+            station=v["station"], person_name=v["name"], person_sex=v["sex"],
+            person_phone="" if is_masked(v["phone"]) else v["phone"], person_groups=v["groups"],
+            topic=v["topic"], summary=v["summary"], answer=v["answer"], outcome=v["outcome"],
+            person_count=v["person_count"], import_fingerprint=fp, created_by=_user(ctx),
+        ))
+    _bulk(Consultation, objs, ctx)
+    return len(objs), matched
+
+
+def _write_events(rows, ctx):
+    from publicity.models import Event
+
+    fresh, matched = _new_rows("宣传活动", Event, rows)
+    objs = [Event(date=r.values["date"], title=r.values["title"], form=r.values["form"], place=r.values["place"],
+                  station=r.values["station"], materials=r.values["materials"], onsite=r.values["onsite"],
+                  audience=r.values["audience"], import_fingerprint=fp, created_by=_user(ctx))
+            for r, fp in fresh]
+    _bulk(Event, objs, ctx)
+    return len(objs), matched
+
+
+def _write_media(rows, ctx):
+    from publicity.models import MediaReport
+
+    fresh, matched = _new_rows("媒体报道", MediaReport, rows)
+    objs = [MediaReport(date=r.values["date"], outlet=r.values["outlet"], level=r.values["level"],
+                        title=r.values["title"], link=r.values["link"], station=ctx.station,
+                        import_fingerprint=fp)
+            for r, fp in fresh]
+    _bulk(MediaReport, objs, ctx)
+    return len(objs), matched
+
+
+def _write_matters(rows, ctx):
+    from intake.models import Matter
+    from stations.models import Handler
+
+    fresh, matched = _new_rows("值班与代书", Matter, rows)
+    names = {r.values["lawyer"] for r, _fp in fresh if r.values["lawyer"]}
+    by_name: dict[str, list] = defaultdict(list)
+    for h in Handler.objects.filter(name__in=names):
+        by_name[h.name].append(h)
+    objs = []
+    for r, fp in fresh:
+        v = r.values
+        found = by_name.get(v["lawyer"], [])
+        objs.append(Matter(date=v["date"], kind=v["kind"], place=v["place"],
+                           handler=found[0] if len(found) == 1 else None, lawyer_name=v["lawyer"],
+                           person_name=v["name"], plea=v["plea"], person_count=v["person_count"],
+                           station=ctx.station, import_fingerprint=fp, created_by=_user(ctx)))
+    _bulk(Matter, objs, ctx)
+    return len(objs), matched
+
+
+def _write_budget(rows, ctx):
+    from funding.models import Budget
+
+    fresh, matched = _new_rows("经费预算", Budget, rows)
+    objs = [Budget(year=r.values["year"], source=r.values["source"], amount=r.values["amount"],
+                   import_fingerprint=fp) for r, fp in fresh]
+    _bulk(Budget, objs, ctx)
+    return len(objs), matched
+
+
+def _write_spending(rows, ctx):
+    from funding.models import Spending
+
+    fresh, matched = _new_rows("经费支出", Spending, rows)
+    objs = [Spending(date=r.values["date"], category=r.values["category"], amount=r.values["amount"],
+                     description=r.values["description"], import_fingerprint=fp, created_by=_user(ctx))
+            for r, fp in fresh]
+    _bulk(Spending, objs, ctx)
+    return len(objs), matched
+
+
+def _write_registry(rows, ctx):
+    from applicants.models import VulnerableEntry
+
+    fresh, matched = _new_rows("困难群体", VulnerableEntry, rows)
+    objs = [VulnerableEntry(name=r.values["name"], id_number=r.values["id_number"], category=r.values["category"],
+                            source=r.values["source"], valid_until=r.values["valid_until"], import_fingerprint=fp)
+            for r, fp in fresh]
+    _bulk(VulnerableEntry, objs, ctx)
+    return len(objs), matched
+
+
+# ---- cases --------------------------------------------------------------------------------------------
+
+def _provider(name: str, ctx: Context):
+    from stations.models import Provider
+
+    if not name:
+        return None
+    if name not in ctx.providers:
+        provider = Provider.objects.filter(name=name).first()
+        if provider is None:
+            kind = "grassroots_office" if "法律服务所" in name else ("aid_center" if "法律援助" in name else "law_firm")
+            provider = Provider(name=name, kind=kind)
+            provider._history_user = _user(ctx)
+            provider._change_reason = ctx.reason
+            provider.save()
+        ctx.providers[name] = provider
+    return ctx.providers[name]
+
+
+def _handler(name: str, kind: str, provider_name: str, ctx: Context):
+    from stations.models import Handler
+
+    if not name:
+        return None
+    provider = _provider(provider_name, ctx)
+    key = (name, provider.pk if provider else None)
+    if key not in ctx.handlers:
+        qs = Handler.objects.filter(name=name)
+        if provider is not None:
+            handler = qs.filter(provider=provider).first()
+        else:
+            # No firm given: the one handler of that name, or the one without a firm.
+            handler = qs.filter(provider__isnull=True).first() or (qs.first() if qs.count() == 1 else None)
+        if handler is None:
+            handler = Handler(name=name, kind=kind or "practising_lawyer", provider=provider)
+            handler._history_user = _user(ctx)
+            handler._change_reason = ctx.reason
+            handler.save()
+        ctx.handlers[key] = handler
+    return ctx.handlers[key]
+
+
+def _person(v: dict, ctx: Context):
+    from applicants import idcard
+    from applicants.models import Person
+
+    extra = [g for g in v["groups"] if g not in DERIVED_GROUPS]
+    number = v["id_number"] if v["id_number"] and not is_masked(v["id_number"]) else ""
+    person = None
+    if number:
+        person = ctx.persons.get(number)
+        if person is None:
+            person = Person.objects.filter(id_type="resident", id_number=number, merged_into__isnull=True).first()
+    if person is None:
+        info = idcard.parse(number) if number else None
+        person = Person(name=v["name"], id_number=number, sex=info.sex if info else v["sex"],
+                        birth_date=info.birth_date if info else v["birth_date"], declared_groups=extra,
+                        station=v["station"] if hasattr(v["station"], "pk") else None, created_by=_user(ctx))
+        person._history_user = _user(ctx)
+        person._change_reason = ctx.reason
+        person.save()
+    elif set(extra) - set(person.declared_groups or []):
+        person.declared_groups = [c for c in GROUP.codes if c in set(person.declared_groups or []) | set(extra)]
+        person._history_user = _user(ctx)
+        person._change_reason = ctx.reason
+        person.save(update_fields=["declared_groups"])
+    if number:
+        ctx.persons[number] = person
+    return person
+
+
+def _write_cases(rows, ctx):
+    from cases.models import Assignment, Case
+    from cases.services import case_open
+    from core.numbering import bump_to_at_least
+    from funding.models import Subsidy
+
+    numbers = [r.values["number"] for r in rows if r.values.get("number")]
+    existing = set()
+    for i in range(0, len(numbers), 5000):
+        existing |= set(Case.objects.filter(number__in=numbers[i:i + 5000]).values_list("number", flat=True))
+    unnumbered = [r for r in rows if not r.values.get("number")]
+    fps = {id(r): fingerprint("案件", _fp_parts_row("案件", r.values)) for r in unnumbered}
+    have = Counter()
+    if fps:
+        wanted = list(set(fps.values()))
+        for i in range(0, len(wanted), 5000):
+            have.update(Case.objects.filter(import_fingerprint__in=wanted[i:i + 5000])
+                        .values_list("import_fingerprint", flat=True))
+    # Numbers from the ledger first, so that cases without one follow them.
+    for r in rows:
+        v = r.values
+        if v.get("number") and v["number"] not in existing:
+            bump_to_at_least(f"case:{v['category']}", v["accepted_on"].year, v["seq"])
+    created = matched = 0
+    user = _user(ctx)
+    for r in rows:
+        v = r.values
+        if v.get("number"):
+            if v["number"] in existing:
+                matched += 1
+                continue
+        else:
+            fp = fps[id(r)]
+            if have[fp] > 0:
+                have[fp] -= 1
+                matched += 1
+                continue
+        person = _person(v, ctx)
+        case = case_open(
+            recipient=person, category=v["category"], accepted_on=v["accepted_on"], by=user, source=v["source"],
+            organ=v["organ"], stage=v["stage"], aid_form=v["aid_form"], cause=v["cause"],
+            recipient_count=v["recipient_count"], is_mass=v["is_mass"], amount_involved=v["amount_involved"],
+            station=v["station"], extra_groups=v["groups"], number=v.get("number") or None, seq=v.get("seq"),
+        )
+        handler = _handler(v["handler"], v["handler_kind"], v["provider"], ctx)
+        case.handler = handler
+        case.amount_recovered = v["amount_recovered"]
+        if not v.get("number"):
+            case.import_fingerprint = fps[id(r)]
+        if v["assigned_on"]:
+            case.status = Case.Status.ASSIGNED
+            case.assigned_on = v["assigned_on"]
+        if v["closed_on"]:
+            if v["outcome"] == "terminated":
+                case.status = Case.Status.TERMINATED
+                case.terminated_on = v["closed_on"]
+            else:
+                case.status = Case.Status.CLOSED
+                case.closed_on = v["closed_on"]
+                case.outcome = v["outcome"]
+                if v["grade"]:
+                    case.grade = v["grade"]
+                    case.graded_on = v["closed_on"]
+        case._history_user = user
+        case._change_reason = ctx.reason
+        case.save()
+        if v["assigned_on"] and handler is not None:
+            assignment = Assignment(case=case, handler=handler, assigned_on=v["assigned_on"], assigned_by=user,
+                                    ended_on=case.closed_on or case.terminated_on)
+            assignment._history_user = user
+            assignment._change_reason = ctx.reason
+            assignment.save()
+        if v["subsidy_amount"] is not None:
+            subsidy = Subsidy(case=case, handler=handler, computed_amount=v["subsidy_amount"],
+                              amount=v["subsidy_amount"],
+                              status=Subsidy.Status.PAID if v["subsidy_paid_on"] else Subsidy.Status.COMPUTED,
+                              paid_on=v["subsidy_paid_on"])
+            subsidy._history_user = user
+            subsidy._change_reason = ctx.reason
+            subsidy.save()
+        created += 1
+    return created, matched
+
+
+WRITERS.update({
+    "案件": _write_cases,
+    "咨询": _write_consultations,
+    "宣传活动": _write_events,
+    "媒体报道": _write_media,
+    "值班与代书": _write_matters,
+    "经费预算": _write_budget,
+    "经费支出": _write_spending,
+    "困难群体": _write_registry,
+})
