@@ -1,0 +1,45 @@
+"""Reads for publicity: what a user may see (own station for station staff) and totals."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from core.access import station_scope
+
+from .models import Event, EventPhoto, MediaReport
+
+
+def events_visible_to(user) -> QuerySet[Event]:
+    return station_scope(Event.objects.all(), user, capability="publicity_log")
+
+
+def event_list(user) -> QuerySet[Event]:
+    return (events_visible_to(user).select_related("station")
+            .annotate(photo_count=Count("photos", distinct=True)).order_by("-date", "-pk"))
+
+
+def event_for_detail(user, pk: int) -> Event:
+    from core.access import get_visible
+
+    return get_visible(events_visible_to(user).select_related("station", "created_by")
+                       .prefetch_related("staff", "lawyers", "volunteers", "photos", "media_reports"), pk=pk)
+
+
+def event_totals(qs: QuerySet[Event]) -> dict:
+    """Totals of a (filtered) set of events in one aggregate query."""
+    return qs.order_by().aggregate(
+        count=Count("pk"),
+        materials=Coalesce(Sum("materials"), 0),
+        onsite=Coalesce(Sum("onsite"), 0),
+        audience=Coalesce(Sum("audience"), 0),
+    )
+
+
+def photos_visible_to(user) -> QuerySet[EventPhoto]:
+    return EventPhoto.objects.filter(event__in=events_visible_to(user)).select_related("event")
+
+
+def media_visible_to(user) -> QuerySet[MediaReport]:
+    return station_scope(MediaReport.objects.select_related("event", "station"), user,
+                         capability="publicity_log")

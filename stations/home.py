@@ -1,0 +1,33 @@
+"""Workbench panels: station staff see their station's year; the director sees the network."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.registry import Panel
+
+from . import selectors
+
+
+def panels(request) -> list[Panel]:
+    user = request.user
+    year = timezone.localdate().year
+    found = []
+    if not user.is_center and selectors.can_view_stations(user) and user.station and user.station.active:
+        recent = []
+        try:
+            from publicity.selectors import events_visible_to
+
+            recent = list(events_visible_to(user).order_by("-date", "-pk")[:5])
+        except ImportError:  # pragma: no cover - publicity always ships with stations
+            pass
+        found.append(Panel(_("My station this year"), "stations/_panel_station.html", {
+            "station": user.station, "year": year, "figures": selectors.station_year_figures(user.station),
+            "recent": recent,
+        }, order=20))
+    elif user.is_center and user.can("station_manage") and user.can("dashboard_view"):
+        found.append(Panel(_("Station network this year"), "stations/_panel_network.html", {
+            "year": year, "stations": list(selectors.network_summary(user, year)),
+        }, order=60, width="col-12"))
+    return found

@@ -1,0 +1,273 @@
+"""Writes for the station network. Stations, contact points, liaisons and volunteers are
+never deleted: they are deactivated with a date (and may be reactivated)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import ContactPoint, DutyShift, Liaison, Station, Volunteer
+
+STATION_FIELDS = ("name", "code", "kind", "host_partner", "township", "address", "phone", "opened_on")
+POINT_FIELDS = ("name", "village", "address", "phone", "legal_adviser", "adviser_from", "adviser_until",
+                "opened_on")
+LIAISON_FIELDS = ("contact_point", "name", "phone", "opened_on")
+VOLUNTEER_FIELDS = ("name", "organisation", "skills", "phone", "station", "opened_on")
+SHIFT_FIELDS = ("date", "place_kind", "place", "handler", "station", "note")
+
+
+def _require(by, capability: str) -> None:
+    if by is None or not by.can(capability):
+        raise PermissionDenied
+
+
+def _save(obj, by, reason: str = "") -> None:
+    obj.full_clean()
+    obj._history_user = by
+    if reason:
+        obj._change_reason = reason
+    obj.save()
+
+
+def _assign(obj, data: dict, allowed: tuple[str, ...]) -> None:
+    for name in allowed:
+        if name in data:
+            setattr(obj, name, data[name])
+
+
+def _check_closing(obj, closed_on: dt.date) -> None:
+    if closed_on > timezone.localdate():
+        raise ValidationError({"closed_on": _("The deactivation date cannot be in the future.")})
+    if obj.opened_on and closed_on < obj.opened_on:
+        raise ValidationError({"closed_on": _("The deactivation date cannot be before the opening date.")})
+
+
+def _close(obj, *, closed_on: dt.date, by, reason: str) -> None:
+    if not obj.active:
+        raise ValidationError(_("This record is already inactive."))
+    _check_closing(obj, closed_on)
+    obj.active = False
+    obj.closed_on = closed_on
+    _save(obj, by, reason)
+
+
+def _reopen(obj, *, by) -> None:
+    if obj.active:
+        raise ValidationError(_("This record is already active."))
+    obj.active = True
+    obj.closed_on = None
+    _save(obj, by, _("reactivated"))
+
+
+# --- Stations -----------------------------------------------------------------
+
+@transaction.atomic
+def station_create(*, data: dict, by) -> Station:
+    _require(by, "station_manage")
+    station = Station()
+    _assign(station, data, STATION_FIELDS)
+    _save(station, by)
+    return station
+
+
+@transaction.atomic
+def station_update(*, station: Station, data: dict, by) -> Station:
+    _require(by, "station_manage")
+    station = Station.objects.select_for_update().get(pk=station.pk)
+    _assign(station, data, STATION_FIELDS)
+    _save(station, by)
+    return station
+
+
+@transaction.atomic
+def station_deactivate(*, station: Station, closed_on: dt.date, by, reason: str = "") -> Station:
+    _require(by, "station_manage")
+    station = Station.objects.select_for_update().get(pk=station.pk)
+    _close(station, closed_on=closed_on, by=by, reason=reason or _("deactivated"))
+    return station
+
+
+@transaction.atomic
+def station_reactivate(*, station: Station, by) -> Station:
+    _require(by, "station_manage")
+    station = Station.objects.select_for_update().get(pk=station.pk)
+    _reopen(station, by=by)
+    return station
+
+
+# --- Contact points and liaisons ----------------------------------------------
+
+def _check_adviser(point: ContactPoint) -> None:
+    errors = {}
+    if point.legal_adviser_id and not point.adviser_from:
+        errors["adviser_from"] = _("Give the start of the legal adviser's contract.")
+    if not point.legal_adviser_id and (point.adviser_from or point.adviser_until):
+        errors["legal_adviser"] = _("Choose the legal adviser this contract period belongs to.")
+    if point.adviser_from and point.adviser_until and point.adviser_until < point.adviser_from:
+        errors["adviser_until"] = _("The contract cannot end before it starts.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def contact_point_create(*, station: Station, data: dict, by) -> ContactPoint:
+    _require(by, "station_manage")
+    if not station.active:
+        raise ValidationError(_("An inactive station cannot get new contact points."))
+    point = ContactPoint(station=station)
+    _assign(point, data, POINT_FIELDS)
+    _check_adviser(point)
+    _save(point, by)
+    return point
+
+
+@transaction.atomic
+def contact_point_update(*, point: ContactPoint, data: dict, by) -> ContactPoint:
+    _require(by, "station_manage")
+    point = ContactPoint.objects.select_for_update().get(pk=point.pk)
+    _assign(point, data, POINT_FIELDS)
+    _check_adviser(point)
+    _save(point, by)
+    return point
+
+
+@transaction.atomic
+def contact_point_deactivate(*, point: ContactPoint, closed_on: dt.date, by, reason: str = "") -> ContactPoint:
+    _require(by, "station_manage")
+    point = ContactPoint.objects.select_for_update().get(pk=point.pk)
+    _close(point, closed_on=closed_on, by=by, reason=reason or _("deactivated"))
+    return point
+
+
+@transaction.atomic
+def contact_point_reactivate(*, point: ContactPoint, by) -> ContactPoint:
+    _require(by, "station_manage")
+    point = ContactPoint.objects.select_for_update().get(pk=point.pk)
+    if not point.station.active:
+        raise ValidationError(_("Reactivate the station first."))
+    _reopen(point, by=by)
+    return point
+
+
+@transaction.atomic
+def liaison_create(*, station: Station, data: dict, by) -> Liaison:
+    _require(by, "station_manage")
+    point = data.get("contact_point")
+    if point is None or point.station_id != station.pk:
+        raise ValidationError({"contact_point": _("Choose a contact point of this station.")})
+    if not point.active:
+        raise ValidationError({"contact_point": _("This contact point is inactive.")})
+    liaison = Liaison()
+    _assign(liaison, data, LIAISON_FIELDS)
+    _save(liaison, by)
+    return liaison
+
+
+@transaction.atomic
+def liaison_update(*, liaison: Liaison, data: dict, by) -> Liaison:
+    _require(by, "station_manage")
+    liaison = Liaison.objects.select_for_update().select_related("contact_point").get(pk=liaison.pk)
+    point = data.get("contact_point", liaison.contact_point)
+    if point.station_id != liaison.contact_point.station_id:
+        raise ValidationError({"contact_point": _("Choose a contact point of this station.")})
+    _assign(liaison, data, LIAISON_FIELDS)
+    _save(liaison, by)
+    return liaison
+
+
+@transaction.atomic
+def liaison_deactivate(*, liaison: Liaison, closed_on: dt.date, by, reason: str = "") -> Liaison:
+    _require(by, "station_manage")
+    liaison = Liaison.objects.select_for_update().get(pk=liaison.pk)
+    _close(liaison, closed_on=closed_on, by=by, reason=reason or _("deactivated"))
+    return liaison
+
+
+@transaction.atomic
+def liaison_reactivate(*, liaison: Liaison, by) -> Liaison:
+    _require(by, "station_manage")
+    liaison = Liaison.objects.select_for_update().get(pk=liaison.pk)
+    _reopen(liaison, by=by)
+    return liaison
+
+
+# --- Volunteers ---------------------------------------------------------------
+
+def _check_volunteer_station(volunteer: Volunteer, by) -> None:
+    if not by.is_center and volunteer.station_id != by.station_id:
+        raise ValidationError({"station": _("You can only manage volunteers of your own station.")})
+
+
+@transaction.atomic
+def volunteer_create(*, data: dict, by) -> Volunteer:
+    _require(by, "volunteer_manage")
+    volunteer = Volunteer()
+    _assign(volunteer, data, VOLUNTEER_FIELDS)
+    if not by.is_center and volunteer.station_id is None:
+        volunteer.station_id = by.station_id
+    _check_volunteer_station(volunteer, by)
+    _save(volunteer, by)
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_update(*, volunteer: Volunteer, data: dict, by) -> Volunteer:
+    _require(by, "volunteer_manage")
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    _check_volunteer_station(volunteer, by)
+    _assign(volunteer, data, VOLUNTEER_FIELDS)
+    _check_volunteer_station(volunteer, by)
+    _save(volunteer, by)
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_deactivate(*, volunteer: Volunteer, closed_on: dt.date, by) -> Volunteer:
+    _require(by, "volunteer_manage")
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    _check_volunteer_station(volunteer, by)
+    _close(volunteer, closed_on=closed_on, by=by, reason=_("deactivated"))
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_reactivate(*, volunteer: Volunteer, by) -> Volunteer:
+    _require(by, "volunteer_manage")
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    _check_volunteer_station(volunteer, by)
+    _reopen(volunteer, by=by)
+    return volunteer
+
+
+# --- Duty rosters -------------------------------------------------------------
+
+def _check_shift(shift: DutyShift) -> None:
+    if not shift.handler.active:
+        raise ValidationError({"handler": _("This lawyer is no longer on the roster.")})
+    clash = DutyShift.objects.filter(date=shift.date, handler=shift.handler).exclude(pk=shift.pk)
+    if clash.exists():
+        raise ValidationError({"handler": _("This lawyer is already on duty on that day.")})
+
+
+@transaction.atomic
+def duty_shift_create(*, data: dict, by) -> DutyShift:
+    _require(by, "duty_roster_manage")
+    shift = DutyShift()
+    _assign(shift, data, SHIFT_FIELDS)
+    _check_shift(shift)
+    _save(shift, by)
+    return shift
+
+
+@transaction.atomic
+def duty_shift_update(*, shift: DutyShift, data: dict, by) -> DutyShift:
+    _require(by, "duty_roster_manage")
+    shift = DutyShift.objects.select_for_update().get(pk=shift.pk)
+    _assign(shift, data, SHIFT_FIELDS)
+    _check_shift(shift)
+    _save(shift, by)
+    return shift
