@@ -87,6 +87,8 @@ class Case(models.Model):
     archive_due = models.DateField(_("archive review due"), null=True, blank=True)
     archived_on = models.DateField(_("archived on"), null=True, blank=True)
     terminated_on = models.DateField(_("terminated on"), null=True, blank=True, db_index=True)
+    termination_number = models.CharField(_("termination decision number"), max_length=60, blank=True)
+    termination_notify_due = models.DateField(_("notify the organ by"), null=True, blank=True)
     termination_reason = models.CharField(_("termination reason"), max_length=30,
                                           choices=TERMINATION_REASON.choices, blank=True)
     termination_note = models.TextField(_("termination note"), blank=True)
@@ -114,6 +116,11 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("cases:case_detail", args=[self.pk])
+
 
 class Assignment(models.Model):
     """One handler's time on a case; a change of handler (Art. 55) ends it and starts another."""
@@ -125,6 +132,7 @@ class Assignment(models.Model):
     assigned_on = models.DateField(_("assigned on"))
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True,
                                     blank=True, on_delete=models.PROTECT, related_name="+")
+    letter_number = models.CharField(_("legal-aid letter number"), max_length=60, blank=True)
     override_reason = models.TextField(_("reason for overriding a suitability warning"), blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.TextField(_("reason for change"), blank=True)
@@ -355,3 +363,7 @@ class GradingScale(models.Model):
 
     def __str__(self) -> str:
         return f"≥{self.excellent_min} / ≥{self.good_min} / ≥{self.pass_min}"
+
+    @classmethod
+    def current(cls) -> GradingScale:
+        return cls.objects.order_by("-pk").first() or cls()

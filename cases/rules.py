@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _l
+
 from core.choices import LITIGATION_FORMS, NON_LITIGATION_FORMS, NON_LITIGATION_STAGES
 
 
@@ -17,3 +19,66 @@ def is_litigation(*, aid_form: str, stage: str) -> bool:
     if aid_form in NON_LITIGATION_FORMS:
         return False
     return stage not in NON_LITIGATION_STAGES
+
+
+LIFE_OR_DEATH_GROUNDS = {"life_or_death", "death_review"}
+MIN_CRIMINAL_YEARS_LIFE_OR_DEATH = 3
+
+
+def notice_ground(case) -> str:
+    notice = getattr(case, "notice", None) if case.notice_id else None
+    return notice.ground if notice is not None else ""
+
+
+def is_life_or_death(case) -> bool:
+    return notice_ground(case) in LIFE_OR_DEATH_GROUNDS or case.stage == "death_review"
+
+
+def is_minor_case(case) -> bool:
+    return "minor" in (case.recipient_groups or []) or notice_ground(case) == "minor"
+
+
+def suitability_problems(case, handler) -> list[str]:
+    """Why `handler` is not suitable for `case` (DOMAIN.md §5): empty when suitable."""
+    from django.utils.translation import gettext as _
+
+    problems = []
+    if is_life_or_death(case) and handler.criminal_years < MIN_CRIMINAL_YEARS_LIFE_OR_DEATH:
+        problems.append(_("A case where life imprisonment or death may be imposed needs a handler with at least "
+                          "3 years of criminal-defence experience; %(name)s has %(years)s.")
+                        % {"name": handler.name, "years": handler.criminal_years})
+    if is_minor_case(case) and not handler.juvenile_suitable:
+        problems.append(_("A case of a minor needs a handler suited to juvenile cases; %(name)s is not marked so.")
+                        % {"name": handler.name})
+    return problems
+
+
+# Archive review checklist (DOMAIN.md §6): code, label.
+ARCHIVE_ITEMS = [
+    ("request", _l("Application or notice")),
+    ("identity", _l("Proof of identity")),
+    ("hardship", _l("Statement of hardship or ground for exemption")),
+    ("decision", _l("Decision to grant aid")),
+    ("assignment", _l("Assignment notice")),
+    ("agreement", _l("Aid agreement")),
+    ("work_record", _l("Records of work on the case")),
+    ("final_document", _l("Document the case was closed on")),
+    ("closing_report", _l("Closing report")),
+    ("opinion_form", _l("Opinion form")),
+]
+
+
+def archive_items(case) -> list[tuple[str, str]]:
+    """Documents the file of `case` must contain: notice cases have no hardship statement or decision."""
+    skip = {"hardship", "decision"} if case.source == "notice" else set()
+    return [(code, label) for code, label in ARCHIVE_ITEMS if code not in skip]
+
+
+def grade_for(score: int, scale) -> str:
+    if score >= scale.excellent_min:
+        return "excellent"
+    if score >= scale.good_min:
+        return "good"
+    if score >= scale.pass_min:
+        return "pass"
+    return "fail"

@@ -5,14 +5,33 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applicants.groups import groups_at
 from core import deadlines, numbering
+from core.choices import CASE_OUTCOME, TERMINATION_REASON
 
 from . import rules
-from .models import Case
+from .models import (
+    ArchiveReview,
+    Assignment,
+    Attachment,
+    Case,
+    Complaint,
+    Discussion,
+    FileInspection,
+    FollowUp,
+    GradingScale,
+    HearingAttendance,
+    OpinionLetter,
+    ProgressEntry,
+)
 
 
 @transaction.atomic
@@ -62,3 +81,400 @@ def case_open(
     case.full_clean(exclude=["recipient", "application", "notice", "station"])
     case.save()
     return case
+
+
+# --- helpers -----------------------------------------------------------------
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update(of=("self",)).select_related("notice", "handler").get(pk=case.pk)
+
+
+def _need(user, capability: str) -> None:
+    if user is None or not user.can(capability):
+        raise ValidationError(_("You are not allowed to do this."))
+
+
+def _state(case: Case, *allowed: str) -> None:
+    if case.status not in allowed:
+        raise ValidationError(_("This cannot be done while the case is %(status)s.")
+                              % {"status": case.get_status_display()})
+
+
+def _not_future(day: date, label: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError(_("%(what)s cannot be in the future.") % {"what": label})
+
+
+def is_own_handler(user, case: Case) -> bool:
+    return bool(user and user.is_authenticated and case.handler_id and case.handler.user_id == user.pk
+                and user.can("case_work"))
+
+
+def may_work_on(user, case: Case) -> bool:
+    """The case's own handler, or center staff who assign cases (recording on the handler's behalf)."""
+    return is_own_handler(user, case) or bool(user and user.is_center and user.can("case_assign"))
+
+
+def _save(case: Case, by, reason: str = "") -> None:
+    case._history_user = by
+    if reason:
+        case._change_reason = reason[:100]
+    case.save()
+
+
+# --- assignment --------------------------------------------------------------
+
+def _check_handler(case: Case, handler, override_reason: str) -> None:
+    if not handler.active:
+        raise ValidationError(_("%(name)s is no longer active on the roster.") % {"name": handler.name})
+    problems = rules.suitability_problems(case, handler)
+    if problems and not (override_reason or "").strip():
+        raise ValidationError(problems + [_("Choose a suitable handler or write the reason for the override.")])
+
+
+@transaction.atomic
+def case_assign(*, case: Case, handler, on: date, by, override_reason: str = "") -> Assignment:
+    """Awaiting → assigned: issue the 指派通知书 (and for notices the 公函) and start the agreement clock."""
+    _need(by, "case_assign")
+    case = _lock(case)
+    _state(case, Case.Status.AWAITING)
+    if on < case.accepted_on:
+        raise ValidationError(_("The assignment date cannot be before the acceptance date."))
+    _not_future(on, _("The assignment date"))
+    _check_handler(case, handler, override_reason)
+    assignment = Assignment(
+        case=case, handler=handler, assigned_on=on, assigned_by=by, override_reason=(override_reason or "").strip(),
+        number=numbering.issue_document_number(kind="assignment", year=on.year),
+        letter_number=numbering.issue_document_number(kind="letter", year=on.year) if case.source == "notice" else "",
+    )
+    assignment._history_user = by
+    assignment.save()
+    case.status = Case.Status.ASSIGNED
+    case.handler = handler
+    case.assigned_on = on
+    case.agreement_due = deadlines.due_date("agreement_sign", on)
+    _save(case, by, _("Assigned to %(name)s") % {"name": handler.name})
+    return assignment
+
+
+@transaction.atomic
+def case_change_handler(*, case: Case, handler, on: date, reason: str, by, override_reason: str = "") -> Assignment:
+    """Change of handler (Art. 55): the current assignment ends with its reason, a new one starts."""
+    _need(by, "case_assign")
+    case = _lock(case)
+    _state(case, Case.Status.ASSIGNED)
+    if not (reason or "").strip():
+        raise ValidationError(_("Give the reason for the change of handler."))
+    if handler.pk == case.handler_id:
+        raise ValidationError(_("Choose a different handler."))
+    if on < case.assigned_on:
+        raise ValidationError(_("The change cannot be dated before the current assignment."))
+    _not_future(on, _("The date of the change"))
+    _check_handler(case, handler, override_reason)
+    for current in case.assignments.filter(ended_on__isnull=True):
+        current.ended_on = on
+        current.end_reason = reason.strip()
+        current._history_user = by
+        current.save()
+    assignment = Assignment(
+        case=case, handler=handler, assigned_on=on, assigned_by=by, override_reason=(override_reason or "").strip(),
+        number=numbering.issue_document_number(kind="assignment", year=on.year),
+        letter_number=numbering.issue_document_number(kind="letter", year=on.year) if case.source == "notice" else "",
+    )
+    assignment._history_user = by
+    assignment.save()
+    case.handler = handler
+    case.assigned_on = on
+    case.agreement_signed_on = None
+    case.agreement_due = deadlines.due_date("agreement_sign", on)
+    _save(case, by, reason.strip())
+    return assignment
+
+
+@transaction.atomic
+def case_sign_agreement(*, case: Case, signed_on: date, by, late_reason: str = "") -> Case:
+    """The handler signed the aid agreement with the recipient; due within 5 days of assignment."""
+    case = _lock(case)
+    if not may_work_on(by, case):
+        raise ValidationError(_("You are not allowed to do this."))
+    _state(case, Case.Status.ASSIGNED)
+    if signed_on < case.assigned_on:
+        raise ValidationError(_("The agreement cannot be signed before the assignment date."))
+    _not_future(signed_on, _("The signing date"))
+    if case.agreement_due and signed_on > case.agreement_due and not (late_reason or "").strip():
+        raise ValidationError(_("The agreement must be signed within 5 days of assignment (by %(due)s); "
+                                "give the reason for the delay.") % {"due": case.agreement_due.isoformat()})
+    case.agreement_signed_on = signed_on
+    _save(case, by, late_reason.strip())
+    return case
+
+
+# --- work on the case --------------------------------------------------------
+
+def validate_upload(upload) -> None:
+    name = getattr(upload, "name", "") or ""
+    ext = Path(name).suffix.lower().lstrip(".")
+    allowed = [e.lower().lstrip(".") for e in settings.UPLOAD_ALLOWED_EXTENSIONS]
+    if ext not in allowed:
+        raise ValidationError(_("Files of type “%(ext)s” are not accepted; allowed: %(allowed)s.")
+                              % {"ext": ext or "?", "allowed": ", ".join(allowed)})
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(_("The file is too large (%(size).1f MB); the limit is %(limit).0f MB.")
+                              % {"size": upload.size / 1048576, "limit": settings.UPLOAD_MAX_BYTES / 1048576})
+
+
+@transaction.atomic
+def attachment_add(*, case: Case, upload, by, kind: str = Attachment.Kind.OTHER, entry=None) -> Attachment:
+    if not may_work_on(by, case):
+        raise ValidationError(_("You are not allowed to do this."))
+    if case.status in (Case.Status.ARCHIVED, Case.Status.TERMINATED):
+        raise ValidationError(_("This cannot be done while the case is %(status)s.")
+                              % {"status": case.get_status_display()})
+    validate_upload(upload)
+    original = Path(upload.name).name[:200]
+    att = Attachment(case=case, entry=entry, kind=kind, original_name=original, size=upload.size, uploaded_by=by)
+    att.file.save(original, upload, save=False)
+    att.save()
+    return att
+
+
+@transaction.atomic
+def case_record_progress(*, case: Case, kind: str, on: date, note: str, by, files=()) -> ProgressEntry:
+    case = _lock(case)
+    if not may_work_on(by, case):
+        raise ValidationError(_("You are not allowed to do this."))
+    _state(case, Case.Status.ASSIGNED, Case.Status.CLOSED)
+    if kind not in ProgressEntry.Kind.values:
+        raise ValidationError(_("Choose a type of work."))
+    if case.assigned_on and on < case.assigned_on:
+        raise ValidationError(_("Work cannot be dated before the assignment date."))
+    _not_future(on, _("The date"))
+    if not (note or "").strip():
+        raise ValidationError(_("Describe the work done."))
+    entry = ProgressEntry(case=case, kind=kind, date=on, note=note.strip(), recorded_by=by)
+    entry._history_user = by
+    entry.save()
+    for upload in files:
+        attachment_add(case=case, upload=upload, by=by, kind=Attachment.Kind.PROGRESS, entry=entry)
+    return entry
+
+
+@transaction.atomic
+def case_close(*, case: Case, closed_on: date, outcome: str, closing_report: str, by,
+               amount_recovered: Decimal | None = None, judgment=None) -> Case:
+    """Assigned → closed (Art. 50): the handler reports the end; the file is due in 30 days."""
+    case = _lock(case)
+    if not may_work_on(by, case):
+        raise ValidationError(_("Only the case's handler can close it."))
+    _state(case, Case.Status.ASSIGNED)
+    if closed_on < case.accepted_on or (case.assigned_on and closed_on < case.assigned_on):
+        raise ValidationError(_("The closing date cannot be before the acceptance or assignment date."))
+    _not_future(closed_on, _("The closing date"))
+    if outcome not in CASE_OUTCOME.codes:
+        raise ValidationError(_("Choose the outcome."))
+    if amount_recovered is not None and amount_recovered < 0:
+        raise ValidationError(_("The amount recovered cannot be negative."))
+    if not (closing_report or "").strip():
+        raise ValidationError(_("Write the closing report."))
+    if judgment is not None:
+        attachment_add(case=case, upload=judgment, by=by, kind=Attachment.Kind.JUDGMENT)
+    case.status = Case.Status.CLOSED
+    case.closed_on = closed_on
+    case.outcome = outcome
+    case.amount_recovered = amount_recovered
+    case.closing_report = closing_report.strip()
+    case.file_due = deadlines.due_date("file_submit", closed_on)
+    _save(case, by, _("Closed"))
+    return case
+
+
+@transaction.atomic
+def case_submit_file(*, case: Case, submitted_on: date, by) -> Case:
+    """The handler hands in the case file; the center reviews it within 30 days."""
+    case = _lock(case)
+    if not may_work_on(by, case):
+        raise ValidationError(_("You are not allowed to do this."))
+    _state(case, Case.Status.CLOSED)
+    if case.file_submitted_on:
+        raise ValidationError(_("The file has already been submitted and awaits review."))
+    if submitted_on < case.closed_on:
+        raise ValidationError(_("The file cannot be submitted before the closing date."))
+    _not_future(submitted_on, _("The submission date"))
+    case.file_submitted_on = submitted_on
+    case.archive_due = deadlines.due_date("archive_review", submitted_on)
+    _save(case, by, _("File submitted"))
+    return case
+
+
+@transaction.atomic
+def case_archive_review(*, case: Case, result: str, checklist: dict, on: date, by, reasons: str = "") -> ArchiveReview:
+    """The center checks the file: pass → archived; return → back to the handler with reasons."""
+    _need(by, "case_archive_review")
+    case = _lock(case)
+    _state(case, Case.Status.CLOSED)
+    if not case.file_submitted_on:
+        raise ValidationError(_("The handler has not submitted the file yet."))
+    if on < case.file_submitted_on:
+        raise ValidationError(_("The review cannot be dated before the file was submitted."))
+    _not_future(on, _("The review date"))
+    items = rules.archive_items(case)
+    checklist = {code: bool(checklist.get(code)) for code, _label in items}
+    missing = [str(label) for code, label in items if not checklist[code]]
+    if result == ArchiveReview.Result.PASSED:
+        if missing:
+            raise ValidationError(_("The file cannot pass while documents are missing: %(items)s.")
+                                  % {"items": "、".join(missing)})
+    elif result == ArchiveReview.Result.RETURNED:
+        if not (reasons or "").strip():
+            raise ValidationError(_("Give the reasons for returning the file."))
+    else:
+        raise ValidationError(_("Choose pass or return."))
+    review = ArchiveReview(case=case, reviewed_on=on, reviewer=by, result=result, checklist=checklist,
+                           reasons=(reasons or "").strip())
+    review._history_user = by
+    review.save()
+    if result == ArchiveReview.Result.PASSED:
+        case.status = Case.Status.ARCHIVED
+        case.archived_on = on
+        case.archive_due = None
+        _save(case, by, _("Archived"))
+    else:
+        case.file_submitted_on = None
+        case.archive_due = None
+        case.file_due = deadlines.due_date("file_submit", on)
+        _save(case, by, _("File returned: %(reasons)s") % {"reasons": reasons.strip()})
+    return review
+
+
+@transaction.atomic
+def case_grade(*, case: Case, score: int, on: date, by) -> Case:
+    """Quality grade of an archived case from its 100-point score, by the configured scale."""
+    _need(by, "quality_manage")
+    case = _lock(case)
+    _state(case, Case.Status.ARCHIVED)
+    if score is None or not 0 <= int(score) <= 100:
+        raise ValidationError(_("The score must be between 0 and 100."))
+    if on < case.archived_on:
+        raise ValidationError(_("The grade cannot be dated before the archive date."))
+    _not_future(on, _("The grading date"))
+    case.score = int(score)
+    case.grade = rules.grade_for(case.score, GradingScale.current())
+    case.graded_on = on
+    _save(case, by, _("Graded"))
+    return case
+
+
+@transaction.atomic
+def case_terminate(*, case: Case, reason: str, on: date, by, note: str = "", substantive_work: bool = False) -> Case:
+    """Terminate aid (Art. 48) with the statutory reason; criminal cases notify the organ within 3 days."""
+    _need(by, "case_terminate")
+    case = _lock(case)
+    _state(case, Case.Status.AWAITING, Case.Status.ASSIGNED)
+    if reason not in TERMINATION_REASON.codes:
+        raise ValidationError(_("Choose a reason from Art. 48."))
+    if on < case.accepted_on:
+        raise ValidationError(_("The termination cannot be dated before the acceptance date."))
+    _not_future(on, _("The termination date"))
+    for current in case.assignments.filter(ended_on__isnull=True):
+        current.ended_on = on
+        current.end_reason = _("Legal aid terminated")
+        current._history_user = by
+        current.save()
+    case.status = Case.Status.TERMINATED
+    case.terminated_on = on
+    case.termination_reason = reason
+    case.termination_note = (note or "").strip()
+    case.substantive_work = bool(substantive_work)
+    case.termination_number = numbering.issue_document_number(kind="termination", year=on.year)
+    case.termination_notify_due = (deadlines.due_date("termination_notify", on)
+                                   if case.category == "criminal" else None)
+    _save(case, by, _("Terminated"))
+    return case
+
+
+# --- discussions and quality records -----------------------------------------
+
+def _center_record(model, *, case: Case, by, capability: str, **fields):
+    _need(by, capability)
+    if not by.is_center:
+        raise ValidationError(_("You are not allowed to do this."))
+    obj = model(case=case, **fields)
+    obj.full_clean(exclude=["case"])
+    obj._history_user = by
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def discussion_record(*, case: Case, held_on: date, participants: str, conclusion: str, by) -> Discussion:
+    _not_future(held_on, _("The date"))
+    obj = _center_record(Discussion, case=case, by=by, capability="case_assign", held_on=held_on,
+                         participants=participants, conclusion=conclusion)
+    if not case.major:
+        case.major = True
+        _save(case, by, _("Collective discussion held"))
+    return obj
+
+
+@transaction.atomic
+def hearing_record(*, case: Case, by, **fields) -> HearingAttendance:
+    _not_future(fields["date"], _("The date"))
+    return _center_record(HearingAttendance, case=case, by=by, capability="quality_manage", **fields)
+
+
+@transaction.atomic
+def inspection_record(*, case: Case, by, **fields) -> FileInspection:
+    _not_future(fields["date"], _("The date"))
+    return _center_record(FileInspection, case=case, by=by, capability="quality_manage", **fields)
+
+
+@transaction.atomic
+def opinion_record(*, case: Case, by, **fields) -> OpinionLetter:
+    if fields.get("received_on") and fields["received_on"] < fields["sent_on"]:
+        raise ValidationError(_("The reply cannot be received before the letter was sent."))
+    return _center_record(OpinionLetter, case=case, by=by, capability="quality_manage", **fields)
+
+
+@transaction.atomic
+def followup_record(*, case: Case, by, **fields) -> FollowUp:
+    _not_future(fields["date"], _("The date"))
+    if case.status == Case.Status.AWAITING:
+        raise ValidationError(_("This cannot be done while the case is %(status)s.")
+                              % {"status": case.get_status_display()})
+    return _center_record(FollowUp, case=case, by=by, capability="quality_manage", recorded_by=by, **fields)
+
+
+@transaction.atomic
+def complaint_record(*, case: Case, by, **fields) -> Complaint:
+    _not_future(fields["received_on"], _("The date"))
+    return _center_record(Complaint, case=case, by=by, capability="quality_manage", **fields)
+
+
+@transaction.atomic
+def complaint_handle(*, complaint: Complaint, handling: str, resolved_on: date | None, substantiated, by) -> Complaint:
+    _need(by, "quality_manage")
+    if not (handling or "").strip():
+        raise ValidationError(_("Describe how the complaint was handled."))
+    if resolved_on and resolved_on < complaint.received_on:
+        raise ValidationError(_("A complaint cannot be resolved before it was received."))
+    complaint.handling = handling.strip()
+    complaint.resolved_on = resolved_on
+    complaint.substantiated = substantiated
+    complaint._history_user = by
+    complaint.save()
+    return complaint
+
+
+def deadline_counts(today: date | None = None) -> dict[str, int]:
+    """How many case steps are overdue / due within 2 days (the daily scan)."""
+    from django.db.models import Count, Q
+
+    from .selectors import due_soon_q, overdue_q
+
+    today = today or timezone.localdate()
+    return Case.objects.aggregate(
+        overdue=Count("pk", filter=overdue_q(today)),
+        due_soon=Count("pk", filter=due_soon_q(today)),
+        awaiting_assignment=Count("pk", filter=Q(status=Case.Status.AWAITING)),
+        files_to_review=Count("pk", filter=Q(status=Case.Status.CLOSED, file_submitted_on__isnull=False)),
+    )

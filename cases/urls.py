@@ -1,5 +1,40 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "cases"
 
-urlpatterns: list = []
+
+def action(route: str, name: str):
+    return path(f"<int:pk>/{route}/", views.case_action, {"action": name}, name=f"case_{name}")
+
+
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("<int:pk>/", views.case_detail, name="case_detail"),
+    action("assign", "assign"),
+    action("change-handler", "change_handler"),
+    action("agreement", "agreement"),
+    action("progress", "progress"),
+    action("attach", "attach"),
+    action("close", "close"),
+    action("submit-file", "submit_file"),
+    action("archive-review", "archive_review"),
+    action("grade", "grade"),
+    action("terminate", "terminate"),
+    action("discussion", "discussion"),
+    action("hearing", "hearing"),
+    action("inspection", "inspection"),
+    action("opinion", "opinion"),
+    action("followup", "followup"),
+    action("complaint", "complaint"),
+    path("complaints/<int:pk>/handle/", views.complaint_handle, name="complaint_handle"),
+    path("<int:pk>/print/<slug:doc>/", views.case_print, name="case_print"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("handlers/", views.handler_list, name="handler_list"),
+    path("handlers/new/", views.handler_create, name="handler_create"),
+    path("handlers/<int:pk>/edit/", views.handler_edit, name="handler_edit"),
+    path("handlers/<int:pk>/active/", views.handler_deactivate, name="handler_deactivate"),
+    path("providers/new/", views.provider_create, name="provider_create"),
+    path("providers/<int:pk>/edit/", views.provider_edit, name="provider_edit"),
+]

@@ -1,0 +1,92 @@
+"""GET filters of the case list (COMMON contract: cases:case_list)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import CATEGORY, CAUSE, GRADE, GROUP, SOURCE, STAGE
+from stations.models import Handler, Station
+
+from .models import Case
+from .selectors import overdue_q
+
+DATE = forms.DateInput(attrs={"type": "date"})
+YES_NO = [("1", _("Yes")), ("0", _("No"))]
+
+
+class StationChoice(django_filters.MultipleChoiceFilter):
+    """station=<pk> repeated, or station=center for cases the center took itself."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        q = Q(pk__in=[])
+        pks = [v for v in value if v != "center"]
+        if pks:
+            q |= Q(station_id__in=pks)
+        if "center" in value:
+            q |= Q(station__isnull=True)
+        return qs.filter(q)
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Case.Status.choices)
+    category = django_filters.MultipleChoiceFilter(label=_("Category"), choices=CATEGORY.choices)
+    source = django_filters.MultipleChoiceFilter(label=_("Source"), choices=SOURCE.choices)
+    stage = django_filters.MultipleChoiceFilter(label=_("Stage"), choices=STAGE.choices)
+    cause = django_filters.MultipleChoiceFilter(label=_("Cause"), choices=CAUSE.choices)
+    group = django_filters.MultipleChoiceFilter(label=_("Beneficiary group"), choices=GROUP.choices,
+                                                method="filter_group")
+    station = StationChoice(label=_("Station"), choices=[])
+    handler = django_filters.ModelMultipleChoiceFilter(label=_("Handler"), queryset=Handler.objects.all())
+    grade = django_filters.MultipleChoiceFilter(label=_("Grade"), choices=GRADE.choices)
+    is_litigation = django_filters.ChoiceFilter(label=_("Litigation"), choices=YES_NO, method="filter_litigation")
+    overdue = django_filters.ChoiceFilter(label=_("Overdue"), choices=[("1", _("Yes"))], method="filter_overdue")
+    accepted_from = django_filters.DateFilter(label=_("Accepted from"), field_name="accepted_on",
+                                              lookup_expr="gte", widget=DATE)
+    accepted_to = django_filters.DateFilter(label=_("Accepted to"), field_name="accepted_on", lookup_expr="lte",
+                                            widget=DATE)
+    closed_from = django_filters.DateFilter(label=_("Closed from"), field_name="closed_on", lookup_expr="gte",
+                                            widget=DATE)
+    closed_to = django_filters.DateFilter(label=_("Closed to"), field_name="closed_on", lookup_expr="lte",
+                                          widget=DATE)
+    terminated_from = django_filters.DateFilter(label=_("Terminated from"), field_name="terminated_on",
+                                                lookup_expr="gte", widget=DATE)
+    terminated_to = django_filters.DateFilter(label=_("Terminated to"), field_name="terminated_on",
+                                              lookup_expr="lte", widget=DATE)
+
+    class Meta:
+        model = Case
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["station"].extra["choices"] = [("center", _("The center")), *[
+            (str(pk), name) for pk, name in Station.objects.values_list("pk", "name")]]
+
+    def search(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(Q(number__icontains=value) | Q(recipient__name__icontains=value)
+                         | Q(opposing_party__icontains=value) | Q(handler__name__icontains=value))
+
+    def filter_group(self, qs, name, value):
+        if not value:
+            return qs
+        q = Q(pk__in=[])
+        for code in value:
+            q |= Q(recipient_groups__contains=[code])
+        return qs.filter(q)
+
+    def filter_litigation(self, qs, name, value):
+        if value in ("1", "0"):
+            return qs.filter(is_litigation=value == "1")
+        return qs
+
+    def filter_overdue(self, qs, name, value):
+        return qs.filter(overdue_q()) if value == "1" else qs

@@ -1,0 +1,253 @@
+"""Forms of the case pages; the services decide, forms only collect and pre-check."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import CASE_OUTCOME, CAUSE, TERMINATION_REASON
+from stations.models import Handler, Provider
+
+from . import rules
+from .models import (
+    ArchiveReview,
+    Attachment,
+    Complaint,
+    Discussion,
+    FileInspection,
+    FollowUp,
+    HearingAttendance,
+    OpinionLetter,
+    ProgressEntry,
+)
+from .selectors import suggested_handlers
+from .services import validate_upload
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def date_field(label, required=True, initial=True):
+    return forms.DateField(label=label, required=required, widget=DATE,
+                           initial=timezone.localdate if initial else None)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def check_files(files):
+    for f in files:
+        try:
+            validate_upload(f)
+        except ValidationError as exc:
+            raise ValidationError(f"{f.name}: {' '.join(exc.messages)}") from exc
+    return files
+
+
+class HandlerChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        bits = [obj.name]
+        if obj.provider_id:
+            bits.append(f"（{obj.provider.name}）")
+        bits.append(str(_("open cases: %(n)s") % {"n": obj.open_cases}))
+        bits.append(str(_("criminal experience: %(n)s years") % {"n": obj.criminal_years}))
+        if obj.juvenile_suitable:
+            bits.append(str(_("juvenile cases")))
+        if obj.specialties:
+            bits.append("/".join(CAUSE.label(c) for c in obj.specialties))
+        return " · ".join(bits)
+
+
+class AssignForm(forms.Form):
+    handler = HandlerChoice(label=_("Handler"), queryset=Handler.objects.none())
+    on = date_field(_("Assigned on"))
+    override_reason = forms.CharField(label=_("Reason for overriding a suitability warning"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}),
+                                      help_text=_("Only when the chosen handler does not meet the requirements."))
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        qs = suggested_handlers(case)
+        if case.handler_id:
+            qs = qs.exclude(pk=case.handler_id)
+        self.fields["handler"].queryset = qs
+        rows = list(qs)
+        self.suggestion = rows[0] if rows else None
+        if self.suggestion and not self.is_bound:
+            self.fields["handler"].initial = self.suggestion.pk
+
+    def clean(self):
+        data = super().clean()
+        handler = data.get("handler")
+        if handler:
+            problems = rules.suitability_problems(self.case, handler)
+            if problems and not data.get("override_reason", "").strip():
+                for p in problems:
+                    self.add_error("handler", p)
+                self.add_error("override_reason", _("Write the reason for the override, or choose another handler."))
+        return data
+
+
+class ChangeHandlerForm(AssignForm):
+    reason = forms.CharField(label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    field_order = ["handler", "on", "reason", "override_reason"]
+
+
+class AgreementForm(forms.Form):
+    signed_on = date_field(_("Agreement signed on"))
+    late_reason = forms.CharField(label=_("Reason for signing late"), required=False,
+                                  help_text=_("Only when signed more than 5 days after assignment."))
+
+
+class ProgressForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=ProgressEntry.Kind.choices)
+    on = date_field(_("Date"))
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}))
+    files = MultipleFileField(label=_("Attachments"), required=False)
+
+    def clean_files(self):
+        return check_files(self.cleaned_data.get("files") or [])
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=Attachment.Kind.choices, initial=Attachment.Kind.OTHER)
+    file = forms.FileField(label=_("File"))
+
+    def clean_file(self):
+        return check_files([self.cleaned_data["file"]])[0]
+
+
+class CloseForm(forms.Form):
+    closed_on = date_field(_("Closed on"))
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "---------"), *CASE_OUTCOME.choices])
+    amount_recovered = forms.DecimalField(label=_("Amount recovered or loss avoided (yuan)"), required=False,
+                                          max_digits=14, decimal_places=2)
+    closing_report = forms.CharField(label=_("Closing report"), widget=forms.Textarea(attrs={"rows": 6}))
+    judgment = forms.FileField(label=_("Judgment, mediation or settlement agreement"), required=False)
+
+    def clean_amount_recovered(self):
+        value = self.cleaned_data.get("amount_recovered")
+        if value is not None and value < 0:
+            raise ValidationError(_("The amount recovered cannot be negative."))
+        return value
+
+    def clean_judgment(self):
+        f = self.cleaned_data.get("judgment")
+        return check_files([f])[0] if f else None
+
+
+class SubmitFileForm(forms.Form):
+    submitted_on = date_field(_("File submitted on"))
+
+
+class ArchiveReviewForm(forms.Form):
+    on = date_field(_("Reviewed on"))
+    result = forms.ChoiceField(label=_("Result"), choices=ArchiveReview.Result.choices, widget=forms.RadioSelect)
+    reasons = forms.CharField(label=_("Reasons for returning"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = rules.archive_items(case)
+        for code, label in self.items:
+            self.fields[f"item_{code}"] = forms.BooleanField(label=label, required=False)
+
+    @property
+    def checklist(self) -> dict:
+        return {code: bool(self.cleaned_data.get(f"item_{code}")) for code, _label in self.items}
+
+
+class GradeForm(forms.Form):
+    score = forms.IntegerField(label=_("Score (out of 100)"), min_value=0, max_value=100)
+    on = date_field(_("Graded on"))
+
+
+class TerminateForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason (Art. 48)"), choices=[("", "---------"), *TERMINATION_REASON.choices])
+    on = date_field(_("Terminated on"))
+    note = forms.CharField(label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    substantive_work = forms.BooleanField(label=_("Substantive work was done before termination"), required=False)
+
+
+class DiscussionForm(forms.ModelForm):
+    class Meta:
+        model = Discussion
+        fields = ["held_on", "participants", "conclusion"]
+        widgets = {"held_on": DATE, "conclusion": forms.Textarea(attrs={"rows": 4})}
+
+
+class HearingForm(forms.ModelForm):
+    class Meta:
+        model = HearingAttendance
+        fields = ["date", "attendee", "court", "assessment"]
+        widgets = {"date": DATE, "assessment": forms.Textarea(attrs={"rows": 3})}
+
+
+class InspectionForm(forms.ModelForm):
+    class Meta:
+        model = FileInspection
+        fields = ["date", "inspector", "findings"]
+        widgets = {"date": DATE, "findings": forms.Textarea(attrs={"rows": 3})}
+
+
+class OpinionForm(forms.ModelForm):
+    class Meta:
+        model = OpinionLetter
+        fields = ["organ", "sent_on", "received_on", "satisfaction", "content"]
+        widgets = {"sent_on": DATE, "received_on": DATE, "content": forms.Textarea(attrs={"rows": 3})}
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["date", "channel", "satisfaction", "notes"]
+        widgets = {"date": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["satisfaction"].required = True
+
+
+class ComplaintForm(forms.ModelForm):
+    class Meta:
+        model = Complaint
+        fields = ["received_on", "complainant", "content"]
+        widgets = {"received_on": DATE, "content": forms.Textarea(attrs={"rows": 3})}
+
+
+class ComplaintHandleForm(forms.Form):
+    handling = forms.CharField(label=_("Handling"), widget=forms.Textarea(attrs={"rows": 3}))
+    resolved_on = date_field(_("Resolved on"), required=False)
+    substantiated = forms.NullBooleanField(label=_("Substantiated"), required=False)
+
+
+class HandlerForm(forms.ModelForm):
+    specialties = forms.MultipleChoiceField(label=_("Specialties"), choices=CAUSE.choices, required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Handler
+        fields = ["name", "kind", "provider", "phone", "licence_number", "specialties", "criminal_years",
+                  "juvenile_suitable", "user"]
+
+
+class ProviderForm(forms.ModelForm):
+    class Meta:
+        model = Provider
+        fields = ["name", "kind", "phone", "address"]

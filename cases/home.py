@@ -1,0 +1,64 @@
+"""工作台 panels: each role's own to-dos on cases."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.registry import Panel
+
+from .models import Case
+from .selectors import cases_visible_to, overdue_q
+
+
+def todo_queryset(user):
+    """Cases waiting for this user's next step (the nav badge counts them)."""
+    qs = cases_visible_to(user)
+    q = Q(pk__in=[])
+    if user.can("case_work") and not user.can("case_view_all"):
+        q |= Q(handler__user=user, status=Case.Status.ASSIGNED, agreement_signed_on__isnull=True)
+        q |= Q(handler__user=user, status=Case.Status.CLOSED, file_submitted_on__isnull=True)
+    if user.is_center and user.can("case_assign"):
+        q |= Q(status=Case.Status.AWAITING)
+    if user.is_center and user.can("case_archive_review"):
+        q |= Q(status=Case.Status.CLOSED, file_submitted_on__isnull=False)
+    if user.is_center and user.can("quality_manage") and user.can("dashboard_view"):
+        q |= overdue_q()
+    return qs.filter(q)
+
+
+def _rows(qs, limit=10):
+    from .views import next_step
+
+    rows = []
+    for case in qs.select_related("recipient", "handler")[:limit]:
+        step, due = next_step(case)
+        rows.append({"case": case, "step": step, "due": due})
+    return rows
+
+
+def panels(request):
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    out = []
+    visible = cases_visible_to(user)
+    if user.can("case_work") and not user.can("case_view_all"):
+        mine = visible.filter(handler__user=user, status__in=[Case.Status.ASSIGNED, Case.Status.CLOSED]).filter(
+            ~Q(status=Case.Status.CLOSED, file_submitted_on__isnull=False)).order_by("agreement_due", "file_due")
+        out.append(Panel(_("My cases: next steps"), "cases/panels/cases.html",
+                         {"rows": _rows(mine, 15), "count": mine.count(), "link": "?status=assigned"}, order=10))
+    if user.is_center and user.can("case_assign"):
+        waiting = visible.filter(status=Case.Status.AWAITING).order_by("assign_due", "pk")
+        out.append(Panel(_("Cases awaiting assignment"), "cases/panels/cases.html",
+                         {"rows": _rows(waiting), "count": waiting.count(), "link": "?status=awaiting"}, order=20))
+    if user.is_center and user.can("case_archive_review"):
+        files = visible.filter(status=Case.Status.CLOSED, file_submitted_on__isnull=False).order_by("archive_due")
+        out.append(Panel(_("Case files to review"), "cases/panels/cases.html",
+                         {"rows": _rows(files), "count": files.count(), "link": "?status=closed"}, order=21))
+    if user.is_center and user.can("case_view_all") and user.can("dashboard_view"):
+        late = visible.filter(overdue_q(timezone.localdate())).order_by("accepted_on")
+        out.append(Panel(_("Overdue case deadlines across the county"), "cases/panels/cases.html",
+                         {"rows": _rows(late), "count": late.count(), "link": "?overdue=1"}, order=15))
+    return out

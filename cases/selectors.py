@@ -1,0 +1,100 @@
+"""Reads of cases: what each user may see, lists with their related rows, handler caseloads."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Case as SqlCase
+from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from stations.models import Handler
+
+from .models import Case
+
+OPEN_STATUSES = (Case.Status.ASSIGNED,)
+
+
+def may_list_cases(user) -> bool:
+    """Center staff who see all cases, handlers (their own) and station staff (their station's, read-only)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.can("case_view_all") or user.can("case_work") or user.station_id is not None
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    qs = Case.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.is_center and user.can("case_view_all"):
+        return qs
+    q = Q(pk__in=[])
+    if user.can("case_work"):
+        q |= Q(handler__user=user)
+    if user.station_id is not None:
+        q |= Q(station_id=user.station_id)
+    return qs.filter(q)
+
+
+def case_list(user) -> QuerySet[Case]:
+    return cases_visible_to(user).select_related("recipient", "handler", "station").order_by("-accepted_on", "-pk")
+
+
+def case_detail_qs(user) -> QuerySet[Case]:
+    return cases_visible_to(user).select_related(
+        "recipient", "handler__provider", "handler__user", "station", "notice", "application", "created_by",
+    )
+
+
+def overdue_q(today=None) -> Q:
+    """Cases with a deadline passed and the step not done."""
+    today = today or timezone.localdate()
+    return (
+        Q(status=Case.Status.AWAITING, assign_due__lt=today)
+        | Q(status=Case.Status.ASSIGNED, agreement_signed_on__isnull=True, agreement_due__lt=today)
+        | Q(status=Case.Status.CLOSED, file_submitted_on__isnull=True, file_due__lt=today)
+        | Q(status=Case.Status.CLOSED, file_submitted_on__isnull=False, archive_due__lt=today)
+    )
+
+
+def due_soon_q(today=None, days: int = 2) -> Q:
+    today = today or timezone.localdate()
+    end = today + timedelta(days=days)
+    return (
+        Q(status=Case.Status.AWAITING, assign_due__range=(today, end))
+        | Q(status=Case.Status.ASSIGNED, agreement_signed_on__isnull=True, agreement_due__range=(today, end))
+        | Q(status=Case.Status.CLOSED, file_submitted_on__isnull=True, file_due__range=(today, end))
+        | Q(status=Case.Status.CLOSED, file_submitted_on__isnull=False, archive_due__range=(today, end))
+    )
+
+
+def handlers_with_load() -> QuerySet[Handler]:
+    """Every handler with their current open caseload, in one query."""
+    return Handler.objects.select_related("provider", "user").annotate(
+        open_cases=Count("cases", filter=Q(cases__status__in=OPEN_STATUSES), distinct=True),
+    )
+
+
+def suggested_handlers(case: Case) -> QuerySet[Handler]:
+    """Active handlers, suitable ones first, then specialty in the case's cause, then fewest open cases.
+
+    One SQL query; the first row is the suggestion.
+    """
+    from . import rules
+
+    suitable = Q()
+    if rules.is_life_or_death(case):
+        suitable &= Q(criminal_years__gte=rules.MIN_CRIMINAL_YEARS_LIFE_OR_DEATH)
+    if rules.is_minor_case(case):
+        suitable &= Q(juvenile_suitable=True)
+    qs = handlers_with_load().filter(active=True).annotate(
+        unsuitable=SqlCase(When(suitable, then=Value(0)), default=Value(1), output_field=IntegerField())
+        if suitable else Value(0, output_field=IntegerField()),
+        specialty_miss=SqlCase(When(specialties__contains=[case.cause], then=Value(0)), default=Value(1),
+                             output_field=IntegerField()) if case.cause else Value(1, output_field=IntegerField()),
+    )
+    return qs.order_by("unsuitable", "specialty_miss", "open_cases", "name")
+
+
+def suggest_handler(case: Case) -> Handler | None:
+    return suggested_handlers(case).first()

@@ -1,0 +1,394 @@
+"""Case pages: list, detail, one form page per transition, printed documents, attachments,
+and the handler roster."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from core.access import get_visible, require
+from core.choices import CAUSE, GROUP
+from core.models import AccessLog, CenterProfile
+from stations.models import Handler, Provider
+
+from . import forms, rules, services
+from .filters import CaseFilter
+from .models import ArchiveReview, Assignment, Attachment, Case, Complaint, ProgressEntry
+from .selectors import case_detail_qs, handlers_with_load, may_list_cases
+from .selectors import case_list as case_list_qs
+
+
+def _need_case_access(user):
+    if not may_list_cases(user):
+        raise PermissionDenied
+
+
+def _case(request, pk) -> Case:
+    _need_case_access(request.user)
+    return get_visible(case_detail_qs(request.user), pk=pk)
+
+
+def _crumbs(case=None, *extra):
+    items = [(_("Cases"), reverse("cases:case_list"))]
+    if case is not None:
+        items.append((case.number, reverse("cases:case_detail", args=[case.pk])))
+    return items + [(label, None) for label in extra]
+
+
+@login_required
+def case_list(request):
+    _need_case_access(request.user)
+    qs = case_list_qs(request.user)
+    flt = CaseFilter(request.GET, queryset=qs, request=request)
+    rows = flt.qs
+    if request.GET.get("export") == "xlsx":
+        from ledger.exporters import export_response
+
+        return export_response("案件", rows, filename=f"案件-{timezone.localdate():%Y%m%d}.xlsx")
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    return render(request, "cases/case_list.html", {
+        "filter": flt, "page_obj": page, "breadcrumbs": [(_("Cases"), None)],
+        "title": _("Cases"),
+    })
+
+
+def case_actions(user, case: Case) -> dict[str, bool]:
+    """Which buttons the detail page offers this user (the services check again)."""
+    s = case.status
+    work = services.may_work_on(user, case)
+    center = user.is_center
+    return {
+        "assign": s == Case.Status.AWAITING and user.can("case_assign") and center,
+        "change_handler": s == Case.Status.ASSIGNED and user.can("case_assign") and center,
+        "agreement": s == Case.Status.ASSIGNED and work and not case.agreement_signed_on,
+        "progress": s in (Case.Status.ASSIGNED, Case.Status.CLOSED) and work,
+        "attach": s in (Case.Status.AWAITING, Case.Status.ASSIGNED, Case.Status.CLOSED) and work,
+        "close": s == Case.Status.ASSIGNED and work,
+        "submit_file": s == Case.Status.CLOSED and work and not case.file_submitted_on,
+        "archive_review": s == Case.Status.CLOSED and bool(case.file_submitted_on)
+        and user.can("case_archive_review") and center,
+        "grade": s == Case.Status.ARCHIVED and user.can("quality_manage") and center,
+        "terminate": s in (Case.Status.AWAITING, Case.Status.ASSIGNED) and user.can("case_terminate") and center,
+        "discussion": user.can("case_assign") and center,
+        "quality": user.can("quality_manage") and center and s != Case.Status.AWAITING,
+    }
+
+
+def next_step(case: Case) -> tuple[str, object]:
+    """The next thing to do on a case and its due date."""
+    S = Case.Status
+    if case.status == S.AWAITING:
+        return str(_("Assign a handler")), case.assign_due
+    if case.status == S.ASSIGNED:
+        if not case.agreement_signed_on:
+            return str(_("Sign the aid agreement")), case.agreement_due
+        return str(_("Work on the case and close it")), None
+    if case.status == S.CLOSED:
+        if not case.file_submitted_on:
+            return str(_("Submit the case file")), case.file_due
+        return str(_("Archive review")), case.archive_due
+    if case.status == S.ARCHIVED and not case.grade:
+        return str(_("Grade the case")), None
+    return "", None
+
+
+@login_required
+def case_detail(request, pk):
+    case = _case(request, pk)
+    case = Case.objects.prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.select_related("handler__provider", "assigned_by")),
+        Prefetch("progress", queryset=ProgressEntry.objects.select_related("recorded_by").prefetch_related(
+            "attachments")),
+        Prefetch("archive_reviews", queryset=ArchiveReview.objects.select_related("reviewer")),
+        "attachments", "discussions", "hearings", "inspections", "opinions", "followups", "complaints",
+    ).select_related("recipient", "handler__provider", "station", "notice", "application").get(pk=case.pk)
+    user = request.user
+    labels = dict(rules.ARCHIVE_ITEMS)
+    reviews = [(r, [(labels.get(code, code), ok) for code, ok in r.checklist.items()])
+               for r in case.archive_reviews.all()]
+    docs = printable_documents(case)
+    step, step_due = next_step(case)
+    return render(request, "cases/case_detail.html", {
+        "case": case, "actions": case_actions(user, case), "reviews": reviews, "docs": docs,
+        "next_step": step, "next_due": step_due, "notice_ground": rules.notice_ground(case),
+        "life_or_death": rules.is_life_or_death(case), "minor_case": rules.is_minor_case(case),
+        "show_full": user.can("applicant_view_full"), "groups": [GROUP.label(g) for g in case.recipient_groups],
+        "breadcrumbs": _crumbs(case), "title": case.number,
+    })
+
+
+# --- transitions --------------------------------------------------------------
+
+@dataclass
+class Action:
+    form: type
+    allowed: Callable
+    run: Callable
+    title: object
+    case_form: bool = False
+    files: bool = False
+    help: object = ""
+
+
+def _assign(case, d, by):
+    return services.case_assign(case=case, handler=d["handler"], on=d["on"], by=by,
+                                override_reason=d.get("override_reason", ""))
+
+
+def _change(case, d, by):
+    return services.case_change_handler(case=case, handler=d["handler"], on=d["on"], reason=d["reason"], by=by,
+                                        override_reason=d.get("override_reason", ""))
+
+
+def _center(cap):
+    return lambda u, c: u.is_center and u.can(cap)
+
+
+ACTIONS: dict[str, Action] = {
+    "assign": Action(forms.AssignForm, _center("case_assign"), _assign, _("Assign a handler"), case_form=True,
+                     help=_("The first handler offered is the suggestion: suitable, specialised in the cause, "
+                            "with the fewest open cases.")),
+    "change_handler": Action(forms.ChangeHandlerForm, _center("case_assign"), _change, _("Change of handler"),
+                             case_form=True),
+    "agreement": Action(forms.AgreementForm, services.may_work_on,
+                        lambda c, d, by: services.case_sign_agreement(case=c, signed_on=d["signed_on"], by=by,
+                                                                      late_reason=d.get("late_reason", "")),
+                        _("Record the signed aid agreement")),
+    "progress": Action(forms.ProgressForm, services.may_work_on,
+                       lambda c, d, by: services.case_record_progress(case=c, kind=d["kind"], on=d["on"],
+                                                                      note=d["note"], by=by, files=d["files"]),
+                       _("Record work on the case"), files=True),
+    "attach": Action(forms.AttachmentForm, services.may_work_on,
+                     lambda c, d, by: services.attachment_add(case=c, upload=d["file"], kind=d["kind"], by=by),
+                     _("Upload a document"), files=True),
+    "close": Action(forms.CloseForm, services.may_work_on,
+                    lambda c, d, by: services.case_close(
+                        case=c, closed_on=d["closed_on"], outcome=d["outcome"], closing_report=d["closing_report"],
+                        amount_recovered=d.get("amount_recovered"), judgment=d.get("judgment"), by=by),
+                    _("Close the case"), files=True,
+                    help=_("The case file is due within 30 days of closing.")),
+    "submit_file": Action(forms.SubmitFileForm, services.may_work_on,
+                          lambda c, d, by: services.case_submit_file(case=c, submitted_on=d["submitted_on"], by=by),
+                          _("Submit the case file")),
+    "archive_review": Action(forms.ArchiveReviewForm, _center("case_archive_review"),
+                             lambda c, d, by, form=None: None, _("Archive review"), case_form=True,
+                             help=_("Tick every document found in the file. A file passes only when all are "
+                                    "present; otherwise return it with the reasons.")),
+    "grade": Action(forms.GradeForm, _center("quality_manage"),
+                    lambda c, d, by: services.case_grade(case=c, score=d["score"], on=d["on"], by=by),
+                    _("Grade the case")),
+    "terminate": Action(forms.TerminateForm, _center("case_terminate"),
+                        lambda c, d, by: services.case_terminate(case=c, reason=d["reason"], on=d["on"],
+                                                                 note=d.get("note", ""), by=by,
+                                                                 substantive_work=d.get("substantive_work", False)),
+                        _("Terminate legal aid")),
+    "discussion": Action(forms.DiscussionForm, _center("case_assign"),
+                         lambda c, d, by: services.discussion_record(case=c, by=by, **d),
+                         _("Record a collective discussion")),
+    "hearing": Action(forms.HearingForm, _center("quality_manage"),
+                      lambda c, d, by: services.hearing_record(case=c, by=by, **d), _("Record a hearing attendance")),
+    "inspection": Action(forms.InspectionForm, _center("quality_manage"),
+                         lambda c, d, by: services.inspection_record(case=c, by=by, **d),
+                         _("Record a file inspection")),
+    "opinion": Action(forms.OpinionForm, _center("quality_manage"),
+                      lambda c, d, by: services.opinion_record(case=c, by=by, **d), _("Record an opinion letter")),
+    "followup": Action(forms.FollowUpForm, _center("quality_manage"),
+                       lambda c, d, by: services.followup_record(case=c, by=by, **d),
+                       _("Record a follow-up with the recipient")),
+    "complaint": Action(forms.ComplaintForm, _center("quality_manage"),
+                        lambda c, d, by: services.complaint_record(case=c, by=by, **d), _("Record a complaint")),
+}
+
+
+@login_required
+def case_action(request, pk, action):
+    spec = ACTIONS[action]
+    case = _case(request, pk)
+    if not spec.allowed(request.user, case):
+        raise PermissionDenied
+    kwargs = {"case": case} if spec.case_form else {}
+    if request.method == "POST":
+        form = spec.form(request.POST, request.FILES if spec.files else None, **kwargs)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                if action == "archive_review":
+                    services.case_archive_review(case=case, result=data["result"], checklist=form.checklist,
+                                                 on=data["on"], reasons=data.get("reasons", ""), by=request.user)
+                else:
+                    spec.run(case, data, request.user)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("Saved: %(what)s") % {"what": spec.title})
+                return redirect("cases:case_detail", pk=case.pk)
+    else:
+        form = spec.form(**kwargs)
+    return render(request, "cases/case_action.html", {
+        "case": case, "form": form, "action": action, "spec": spec, "title": spec.title,
+        "multipart": spec.files, "breadcrumbs": _crumbs(case, spec.title),
+        "life_or_death": rules.is_life_or_death(case), "minor_case": rules.is_minor_case(case),
+    })
+
+
+@login_required
+def complaint_handle(request, pk):
+    _need_case_access(request.user)
+    complaint = get_object_or_404(Complaint.objects.select_related("case"), pk=pk)
+    case = get_visible(case_detail_qs(request.user), pk=complaint.case_id)
+    require(request.user, "quality_manage")
+    if not request.user.is_center:
+        raise PermissionDenied
+    form = forms.ComplaintHandleForm(request.POST or None, initial={
+        "handling": complaint.handling, "resolved_on": complaint.resolved_on or timezone.localdate(),
+        "substantiated": complaint.substantiated})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complaint_handle(complaint=complaint, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Saved: %(what)s") % {"what": _("Complaint handling")})
+            return redirect("cases:case_detail", pk=case.pk)
+    title = _("Complaint handling")
+    return render(request, "cases/case_action.html", {
+        "case": case, "form": form, "title": title, "breadcrumbs": _crumbs(case, title), "complaint": complaint,
+    })
+
+
+# --- documents ------------------------------------------------------------------
+
+DOCUMENTS = {
+    "assignment": _("Assignment notice"),
+    "letter": _("Legal-aid letter"),
+    "termination": _("Decision to terminate legal aid"),
+    "closing_report": _("Closing report form"),
+    "opinion_form": _("Opinion form"),
+}
+
+
+def printable_documents(case: Case) -> list[tuple[str, object]]:
+    docs = []
+    if case.assigned_on:
+        docs.append("assignment")
+        if case.source == "notice":
+            docs.append("letter")
+    if case.status == Case.Status.TERMINATED:
+        docs.append("termination")
+    if case.closed_on:
+        docs += ["closing_report", "opinion_form"]
+    return [(d, DOCUMENTS[d]) for d in docs]
+
+
+@login_required
+def case_print(request, pk, doc):
+    case = _case(request, pk)
+    if doc not in dict(printable_documents(case)):
+        raise Http404
+    assignments = list(case.assignments.select_related("handler__provider").order_by("assigned_on", "pk"))
+    current = assignments[-1] if assignments else None
+    return render(request, f"cases/print/{doc}.html", {
+        "case": case, "assignment": current, "profile": CenterProfile.get(), "today": timezone.localdate(),
+        "notice_ground": rules.notice_ground(case), "progress": case.progress.order_by("date", "pk"),
+    })
+
+
+# --- attachments -----------------------------------------------------------------
+
+@login_required
+def attachment_download(request, pk):
+    _need_case_access(request.user)
+    att = get_object_or_404(Attachment, pk=pk)
+    get_visible(case_detail_qs(request.user), pk=att.case_id)
+    try:
+        handle = att.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    AccessLog.objects.create(user=request.user, action="download", object_type="cases.Attachment",
+                             object_id=str(att.pk), detail=att.original_name[:200])
+    return FileResponse(handle, as_attachment=True, filename=att.original_name)
+
+
+# --- roster -------------------------------------------------------------------------
+
+@login_required
+def handler_list(request):
+    require(request.user, "roster_manage")
+    show = request.GET.get("show", "active")
+    qs = handlers_with_load().order_by("-active", "name")
+    if show != "all":
+        qs = qs.filter(active=True)
+    providers = Provider.objects.order_by("-active", "name")
+    handlers = list(qs)
+    for h in handlers:
+        h.specialty_labels = "、".join(CAUSE.label(c) for c in h.specialties)
+    return render(request, "cases/handler_list.html", {
+        "handlers": handlers, "providers": providers, "show": show,
+        "breadcrumbs": [(_("Handlers"), None)], "title": _("Handlers"),
+    })
+
+
+def _roster_form(request, form_class, instance, title, back):
+    require(request.user, "roster_manage")
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        obj = form.save(commit=False)
+        obj._history_user = request.user
+        obj.save()
+        messages.success(request, _("Saved: %(what)s") % {"what": obj})
+        return redirect(back)
+    return render(request, "cases/roster_form.html", {
+        "form": form, "title": title, "object": instance,
+        "breadcrumbs": [(_("Handlers"), reverse("cases:handler_list")), (title, None)],
+    })
+
+
+@login_required
+def handler_create(request):
+    return _roster_form(request, forms.HandlerForm, None, _("New handler"), reverse("cases:handler_list"))
+
+
+@login_required
+def handler_edit(request, pk):
+    require(request.user, "roster_manage")
+    handler = get_object_or_404(Handler, pk=pk)
+    return _roster_form(request, forms.HandlerForm, handler, _("Edit handler"), reverse("cases:handler_list"))
+
+
+@login_required
+@require_POST
+def handler_deactivate(request, pk):
+    require(request.user, "roster_manage")
+    handler = get_object_or_404(Handler, pk=pk)
+    handler.active = not handler.active
+    handler._history_user = request.user
+    handler.save()
+    messages.success(request, (_("%(name)s is active again.") if handler.active
+                               else _("%(name)s is no longer active.")) % {"name": handler.name})
+    return redirect("cases:handler_list")
+
+
+@login_required
+def provider_create(request):
+    return _roster_form(request, forms.ProviderForm, None, _("New provider"), reverse("cases:handler_list"))
+
+
+@login_required
+def provider_edit(request, pk):
+    require(request.user, "roster_manage")
+    provider = get_object_or_404(Provider, pk=pk)
+    return _roster_form(request, forms.ProviderForm, provider, _("Edit provider"), reverse("cases:handler_list"))
