@@ -33,7 +33,13 @@ class SubsidyStandard(models.Model):
         constraints = [models.UniqueConstraint(fields=["year", "category", "scope"], name="subsidy_standard_unique")]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.get_category_display()} {self.scope}".strip()
+        return f"{self.year} {self.get_category_display()} {self.scope_label}".strip()
+
+    @property
+    def scope_label(self) -> str:
+        from .subsidy import scope_label
+
+        return scope_label(self.scope)
 
 
 class SubsidyPolicy(models.Model):

@@ -1,0 +1,68 @@
+"""List filters; parameter names are the contract of COMMON.md (funding:spending_list, budget_list, subsidy_list)."""
+
+from __future__ import annotations
+
+import django_filters as df
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import FUNDING_SOURCE, SPENDING_CATEGORY
+from stations.models import Handler, Provider
+
+from .models import Budget, Spending, Subsidy
+
+DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+
+
+class SpendingFilter(df.FilterSet):
+    date_from = df.DateFilter(field_name="date", lookup_expr="gte", label=_("From"), **DATE)
+    date_to = df.DateFilter(field_name="date", lookup_expr="lte", label=_("To"), **DATE)
+    category = df.MultipleChoiceFilter(choices=SPENDING_CATEGORY.choices, label=_("Category"),
+                                       widget=forms.SelectMultiple(attrs={"size": 1}))
+
+    class Meta:
+        model = Spending
+        fields = ["date_from", "date_to", "category"]
+
+
+class BudgetFilter(df.FilterSet):
+    year = df.NumberFilter(field_name="year", label=_("Year"))
+    source = df.MultipleChoiceFilter(choices=FUNDING_SOURCE.choices, label=_("Source"),
+                                     widget=forms.SelectMultiple(attrs={"size": 1}))
+
+    class Meta:
+        model = Budget
+        fields = ["year", "source"]
+
+
+class SubsidyFilter(df.FilterSet):
+    paid_from = df.DateFilter(field_name="paid_on", lookup_expr="gte", label=_("Paid from"), **DATE)
+    paid_to = df.DateFilter(field_name="paid_on", lookup_expr="lte", label=_("Paid to"), **DATE)
+    status = df.MultipleChoiceFilter(choices=Subsidy.Status.choices, label=_("Status"),
+                                     widget=forms.SelectMultiple(attrs={"size": 1}))
+    handler = df.ModelMultipleChoiceFilter(queryset=Handler.objects.all(), label=_("Handler"),
+                                           widget=forms.SelectMultiple(attrs={"size": 1}))
+    provider = df.ModelChoiceFilter(field_name="handler__provider", queryset=Provider.objects.all(),
+                                    label=_("Provider"))
+
+    class Meta:
+        model = Subsidy
+        fields = ["paid_from", "paid_to", "status", "handler", "provider"]
+
+
+class BatchCandidateFilter(df.FilterSet):
+    """Computed subsidies finance may put in a batch: by handler, provider and period."""
+
+    handler = df.ModelChoiceFilter(queryset=Handler.objects.all(), label=_("Handler"))
+    provider = df.ModelChoiceFilter(field_name="handler__provider", queryset=Provider.objects.all(),
+                                    label=_("Provider"))
+    accepted_from = df.DateFilter(field_name="case__accepted_on", lookup_expr="gte", label=_("Accepted from"),
+                                  **DATE)
+    accepted_to = df.DateFilter(field_name="case__accepted_on", lookup_expr="lte", label=_("Accepted to"), **DATE)
+    archived_from = df.DateFilter(field_name="case__archived_on", lookup_expr="gte", label=_("Archived from"),
+                                  **DATE)
+    archived_to = df.DateFilter(field_name="case__archived_on", lookup_expr="lte", label=_("Archived to"), **DATE)
+
+    class Meta:
+        model = Subsidy
+        fields = ["handler", "provider", "accepted_from", "accepted_to", "archived_from", "archived_to"]

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MinValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import FUNDING_SOURCE, SPENDING_CATEGORY
+
+MONEY_ERRORS = {"invalid": _("Enter an amount in yuan, e.g. 1200.00."),
+                "min_value": _("The amount cannot be negative.")}
+
+
+def money_field(label) -> forms.DecimalField:
+    return forms.DecimalField(label=label, max_digits=14, decimal_places=2, min_value=Decimal("0"),
+                              validators=[MinValueValidator(Decimal("0"))], error_messages=MONEY_ERRORS,
+                              widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}))
+
+
+class SpendingForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    category = forms.ChoiceField(label=_("Category"),
+                                 choices=[c for c in SPENDING_CATEGORY.choices if c[0] != "case_subsidy"])
+    amount = money_field(_("Amount (yuan)"))
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    reason = forms.CharField(label=_("Reason for the change"), max_length=200, required=False)
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not editing:
+            del self.fields["reason"]
+            self.fields["date"].initial = timezone.localdate()
+
+
+class BudgetForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    source = forms.ChoiceField(label=_("Source"), choices=FUNDING_SOURCE.choices)
+    amount = money_field(_("Amount (yuan)"))
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    reason = forms.CharField(label=_("Reason for the change"), max_length=200, required=False)
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not editing:
+            del self.fields["reason"]
+            self.fields["year"].initial = timezone.localdate().year
+
+
+class AdjustForm(forms.Form):
+    amount = money_field(_("Amount payable (yuan)"))
+    reason = forms.CharField(label=_("Reason for the adjustment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PayForm(forms.Form):
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paid_on"].initial = timezone.localdate()
+
+
+class PublicListForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(label=_("Quarter"), coerce=int,
+                                     choices=[(1, _("Q1")), (2, _("Q2")), (3, _("Q3")), (4, _("Q4"))])

@@ -1,0 +1,35 @@
+"""工作台 panels: finance sees what waits to be computed, batched and paid; the director sees this year's funding use."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import roles
+from core.registry import Panel
+
+
+def panels(request) -> list[Panel]:
+    user = request.user
+    out: list[Panel] = []
+    if not user.is_authenticated:
+        return out
+    from . import selectors
+    from .models import PaymentBatch, Subsidy
+
+    if user.can("payment_manage") and user.has_role(roles.FINANCE):
+        waiting = Subsidy.objects.filter(status=Subsidy.Status.COMPUTED).aggregate(n=Count("pk"), t=Sum("amount"))
+        open_batches = list(selectors.batches().filter(status=PaymentBatch.Status.OPEN)[:5])
+        out.append(Panel(_("Subsidies to pay"), "funding/panel_finance.html", {
+            "waiting": waiting, "open_batches": open_batches,
+            "to_compute": selectors.cases_awaiting_subsidy().count(),
+        }, order=40))
+    if user.can("funding_manage") and (user.has_role(roles.DIRECTOR) or user.has_role(roles.FINANCE)):
+        today = timezone.localdate()
+        values = selectors.indicators(date(today.year, 1, 1), date(today.year, 12, 31))
+        out.append(Panel(_("Funding this year"), "funding/panel_funding.html", {"v": values, "year": today.year},
+                         order=45))
+    return out

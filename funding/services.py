@@ -1,0 +1,262 @@
+"""Every write of the money side (DOMAIN.md §7, §9), each in one transaction.
+
+Subsidies are computed from the case, batched by finance, and paid: paying a batch
+marks its subsidies paid and posts one spending entry, under row locks so that a
+batch can never be paid twice, even when two people press the button together.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts import roles
+from core import numbering
+
+from .models import Budget, BudgetYearLock, PaymentBatch, Spending, Subsidy, SubsidyPolicy
+from .subsidy import calculate, standard_lookup_for
+
+ZERO = Decimal("0.00")
+
+
+def _save(obj, by, reason: str = "") -> None:
+    obj._history_user = by
+    if reason:
+        obj._change_reason = reason
+    obj.save()
+
+
+# --- Subsidies ---------------------------------------------------------------
+
+def subsidy_year(case) -> int:
+    """The year whose standards apply: the year the case was archived (or terminated)."""
+    day = case.archived_on or case.terminated_on or case.graded_on or timezone.localdate()
+    return day.year
+
+
+def case_subsidy_ready(case) -> str | None:
+    """None when the case may get a subsidy, else the reason why not."""
+    if case.status == "archived":
+        if not case.grade:
+            return _("The case has no quality grade yet.")
+        return None
+    if case.status == "terminated":
+        if not case.substantive_work:
+            return _("A terminated case without substantive work gets no subsidy.")
+        return None
+    return _("Only an archived case (or a terminated case with substantive work) gets a subsidy; "
+             "this case is “%(status)s”.") % {"status": case.get_status_display()}
+
+
+def can_adjust(user) -> bool:
+    """Adjusting a computed subsidy is the director's decision (DOMAIN.md §2)."""
+    return bool(user.is_authenticated and user.can("subsidy_manage")
+                and (user.is_superuser or user.has_role(roles.DIRECTOR)))
+
+
+@transaction.atomic
+def subsidy_compute(*, case, by) -> Subsidy:
+    """Create or recompute the subsidy of an archived, graded case (status computed)."""
+    from cases.models import Case
+
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    problem = case_subsidy_ready(case)
+    if problem:
+        raise ValidationError(problem)
+    if case.handler_id is None:
+        raise ValidationError(_("The case has no handler to pay."))
+    subsidy = Subsidy.objects.select_for_update().filter(case=case).first()
+    if subsidy and subsidy.status != Subsidy.Status.COMPUTED:
+        raise ValidationError(_("The subsidy of case %(case)s is already in a batch or paid; it cannot be "
+                                "recomputed.") % {"case": case.number})
+    year = subsidy_year(case)
+    with translation.override(settings.LANGUAGE_CODE):
+        amount, lines = calculate(case, standard_lookup_for(year), SubsidyPolicy.objects.filter(year=year).first())
+    if subsidy is None:
+        subsidy = Subsidy(case=case)
+    subsidy.handler_id = case.handler_id
+    subsidy.computed_amount = amount
+    subsidy.amount = amount
+    subsidy.adjustment_reason = ""
+    subsidy.lines = [line.as_dict() for line in lines]
+    subsidy.status = Subsidy.Status.COMPUTED
+    _save(subsidy, by, _("computed"))
+    return subsidy
+
+
+@transaction.atomic
+def subsidy_adjust(*, subsidy, amount, reason: str, by) -> Subsidy:
+    if not can_adjust(by):
+        raise PermissionDenied
+    subsidy = Subsidy.objects.select_for_update().get(pk=subsidy.pk)
+    if subsidy.status != Subsidy.Status.COMPUTED:
+        raise ValidationError(_("A subsidy in a batch or paid cannot be adjusted."))
+    amount = Decimal(amount)
+    if amount < 0:
+        raise ValidationError(_("The amount cannot be negative."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the adjustment."))
+    subsidy.amount = amount.quantize(Decimal("0.01"))
+    subsidy.adjustment_reason = reason
+    _save(subsidy, by, reason)
+    return subsidy
+
+
+def compute_all(*, cases, by) -> tuple[int, list[str]]:
+    """Compute every given case in one transaction; a case that cannot be computed is reported, not fatal."""
+    done, problems = 0, []
+    with transaction.atomic():
+        for case in cases:
+            try:
+                with transaction.atomic():
+                    subsidy_compute(case=case, by=by)
+                done += 1
+            except ValidationError as exc:
+                problems.append(f"{case.number}：{'；'.join(exc.messages)}")
+    return done, problems
+
+
+# --- Payment batches ---------------------------------------------------------
+
+@transaction.atomic
+def batch_create(*, subsidies, by, title: str = "") -> PaymentBatch:
+    ids = [s.pk for s in subsidies]
+    if not ids:
+        raise ValidationError(_("Select at least one computed subsidy."))
+    locked = list(Subsidy.objects.select_for_update().filter(pk__in=ids).select_related("case"))
+    not_ready = [s.case.number for s in locked if s.status != Subsidy.Status.COMPUTED]
+    if not_ready or len(locked) != len(set(ids)):
+        raise ValidationError(_("These subsidies are already in a batch or paid: %(cases)s")
+                              % {"cases": "、".join(not_ready) or "—"})
+    today = timezone.localdate()
+    batch = PaymentBatch(number=numbering.issue_document_number(kind="batch", year=today.year),
+                         title=title, created_by=by)
+    _save(batch, by)
+    for subsidy in locked:
+        subsidy.batch = batch
+        subsidy.status = Subsidy.Status.BATCHED
+        _save(subsidy, by)
+    return batch
+
+
+def _payable(case) -> bool:
+    return case.status == "archived" or (case.status == "terminated" and case.substantive_work)
+
+
+@transaction.atomic
+def batch_pay(*, batch, paid_on: date, by) -> Spending:
+    """Mark a batch paid on a date: its subsidies paid, one spending entry posted. Never twice."""
+    batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status == PaymentBatch.Status.PAID:
+        raise ValidationError(_("Batch %(number)s was already paid on %(day)s; it cannot be paid twice.")
+                              % {"number": batch.number, "day": batch.paid_on})
+    subsidies = list(Subsidy.objects.select_for_update().filter(batch=batch).select_related("case")
+                     .order_by("pk"))
+    if not subsidies:
+        raise ValidationError(_("The batch has no subsidies."))
+    already = [s.case.number for s in subsidies if s.status == Subsidy.Status.PAID]
+    if already:
+        raise ValidationError(_("These subsidies were already paid: %(cases)s") % {"cases": "、".join(already)})
+    unarchived = [s.case.number for s in subsidies if not _payable(s.case)]
+    if unarchived:
+        raise ValidationError(_("These cases are not archived, so their subsidies cannot be paid: %(cases)s")
+                              % {"cases": "、".join(unarchived)})
+    check_year_open(paid_on)
+    total = sum((s.amount for s in subsidies), ZERO)
+    for subsidy in subsidies:
+        subsidy.status = Subsidy.Status.PAID
+        subsidy.paid_on = paid_on
+        _save(subsidy, by)
+    batch.status = PaymentBatch.Status.PAID
+    batch.paid_on = paid_on
+    _save(batch, by)
+    spending = Spending(date=paid_on, category="case_subsidy", amount=total, batch=batch, created_by=by,
+                        description=_("Case subsidies, batch %(number)s (%(n)s cases)")
+                        % {"number": batch.number, "n": len(subsidies)})
+    _save(spending, by)
+    return spending
+
+
+@transaction.atomic
+def batch_remove_subsidy(*, batch, subsidy, by) -> None:
+    """Take a subsidy out of an unpaid batch (back to computed)."""
+    batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status == PaymentBatch.Status.PAID:
+        raise ValidationError(_("A paid batch cannot be changed."))
+    subsidy = Subsidy.objects.select_for_update().get(pk=subsidy.pk, batch=batch)
+    subsidy.batch = None
+    subsidy.status = Subsidy.Status.COMPUTED
+    _save(subsidy, by)
+
+
+def batch_total(batch) -> Decimal:
+    return batch.subsidies.aggregate(t=Sum("amount"))["t"] or ZERO
+
+
+# --- Budgets and spending ----------------------------------------------------
+
+def check_year_open(day: date) -> None:
+    if BudgetYearLock.objects.filter(year=day.year).exists():
+        raise ValidationError(_("Budget year %(year)s is closed; no more spending can be entered in it.")
+                              % {"year": day.year})
+
+
+def _check_money(amount) -> Decimal:
+    try:
+        amount = Decimal(amount)
+    except Exception as exc:  # noqa: BLE001 - any unparsable value is bad input
+        raise ValidationError(_("Enter an amount in yuan.")) from exc
+    if not amount.is_finite() or amount < 0:
+        raise ValidationError(_("The amount cannot be negative."))
+    return amount.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def spending_create(*, date: date, category: str, amount, description: str = "", by) -> Spending:
+    check_year_open(date)
+    if category == "case_subsidy":
+        raise ValidationError(_("Case subsidies are posted by paying a batch, not entered by hand."))
+    spending = Spending(date=date, category=category, amount=_check_money(amount), description=description,
+                        created_by=by)
+    _save(spending, by)
+    return spending
+
+
+@transaction.atomic
+def spending_update(*, spending, date: date, category: str, amount, description: str, reason: str = "",
+                    by) -> Spending:
+    spending = Spending.objects.select_for_update().get(pk=spending.pk)
+    if spending.batch_id:
+        raise ValidationError(_("A subsidy posting is changed only through its batch."))
+    check_year_open(spending.date)
+    check_year_open(date)
+    if category == "case_subsidy":
+        raise ValidationError(_("Case subsidies are posted by paying a batch, not entered by hand."))
+    spending.date, spending.category, spending.description = date, category, description
+    spending.amount = _check_money(amount)
+    _save(spending, by, reason)
+    return spending
+
+
+@transaction.atomic
+def budget_create(*, year: int, source: str, amount, note: str = "", by) -> Budget:
+    budget = Budget(year=year, source=source, amount=_check_money(amount), note=note)
+    _save(budget, by)
+    return budget
+
+
+@transaction.atomic
+def budget_update(*, budget, year: int, source: str, amount, note: str, reason: str = "", by) -> Budget:
+    budget = Budget.objects.select_for_update().get(pk=budget.pk)
+    budget.year, budget.source, budget.note = year, source, note
+    budget.amount = _check_money(amount)
+    _save(budget, by, reason)
+    return budget

@@ -1,0 +1,445 @@
+"""Thin views of the money side: read through selectors, write through services."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.access import require
+from core.choices import FUNDING_SOURCE, SPENDING_CATEGORY
+from core.xlsx import SafeWorkbook, chunked, workbook_response
+
+from . import selectors, services
+from .filters import BatchCandidateFilter, BudgetFilter, SpendingFilter, SubsidyFilter
+from .forms import AdjustForm, BudgetForm, PayForm, PublicListForm, SpendingForm
+from .indicators import INDICATORS
+from .models import Budget, PaymentBatch, Spending, Subsidy, SubsidyPolicy, SubsidyStandard
+from .money import amount_in_words, mask_name
+
+PAGE = 25
+
+
+def capability_required(capability: str):
+    """Anonymous → login; logged in without the capability → 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            require(request.user, capability)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _page(request, qs):
+    return Paginator(qs, PAGE).get_page(request.GET.get("page"))
+
+
+def _errors(request, exc: ValidationError) -> None:
+    for msg in exc.messages:
+        messages.error(request, msg)
+
+
+def _money_crumb():
+    return (_("Funding"), reverse("funding:overview"))
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        return timezone.localdate().year
+
+
+# --- Funding overview ----------------------------------------------------------
+
+@capability_required("funding_manage")
+def overview(request):
+    year = _year(request)
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    values = selectors.indicators(start, end)
+    rows = [{"code": code, "label": label, "unit": unit, "value": values[code],
+             "kind": "rate" if code.startswith("rate.") else "count" if code.endswith(".cases") else "money"}
+            for code, label, unit in INDICATORS]
+    months = {row["month"].month: row for row in selectors.spending_by_month(start, end)}
+    chart = {
+        "labels": [_("Month %(m)s") % {"m": m} for m in range(1, 13)],
+        # Decimal as text: Chart.js parses numeric strings, and no float ever touches the money.
+        "subsidy": [str(months[m]["subsidy"] or 0) if m in months else "0" for m in range(1, 13)],
+        "other": [str((months[m]["total"] or 0) - (months[m]["subsidy"] or 0)) if m in months else "0"
+                  for m in range(1, 13)],
+        "subsidy_label": _("Case subsidies"), "other_label": _("Other spending"),
+    }
+    by_category = [{"label": SPENDING_CATEGORY.label(r["category"]), "code": r["category"], "total": r["total"]}
+                   for r in selectors.spending_by_category(start, end)]
+    by_source = [{"label": FUNDING_SOURCE.label(code), "code": code, "total": values[f"funding.budget.{code}"]}
+                 for code in FUNDING_SOURCE.codes]
+    years = sorted(set(Budget.objects.values_list("year", flat=True)) | {timezone.localdate().year, year},
+                   reverse=True)
+    return render(request, "funding/overview.html", {
+        "year": year, "years": years, "rows": rows, "values": values, "chart": chart,
+        "by_category": by_category, "by_source": by_source, "start": start, "end": end,
+        "breadcrumbs": [(_("Funding"), None)],
+    })
+
+
+# --- Standards -------------------------------------------------------------------
+
+@capability_required("subsidy_manage")
+def standards(request):
+    year = _year(request)
+    years = sorted(set(SubsidyStandard.objects.values_list("year", flat=True)) | {year}, reverse=True)
+    return render(request, "funding/standards.html", {
+        "year": year, "years": years,
+        "standards": SubsidyStandard.objects.filter(year=year).order_by("category", "scope"),
+        "policy": SubsidyPolicy.objects.filter(year=year).first(),
+        "breadcrumbs": [_money_crumb(), (_("Subsidy standards"), None)],
+    })
+
+
+# --- Subsidies -------------------------------------------------------------------
+
+@capability_required("subsidy_manage")
+def subsidy_list(request):
+    filterset = SubsidyFilter(request.GET, queryset=selectors.subsidies())
+    qs = filterset.qs
+    totals = qs.aggregate(total=Sum("amount"), count=Count("pk"))
+    return render(request, "funding/subsidy_list.html", {
+        "filter": filterset, "page_obj": _page(request, qs), "totals": totals,
+        "breadcrumbs": [_money_crumb(), (_("Subsidies"), None)],
+    })
+
+
+@capability_required("subsidy_manage")
+def subsidy_detail(request, pk):
+    subsidy = get_object_or_404(selectors.subsidies(), pk=pk)
+    return render(request, "funding/subsidy_detail.html", {
+        "subsidy": subsidy, "can_adjust": services.can_adjust(request.user), "can_see_history": True,
+        "in_words": amount_in_words(subsidy.amount),
+        "breadcrumbs": [_money_crumb(), (_("Subsidies"), reverse("funding:subsidy_list")), (subsidy.case.number, None)],
+    })
+
+
+@capability_required("subsidy_manage")
+def subsidy_adjust(request, pk):
+    if not services.can_adjust(request.user):
+        raise PermissionDenied
+    subsidy = get_object_or_404(selectors.subsidies(), pk=pk)
+    form = AdjustForm(request.POST or None, initial={"amount": subsidy.amount})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.subsidy_adjust(subsidy=subsidy, amount=form.cleaned_data["amount"],
+                                    reason=form.cleaned_data["reason"], by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The subsidy was adjusted."))
+            return redirect("funding:subsidy_detail", pk=subsidy.pk)
+    return render(request, "funding/form.html", {
+        "form": form, "title": _("Adjust subsidy of %(case)s") % {"case": subsidy.case.number},
+        "cancel": reverse("funding:subsidy_detail", args=[subsidy.pk]),
+        "breadcrumbs": [_money_crumb(), (_("Subsidies"), reverse("funding:subsidy_list")),
+                        (subsidy.case.number, reverse("funding:subsidy_detail", args=[subsidy.pk])),
+                        (_("Adjust"), None)],
+    })
+
+
+@capability_required("subsidy_manage")
+def subsidy_pending(request):
+    qs = selectors.cases_awaiting_subsidy()
+    if request.method == "POST":
+        done, problems = services.compute_all(cases=list(qs), by=request.user)
+        if done:
+            messages.success(request, _("%(n)s subsidies computed.") % {"n": done})
+        for problem in problems:
+            messages.error(request, problem)
+        if not done and not problems:
+            messages.info(request, _("No case is waiting for a subsidy."))
+        return redirect("funding:subsidy_pending")
+    return render(request, "funding/subsidy_pending.html", {
+        "page_obj": _page(request, qs),
+        "breadcrumbs": [_money_crumb(), (_("Cases awaiting a subsidy"), None)],
+    })
+
+
+@require_POST
+@capability_required("subsidy_manage")
+def subsidy_compute(request, case_pk):
+    from cases.models import Case
+
+    case = get_object_or_404(Case, pk=case_pk)
+    try:
+        subsidy = services.subsidy_compute(case=case, by=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect(request.POST.get("next") or reverse("funding:subsidy_pending"))
+    messages.success(request, _("Subsidy of %(case)s computed: %(amount)s yuan.")
+                     % {"case": case.number, "amount": subsidy.amount})
+    return redirect("funding:subsidy_detail", pk=subsidy.pk)
+
+
+# --- Payment batches -------------------------------------------------------------
+
+@capability_required("payment_manage")
+def batch_list(request):
+    qs = selectors.batches()
+    return render(request, "funding/batch_list.html", {
+        "page_obj": _page(request, qs),
+        "waiting": Subsidy.objects.filter(status=Subsidy.Status.COMPUTED).aggregate(n=Count("pk"), t=Sum("amount")),
+        "breadcrumbs": [_money_crumb(), (_("Payment batches"), None)],
+    })
+
+
+@capability_required("payment_manage")
+def batch_create(request):
+    base = selectors.subsidies().filter(status=Subsidy.Status.COMPUTED).order_by("handler__name", "case__number")
+    filterset = BatchCandidateFilter(request.GET, queryset=base)
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("subsidy") if i.isdigit()]
+        try:
+            batch = services.batch_create(subsidies=list(Subsidy.objects.filter(pk__in=ids)), by=request.user,
+                                          title=request.POST.get("title", "")[:100])
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Batch %(number)s created.") % {"number": batch.number})
+            return redirect("funding:batch_detail", pk=batch.pk)
+    rows = list(filterset.qs[:500])
+    return render(request, "funding/batch_create.html", {
+        "filter": filterset, "rows": rows, "total": sum((r.amount for r in rows), selectors.ZERO),
+        "breadcrumbs": [_money_crumb(), (_("Payment batches"), reverse("funding:batch_list")),
+                        (_("New batch"), None)],
+    })
+
+
+def _payees(batch) -> list[dict]:
+    """The batch's subsidies grouped per payee (handler), for the detail page and the vouchers."""
+    groups: dict[int, dict] = {}
+    for s in batch.subsidies.select_related("case", "case__recipient", "handler", "handler__provider") \
+            .order_by("handler__name", "case__number"):
+        group = groups.setdefault(s.handler_id, {"handler": s.handler, "rows": [], "total": selectors.ZERO})
+        group["rows"].append(s)
+        group["total"] += s.amount
+    for group in groups.values():
+        group["in_words"] = amount_in_words(group["total"])
+    return list(groups.values())
+
+
+@capability_required("payment_manage")
+def batch_detail(request, pk):
+    batch = get_object_or_404(selectors.batches(), pk=pk)
+    payees = _payees(batch)
+    return render(request, "funding/batch_detail.html", {
+        "batch": batch, "payees": payees, "pay_form": PayForm(), "can_see_history": True,
+        "total": sum((p["total"] for p in payees), selectors.ZERO),
+        "spending": batch.spending.first(),
+        "breadcrumbs": [_money_crumb(), (_("Payment batches"), reverse("funding:batch_list")), (batch.number, None)],
+    })
+
+
+@capability_required("payment_manage")
+def batch_voucher(request, pk):
+    batch = get_object_or_404(PaymentBatch, pk=pk)
+    from core.models import CenterProfile
+
+    return render(request, "funding/voucher.html", {"batch": batch, "payees": _payees(batch),
+                                                     "center": CenterProfile.get(),
+                                                     "today": timezone.localdate()})
+
+
+@require_POST
+@capability_required("payment_manage")
+def batch_pay(request, pk):
+    batch = get_object_or_404(PaymentBatch, pk=pk)
+    form = PayForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the date of payment."))
+    else:
+        try:
+            services.batch_pay(batch=batch, paid_on=form.cleaned_data["paid_on"], by=request.user)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Batch %(number)s marked paid; the spending entry was posted.")
+                             % {"number": batch.number})
+    return redirect("funding:batch_detail", pk=batch.pk)
+
+
+@require_POST
+@capability_required("payment_manage")
+def batch_remove(request, pk, subsidy_pk):
+    batch = get_object_or_404(PaymentBatch, pk=pk)
+    subsidy = get_object_or_404(Subsidy, pk=subsidy_pk, batch=batch)
+    try:
+        services.batch_remove_subsidy(batch=batch, subsidy=subsidy, by=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("funding:batch_detail", pk=batch.pk)
+
+
+PUBLIC_HEADER = ["案号", "受援人", "承办人", "承办机构", "补贴金额（元）", "发放日期"]
+
+
+@capability_required("payment_manage")
+def public_list(request):
+    """The quarterly public list of paid subsidies (Art. 58), names of recipients masked."""
+    today = timezone.localdate()
+    form = PublicListForm(request.GET or None, initial={"year": today.year, "quarter": (today.month - 1) // 3 + 1})
+    if request.GET and form.is_valid():
+        year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
+        start = date(year, 3 * quarter - 2, 1)
+        end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+        qs = (selectors.subsidies().filter(status=Subsidy.Status.PAID, paid_on__gte=start, paid_on__lt=end)
+              .order_by("paid_on", "case__number"))
+        book = SafeWorkbook()
+        book.add_sheet(f"{year}年第{quarter}季度", PUBLIC_HEADER, (
+            [s.case.number, mask_name(s.case.recipient.name), s.handler.name if s.handler else "",
+             s.handler.provider.name if s.handler and s.handler.provider else "", s.amount, s.paid_on]
+            for s in chunked(qs)), widths={0: 30, 1: 10, 2: 10, 3: 24, 4: 14, 5: 12})
+        return workbook_response(book, f"办案补贴公示{year}年第{quarter}季度.xlsx")
+    return render(request, "funding/public_list.html", {
+        "form": form, "breadcrumbs": [_money_crumb(), (_("Quarterly public list"), None)]})
+
+
+# --- Budgets and spending ----------------------------------------------------------
+
+def _export(sheet: str, qs, filename: str):
+    from ledger.exporters import export_response
+
+    return export_response(sheet, qs, filename=filename)
+
+
+@capability_required("funding_manage")
+def budget_list(request):
+    filterset = BudgetFilter(request.GET, queryset=selectors.budgets())
+    qs = filterset.qs
+    if request.GET.get("export") == "xlsx":
+        return _export("经费预算", qs, "经费预算.xlsx")
+    return render(request, "funding/budget_list.html", {
+        "filter": filterset, "page_obj": _page(request, qs), "total": qs.aggregate(t=Sum("amount"))["t"],
+        "breadcrumbs": [_money_crumb(), (_("Budgets"), None)],
+    })
+
+
+@capability_required("funding_manage")
+def budget_detail(request, pk):
+    budget = get_object_or_404(Budget, pk=pk)
+    return render(request, "funding/budget_detail.html", {
+        "budget": budget, "can_see_history": True,
+        "breadcrumbs": [_money_crumb(), (_("Budgets"), reverse("funding:budget_list")), (str(budget), None)],
+    })
+
+
+def _budget_form(request, budget=None):
+    initial = ({"year": budget.year, "source": budget.source, "amount": budget.amount, "note": budget.note}
+               if budget else None)
+    form = BudgetForm(request.POST or None, initial=initial, editing=budget is not None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if budget:
+                budget = services.budget_update(budget=budget, year=data["year"], source=data["source"],
+                                                amount=data["amount"], note=data["note"],
+                                                reason=data.get("reason", ""), by=request.user)
+            else:
+                budget = services.budget_create(year=data["year"], source=data["source"], amount=data["amount"],
+                                                note=data["note"], by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The budget was saved."))
+            return redirect("funding:budget_detail", pk=budget.pk)
+    return render(request, "funding/form.html", {
+        "form": form, "title": _("Edit budget") if budget else _("New budget"),
+        "cancel": reverse("funding:budget_list"),
+        "breadcrumbs": [_money_crumb(), (_("Budgets"), reverse("funding:budget_list")),
+                        (_("Edit") if budget else _("New"), None)],
+    })
+
+
+@capability_required("funding_manage")
+def budget_create(request):
+    return _budget_form(request)
+
+
+@capability_required("funding_manage")
+def budget_edit(request, pk):
+    return _budget_form(request, get_object_or_404(Budget, pk=pk))
+
+
+@capability_required("funding_manage")
+def spending_list(request):
+    filterset = SpendingFilter(request.GET, queryset=selectors.spending())
+    qs = filterset.qs
+    if request.GET.get("export") == "xlsx":
+        return _export("经费支出", qs, "经费支出.xlsx")
+    return render(request, "funding/spending_list.html", {
+        "filter": filterset, "page_obj": _page(request, qs), "total": qs.aggregate(t=Sum("amount"))["t"],
+        "breadcrumbs": [_money_crumb(), (_("Spending"), None)],
+    })
+
+
+@capability_required("funding_manage")
+def spending_detail(request, pk):
+    spending = get_object_or_404(selectors.spending(), pk=pk)
+    return render(request, "funding/spending_detail.html", {
+        "spending": spending, "can_see_history": True,
+        "breadcrumbs": [_money_crumb(), (_("Spending"), reverse("funding:spending_list")), (str(spending), None)],
+    })
+
+
+def _spending_form(request, spending=None):
+    initial = ({"date": spending.date, "category": spending.category, "amount": spending.amount,
+                "description": spending.description} if spending else None)
+    form = SpendingForm(request.POST or None, initial=initial, editing=spending is not None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if spending:
+                spending = services.spending_update(spending=spending, date=data["date"], category=data["category"],
+                                                    amount=data["amount"], description=data["description"],
+                                                    reason=data.get("reason", ""), by=request.user)
+            else:
+                spending = services.spending_create(date=data["date"], category=data["category"],
+                                                    amount=data["amount"], description=data["description"],
+                                                    by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The spending entry was saved."))
+            return redirect("funding:spending_detail", pk=spending.pk)
+    return render(request, "funding/form.html", {
+        "form": form, "title": _("Edit spending entry") if spending else _("New spending entry"),
+        "cancel": reverse("funding:spending_list"),
+        "breadcrumbs": [_money_crumb(), (_("Spending"), reverse("funding:spending_list")),
+                        (_("Edit") if spending else _("New"), None)],
+    })
+
+
+@capability_required("funding_manage")
+def spending_create(request):
+    return _spending_form(request)
+
+
+@capability_required("funding_manage")
+def spending_edit(request, pk):
+    spending = get_object_or_404(Spending, pk=pk)
+    if spending.batch_id:
+        messages.error(request, _("A subsidy posting is changed only through its batch."))
+        return redirect("funding:spending_detail", pk=spending.pk)
+    return _spending_form(request, spending)
