@@ -47,7 +47,7 @@ def main() -> int:
     if not os.environ.get("DATABASE_URL"):
         server = start_embedded_postgres()
     if not os.environ.get("REDIS_URL"):
-        for sub in ("broker/processed", "results"):
+        for sub in ("broker/processed", "broker/control", "results"):
             (DATA / sub).mkdir(parents=True, exist_ok=True)
         print("Celery broker: filesystem queue in .data/broker (set REDIS_URL to use Redis)")
 
