@@ -109,6 +109,15 @@ class Application(models.Model):
     green_channel = models.BooleanField(_("green channel"), default=False)
     advance_aid = models.BooleanField(_("advance aid"), default=False)
     advance_aid_reason = models.CharField(_("reason for advance aid"), max_length=200, blank=True)
+    criminal_role = models.CharField(_("applicant's role (criminal)"), max_length=20, blank=True,
+                                     choices=[("defendant", _("Suspect or defendant")),
+                                              ("victim", _("Victim or private prosecutor"))])
+    no_hardship_ground = models.CharField(_("no hardship condition (Art. 32)"), max_length=40, blank=True)
+    exemption_ground = models.CharField(_("exempt from economic check (Art. 42)"), max_length=40, blank=True)
+    no_fixed_income = models.BooleanField(_("no fixed income"), default=False)
+    domestic_violence = models.BooleanField(_("domestic violence"), default=False)
+    individual_income = models.DecimalField(_("applicant's own monthly income (yuan)"), null=True, blank=True,
+                                            **money)
     eligibility_result = models.CharField(_("eligibility"), max_length=20, choices=Eligibility.choices,
                                           blank=True)
     eligibility_reasons = models.JSONField(_("eligibility reasons"), default=list, blank=True)

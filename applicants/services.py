@@ -1,0 +1,73 @@
+"""Writes on persons and the registry (STYLE.md: services check permission and state)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.access import require
+from core.models import AccessLog
+
+from .models import Person, VulnerableEntry
+
+
+@transaction.atomic
+def person_save(*, person: Person, by) -> Person:
+    require(by, "applicant_manage")
+    creating = person.pk is None
+    if creating:
+        person.created_by = by
+        if not by.is_center:
+            person.station = by.station
+    person._history_user = by
+    person.save()
+    return person
+
+
+def person_view_logged(*, person: Person, by) -> None:
+    """Opening a full record (ID and phone unmasked) is logged (DOMAIN.md §13)."""
+    AccessLog.objects.create(user=by, action="view_person", object_type="person", object_id=str(person.pk))
+
+
+@transaction.atomic
+def person_merge(*, keep: Person, drop: Person, by, reason: str = "") -> Person:
+    """Move everything of `drop` to `keep`; `drop` stays as a record pointing at `keep`."""
+    require(by, "applicant_merge")
+    if keep.pk == drop.pk:
+        raise ValidationError(_("A record cannot be merged into itself."))
+    if keep.merged_into_id or drop.merged_into_id:
+        raise ValidationError(_("One of these records has already been merged."))
+    from cases.models import Case
+    from intake.models import Application, Consultation, CriminalNotice, Matter
+
+    for model, field in ((Application, "applicant"), (CriminalNotice, "person"), (Consultation, "person"),
+                         (Matter, "person"), (Case, "recipient")):
+        for obj in model.objects.filter(**{field: drop}):
+            setattr(obj, field, keep)
+            obj._history_user = by
+            obj._change_reason = _("Merged person #%(a)s into #%(b)s") % {"a": drop.pk, "b": keep.pk}
+            obj.save(update_fields=[field])
+    changed = []
+    for field in ("id_number", "phone", "address", "hukou", "township", "occupation", "birth_date", "sex",
+                  "disability_type", "household_income", "assets_note"):
+        if not getattr(keep, field) and getattr(drop, field):
+            setattr(keep, field, getattr(drop, field))
+            changed.append(field)
+    keep.declared_groups = sorted(set(keep.declared_groups) | set(drop.declared_groups))
+    drop.merged_into = keep
+    drop._history_user = by
+    drop._change_reason = reason or _("Merged")
+    drop.save()
+    keep._history_user = by
+    keep._change_reason = _("Merged person #%(a)s into #%(b)s") % {"a": drop.pk, "b": keep.pk}
+    keep.save()
+    return keep
+
+
+@transaction.atomic
+def registry_entry_save(*, entry: VulnerableEntry, by) -> VulnerableEntry:
+    require(by, "registry_manage")
+    entry._history_user = by
+    entry.save()
+    return entry

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import django_filters as df
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from core.choices import CHANNEL, CONSULTATION_OUTCOME, MATTER_KIND, NOTICE_GROUND, ORGAN, TOPIC
+from stations.models import Station
+
+from .models import Application
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def _station_choices():
+    return [("center", _("Center"))] + [(str(s.pk), s.name) for s in Station.objects.order_by("name")]
+
+
+def filter_station(qs, name, value):
+    """`station` = Station pk or `center`, repeatable."""
+    if not value:
+        return qs
+    cond = Q()
+    pks = [v for v in value if v != "center"]
+    if "center" in value:
+        cond |= Q(station__isnull=True)
+    if pks:
+        cond |= Q(station__in=pks)
+    return qs.filter(cond)
+
+
+class StationFilterMixin(df.FilterSet):
+    station = df.MultipleChoiceFilter(label=_("station"), choices=_station_choices, method="filter_station")
+
+    def filter_station(self, qs, name, value):
+        return filter_station(qs, name, value)
+
+
+class ConsultationFilter(StationFilterMixin):
+    date_from = df.DateFilter(field_name="occurred_at", lookup_expr="date__gte", label=_("from"), widget=DATE)
+    date_to = df.DateFilter(field_name="occurred_at", lookup_expr="date__lte", label=_("to"), widget=DATE)
+    channel = df.MultipleChoiceFilter(choices=CHANNEL.choices, label=_("channel"))
+    topic = df.MultipleChoiceFilter(choices=TOPIC.choices, label=_("topic"))
+    outcome = df.MultipleChoiceFilter(choices=CONSULTATION_OUTCOME.choices, label=_("outcome"))
+    handled_by = df.ModelChoiceFilter(queryset=User.objects.filter(is_active=True), label=_("handled by"))
+    q = df.CharFilter(method="search", label=_("search"))
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(person_name__icontains=value) | Q(person_phone__contains=value)
+                         | Q(summary__icontains=value) | Q(answer__icontains=value))
+
+
+class ApplicationFilter(StationFilterMixin):
+    received_from = df.DateFilter(field_name="received_on", lookup_expr="gte", label=_("received from"),
+                                  widget=DATE)
+    received_to = df.DateFilter(field_name="received_on", lookup_expr="lte", label=_("received to"), widget=DATE)
+    decided_from = df.DateFilter(field_name="decided_on", lookup_expr="gte", label=_("decided from"), widget=DATE)
+    decided_to = df.DateFilter(field_name="decided_on", lookup_expr="lte", label=_("decided to"), widget=DATE)
+    status = df.MultipleChoiceFilter(choices=Application.Status.choices, label=_("status"))
+    q = df.CharFilter(method="search", label=_("search"))
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(number__icontains=value) | Q(applicant__name__icontains=value)
+                         | Q(applicant__id_number__icontains=value.upper()) | Q(applicant__phone__contains=value)
+                         | Q(decision_number__icontains=value))
+
+
+class NoticeFilter(df.FilterSet):
+    received_from = df.DateFilter(field_name="received_on", lookup_expr="gte", label=_("received from"),
+                                  widget=DATE)
+    received_to = df.DateFilter(field_name="received_on", lookup_expr="lte", label=_("received to"), widget=DATE)
+    organ = df.MultipleChoiceFilter(choices=ORGAN.choices, label=_("notifying organ"))
+    ground = df.MultipleChoiceFilter(choices=NOTICE_GROUND.choices, label=_("ground"))
+
+
+class MatterFilter(df.FilterSet):
+    date_from = df.DateFilter(field_name="date", lookup_expr="gte", label=_("from"), widget=DATE)
+    date_to = df.DateFilter(field_name="date", lookup_expr="lte", label=_("to"), widget=DATE)
+    kind = df.MultipleChoiceFilter(choices=MATTER_KIND.choices, label=_("type"))
+    plea = df.ChoiceFilter(choices=[("1", _("Yes")), ("0", _("No"))], method="filter_plea",
+                           label=_("plea of guilt"))
+
+    def filter_plea(self, qs, name, value):
+        return qs.filter(plea=value == "1")

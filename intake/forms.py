@@ -1,0 +1,245 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applicants import idcard
+from applicants.forms import clean_phone_value, not_future
+from applicants.models import EligibilityItem, Person
+from core.choices import GROUP, SEX
+from stations.models import Handler, Station
+
+from .models import Application, Consultation, CriminalNotice, Matter, Objection
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class StationBoundMixin:
+    """Station staff record for their own station: the field is fixed and checked."""
+
+    def setup_station(self, user, *, required=False):
+        self.user = user
+        field = self.fields["station"]
+        field.queryset = Station.objects.filter(active=True)
+        field.required = required
+        if not user.is_center:
+            field.initial = user.station_id
+            field.disabled = False
+            field.help_text = _("Your station.")
+            field.queryset = Station.objects.all()
+        else:
+            field.empty_label = _("Center window")
+
+    def clean_station(self):
+        station = self.cleaned_data.get("station")
+        if not self.user.is_center:
+            if station is not None and station.pk != self.user.station_id:
+                raise ValidationError(_("You can only record for your own station."))
+            return self.user.station
+        return station
+
+
+class ConsultationForm(StationBoundMixin, forms.ModelForm):
+    person_groups = forms.MultipleChoiceField(label=_("groups"), choices=GROUP.choices, required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Consultation
+        fields = ["occurred_at", "channel", "topic", "person_count", "station", "person_name", "person_sex",
+                  "person_phone", "person_groups", "summary", "answer", "outcome"]
+        widgets = {
+            "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "answer": forms.Textarea(attrs={"rows": 2}),
+            "channel": forms.Select(attrs={"autofocus": True}),
+            "person_count": forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
+            "person_phone": forms.TextInput(attrs={"inputmode": "tel"}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_station(user)
+        if not self.instance.pk:
+            self.initial.setdefault("occurred_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+        self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+    def clean_occurred_at(self):
+        value = self.cleaned_data.get("occurred_at")
+        if value and value > timezone.now() + timedelta(minutes=5):
+            raise ValidationError(_("This date is in the future."))
+        return value
+
+    def clean_person_count(self):
+        value = self.cleaned_data.get("person_count")
+        if value is not None and value < 1:
+            raise ValidationError(_("The person count must be at least 1."))
+        return value
+
+    def clean_person_phone(self):
+        return clean_phone_value(self.cleaned_data.get("person_phone"))
+
+
+class ApplicationForm(StationBoundMixin, forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = ["received_on", "station", "category", "cause", "stage", "criminal_role", "agent_name", "facts",
+                  "opposing_party", "amount_involved", "recipient_count", "is_mass", "individual_income",
+                  "domestic_violence", "no_fixed_income", "no_hardship_ground", "exemption_ground",
+                  "green_channel", "advance_aid", "advance_aid_reason"]
+        widgets = {"received_on": DATE, "facts": forms.Textarea(attrs={"rows": 3}),
+                   "cause": forms.Select(attrs={"autofocus": True})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_station(user)
+        if not self.instance.pk:
+            self.initial.setdefault("received_on", timezone.localdate())
+        items = EligibilityItem.objects.filter(active=True, policy__year__lte=timezone.localdate().year)
+        for name, kind in (("no_hardship_ground", "no_hardship"), ("exemption_ground", "exemption")):
+            seen, choices = set(), [("", "---------")]
+            for i in items.filter(kind=kind).order_by("-policy__year", "sort"):
+                if i.code not in seen:
+                    seen.add(i.code)
+                    choices.append((i.code, i.name))
+            self.fields[name] = forms.ChoiceField(label=self.fields[name].label, choices=choices, required=False)
+
+    def clean_received_on(self):
+        return not_future(self.cleaned_data.get("received_on"))
+
+    def clean_recipient_count(self):
+        value = self.cleaned_data.get("recipient_count")
+        if value is not None and value < 1:
+            raise ValidationError(_("The number must be at least 1."))
+        return value
+
+
+class MaterialsForm(forms.Form):
+    extra = forms.CharField(label=_("add a material to the list"), max_length=100, required=False)
+
+
+class DecisionForm(forms.Form):
+    decided_on = forms.DateField(label=_("decided on"), widget=DATE)
+    reasons = forms.CharField(label=_("reasons"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, refuse=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("decided_on", timezone.localdate())
+        if refuse:
+            self.fields["reasons"].required = True
+            self.fields["reasons"].label = _("reasons for refusal")
+        else:
+            self.fields["reasons"].label = _("note")
+
+    def clean_decided_on(self):
+        return not_future(self.cleaned_data.get("decided_on"))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), max_length=200, required=False)
+
+
+class ObjectionForm(forms.ModelForm):
+    class Meta:
+        model = Objection
+        fields = ["filed_on", "grounds"]
+        widgets = {"filed_on": DATE, "grounds": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_filed_on(self):
+        return not_future(self.cleaned_data.get("filed_on"))
+
+
+class ObjectionDecideForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("outcome"), choices=[(Objection.Outcome.UPHELD, _("Refusal upheld")),
+                                                             (Objection.Outcome.OVERTURNED, _("Refusal overturned"))])
+    decided_on = forms.DateField(label=_("decided on"), widget=DATE)
+    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_decided_on(self):
+        return not_future(self.cleaned_data.get("decided_on"))
+
+
+class PersonInlineMixin(forms.Form):
+    """Find the person by ID number, or register them inline."""
+
+    person = forms.ModelChoiceField(label=_("existing person"), queryset=Person.objects.none(), required=False,
+                                    widget=forms.HiddenInput)
+    p_name = forms.CharField(label=_("name"), max_length=50, required=False)
+    p_id_number = forms.CharField(label=_("ID number"), max_length=30, required=False)
+    p_sex = forms.ChoiceField(label=_("sex"), choices=[("", "---------"), *SEX.choices], required=False)
+    p_birth_date = forms.DateField(label=_("birth date"), required=False, widget=DATE)
+
+    def clean_person_inline(self, data):
+        if data.get("person"):
+            return data
+        number = idcard.normalise(data.get("p_id_number") or "")
+        if number:
+            try:
+                info = idcard.parse(number)
+            except ValidationError as exc:
+                self.add_error("p_id_number", exc)
+                return data
+            data["p_id_number"] = number
+            data["p_birth_date"], data["p_sex"] = info.birth_date, info.sex
+            existing = Person.objects.filter(id_type="resident", id_number=number, merged_into__isnull=True).first()
+            if existing is not None:
+                data["person"] = existing
+                return data
+        if not data.get("p_name"):
+            self.add_error("p_name", _("Give the person's name or choose an existing record."))
+        if data.get("p_birth_date") and data["p_birth_date"] > timezone.localdate():
+            self.add_error("p_birth_date", _("This date is in the future."))
+        return data
+
+
+class NoticeForm(PersonInlineMixin, forms.ModelForm):
+    class Meta:
+        model = CriminalNotice
+        fields = ["organ", "organ_name", "notice_number", "received_on", "ground", "stage", "cause", "note"]
+        widgets = {"received_on": DATE, "note": forms.Textarea(attrs={"rows": 2}),
+                   "organ": forms.Select(attrs={"autofocus": True})}
+
+    field_order = ["organ", "organ_name", "notice_number", "received_on", "person", "p_name", "p_id_number",
+                   "p_sex", "p_birth_date", "ground", "stage", "cause", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(merged_into__isnull=True)
+        self.initial.setdefault("received_on", timezone.localdate())
+        from core.choices import CAUSE, CRIMINAL_CAUSES, CRIMINAL_STAGES, STAGE
+
+        self.fields["stage"].choices = [c for c in STAGE.choices if c[0] in CRIMINAL_STAGES]
+        self.fields["cause"].choices = [("", "---------")] + [c for c in CAUSE.choices if c[0] in CRIMINAL_CAUSES]
+
+    def clean_received_on(self):
+        return not_future(self.cleaned_data.get("received_on"))
+
+    def clean(self):
+        return self.clean_person_inline(super().clean())
+
+
+class MatterForm(StationBoundMixin, forms.ModelForm):
+    class Meta:
+        model = Matter
+        fields = ["kind", "date", "place", "handler", "lawyer_name", "person_name", "plea", "person_count",
+                  "station", "note"]
+        widgets = {"date": DATE, "note": forms.Textarea(attrs={"rows": 2}), "kind": forms.Select(
+            attrs={"autofocus": True}), "person_count": forms.NumberInput(attrs={"min": 1})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_station(user)
+        self.fields["handler"].queryset = Handler.objects.order_by("name")
+        self.initial.setdefault("date", timezone.localdate())
+
+    def clean_date(self):
+        return not_future(self.cleaned_data.get("date"))
+
+    def clean_person_count(self):
+        value = self.cleaned_data.get("person_count")
+        if value is not None and value < 1:
+            raise ValidationError(_("The person count must be at least 1."))
+        return value

@@ -1,0 +1,42 @@
+"""工作台 panels: what is due and overdue for clerks, reviewers and station staff."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.registry import Panel
+
+from .models import Application, CriminalNotice
+from .selectors import applications_visible_to
+
+
+def panels(request) -> list[Panel]:
+    user = request.user
+    out: list[Panel] = []
+    if not user.can("application_intake"):
+        return out
+    today = timezone.localdate()
+    S = Application.Status
+    base = applications_visible_to(user)
+    if user.is_center and user.can("application_decide"):
+        rows = list(base.filter(status=S.UNDER_REVIEW).order_by("review_due", "pk")[:15])
+        out.append(Panel(_("Applications to decide"), "intake/panels/applications.html",
+                         {"rows": rows, "today": today,
+                          "overdue": sum(1 for a in rows if a.review_due and a.review_due < today)}, order=10))
+    if user.is_center:
+        rows = list(base.filter(status__in=[S.RECEIVED, S.INCOMPLETE]).order_by("review_due", "pk")[:15])
+        out.append(Panel(_("Applications at the window"), "intake/panels/applications.html",
+                         {"rows": rows, "today": today,
+                          "overdue": sum(1 for a in rows if a.status == S.RECEIVED and a.review_due
+                                         and a.review_due < today)}, order=11))
+        if user.can("notice_register"):
+            notices = list(CriminalNotice.objects.filter(case__status="awaiting").select_related("case", "person")
+                           .order_by("case__assign_due")[:10])
+            out.append(Panel(_("Criminal notices awaiting assignment"), "intake/panels/notices.html",
+                             {"rows": notices}, order=12))
+    else:
+        rows = list(base.filter(status=S.DRAFT).order_by("received_on", "pk")[:15])
+        out.append(Panel(_("Preliminary intake to forward"), "intake/panels/applications.html",
+                         {"rows": rows, "today": today, "overdue": 0}, order=10))
+    return out

@@ -1,0 +1,472 @@
+"""Every write of the service window (DOMAIN.md §3, §5): one function per transition,
+each checking permission and state, recording who did it, in one transaction."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applicants import eligibility
+from applicants.groups import groups_at
+from applicants.selectors import registry_label, registry_match
+from core import deadlines, numbering
+from core.access import require
+
+from .models import (
+    Application,
+    ApplicationMaterial,
+    Consultation,
+    CriminalNotice,
+    Matter,
+    Objection,
+    SupplementNotice,
+)
+
+S = Application.Status
+OPEN_STATES = {S.DRAFT, S.RECEIVED, S.INCOMPLETE, S.UNDER_REVIEW}
+
+# Default materials checklist by category (程序规定 第十一条).
+DEFAULT_MATERIALS = {
+    "civil": ["法律援助申请表", "居民身份证或者其他有效身份证明", "经济困难状况说明表（个人诚信承诺书）",
+              "与所申请法律援助事项有关的案件材料"],
+    "administrative": ["法律援助申请表", "居民身份证或者其他有效身份证明", "经济困难状况说明表（个人诚信承诺书）",
+                       "行政行为或者与所申请事项有关的材料"],
+    "criminal": ["法律援助申请表", "居民身份证或者其他有效身份证明", "经济困难状况说明表（个人诚信承诺书）",
+                 "起诉书、判决书等与案件有关的法律文书"],
+}
+AGENT_MATERIAL = "代理人身份证明及代理权限证明"
+
+
+def _stamp(obj, by, reason: str = ""):
+    obj._history_user = by
+    if reason:
+        obj._change_reason = reason
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _check_date(value: date | None, field: str, *, not_before: date | None = None) -> None:
+    if value is None:
+        return
+    if value > _today():
+        raise ValidationError({field: _("This date is in the future.")})
+    if not_before and value < not_before:
+        raise ValidationError({field: _("This date is before the application was received.")})
+
+
+def _center_only(by) -> None:
+    if not by.is_center:
+        raise ValidationError(_("Only the center can do this; stations forward their applications first."))
+
+
+# --- Consultations ------------------------------------------------------------------------
+
+@transaction.atomic
+def consultation_save(*, consultation: Consultation, by) -> Consultation:
+    require(by, "consultation_log")
+    if not by.is_center:
+        if consultation.station_id not in (None, by.station_id):
+            raise ValidationError({"station": _("You can only record for your own station.")})
+        consultation.station_id = by.station_id
+    if consultation.person_count < 1:
+        raise ValidationError({"person_count": _("The person count must be at least 1.")})
+    if consultation.occurred_at and consultation.occurred_at > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({"occurred_at": _("This date is in the future.")})
+    if consultation.pk is None:
+        consultation.created_by = by
+        consultation.handled_by = consultation.handled_by or by
+    _stamp(consultation, by)
+    consultation.save()
+    return consultation
+
+
+# --- Applications: receipt and materials -----------------------------------------------------
+
+def _validate_flags(app: Application, person) -> None:
+    if app.green_channel:
+        groups = set(groups_at(person, app.received_on))
+        if app.cause not in eligibility.MIGRANT_CAUSES or "migrant_worker" not in groups:
+            raise ValidationError({"green_channel": _(
+                "The green channel is for migrant workers claiming wages or work-injury compensation.")})
+    if app.advance_aid and not app.advance_aid_reason.strip():
+        raise ValidationError({"advance_aid_reason": _(
+            "Give the reason for advance aid (limitation period ending within 7 days or urgent preservation).")})
+    if app.category == "criminal" and not app.criminal_role:
+        raise ValidationError({"criminal_role": _("Say whether the applicant is the defendant or the victim.")})
+
+
+@transaction.atomic
+def application_receive(*, application: Application, by, consultation: Consultation | None = None) -> Application:
+    """A new application: at the center it is received (numbered receipt, review clock
+    starts); at a station it is a preliminary intake (draft) until forwarded."""
+    require(by, "application_intake")
+    app = application
+    _check_date(app.received_on, "received_on")
+    if not by.is_center:
+        if app.station_id not in (None, by.station_id):
+            raise ValidationError({"station": _("You can only record for your own station.")})
+        app.station_id = by.station_id
+        app.status = S.DRAFT
+    else:
+        app.status = S.RECEIVED
+    _validate_flags(app, app.applicant)
+    if app.status == S.RECEIVED:
+        app.number = numbering.issue_document_number(kind="receipt", year=app.received_on.year)
+        app.review_due = deadlines.due_date("application_review", app.received_on)
+    app.created_by = by
+    _stamp(app, by)
+    app.save()
+    names = list(DEFAULT_MATERIALS.get(app.category, DEFAULT_MATERIALS["civil"]))
+    if app.agent_name:
+        names.append(AGENT_MATERIAL)
+    ApplicationMaterial.objects.bulk_create([ApplicationMaterial(application=app, name=n) for n in names])
+    if consultation is not None:
+        consultation.application = app
+        consultation.outcome = "application"
+        if consultation.person_id is None:
+            consultation.person = app.applicant
+        _stamp(consultation, by, _("Led to an application"))
+        consultation.save(update_fields=["application", "outcome", "person"])
+    return app
+
+
+@transaction.atomic
+def application_update(*, application: Application, by) -> Application:
+    require(by, "application_intake")
+    if application.status not in OPEN_STATES:
+        raise ValidationError(_("A decided or withdrawn application cannot be changed."))
+    _validate_flags(application, application.applicant)
+    _stamp(application, by)
+    application.save()
+    return application
+
+
+@transaction.atomic
+def materials_update(*, application: Application, received: set[int], by, extra: str = "",
+                     on: date | None = None) -> None:
+    """Tick the materials that arrived; optionally add one more item to the checklist."""
+    require(by, "application_intake")
+    if application.status not in OPEN_STATES:
+        raise ValidationError(_("A decided or withdrawn application cannot be changed."))
+    on = on or _today()
+    for m in application.materials.all():
+        now = m.pk in received
+        if now != m.received:
+            m.received = now
+            m.received_on = on if now else None
+            _stamp(m, by)
+            m.save()
+    if extra.strip():
+        m = ApplicationMaterial(application=application, name=extra.strip()[:100])
+        _stamp(m, by)
+        m.save()
+
+
+def missing_materials(application: Application) -> list[str]:
+    return [m.name for m in application.materials.all() if m.required and not m.received]
+
+
+@transaction.atomic
+def application_forward(*, application: Application, by) -> Application:
+    """A station's preliminary intake goes to the center: it is received there today."""
+    require(by, "application_forward")
+    app = Application.objects.select_for_update().get(pk=application.pk)
+    if app.status != S.DRAFT:
+        raise ValidationError(_("Only a preliminary intake can be forwarded."))
+    if by.is_center or app.station_id != by.station_id:
+        raise ValidationError(_("You can only forward your own station's applications."))
+    today = _today()
+    app.status = S.RECEIVED
+    app.forwarded_at = timezone.now()
+    app.number = numbering.issue_document_number(kind="receipt", year=today.year)
+    app.review_due = deadlines.due_date("application_review", today)
+    _stamp(app, by, _("Forwarded to the center"))
+    app.save()
+    return app
+
+
+@transaction.atomic
+def supplement_notice_issue(*, application: Application, by, issued_on: date | None = None) -> SupplementNotice:
+    """One notice listing everything missing (Art. 43); the review clock pauses."""
+    require(by, "application_intake")
+    _center_only(by)
+    app = Application.objects.select_for_update().get(pk=application.pk)
+    if app.status not in (S.RECEIVED, S.UNDER_REVIEW):
+        raise ValidationError(_("A supplementation notice can only be issued for a received application."))
+    missing = missing_materials(app)
+    if not missing:
+        raise ValidationError(_("No required material is missing."))
+    issued_on = issued_on or _today()
+    _check_date(issued_on, "issued_on", not_before=app.received_on)
+    notice = SupplementNotice(
+        application=app, number=numbering.issue_document_number(kind="supplement", year=issued_on.year),
+        issued_on=issued_on, due_on=deadlines.due_date("supplement", issued_on), items=missing, issued_by=by)
+    _stamp(notice, by)
+    notice.save()
+    app.status = S.INCOMPLETE
+    _stamp(app, by, _("Supplementation notice %(n)s") % {"n": notice.number})
+    app.save()
+    return notice
+
+
+def paused_days(app: Application, *, until: date | None = None) -> int:
+    total = 0
+    for n in app.supplement_notices.all():
+        end = n.fulfilled_on or until
+        if end:
+            total += max((end - n.issued_on).days, 0)
+    return total
+
+
+def clock_start(app: Application) -> date:
+    return timezone.localdate(app.forwarded_at) if app.forwarded_at else app.received_on
+
+
+@transaction.atomic
+def materials_supplied(*, application: Application, by, on: date | None = None) -> Application:
+    """The missing materials arrived: the application is complete again and the clock runs on."""
+    require(by, "application_intake")
+    _center_only(by)
+    app = Application.objects.select_for_update().get(pk=application.pk)
+    if app.status != S.INCOMPLETE:
+        raise ValidationError(_("This application is not waiting for materials."))
+    on = on or _today()
+    _check_date(on, "on", not_before=app.received_on)
+    missing = missing_materials(app)
+    if missing:
+        raise ValidationError(_("Still missing: %(items)s") % {"items": "、".join(missing)})
+    notice = app.supplement_notices.filter(fulfilled_on__isnull=True).first()
+    if notice is not None:
+        notice.fulfilled_on = on
+        _stamp(notice, by)
+        notice.save()
+    app.status = S.RECEIVED
+    app.review_due = deadlines.due_date("application_review", clock_start(app), paused_days=paused_days(app))
+    _stamp(app, by, _("Materials supplied"))
+    app.save()
+    return app
+
+
+@transaction.atomic
+def application_submit_review(*, application: Application, by) -> Application:
+    require(by, "application_intake")
+    _center_only(by)
+    app = Application.objects.select_for_update().get(pk=application.pk)
+    if app.status != S.RECEIVED:
+        raise ValidationError(_("Only a received, complete application can go to review."))
+    missing = missing_materials(app)
+    if missing and not app.advance_aid:
+        raise ValidationError(_("Materials are missing (%(items)s); issue a supplementation notice first.")
+                              % {"items": "、".join(missing)})
+    app.status = S.UNDER_REVIEW
+    _stamp(app, by, _("Sent to review"))
+    app.save()
+    return app
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, by, on: date | None = None, deemed: bool = False,
+                         reason: str = "") -> Application:
+    if by is not None:
+        require(by, "application_intake")
+    app = Application.objects.select_for_update().get(pk=application.pk)
+    if app.status not in OPEN_STATES:
+        raise ValidationError(_("Only an open application can be withdrawn."))
+    if by is not None and not by.is_center and app.station_id != by.station_id:
+        raise ValidationError(_("You can only withdraw your own station's applications."))
+    app.status = S.WITHDRAWN
+    app.withdrawn_on = on or _today()
+    app.deemed_withdrawn = deemed
+    _stamp(app, by, reason or (_("Deemed withdrawn: materials not supplied in time") if deemed else _("Withdrawn")))
+    app.save()
+    return app
+
+
+def deem_withdrawn(*, today: date | None = None) -> int:
+    """Applications whose supplementation notice passed its date without the materials (Art. 43)."""
+    today = today or _today()
+    ids = (SupplementNotice.objects.filter(fulfilled_on__isnull=True, due_on__lt=today,
+                                           application__status=S.INCOMPLETE)
+           .values_list("application_id", flat=True).distinct())
+    count = 0
+    for app in Application.objects.filter(pk__in=list(ids)):
+        application_withdraw(application=app, by=None, on=today, deemed=True)
+        count += 1
+    return count
+
+
+# --- Eligibility and decision ----------------------------------------------------------------
+
+def eligibility_for(app: Application, day: date | None = None) -> eligibility.Result:
+    day = day or _today()
+    person = app.applicant
+    entry = registry_match(person.id_number, day)
+    facts = eligibility.Facts(
+        category=app.category, cause=app.cause, hukou=person.hukou, household_income=person.household_income,
+        household_size=person.household_size, individual_income=app.individual_income,
+        groups=frozenset(groups_at(person, day)), registry=registry_label(entry),
+        no_hardship_ground=app.no_hardship_ground, exemption_ground=app.exemption_ground,
+        no_fixed_income=app.no_fixed_income, domestic_violence=app.domestic_violence,
+        criminal_role=app.criminal_role,
+    )
+    return eligibility.evaluate(policy=eligibility.spec_for_year(day.year), facts=facts)
+
+
+def _decidable(app: Application, by, decided_on: date) -> None:
+    require(by, "application_decide")
+    _center_only(by)
+    allowed = {S.UNDER_REVIEW}
+    if app.advance_aid:
+        allowed |= {S.RECEIVED, S.INCOMPLETE}
+    if app.status == S.REFUSED and app.objections.filter(outcome=Objection.Outcome.OVERTURNED).exists():
+        allowed.add(S.REFUSED)
+    if app.status not in allowed:
+        raise ValidationError(_("An application in the state “%(state)s” cannot be decided.")
+                              % {"state": app.get_status_display()})
+    _check_date(decided_on, "decided_on", not_before=app.received_on)
+
+
+def _aid_form(app: Application) -> tuple[str, str]:
+    if app.category == "criminal":
+        return ("criminal_defence", "defence") if app.criminal_role != "victim" else ("criminal_representation",
+                                                                                     "victim")
+    if app.cause == "state_compensation":
+        return "state_compensation", "plaintiff"
+    if app.stage == "arbitration":
+        return "labour_arbitration", "plaintiff"
+    if app.stage == "mediation":
+        return "labour_mediation", "plaintiff"
+    if app.stage == "non_litigation":
+        return "non_litigation", "plaintiff"
+    if app.category == "administrative":
+        return "admin_litigation", "plaintiff"
+    return "civil_litigation", "plaintiff"
+
+
+@transaction.atomic
+def application_grant(*, application: Application, by, decided_on: date | None = None, note: str = ""):
+    """给予法律援助: store the eligibility reasons, number the decision and open the case."""
+    app = Application.objects.select_for_update().select_related("applicant").get(pk=application.pk)
+    decided_on = decided_on or _today()
+    _decidable(app, by, decided_on)
+    result = eligibility_for(app, decided_on)
+    if result.result == eligibility.NOT_ELIGIBLE:
+        raise ValidationError(_("The eligibility check says not eligible: %(r)s") % {"r": "；".join(result.reasons)})
+    app.eligibility_result = result.result
+    app.eligibility_reasons = result.reasons
+    app.status = S.GRANTED
+    app.decided_on = decided_on
+    app.decided_by = by
+    app.decision_number = numbering.issue_document_number(kind="grant", year=decided_on.year)
+    app.decision_reasons = note
+    _stamp(app, by, _("Granted"))
+    app.save()
+    from cases.services import case_open
+
+    aid_form, role = _aid_form(app)
+    stage = app.stage or ("trial" if app.category == "criminal" else "first_instance")
+    case = case_open(
+        recipient=app.applicant, category=app.category, accepted_on=decided_on, by=by, source="application",
+        application=app, stage=stage, aid_form=aid_form, role=role, cause=app.cause,
+        recipient_count=app.recipient_count, is_mass=app.is_mass, opposing_party=app.opposing_party,
+        amount_involved=app.amount_involved, station=app.station, green_channel=app.green_channel,
+        advance_aid=app.advance_aid,
+    )
+    return app, case
+
+
+@transaction.atomic
+def application_refuse(*, application: Application, by, reasons: str, decided_on: date | None = None):
+    """不予法律援助, in writing with reasons (Art. 43)."""
+    app = Application.objects.select_for_update().select_related("applicant").get(pk=application.pk)
+    decided_on = decided_on or _today()
+    _decidable(app, by, decided_on)
+    if app.status == S.REFUSED:
+        raise ValidationError(_("This application is already refused."))
+    if not (reasons or "").strip():
+        raise ValidationError({"reasons": _("A refusal must give its reasons in writing.")})
+    result = eligibility_for(app, decided_on)
+    app.eligibility_result = result.result
+    app.eligibility_reasons = result.reasons
+    app.status = S.REFUSED
+    app.decided_on = decided_on
+    app.decided_by = by
+    app.decision_number = numbering.issue_document_number(kind="refusal", year=decided_on.year)
+    app.decision_reasons = reasons.strip()
+    _stamp(app, by, _("Refused"))
+    app.save()
+    return app
+
+
+@transaction.atomic
+def objection_file(*, application: Application, by, filed_on: date, grounds: str) -> Objection:
+    require(by, "application_intake")
+    if application.status != S.REFUSED:
+        raise ValidationError(_("Only a refusal can be objected to."))
+    if filed_on > _today():
+        raise ValidationError({"filed_on": _("This date is in the future.")})
+    if application.decided_on and filed_on < application.decided_on:
+        raise ValidationError({"filed_on": _("The objection cannot be filed before the refusal.")})
+    obj = Objection(application=application, filed_on=filed_on, grounds=grounds)
+    _stamp(obj, by)
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def objection_decide(*, objection: Objection, by, outcome: str, decided_on: date, note: str = "") -> Objection:
+    require(by, "application_decide")
+    if objection.outcome != Objection.Outcome.PENDING:
+        raise ValidationError(_("This objection is already decided."))
+    if outcome not in (Objection.Outcome.UPHELD, Objection.Outcome.OVERTURNED):
+        raise ValidationError({"outcome": _("Choose the outcome.")})
+    if decided_on > _today():
+        raise ValidationError({"decided_on": _("This date is in the future.")})
+    if decided_on < objection.filed_on:
+        raise ValidationError({"decided_on": _("The decision cannot be before the objection was filed.")})
+    objection.outcome, objection.decided_on, objection.note = outcome, decided_on, note
+    _stamp(objection, by)
+    objection.save()
+    return objection
+
+
+# --- Criminal notices and matters ------------------------------------------------------------
+
+@transaction.atomic
+def notice_register(*, notice: CriminalNotice, by):
+    """通知辩护: no eligibility review; the case opens awaiting assignment (3 days)."""
+    require(by, "notice_register")
+    _center_only(by)
+    _check_date(notice.received_on, "received_on")
+    notice.created_by = by
+    _stamp(notice, by)
+    notice.save()
+    from cases.services import case_open
+
+    case = case_open(
+        recipient=notice.person, category="criminal", accepted_on=notice.received_on, by=by, source="notice",
+        notice=notice, organ=notice.organ, stage=notice.stage, aid_form="criminal_defence", role="defence",
+        cause=notice.cause, station=notice.station,
+    )
+    return notice, case
+
+
+@transaction.atomic
+def matter_save(*, matter: Matter, by) -> Matter:
+    require(by, "matter_log")
+    _check_date(matter.date, "date")
+    if matter.person_count < 1:
+        raise ValidationError({"person_count": _("The person count must be at least 1.")})
+    if matter.pk is None:
+        matter.created_by = by
+    if matter.handler_id and not matter.lawyer_name:
+        matter.lawyer_name = matter.handler.name
+    _stamp(matter, by)
+    matter.save()
+    return matter

@@ -1,0 +1,534 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applicants.groups import groups_at
+from applicants.models import Person
+from applicants.selectors import persons_visible_to, registry_label, registry_match
+from core.access import get_visible, require
+from core.choices import GROUP
+from core.models import CenterProfile
+
+from . import services
+from .filters import ApplicationFilter, ConsultationFilter, MatterFilter, NoticeFilter
+from .forms import (
+    ApplicationForm,
+    ConsultationForm,
+    DecisionForm,
+    MaterialsForm,
+    MatterForm,
+    NoticeForm,
+    ObjectionDecideForm,
+    ObjectionForm,
+    WithdrawForm,
+)
+from .models import Application, Objection, SupplementNotice
+from .selectors import (
+    applications_visible_to,
+    consultations_visible_to,
+    matters_visible_to,
+    notices_visible_to,
+    person_total,
+)
+
+
+def form_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError next to the field it names, else on top of the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _export(sheet: str, qs, filename: str):
+    from ledger.exporters import export_response
+
+    return export_response(sheet, qs, filename=filename)
+
+
+def _label(result) -> str:
+    return str(Application.Eligibility(result.result).label) if result else ""
+
+
+def _crumbs(*items):
+    return list(items)
+
+
+# --- Consultations ------------------------------------------------------------------------
+
+@login_required
+def consultation_list(request):
+    require(request.user, "consultation_log")
+    f = ConsultationFilter(request.GET or None, queryset=consultations_visible_to(request.user))
+    qs = f.qs
+    if request.GET.get("export") == "xlsx":
+        return _export("咨询", qs, "咨询.xlsx")
+    return render(request, "intake/consultation_list.html", {
+        "filter": f, "page_obj": Paginator(qs, 25).get_page(request.GET.get("page")),
+        "total": person_total(qs), "rows": qs.count(), "show_full": request.user.can("applicant_view_full"),
+        "breadcrumbs": _crumbs((_("Consultations"), None)),
+    })
+
+
+@login_required
+def consultation_create(request, pk=None):
+    require(request.user, "consultation_log")
+    instance = get_visible(consultations_visible_to(request.user), pk=pk) if pk else None
+    form = ConsultationForm(request.POST or None, instance=instance, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            c = services.consultation_save(consultation=form.save(commit=False), by=request.user)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Consultation recorded."))
+            if "another" in request.POST:
+                return redirect("intake:consultation_create")
+            return redirect("intake:consultation_detail", pk=c.pk)
+    return render(request, "intake/consultation_form.html", {
+        "form": form, "instance": instance,
+        "breadcrumbs": _crumbs((_("Consultations"), reverse("intake:consultation_list")),
+                               (_("Edit") if instance else _("New consultation"), None)),
+    })
+
+
+@login_required
+def consultation_detail(request, pk):
+    require(request.user, "consultation_log")
+    c = get_visible(consultations_visible_to(request.user).select_related("application"), pk=pk)
+    return render(request, "intake/consultation_detail.html", {
+        "c": c, "show_full": request.user.can("applicant_view_full"),
+        "groups": [GROUP.label(g) for g in c.person_groups],
+        "breadcrumbs": _crumbs((_("Consultations"), reverse("intake:consultation_list")),
+                               (f"{c.occurred_at:%Y-%m-%d %H:%M}", None)),
+    })
+
+
+@login_required
+def consultation_to_application(request, pk):
+    """引导申请: carry the person over (find or register), then the application form."""
+    require(request.user, "application_intake")
+    c = get_visible(consultations_visible_to(request.user), pk=pk)
+    if c.application_id:
+        return redirect("intake:application_detail", pk=c.application_id)
+    target = reverse("intake:application_create") + f"?consultation={c.pk}"
+    if c.person_id:
+        return redirect(f"{target}&person={c.person_id}")
+    params = {"next": target, "q": c.person_name or c.person_phone, "name": c.person_name,
+              "phone": c.person_phone, "sex": c.person_sex}
+    from django.utils.http import urlencode
+
+    return redirect(reverse("applicants:person_create") + "?" + urlencode({k: v for k, v in params.items() if v}))
+
+
+# --- Applications -------------------------------------------------------------------------
+
+@login_required
+def application_list(request):
+    require(request.user, "application_intake")
+    f = ApplicationFilter(request.GET or None, queryset=applications_visible_to(request.user))
+    qs = f.qs
+    if request.GET.get("export") == "xlsx":
+        return _export("申请", qs, "申请.xlsx")
+    return render(request, "intake/application_list.html", {
+        "filter": f, "page_obj": Paginator(qs, 25).get_page(request.GET.get("page")),
+        "breadcrumbs": _crumbs((_("Applications"), None)),
+    })
+
+
+@login_required
+def application_create(request):
+    require(request.user, "application_intake")
+    person_id = request.GET.get("person") or request.POST.get("person")
+    if not person_id:
+        target = reverse("intake:application_create")
+        if request.GET.get("consultation"):
+            target += f"?consultation={request.GET['consultation']}"
+        from django.utils.http import urlencode
+
+        return redirect(reverse("applicants:person_create") + "?" + urlencode({"next": target}))
+    person = get_visible(persons_visible_to(request.user).filter(merged_into__isnull=True), pk=person_id)
+    consultation = None
+    cid = request.GET.get("consultation") or request.POST.get("consultation")
+    if cid:
+        consultation = get_visible(consultations_visible_to(request.user), pk=cid)
+    initial = {}
+    if consultation is not None and consultation.topic and consultation.topic != "criminal":
+        initial = {"cause": consultation.topic, "facts": consultation.summary}
+    elif consultation is not None and consultation.topic == "criminal":
+        initial = {"category": "criminal", "facts": consultation.summary}
+    form = ApplicationForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        app = form.save(commit=False)
+        app.applicant = person
+        try:
+            app = services.application_receive(application=app, by=request.user, consultation=consultation)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Application received."))
+            return redirect("intake:application_detail", pk=app.pk)
+    entry = registry_match(person.id_number, timezone.localdate())
+    return render(request, "intake/application_form.html", {
+        "form": form, "person": person, "consultation": consultation, "registry": entry,
+        "registry_label": registry_label(entry),
+        "groups": [GROUP.label(g) for g in groups_at(person, timezone.localdate())],
+        "breadcrumbs": _crumbs((_("Applications"), reverse("intake:application_list")),
+                               (_("New application"), None)),
+    })
+
+
+@login_required
+def application_edit(request, pk):
+    require(request.user, "application_intake")
+    app = get_visible(applications_visible_to(request.user), pk=pk)
+    form = ApplicationForm(request.POST or None, instance=app, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_update(application=form.save(commit=False), by=request.user)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("intake:application_detail", pk=app.pk)
+    return render(request, "intake/application_form.html", {
+        "form": form, "person": app.applicant, "app": app,
+        "breadcrumbs": _crumbs((_("Applications"), reverse("intake:application_list")),
+                               (str(app), reverse("intake:application_detail", args=[app.pk])), (_("Edit"), None)),
+    })
+
+
+def _visible_app(request, pk) -> Application:
+    return get_visible(applications_visible_to(request.user).prefetch_related(
+        "materials", "supplement_notices", "objections"), pk=pk)
+
+
+@login_required
+def application_detail(request, pk):
+    require(request.user, "application_intake")
+    app = _visible_app(request, pk)
+    today = timezone.localdate()
+    entry = registry_match(app.applicant.id_number, today)
+    preview = services.eligibility_for(app, today) if app.status in services.OPEN_STATES else None
+    case = getattr(app, "case", None) if app.status == Application.Status.GRANTED else None
+    return render(request, "intake/application_detail.html", {
+        "app": app, "person": app.applicant, "registry": entry, "registry_label": registry_label(entry),
+        "preview": preview, "preview_label": _label(preview), "case": case, "materials_form": MaterialsForm(),
+        "grant_form": DecisionForm(), "refuse_form": DecisionForm(refuse=True), "withdraw_form": WithdrawForm(),
+        "objection_form": ObjectionForm(initial={"filed_on": today}),
+        "objection_decide_form": ObjectionDecideForm(initial={"decided_on": today}),
+        "missing": services.missing_materials(app), "show_full": request.user.can("applicant_view_full"),
+        "groups": [GROUP.label(g) for g in groups_at(app.applicant, today)],
+        "can_decide": request.user.can("application_decide") and request.user.is_center,
+        "is_center": request.user.is_center,
+        "breadcrumbs": _crumbs((_("Applications"), reverse("intake:application_list")), (str(app), None)),
+    })
+
+
+def _act(request, pk, action):
+    """Run a transition from a POST; errors come back as messages on the detail page, nothing changes."""
+    require(request.user, "application_intake")
+    app = _visible_app(request, pk)
+    try:
+        done = action(app)
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+        return app, None
+    return app, done
+
+
+@login_required
+@require_POST
+def application_materials(request, pk):
+    form = MaterialsForm(request.POST)
+    form.is_valid()
+    received = {int(v) for v in request.POST.getlist("received") if v.isdigit()}
+    app, done = _act(request, pk, lambda a: services.materials_update(
+        application=a, received=received, by=request.user, extra=form.cleaned_data.get("extra", "")) or True)
+    if done:
+        messages.success(request, _("Materials checklist saved."))
+    return redirect("intake:application_detail", pk=app.pk)
+
+
+@login_required
+@require_POST
+def application_supplement(request, pk):
+    app, notice = _act(request, pk, lambda a: services.supplement_notice_issue(application=a, by=request.user))
+    if notice:
+        messages.success(request, _("Supplementation notice %(n)s issued.") % {"n": notice.number})
+    return redirect("intake:application_detail", pk=app.pk)
+
+
+@login_required
+@require_POST
+def application_supplied(request, pk):
+    app, done = _act(request, pk, lambda a: services.materials_supplied(application=a, by=request.user))
+    if done:
+        messages.success(request, _("Materials complete; the review clock runs again."))
+    return redirect("intake:application_detail", pk=app.pk)
+
+
+@login_required
+@require_POST
+def application_submit_review(request, pk):
+    app, done = _act(request, pk, lambda a: services.application_submit_review(application=a, by=request.user))
+    if done:
+        messages.success(request, _("Sent to review."))
+    return redirect("intake:application_detail", pk=app.pk)
+
+
+@login_required
+@require_POST
+def application_forward(request, pk):
+    require(request.user, "application_forward")
+    app, done = _act(request, pk, lambda a: services.application_forward(application=a, by=request.user))
+    if done:
+        messages.success(request, _("Forwarded to the center."))
+    return redirect("intake:application_detail", pk=app.pk)
+
+
+@login_required
+@require_POST
+def application_withdraw(request, pk):
+    form = WithdrawForm(request.POST)
+    form.is_valid()
+    app, done = _act(request, pk, lambda a: services.application_withdraw(
+        application=a, by=request.user, reason=form.cleaned_data.get("reason", "")))
+    if done:
+        messages.success(request, _("Application withdrawn."))
+    return redirect("intake:application_detail", pk=app.pk)
+
+
+def _decide(request, pk, refuse: bool):
+    require(request.user, "application_decide")
+    app = _visible_app(request, pk)
+    form = DecisionForm(request.POST or None, refuse=refuse)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if refuse:
+                services.application_refuse(application=app, by=request.user, reasons=form.cleaned_data["reasons"],
+                                            decided_on=form.cleaned_data["decided_on"])
+            else:
+                services.application_grant(application=app, by=request.user,
+                                           decided_on=form.cleaned_data["decided_on"],
+                                           note=form.cleaned_data["reasons"])
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Application refused.") if refuse else _("Legal aid granted; case opened."))
+            return redirect("intake:application_detail", pk=app.pk)
+    return render(request, "intake/application_decide.html", {
+        "app": app, "form": form, "refuse": refuse,
+        "preview": (preview := services.eligibility_for(app, timezone.localdate())), "preview_label": _label(preview),
+        "breadcrumbs": _crumbs((_("Applications"), reverse("intake:application_list")),
+                               (str(app), reverse("intake:application_detail", args=[app.pk])),
+                               (_("Refuse") if refuse else _("Grant"), None)),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def application_grant(request, pk):
+    return _decide(request, pk, refuse=False)
+
+
+@login_required
+def application_refuse(request, pk):
+    return _decide(request, pk, refuse=True)
+
+
+@login_required
+def objection_create(request, pk):
+    require(request.user, "application_intake")
+    app = _visible_app(request, pk)
+    form = ObjectionForm(request.POST or None, initial={"filed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.objection_file(application=app, by=request.user, filed_on=form.cleaned_data["filed_on"],
+                                    grounds=form.cleaned_data["grounds"])
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Objection recorded."))
+            return redirect("intake:application_detail", pk=app.pk)
+    return render(request, "intake/simple_form.html", {
+        "form": form, "title": _("Objection to the refusal"),
+        "breadcrumbs": _crumbs((_("Applications"), reverse("intake:application_list")),
+                               (str(app), reverse("intake:application_detail", args=[app.pk])),
+                               (_("Objection"), None)),
+    })
+
+
+@login_required
+def objection_decide(request, pk):
+    require(request.user, "application_decide")
+    objection = get_visible(Objection.objects.filter(
+        application__in=applications_visible_to(request.user)).select_related("application"), pk=pk)
+    form = ObjectionDecideForm(request.POST or None, initial={"decided_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.objection_decide(objection=objection, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Objection outcome recorded."))
+            return redirect("intake:application_detail", pk=objection.application_id)
+    return render(request, "intake/simple_form.html", {
+        "form": form, "title": _("Outcome of the objection"),
+        "breadcrumbs": _crumbs((_("Applications"), reverse("intake:application_list")),
+                               (str(objection.application),
+                                reverse("intake:application_detail", args=[objection.application_id])),
+                               (_("Objection"), None)),
+    })
+
+
+# --- Printable documents --------------------------------------------------------------------
+
+def _print(request, template, **ctx):
+    ctx["center"] = CenterProfile.get()
+    ctx["today"] = timezone.localdate()
+    return render(request, template, ctx)
+
+
+@login_required
+def print_receipt(request, pk):
+    require(request.user, "application_intake")
+    app = _visible_app(request, pk)
+    if not app.number:
+        raise Http404
+    return _print(request, "intake/print/receipt.html", app=app)
+
+
+@login_required
+def print_supplement(request, pk):
+    require(request.user, "application_intake")
+    notice = get_visible(SupplementNotice.objects.filter(
+        application__in=applications_visible_to(request.user)).select_related("application__applicant"), pk=pk)
+    return _print(request, "intake/print/supplement.html", notice=notice, app=notice.application)
+
+
+@login_required
+def print_decision(request, pk):
+    require(request.user, "application_intake")
+    app = _visible_app(request, pk)
+    if app.status == Application.Status.GRANTED:
+        return _print(request, "intake/print/grant.html", app=app, case=getattr(app, "case", None))
+    if app.status == Application.Status.REFUSED:
+        return _print(request, "intake/print/refusal.html", app=app)
+    raise Http404
+
+
+# --- Criminal notices -------------------------------------------------------------------------
+
+@login_required
+def notice_list(request):
+    require(request.user, "notice_register")
+    f = NoticeFilter(request.GET or None, queryset=notices_visible_to(request.user))
+    return render(request, "intake/notice_list.html", {
+        "filter": f, "page_obj": Paginator(f.qs, 25).get_page(request.GET.get("page")),
+        "breadcrumbs": _crumbs((_("Criminal notices"), None)),
+    })
+
+
+@login_required
+def notice_create(request):
+    require(request.user, "notice_register")
+    if not request.user.is_center:
+        raise Http404
+    initial = {}
+    if request.GET.get("person"):
+        initial["person"] = request.GET["person"]
+    form = NoticeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        notice = form.save(commit=False)
+        try:
+            from django.db import transaction
+
+            with transaction.atomic():
+                person = data.get("person")
+                if person is None:
+                    person = Person(name=data["p_name"], id_number=data.get("p_id_number") or "",
+                                    sex=data.get("p_sex") or "", birth_date=data.get("p_birth_date"),
+                                    created_by=request.user)
+                    person._history_user = request.user
+                    person.save()
+                notice.person = person
+                notice, case = services.notice_register(notice=notice, by=request.user)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Notice registered; case %(n)s awaits assignment.") % {"n": case.number})
+            return redirect("intake:notice_detail", pk=notice.pk)
+    return render(request, "intake/notice_form.html", {
+        "form": form, "breadcrumbs": _crumbs((_("Criminal notices"), reverse("intake:notice_list")),
+                                             (_("New notice"), None)),
+    })
+
+
+@login_required
+def notice_detail(request, pk):
+    require(request.user, "notice_register")
+    notice = get_visible(notices_visible_to(request.user), pk=pk)
+    return render(request, "intake/notice_detail.html", {
+        "notice": notice, "case": getattr(notice, "case", None),
+        "show_full": request.user.can("applicant_view_full"),
+        "breadcrumbs": _crumbs((_("Criminal notices"), reverse("intake:notice_list")), (str(notice), None)),
+    })
+
+
+# --- Matters ----------------------------------------------------------------------------------
+
+@login_required
+def matter_list(request):
+    require(request.user, "matter_log")
+    f = MatterFilter(request.GET or None, queryset=matters_visible_to(request.user))
+    qs = f.qs
+    if request.GET.get("export") == "xlsx":
+        return _export("值班与代书", qs, "值班与代书.xlsx")
+    from django.db.models import Sum
+
+    return render(request, "intake/matter_list.html", {
+        "filter": f, "page_obj": Paginator(qs, 25).get_page(request.GET.get("page")),
+        "total": qs.aggregate(n=Sum("person_count"))["n"] or 0,
+        "breadcrumbs": _crumbs((_("Duty help and drafting"), None)),
+    })
+
+
+@login_required
+def matter_create(request, pk=None):
+    require(request.user, "matter_log")
+    instance = get_visible(matters_visible_to(request.user), pk=pk) if pk else None
+    form = MatterForm(request.POST or None, instance=instance, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            m = services.matter_save(matter=form.save(commit=False), by=request.user)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("intake:matter_detail", pk=m.pk)
+    return render(request, "intake/simple_form.html", {
+        "form": form, "title": _("Duty-lawyer help or document drafting"),
+        "breadcrumbs": _crumbs((_("Duty help and drafting"), reverse("intake:matter_list")),
+                               (_("Edit") if instance else _("New"), None)),
+    })
+
+
+@login_required
+def matter_detail(request, pk):
+    require(request.user, "matter_log")
+    m = get_visible(matters_visible_to(request.user), pk=pk)
+    return render(request, "intake/matter_detail.html", {
+        "m": m, "breadcrumbs": _crumbs((_("Duty help and drafting"), reverse("intake:matter_list")), (str(m), None)),
+    })
