@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 def ledger_path(instance: LedgerImport, filename: str) -> str:
-    return f"ledgers/{instance.created_at:%Y%m}/{filename}"
+    from django.utils import timezone
+
+    return f"ledgers/{(instance.created_at or timezone.now()):%Y%m}/{filename}"
 
 
 class LedgerImport(models.Model):

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "ledger"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.import_upload, name="import_upload"),
+    path("<int:pk>/", views.import_detail, name="import_detail"),
+    path("<int:pk>/progress/", views.import_progress, name="import_progress"),
+    path("<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+]

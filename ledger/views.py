@@ -1,0 +1,126 @@
+"""Web import of Excel ledgers: upload, preview, confirm, done (capability ledger_import)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from core.access import get_visible, require
+
+from .forms import LedgerUploadForm
+from .models import LedgerImport
+from .services import ledger_confirm, ledger_upload
+
+CAP = "ledger_import"
+
+# Where to look after an import: (label, URL name), shown when the URL exists.
+AFTER_IMPORT = [
+    (_("Dashboard"), "home"),
+    (_("Statistics"), "reports:dashboard"),
+    ("案件", "cases:case_list"),
+    ("咨询", "intake:consultation_list"),
+    ("宣传活动", "publicity:event_list"),
+    ("媒体报道", "publicity:media_list"),
+    ("值班与代书", "intake:matter_list"),
+    ("经费预算", "funding:budget_list"),
+    ("经费支出", "funding:spending_list"),
+    ("困难群体", "applicants:registry_list"),
+]
+
+
+def _links(counts: dict | None = None) -> list[tuple[str, str]]:
+    links = []
+    for label, name in AFTER_IMPORT:
+        if counts is not None and label in {"案件", "咨询", "宣传活动", "媒体报道", "值班与代书", "经费预算",
+                                             "经费支出", "困难群体"} and label not in counts:
+            continue
+        try:
+            links.append((label, reverse(name)))
+        except NoReverseMatch:
+            continue
+    return links
+
+
+def _imports():
+    return LedgerImport.objects.select_related("created_by", "station")
+
+
+def import_upload(request):
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    require(request.user, CAP)
+    form = LedgerUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            imp = ledger_upload(file=form.cleaned_data["file"], station=form.cleaned_data["station"],
+                                by=request.user)
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            return redirect("ledger:import_detail", pk=imp.pk)
+    recent = _imports()[:10]
+    return render(request, "ledger/upload.html", {
+        "form": form, "recent": recent,
+        "breadcrumbs": [(_("Import ledger"), None)],
+    })
+
+
+def _get(request, pk):
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return None, redirect_to_login(request.get_full_path())
+    require(request.user, CAP)
+    return get_visible(_imports(), pk=pk), None
+
+
+def _context(imp):
+    sheets = [(sheet, c) for sheet, c in (imp.counts or {}).items()]
+    return {
+        "imp": imp, "sheets": sheets,
+        "total_rows": sum(c.get("rows", 0) for _s, c in sheets),
+        "total_created": sum(c.get("created", 0) for _s, c in sheets),
+        "total_matched": sum(c.get("matched", 0) for _s, c in sheets),
+        "busy": imp.status in {LedgerImport.Status.VALIDATING, LedgerImport.Status.IMPORTING,
+                               LedgerImport.Status.UPLOADED},
+        "links": _links(imp.counts) if imp.status == LedgerImport.Status.DONE else [],
+    }
+
+
+def import_detail(request, pk):
+    imp, response = _get(request, pk)
+    if response:
+        return response
+    ctx = _context(imp)
+    ctx["breadcrumbs"] = [(_("Import ledger"), reverse("ledger:import_upload")), (imp.original_name, None)]
+    return render(request, "ledger/detail.html", ctx)
+
+
+def import_progress(request, pk):
+    """htmx polling: the status block; when the work is finished, the whole page reloads."""
+    imp, response = _get(request, pk)
+    if response:
+        return response
+    ctx = _context(imp)
+    result = render(request, "ledger/_progress.html", ctx)
+    if not ctx["busy"]:
+        result["HX-Refresh"] = "true"
+    return result
+
+
+@require_POST
+def import_confirm(request, pk):
+    imp, response = _get(request, pk)
+    if response:
+        return response
+    try:
+        ledger_confirm(imp=imp, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("ledger:import_detail", pk=imp.pk)

@@ -1,0 +1,44 @@
+"""Permission table of the ledger app: only director and clerk (ledger_import) import ledgers."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.base import ContentFile
+
+from ledger.models import LedgerImport
+from tests.permission_table import check, expect
+
+from .builders import build_ledger, consultation_row
+
+ALLOWED = {"director": 200, "clerk": 200, "admin": 200}  # admin: superuser
+
+
+@pytest.fixture
+def imp(org, director, tmp_path):
+    path = build_ledger(tmp_path / "l.xlsx", {"咨询": [consultation_row()]})
+    record = LedgerImport(original_name="l.xlsx", created_by=director, status="invalid")
+    record.file.save("l.xlsx", ContentFile(path.read_bytes()), save=False)
+    record.save()
+    return record
+
+
+def table(imp):
+    return [
+        ("ledger:import_upload", "GET", "/ledger/", expect(403, **ALLOWED)),
+        ("ledger:import_detail", "GET", f"/ledger/{imp.pk}/", expect(403, **ALLOWED)),
+        ("ledger:import_progress", "GET", f"/ledger/{imp.pk}/progress/", expect(403, **ALLOWED)),
+        # An upload that is not ready to import: the page comes back with a message (302).
+        ("ledger:import_confirm", "POST", f"/ledger/{imp.pk}/confirm/", expect(403, director=302, clerk=302, admin=302)),
+    ]
+
+
+def test_ledger_urls_answer_each_persona_as_the_table_says(client_for, imp):
+    problems = []
+    for _name, method, path, expected in table(imp):
+        problems += check(client_for, method, path, expected)
+    assert problems == []
+
+
+def test_an_unknown_import_is_404_for_those_who_may_import(client_for, imp):
+    assert client_for("director").get("/ledger/999999/").status_code == 404
+    assert client_for("staff_a").get("/ledger/999999/").status_code == 403

@@ -1,0 +1,107 @@
+"""The web import: upload → preview → confirm → done; large files through Celery with progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from cases.models import Case
+from intake.models import Consultation
+from ledger.models import LedgerImport
+
+from .builders import build_ledger, case_row, consultation_row, multi_year_ledger
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, path, **data):
+    with open(path, "rb") as fh:
+        return client.post("/ledger/", {"file": SimpleUploadedFile(path.name, fh.read()), **data})
+
+
+def test_a_clerk_uploads_sees_the_preview_confirms_and_sees_the_counts(client_for, tmp_path, station_a):
+    client = client_for("clerk")
+    response = upload(client, multi_year_ledger(tmp_path / "历年台账.xlsx"), station=station_a.pk)
+    imp = LedgerImport.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/ledger/{imp.pk}/"
+    assert imp.status == "previewed" and imp.counts["案件"] == {"rows": 12, "created": 12, "matched": 0}
+    assert imp.file.name.startswith("ledgers/")
+    page = client.get(f"/ledger/{imp.pk}/").content.decode()
+    assert "确认导入" in page and "案件" in page
+    assert not Case.objects.exists()  # the preview imported nothing
+    response = client.post(f"/ledger/{imp.pk}/confirm/")
+    imp.refresh_from_db()
+    assert imp.status == "done" and Case.objects.count() == 12
+    assert set(Case.objects.values_list("year", flat=True)) == {2023, 2024, 2025}
+    page = client.get(f"/ledger/{imp.pk}/").content.decode()
+    assert "新增" in page and "确认导入" not in page
+
+
+def test_a_file_with_errors_shows_every_error_and_cannot_be_confirmed(client_for, tmp_path):
+    client = client_for("director")
+    path = build_ledger(tmp_path / "bad.xlsx", {"咨询": [consultation_row(**{"方式": "微信"}),
+                                                          consultation_row(**{"日期": "明天"})]})
+    upload(client, path)
+    imp = LedgerImport.objects.get()
+    assert imp.status == "invalid" and len(imp.errors) == 2
+    page = client.get(f"/ledger/{imp.pk}/").content.decode()
+    assert "咨询!2: 方式: 无效的取值「微信」" in page and "咨询!3: 日期" in page and "确认导入" not in page
+    client.post(f"/ledger/{imp.pk}/confirm/")
+    assert not Consultation.objects.exists()
+
+
+def test_a_too_large_upload_is_refused_on_the_form(client_for, tmp_path, settings):
+    settings.LEDGER_MAX_BYTES = 100
+    path = build_ledger(tmp_path / "l.xlsx", {"咨询": [consultation_row()]})
+    response = upload(client_for("clerk"), path)
+    assert response.status_code == 200 and "文件过大" in response.content.decode()
+    assert not LedgerImport.objects.exists()
+
+
+def test_a_non_excel_upload_is_refused_on_the_form(client_for, tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("a,b")
+    response = upload(client_for("clerk"), path)
+    assert response.status_code == 200 and not LedgerImport.objects.exists()
+
+
+def test_a_large_file_is_validated_and_imported_in_celery_with_progress(client_for, tmp_path, settings,
+                                                                       django_capture_on_commit_callbacks):
+    settings.LEDGER_ASYNC_BYTES = 100  # every file counts as large
+    client = client_for("clerk")
+    path = build_ledger(tmp_path / "l.xlsx", {"咨询": [consultation_row(**{"日期": dt.date(2024, 1, d)})
+                                                       for d in range(1, 11)]})
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        upload(client, path)
+    assert len(callbacks) == 1
+    imp = LedgerImport.objects.get()
+    assert imp.status == "previewed" and imp.progress == 100
+    fragment = client.get(f"/ledger/{imp.pk}/progress/")
+    assert fragment["HX-Refresh"] == "true"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client.post(f"/ledger/{imp.pk}/confirm/")
+    assert len(callbacks) == 1
+    imp.refresh_from_db()
+    assert imp.status == "done" and Consultation.objects.count() == 10
+
+
+def test_the_progress_fragment_polls_while_the_work_runs(client_for, tmp_path, director):
+    from django.core.files.base import ContentFile
+
+    imp = LedgerImport(original_name="x.xlsx", created_by=director, status="validating", progress=40)
+    imp.file.save("x.xlsx", ContentFile(b"x"), save=False)
+    imp.save()
+    response = client_for("clerk").get(f"/ledger/{imp.pk}/progress/")
+    body = response.content.decode()
+    assert 'hx-trigger="every 2s"' in body and "40%" in body and "HX-Refresh" not in response
+
+
+def test_history_says_who_imported_from_which_file(client_for, tmp_path, director):
+    client = client_for("director")
+    upload(client, build_ledger(tmp_path / "县台账.xlsx", {"案件": [case_row()]}))
+    imp = LedgerImport.objects.get()
+    client.post(f"/ledger/{imp.pk}/confirm/")
+    reason = Case.objects.get().history.first().history_change_reason
+    assert "县台账.xlsx" in reason and director.display_name in reason
