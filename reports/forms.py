@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from stations.models import Station
+
+from .indicators import INDICATORS
+from .models import Target
+from .periods import parse_period
+
+
+def preset_choices(today=None) -> list[tuple[str, str]]:
+    today = today or timezone.localdate()
+    y = today.year
+    choices = [("", _("— type a period below —")),
+               (str(y - 1), _("Annual report %(year)s") % {"year": y - 1}),
+               (f"{y}H1", _("Half-year report %(year)s (1 Jan – 30 Jun)") % {"year": y}),
+               (f"{y}-01-01:{today.isoformat()}", _("%(year)s to date") % {"year": y}),
+               (f"{y - 1}H2", _("Second half of %(year)s") % {"year": y - 1}),
+               (str(y), _("Whole year %(year)s") % {"year": y})]
+    return choices
+
+
+class ReportRequestForm(forms.Form):
+    preset = forms.ChoiceField(label=_("Period"), required=False)
+    period = forms.CharField(label=_("Or a period"), required=False, max_length=30,
+                             help_text=_("2025, 2025H1, 2025H2 or a date range 2025-01-01:2025-11-30"))
+    station = forms.ModelChoiceField(label=_("Station"), queryset=Station.objects.all(), required=False,
+                                     empty_label=_("Whole county"))
+    want_docx = forms.BooleanField(label=_("Also draft the work summary (Word)"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["preset"].choices = preset_choices()
+
+    def clean(self):
+        data = super().clean()
+        text = (data.get("period") or "").strip() or data.get("preset") or ""
+        if not text:
+            raise ValidationError(_("Choose a period or type one."))
+        try:
+            data["parsed"] = parse_period(text)
+        except ValidationError as exc:
+            self.add_error("period", exc)
+        return data
+
+
+class TargetForm(forms.ModelForm):
+    code = forms.ChoiceField(label=_("Indicator"), choices=[(c, f"{n}（{u}） {c}") for c, n, u in INDICATORS])
+
+    class Meta:
+        model = Target
+        fields = ["year", "code", "station", "value"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].empty_label = _("Whole county")
+        self.fields["station"].required = False
+
+    def validate_unique(self):
+        # Saving a target for an existing (year, indicator, station) updates it (see the view).
+        pass

@@ -1,0 +1,36 @@
+"""工作台 panels: the year's key figures (dashboard users) and report runs (directors)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.registry import Panel
+
+HOME_FIGURES = ["cases.accepted", "cases.closed", "consultations.total", "services.total"]
+
+
+def panels(request) -> list[Panel]:
+    user = request.user
+    out: list[Panel] = []
+    if user.can("dashboard_view"):
+        from . import indicators as ind
+        from .dashboard import dashboard_period
+        from .links import indicator_url
+
+        today = timezone.localdate()
+        station = None if user.is_center else user.station
+        p = dashboard_period(today.year, today)
+        values = ind.compute(p, station)
+        figures = [{"code": c, "name": ind.BY_CODE[c][0], "unit": ind.BY_CODE[c][1], "value": values[c],
+                    "url": indicator_url(c, p, station)} for c in HOME_FIGURES]
+        out.append(Panel(_("This year so far"), "reports/panel_figures.html",
+                         {"figures": figures, "station": station}, order=5))
+    if user.can("report_request") and user.is_center:
+        from .models import ReportRun
+
+        runs = list(ReportRun.objects.select_related("station", "requested_by")
+                    .order_by("-created_at", "-pk")[:8])
+        waiting = sum(1 for r in runs if r.status in (ReportRun.Status.QUEUED, ReportRun.Status.RUNNING))
+        out.append(Panel(_("Reports"), "reports/panel_runs.html", {"runs": runs, "waiting": waiting}, order=6))
+    return out

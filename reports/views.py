@@ -1,0 +1,171 @@
+"""Dashboard, report runs, targets. Thin: selectors and services do the work."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.access import get_visible, require
+
+from . import dashboard as dash
+from .forms import ReportRequestForm, TargetForm
+from .models import ReportRun, Target
+from .services import report_run_request, report_run_retry
+
+
+def _runs_visible(user):
+    """Center staff who may request reports see every run; nobody else sees any."""
+    if not user.can("report_request"):
+        return ReportRun.objects.none()
+    qs = ReportRun.objects.select_related("station", "requested_by")
+    return qs if user.is_center else qs.filter(station_id=user.station_id)
+
+
+@login_required
+def dashboard(request):
+    require(request.user, "dashboard_view")
+    ctx = dash.dashboard_context(request)
+    ctx["breadcrumbs"] = [(_("Dashboard"), None)]
+    return render(request, "reports/dashboard.html", ctx)
+
+
+@login_required
+def run_list(request):
+    require(request.user, "report_request")
+    if request.method == "POST":
+        form = ReportRequestForm(request.POST)
+        if form.is_valid():
+            station = form.cleaned_data["station"]
+            try:
+                run = report_run_request(period=form.cleaned_data["parsed"].code, station=station,
+                                         want_docx=form.cleaned_data["want_docx"], by=request.user)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("reports:run_detail", pk=run.pk)
+    else:
+        form = ReportRequestForm(initial={"preset": f"{timezone.localdate().year - 1}", "want_docx": True})
+    page = Paginator(_runs_visible(request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "reports/run_list.html", {
+        "form": form, "page_obj": page, "runs": page.object_list,
+        "breadcrumbs": [(_("Reports"), None)],
+    })
+
+
+@login_required
+def run_detail(request, pk: int):
+    require(request.user, "report_request")
+    run = get_visible(_runs_visible(request.user), pk=pk)
+    return render(request, "reports/run_detail.html", {
+        "run": run, "breadcrumbs": [(_("Reports"), reverse("reports:run_list")), (run.period, None)],
+    })
+
+
+@login_required
+def run_status(request, pk: int):
+    """The htmx fragment polled every 2 s while a run is queued or running."""
+    require(request.user, "report_request")
+    run = get_visible(_runs_visible(request.user), pk=pk)
+    return render(request, "reports/_run_status.html", {"run": run})
+
+
+@login_required
+@require_POST
+def run_retry(request, pk: int):
+    require(request.user, "report_request")
+    run = get_visible(_runs_visible(request.user), pk=pk)
+    try:
+        report_run_retry(run=run, by=request.user)
+    except ValidationError:
+        pass
+    return redirect("reports:run_detail", pk=run.pk)
+
+
+@login_required
+def run_download(request, pk: int, kind: str):
+    require(request.user, "report_request")
+    run = get_visible(_runs_visible(request.user), pk=pk)
+    if kind not in ("xlsx", "docx") or run.status != ReportRun.Status.DONE:
+        raise Http404
+    field = run.xlsx if kind == "xlsx" else run.docx
+    if not field:
+        raise Http404
+    try:
+        fh = field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    name = f"{run_title(run, kind)}.{kind}"
+    response = FileResponse(fh, content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if kind == "xlsx"
+        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def run_title(run: ReportRun, kind: str = "xlsx") -> str:
+    from core.models import CenterProfile
+
+    from .periods import parse_period
+
+    who = run.station.name if run.station else CenterProfile.get().name
+    label = parse_period(run.period).label
+    return f"{who}{label}法律援助统计" if kind == "xlsx" else f"{who}{label}法律援助工作总结"
+
+
+@login_required
+def target_list(request):
+    require(request.user, "target_manage")
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    if request.method == "POST":
+        form = TargetForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            target, created = Target.objects.get_or_create(
+                year=d["year"], code=d["code"], station=d["station"], defaults={"value": d["value"]})
+            if not created:
+                target.value = d["value"]
+                target._history_user = request.user
+                target.save()
+            return redirect(f"{reverse('reports:target_list')}?year={d['year']}")
+    else:
+        form = TargetForm(initial={"year": year})
+    rows = dash.target_table(year, today)
+    return render(request, "reports/target_list.html", {
+        "form": form, "rows": rows, "year": year, "years": [today.year + 1, today.year, today.year - 1],
+        "breadcrumbs": [(_("Targets"), None)],
+    })
+
+
+@login_required
+def target_edit(request, pk: int):
+    require(request.user, "target_manage")
+    target = get_object_or_404(Target, pk=pk)
+    form = TargetForm(request.POST or None, instance=target)
+    if request.method == "POST" and form.is_valid():
+        clash = Target.objects.filter(year=form.cleaned_data["year"], code=form.cleaned_data["code"],
+                                      station=form.cleaned_data["station"]).exclude(pk=target.pk).exists()
+        if clash:
+            form.add_error(None, _("This indicator already has a target for that year and station."))
+        else:
+            obj = form.save(commit=False)
+            obj._history_user = request.user
+            obj.save()
+            return redirect(f"{reverse('reports:target_list')}?year={obj.year}")
+    return render(request, "reports/target_form.html", {
+        "form": form, "target": target,
+        "breadcrumbs": [(_("Targets"), reverse("reports:target_list")), (str(target), None)],
+    })
