@@ -946,39 +946,105 @@ def _handler(name: str, kind: str, provider_name: str, ctx: Context):
     return ctx.handlers[key]
 
 
-def _person(v: dict, ctx: Context):
+def _persons_for(rows: list[Row], ctx: Context) -> list:
+    """The recipient of each row: found by ID number (once per file), else created; bulk."""
     from applicants import idcard
     from applicants.models import Person
 
-    extra = [g for g in v["groups"] if g not in DERIVED_GROUPS]
-    number = v["id_number"] if v["id_number"] and not is_masked(v["id_number"]) else ""
-    person = None
-    if number:
-        person = ctx.persons.get(number)
+    numbers = {r.values["id_number"] for r in rows if r.values["id_number"] and not is_masked(r.values["id_number"])}
+    numbers -= set(ctx.persons)
+    found = {}
+    wanted = sorted(numbers)
+    for i in range(0, len(wanted), 5000):
+        for p in Person.objects.filter(id_type="resident", id_number__in=wanted[i:i + 5000], merged_into__isnull=True):
+            found[p.id_number] = p
+    ctx.persons.update(found)
+    fresh, out, grown = [], [], {}
+    for r in rows:
+        v = r.values
+        extra = [g for g in v["groups"] if g not in DERIVED_GROUPS]
+        number = v["id_number"] if v["id_number"] and not is_masked(v["id_number"]) else ""
+        person = ctx.persons.get(number) if number else None
         if person is None:
-            person = Person.objects.filter(id_type="resident", id_number=number, merged_into__isnull=True).first()
-    if person is None:
-        info = idcard.parse(number) if number else None
-        person = Person(name=v["name"], id_number=number, sex=info.sex if info else v["sex"],
-                        birth_date=info.birth_date if info else v["birth_date"], declared_groups=extra,
-                        station=v["station"] if hasattr(v["station"], "pk") else None, created_by=_user(ctx))
-        person._history_user = _user(ctx)
-        person._change_reason = ctx.reason
-        person.save()
-    elif set(extra) - set(person.declared_groups or []):
-        person.declared_groups = [c for c in GROUP.codes if c in set(person.declared_groups or []) | set(extra)]
+            info = idcard.parse(number) if number else None
+            person = Person(name=v["name"], id_number=number, sex=info.sex if info else v["sex"],
+                            birth_date=info.birth_date if info else v["birth_date"], declared_groups=extra,
+                            station=v["station"], created_by=_user(ctx))
+            fresh.append(person)
+            if number:
+                ctx.persons[number] = person
+        elif set(extra) - set(person.declared_groups or []):
+            # Groups from the ledger are added, never removed.
+            person.declared_groups = [c for c in GROUP.codes if c in set(person.declared_groups or []) | set(extra)]
+            if person.pk:
+                grown[person.pk] = person
+        out.append(person)
+    _bulk(Person, fresh, ctx)
+    for person in grown.values():
         person._history_user = _user(ctx)
         person._change_reason = ctx.reason
         person.save(update_fields=["declared_groups"])
-    if number:
-        ctx.persons[number] = person
-    return person
+    return out
+
+
+def _reserve_numbers(category: str, year: int, count: int) -> int:
+    """Reserve `count` consecutive case numbers (gapless: the same locked row as numbering.next_value);
+    return the first sequence number."""
+    from django.db import connection
+
+    from core.models import DocumentSequence
+
+    with connection.cursor() as cur:
+        cur.execute("INSERT INTO core_documentsequence (scope, year, last) VALUES (%s, %s, 0) "
+                    "ON CONFLICT (scope, year) DO NOTHING", [f"case:{category}", year])
+    seq = DocumentSequence.objects.select_for_update().get(scope=f"case:{category}", year=year)
+    first = seq.last + 1
+    seq.last += count
+    seq.save(update_fields=["last"])
+    return first
+
+
+def build_case(v: dict, person, *, by, number: str, seq: int):
+    """The Case that cases.services.case_open would open for this row (same derivations: litigation flag,
+    groups at acceptance, assignment deadline), then moved to the state its dates imply."""
+    from applicants.groups import groups_at
+    from cases import rules
+    from cases.models import Case
+    from core import deadlines
+
+    accepted = v["accepted_on"]
+    case = Case(
+        number=number, year=accepted.year, seq=seq, category=v["category"], source=v["source"],
+        organ=v["organ"], stage=v["stage"], aid_form=v["aid_form"], cause=v["cause"],
+        is_litigation=rules.is_litigation(aid_form=v["aid_form"], stage=v["stage"]),
+        recipient=person, recipient_groups=groups_at(person, accepted, extra=v["groups"]),
+        recipient_count=v["recipient_count"], is_mass=v["is_mass"], amount_involved=v["amount_involved"],
+        station=v["station"], accepted_on=accepted, created_by=by,
+        assign_due=deadlines.due_date("notice_assign" if v["source"] == "notice" else "case_assign", accepted),
+        amount_recovered=v["amount_recovered"],
+    )
+    if v["assigned_on"]:
+        case.status = Case.Status.ASSIGNED
+        case.assigned_on = v["assigned_on"]
+    if v["closed_on"]:
+        if v["outcome"] == "terminated":
+            case.status = Case.Status.TERMINATED
+            case.terminated_on = v["closed_on"]
+        else:
+            case.status = Case.Status.CLOSED
+            case.closed_on = v["closed_on"]
+            case.outcome = v["outcome"]
+            if v["grade"]:
+                case.grade = v["grade"]
+                case.graded_on = v["closed_on"]
+    return case
 
 
 def _write_cases(rows, ctx):
+    """Cases in bulk with case_open's derivations; numbers reserved in gapless blocks per year and kind."""
     from cases.models import Assignment, Case
-    from cases.services import case_open
-    from core.numbering import bump_to_at_least
+    from core.models import CenterProfile
+    from core.numbering import bump_to_at_least, format_case_number
     from funding.models import Subsidy
 
     numbers = [r.values["number"] for r in rows if r.values.get("number")]
@@ -993,70 +1059,66 @@ def _write_cases(rows, ctx):
         for i in range(0, len(wanted), 5000):
             have.update(Case.objects.filter(import_fingerprint__in=wanted[i:i + 5000])
                         .values_list("import_fingerprint", flat=True))
-    # Numbers from the ledger first, so that cases without one follow them.
-    for r in rows:
-        v = r.values
-        if v.get("number") and v["number"] not in existing:
-            bump_to_at_least(f"case:{v['category']}", v["accepted_on"].year, v["seq"])
-    created = matched = 0
-    user = _user(ctx)
+    todo, matched = [], 0
     for r in rows:
         v = r.values
         if v.get("number"):
             if v["number"] in existing:
                 matched += 1
                 continue
+        elif have[fps[id(r)]] > 0:
+            have[fps[id(r)]] -= 1
+            matched += 1
+            continue
+        todo.append(r)
+    if not todo:
+        return 0, matched
+    # Numbers from the ledger first, so that cases without one follow them.
+    top: dict[tuple, int] = {}
+    for r in todo:
+        v = r.values
+        if v.get("number"):
+            key = (v["category"], v["accepted_on"].year)
+            top[key] = max(top.get(key, 0), v["seq"])
+    for (category, year), seq in sorted(top.items()):
+        bump_to_at_least(f"case:{category}", year, seq)
+    need = Counter((r.values["category"], r.values["accepted_on"].year) for r in todo if not r.values.get("number"))
+    next_seq = {key: _reserve_numbers(key[0], key[1], n) for key, n in sorted(need.items())}
+    profile = CenterProfile.get()
+    persons = _persons_for([r for r in todo], ctx)
+    user = _user(ctx)
+    cases, handlers = [], []
+    for r, person in zip(todo, persons, strict=True):
+        v = r.values
+        if v.get("number"):
+            number, seq = v["number"], v["seq"]
         else:
-            fp = fps[id(r)]
-            if have[fp] > 0:
-                have[fp] -= 1
-                matched += 1
-                continue
-        person = _person(v, ctx)
-        case = case_open(
-            recipient=person, category=v["category"], accepted_on=v["accepted_on"], by=user, source=v["source"],
-            organ=v["organ"], stage=v["stage"], aid_form=v["aid_form"], cause=v["cause"],
-            recipient_count=v["recipient_count"], is_mass=v["is_mass"], amount_involved=v["amount_involved"],
-            station=v["station"], extra_groups=v["groups"], number=v.get("number") or None, seq=v.get("seq"),
-        )
-        handler = _handler(v["handler"], v["handler_kind"], v["provider"], ctx)
-        case.handler = handler
-        case.amount_recovered = v["amount_recovered"]
+            key = (v["category"], v["accepted_on"].year)
+            seq = next_seq[key]
+            next_seq[key] += 1
+            number = format_case_number(year=key[1], category=key[0], seq=seq, profile=profile)
+        case = build_case(v, person, by=user, number=number, seq=seq)
         if not v.get("number"):
             case.import_fingerprint = fps[id(r)]
-        if v["assigned_on"]:
-            case.status = Case.Status.ASSIGNED
-            case.assigned_on = v["assigned_on"]
-        if v["closed_on"]:
-            if v["outcome"] == "terminated":
-                case.status = Case.Status.TERMINATED
-                case.terminated_on = v["closed_on"]
-            else:
-                case.status = Case.Status.CLOSED
-                case.closed_on = v["closed_on"]
-                case.outcome = v["outcome"]
-                if v["grade"]:
-                    case.grade = v["grade"]
-                    case.graded_on = v["closed_on"]
-        case._history_user = user
-        case._change_reason = ctx.reason
-        case.save()
+        handler = _handler(v["handler"], v["handler_kind"], v["provider"], ctx)
+        case.handler = handler
+        cases.append(case)
+        handlers.append(handler)
+    _bulk(Case, cases, ctx)
+    assignments, subsidies = [], []
+    for r, case, handler in zip(todo, cases, handlers, strict=True):
+        v = r.values
         if v["assigned_on"] and handler is not None:
-            assignment = Assignment(case=case, handler=handler, assigned_on=v["assigned_on"], assigned_by=user,
-                                    ended_on=case.closed_on or case.terminated_on)
-            assignment._history_user = user
-            assignment._change_reason = ctx.reason
-            assignment.save()
+            assignments.append(Assignment(case=case, handler=handler, assigned_on=v["assigned_on"], assigned_by=user,
+                                          ended_on=case.closed_on or case.terminated_on))
         if v["subsidy_amount"] is not None:
-            subsidy = Subsidy(case=case, handler=handler, computed_amount=v["subsidy_amount"],
-                              amount=v["subsidy_amount"],
-                              status=Subsidy.Status.PAID if v["subsidy_paid_on"] else Subsidy.Status.COMPUTED,
-                              paid_on=v["subsidy_paid_on"])
-            subsidy._history_user = user
-            subsidy._change_reason = ctx.reason
-            subsidy.save()
-        created += 1
-    return created, matched
+            subsidies.append(Subsidy(
+                case=case, handler=handler, computed_amount=v["subsidy_amount"], amount=v["subsidy_amount"],
+                status=Subsidy.Status.PAID if v["subsidy_paid_on"] else Subsidy.Status.COMPUTED,
+                paid_on=v["subsidy_paid_on"]))
+    _bulk(Assignment, assignments, ctx)
+    _bulk(Subsidy, subsidies, ctx)
+    return len(cases), matched
 
 
 WRITERS.update({

@@ -306,3 +306,32 @@ def test_the_command_refuses_an_unknown_station(tmp_path, org):
     path = build_ledger(tmp_path / "a.xlsx", {"咨询": [consultation_row()]})
     with pytest.raises(CommandError, match="未知的工作站"):
         call_command("import_ledger", str(path), "--station", "nowhere")
+
+
+def test_a_bulk_imported_case_is_what_case_open_would_open(tmp_path, org):
+    from django.db import transaction
+
+    from cases.services import case_open
+
+    row = case_row(**{"证件号码": rid(40, born=dt.date(2010, 1, 1)), "人群类别": "农民工", "案件类别": "刑事",
+                      "案件来源": "通知辩护", "通知机关": "法院", "诉讼阶段": "审判", "援助形式": "刑事辩护",
+                      "案由": "盗窃", "受援人数": 2, "群体性案件": "是", "涉案金额": 5000})
+    run(build_ledger(tmp_path / "l.xlsx", {"案件": [row]}))
+    imported = Case.objects.get()
+    with transaction.atomic():
+        opened = case_open(recipient=imported.recipient, category="criminal", accepted_on=imported.accepted_on,
+                           source="notice", organ="court", stage="trial", aid_form="criminal_defence", cause="theft",
+                           recipient_count=2, is_mass=True, amount_involved=Decimal("5000"),
+                           extra_groups=["migrant_worker"])
+    fields = ["year", "category", "source", "organ", "stage", "aid_form", "cause", "is_litigation",
+              "recipient_groups", "recipient_count", "is_mass", "amount_involved", "assign_due", "status", "station"]
+    assert {f: getattr(imported, f) for f in fields} == {f: getattr(opened, f) for f in fields}
+    assert opened.seq == imported.seq + 1  # the block reservation used the same sequence
+    assert imported.number == "（2024）示法援刑字第1号"
+
+
+def test_numbers_reserved_in_a_block_are_gapless_and_follow_ledger_numbers(tmp_path, org):
+    rows = [case_row(**{"证件号码": rid(50 + i), "受理日期": dt.date(2024, 1 + i, 1)}) for i in range(5)]
+    rows.insert(2, case_row(**{"案号": "（2024）示法援民字第20号", "证件号码": rid(60)}))
+    run(build_ledger(tmp_path / "l.xlsx", {"案件": rows}))
+    assert sorted(Case.objects.values_list("seq", flat=True)) == [20, 21, 22, 23, 24, 25]
