@@ -48,8 +48,22 @@ class ReportRequestForm(forms.Form):
         return data
 
 
+def indicator_choices() -> list[tuple[str, str]]:
+    return [(c, f"{n}（{u}） {c}") for c, n, u in INDICATORS]
+
+
+class TargetSetForm(forms.Form):
+    """Set the target of one indicator for a year (county-wide or one station); an existing one is updated."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    code = forms.ChoiceField(label=_("Indicator"), choices=indicator_choices)
+    station = forms.ModelChoiceField(label=_("Station"), queryset=Station.objects.all(), required=False,
+                                     empty_label=_("Whole county"))
+    value = forms.DecimalField(label=_("Target"), max_digits=14, decimal_places=2, min_value=0)
+
+
 class TargetForm(forms.ModelForm):
-    code = forms.ChoiceField(label=_("Indicator"), choices=[(c, f"{n}（{u}） {c}") for c, n, u in INDICATORS])
+    code = forms.ChoiceField(label=_("Indicator"), choices=indicator_choices)
 
     class Meta:
         model = Target
@@ -59,7 +73,3 @@ class TargetForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["station"].empty_label = _("Whole county")
         self.fields["station"].required = False
-
-    def validate_unique(self):
-        # Saving a target for an existing (year, indicator, station) updates it (see the view).
-        pass

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from core.access import get_visible, require
 
 from . import dashboard as dash
-from .forms import ReportRequestForm, TargetForm
+from .forms import ReportRequestForm, TargetForm, TargetSetForm
 from .models import ReportRun, Target
 from .services import report_run_request, report_run_retry
 
@@ -131,7 +131,7 @@ def target_list(request):
     except ValueError:
         year = today.year
     if request.method == "POST":
-        form = TargetForm(request.POST)
+        form = TargetSetForm(request.POST)
         if form.is_valid():
             d = form.cleaned_data
             target, created = Target.objects.get_or_create(
@@ -142,7 +142,7 @@ def target_list(request):
                 target.save()
             return redirect(f"{reverse('reports:target_list')}?year={d['year']}")
     else:
-        form = TargetForm(initial={"year": year})
+        form = TargetSetForm(initial={"year": year})
     rows = dash.target_table(year, today)
     return render(request, "reports/target_list.html", {
         "form": form, "rows": rows, "year": year, "years": [today.year + 1, today.year, today.year - 1],
