@@ -181,6 +181,7 @@ def application_create(request):
     entry = registry_match(person.id_number, timezone.localdate())
     return render(request, "intake/application_form.html", {
         "form": form, "person": person, "consultation": consultation, "registry": entry,
+        "show_full": request.user.can("applicant_view_full"),
         "registry_label": registry_label(entry),
         "groups": [GROUP.label(g) for g in groups_at(person, timezone.localdate())],
         "breadcrumbs": _crumbs((_("Applications"), reverse("intake:application_list")),
@@ -202,7 +203,8 @@ def application_edit(request, pk):
             messages.success(request, _("Saved."))
             return redirect("intake:application_detail", pk=app.pk)
     return render(request, "intake/application_form.html", {
-        "form": form, "person": app.applicant, "app": app,
+        "form": form, "person": app.applicant, "app": app, "show_full": request.user.can("applicant_view_full"),
+        "groups": [GROUP.label(g) for g in groups_at(app.applicant, timezone.localdate())],
         "breadcrumbs": _crumbs((_("Applications"), reverse("intake:application_list")),
                                (str(app), reverse("intake:application_detail", args=[app.pk])), (_("Edit"), None)),
     })
