@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy as _
 
 from core.choices import LITIGATION_FORMS, NON_LITIGATION_FORMS, NON_LITIGATION_STAGES
 
@@ -55,16 +55,16 @@ def suitability_problems(case, handler) -> list[str]:
 
 # Archive review checklist (DOMAIN.md §6): code, label.
 ARCHIVE_ITEMS = [
-    ("request", _l("Application or notice")),
-    ("identity", _l("Proof of identity")),
-    ("hardship", _l("Statement of hardship or ground for exemption")),
-    ("decision", _l("Decision to grant aid")),
-    ("assignment", _l("Assignment notice")),
-    ("agreement", _l("Aid agreement")),
-    ("work_record", _l("Records of work on the case")),
-    ("final_document", _l("Document the case was closed on")),
-    ("closing_report", _l("Closing report")),
-    ("opinion_form", _l("Opinion form")),
+    ("request", _("Application or notice")),
+    ("identity", _("Proof of identity")),
+    ("hardship", _("Statement of hardship or ground for exemption")),
+    ("decision", _("Decision to grant aid")),
+    ("assignment", _("Assignment notice")),
+    ("agreement", _("Aid agreement")),
+    ("work_record", _("Records of work on the case")),
+    ("final_document", _("Document the case was closed on")),
+    ("closing_report", _("Closing report")),
+    ("opinion_form", _("Opinion form")),
 ]
 
 

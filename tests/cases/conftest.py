@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import openpyxl  # noqa: F401 - imported before any freeze_time, so its date types stay real
 import pytest
 from freezegun import freeze_time
 

@@ -1,0 +1,129 @@
+"""Every URL of the cases app against every persona (COMMON permission table).
+
+The case is station A's, assigned to 张伟 (the `handler` persona). Anonymous → login;
+no capability → 403; a case outside what the user may see → 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from cases import services
+from stations.models import Handler
+
+PERSONAS = ["anonymous", "admin", "director", "clerk", "reviewer", "finance", "handler", "staff_a", "staff_b"]
+
+SEE = {"admin": 200, "director": 200, "clerk": 200, "reviewer": 200, "finance": 403, "handler": 200,
+       "staff_a": 200, "staff_b": 404}
+ASSIGN = SEE | {"handler": 403, "staff_a": 403}
+WORK = SEE | {"staff_a": 403}
+REVIEW = ASSIGN | {"clerk": 403}
+QUALITY = REVIEW
+TERMINATE = REVIEW
+ROSTER = {"admin": 200, "director": 200, "clerk": 200, "reviewer": 403, "finance": 403, "handler": 403,
+          "staff_a": 403, "staff_b": 403}
+LIST = SEE | {"staff_b": 200}
+
+# url name → (argument kind, expected status by persona)
+TABLE = {
+    "cases:case_list": (None, LIST),
+    "cases:case_detail": ("case", SEE),
+    "cases:case_assign": ("case", ASSIGN),
+    "cases:case_change_handler": ("case", ASSIGN),
+    "cases:case_agreement": ("case", WORK),
+    "cases:case_progress": ("case", WORK),
+    "cases:case_attach": ("case", WORK),
+    "cases:case_close": ("case", WORK),
+    "cases:case_submit_file": ("case", WORK),
+    "cases:case_archive_review": ("case", REVIEW),
+    "cases:case_grade": ("case", QUALITY),
+    "cases:case_terminate": ("case", TERMINATE),
+    "cases:case_discussion": ("case", ASSIGN),
+    "cases:case_hearing": ("case", QUALITY),
+    "cases:case_inspection": ("case", QUALITY),
+    "cases:case_opinion": ("case", QUALITY),
+    "cases:case_followup": ("case", QUALITY),
+    "cases:case_complaint": ("case", QUALITY),
+    "cases:complaint_handle": ("complaint", QUALITY),
+    "cases:case_print": ("print", SEE),
+    "cases:attachment_download": ("attachment", SEE),
+    "cases:handler_list": (None, ROSTER),
+    "cases:handler_create": (None, ROSTER),
+    "cases:handler_edit": ("handler", ROSTER),
+    "cases:handler_deactivate": ("handler_post", {k: (302 if v == 200 else v) for k, v in ROSTER.items()}),
+    "cases:provider_create": (None, ROSTER),
+    "cases:provider_edit": ("provider", ROSTER),
+}
+
+
+@pytest.fixture
+def objects(assigned_case, handler, reviewer, org):
+    att = services.attachment_add(case=assigned_case, by=handler,
+                                  upload=SimpleUploadedFile("协议.pdf", b"%PDF-1.4", content_type="application/pdf"))
+    complaint = services.complaint_record(case=assigned_case, by=reviewer, received_on=dt.date(2025, 11, 12),
+                                          complainant="家属", content="联系不及时")
+    spare = Handler.objects.create(name="备用律师")
+    return {"case": assigned_case, "attachment": att, "complaint": complaint, "handler": spare,
+            "provider": org["providers"]["明正律师事务所"]}
+
+
+def _url(name, kind, objs):
+    if kind is None:
+        return reverse(name)
+    if kind == "print":
+        return reverse(name, args=[objs["case"].pk, "assignment"])
+    if kind == "handler_post":
+        return reverse(name, args=[objs["handler"].pk])
+    return reverse(name, args=[objs[kind].pk])
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_cases_url_answers_each_persona_as_the_table_says(persona, objects, client_for):
+    client = client_for(persona)
+    failures = []
+    for name, (kind, expected) in TABLE.items():
+        url = _url(name, kind, objects)
+        resp = client.post(url) if kind == "handler_post" else client.get(url)
+        want = 302 if persona == "anonymous" else expected[persona]
+        if resp.status_code != want:
+            failures.append(f"{name} as {persona}: {resp.status_code} != {want}")
+        if persona == "anonymous" and resp.status_code == 302:
+            assert "/accounts/login/" in resp["Location"]
+    assert not failures, failures
+
+
+def test_the_table_names_every_url_of_the_app():
+    from cases.urls import urlpatterns
+
+    assert {f"cases:{p.name}" for p in urlpatterns} == set(TABLE)
+
+
+def test_a_handler_cannot_open_another_handlers_case(assigned_case, client_for, clerk, org):
+    from tests.factories import make_case
+
+    other = make_case(accepted_on=dt.date(2025, 11, 3))
+    services.case_assign(case=other, handler=org["handlers"]["李娜"], on=dt.date(2025, 11, 4), by=clerk)
+    c = client_for("handler")
+    assert c.get(reverse("cases:case_detail", args=[other.pk])).status_code == 404
+    assert c.get(reverse("cases:case_progress", args=[other.pk])).status_code == 404
+    listing = c.get(reverse("cases:case_list")).content.decode()
+    assert assigned_case.number in listing and other.number not in listing
+
+
+def test_station_staff_see_only_their_stations_cases_in_the_list(assigned_case, client_for):
+    assert assigned_case.number in client_for("staff_a").get(reverse("cases:case_list")).content.decode()
+    assert assigned_case.number not in client_for("staff_b").get(reverse("cases:case_list")).content.decode()
+
+
+def test_downloading_an_attachment_is_logged(objects, client_for, org):
+    from core.models import AccessLog
+
+    resp = client_for("clerk").get(reverse("cases:attachment_download", args=[objects["attachment"].pk]))
+    assert resp.status_code == 200
+    assert b"".join(resp.streaming_content) == b"%PDF-1.4"
+    log = AccessLog.objects.get(object_type="cases.Attachment")
+    assert log.user == org["users"]["clerk"] and log.action == "download"

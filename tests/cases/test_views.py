@@ -1,0 +1,270 @@
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+
+from cases import services
+from cases.models import Attachment, Case, ProgressEntry
+from tests.factories import CriminalNoticeFactory, PersonFactory, make_case
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def _numbers(resp):
+    return {c.number for c in resp.context["page_obj"]}
+
+
+def test_the_case_list_filters_by_the_contract_parameters(org, clerk, frozen, client_for):
+    a = make_case(accepted_on=D(2025, 11, 3), station=org["stations"]["station-a"])  # overdue assign
+    minor = make_case(accepted_on=D(2025, 11, 18), recipient=PersonFactory(birth_date=D(2012, 1, 1), id_number=""),
+                      aid_form="non_litigation", stage="non_litigation", cause="support")
+    notice = CriminalNoticeFactory(received_on=D(2025, 11, 18))
+    crim = make_case(category="criminal", source="notice", notice=notice, stage="trial", aid_form="criminal_defence",
+                     cause="theft", accepted_on=D(2025, 11, 18), recipient=notice.person)
+    services.case_assign(case=crim, handler=org["handlers"]["张伟"], on=D(2025, 11, 19), by=clerk)
+    c = client_for("clerk")
+    url = reverse("cases:case_list")
+    assert _numbers(c.get(url)) == {a.number, minor.number, crim.number}
+    assert _numbers(c.get(url, {"group": "minor"})) == {minor.number}
+    assert _numbers(c.get(url, {"overdue": "1"})) == {a.number}
+    assert _numbers(c.get(url, {"is_litigation": "0"})) == {minor.number}
+    assert _numbers(c.get(url, {"is_litigation": "1"})) == {a.number, crim.number}
+    assert _numbers(c.get(url, {"category": "criminal"})) == {crim.number}
+    assert _numbers(c.get(url, {"source": "notice"})) == {crim.number}
+    assert _numbers(c.get(url, {"status": ["awaiting"]})) == {a.number, minor.number}
+    assert _numbers(c.get(url, {"station": "center"})) == {minor.number, crim.number}
+    assert _numbers(c.get(url, {"station": str(org["stations"]["station-a"].pk)})) == {a.number}
+    assert _numbers(c.get(url, {"handler": str(org["handlers"]["张伟"].pk)})) == {crim.number}
+    assert _numbers(c.get(url, {"accepted_from": "2025-11-10", "accepted_to": "2025-11-30"})) == {
+        minor.number, crim.number}
+    assert _numbers(c.get(url, {"cause": "support"})) == {minor.number}
+    assert _numbers(c.get(url, {"q": minor.recipient.name})) == {minor.number}
+    assert _numbers(c.get(url, {"stage": "trial"})) == {crim.number}
+
+
+def test_the_case_list_uses_a_fixed_number_of_queries(org, frozen, client_for, django_assert_max_num_queries):
+    for _i in range(30):
+        make_case(accepted_on=D(2025, 11, 3))
+    c = client_for("clerk")
+    c.get(reverse("cases:case_list"))  # warm caches
+    with django_assert_max_num_queries(25):
+        resp = c.get(reverse("cases:case_list"))
+    assert resp.status_code == 200
+    assert len(resp.context["page_obj"]) == 25
+    assert "第 1 页，共 2 页" in resp.content.decode() or resp.context["page_obj"].paginator.num_pages == 2
+
+
+def test_the_case_list_exports_the_filtered_rows_to_excel(org, client_for):
+    from openpyxl import load_workbook
+
+    awaiting_case = make_case()  # not under freezegun: openpyxl does not know its fake dates
+    make_case(category="administrative", cause="", aid_form="", stage="")
+
+    resp = client_for("clerk").get(reverse("cases:case_list"), {"export": "xlsx", "category": "civil"})
+    assert resp.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(resp.streaming_content)))
+    sheet = book["案件"]
+    values = [c.value for row in sheet.iter_rows() for c in row]
+    assert awaiting_case.number in values
+    assert sheet.max_row == 2  # header + the one civil case
+
+
+def test_the_detail_page_shows_status_deadlines_and_history_in_chinese(assigned_case, client_for):
+    html = client_for("clerk").get(reverse("cases:case_detail", args=[assigned_case.pk])).content.decode()
+    assert assigned_case.number in html
+    assert "进行中" in html
+    assert "签订委托协议" in html or "委托协议" in html
+    assert 'data-testid="history"' in html
+    assert "指派通知书" in html
+
+
+def test_the_assign_form_suggests_the_least_loaded_suitable_handler(awaiting_case, client_for, org):
+    busy = make_case(accepted_on=D(2025, 11, 3))
+    services.case_assign(case=busy, handler=org["handlers"]["张伟"], on=D(2025, 11, 4), by=org["users"]["clerk"])
+    resp = client_for("clerk").get(reverse("cases:case_assign", args=[awaiting_case.pk]))
+    assert resp.context["form"].suggestion == org["handlers"]["陈明"]  # labour_pay specialist, no open cases
+    assert resp.context["form"].fields["handler"].initial == org["handlers"]["陈明"].pk
+    assert "建议承办人" in resp.content.decode()
+
+
+def test_assigning_through_the_form_refuses_an_unsuitable_handler_without_a_reason(org, frozen, client_for):
+    case = make_case(accepted_on=D(2025, 11, 17), recipient=PersonFactory(birth_date=D(2012, 1, 1), id_number=""))
+    url = reverse("cases:case_assign", args=[case.pk])
+    c = client_for("clerk")
+    resp = c.post(url, {"handler": org["handlers"]["李娜"].pk, "on": "2025-11-18"})
+    assert resp.status_code == 200
+    assert "未成年" in resp.content.decode()
+    case.refresh_from_db()
+    assert case.status == "awaiting"
+    resp = c.post(url, {"handler": org["handlers"]["李娜"].pk, "on": "2025-11-18", "override_reason": "家事专长"})
+    assert resp.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "assigned" and case.assignments.get().override_reason == "家事专长"
+
+
+def test_a_service_refusal_shows_on_the_form_and_changes_nothing(assigned_case, client_for):
+    resp = client_for("handler").post(reverse("cases:case_close", args=[assigned_case.pk]), {
+        "closed_on": "2025-11-01", "outcome": "mediation", "closing_report": "x"})
+    assert resp.status_code == 200
+    assert "结案日期不能早于" in resp.content.decode()
+    assigned_case.refresh_from_db()
+    assert assigned_case.status == "assigned"
+
+
+def test_a_negative_amount_is_refused_on_the_closing_form(assigned_case, client_for):
+    resp = client_for("handler").post(reverse("cases:case_close", args=[assigned_case.pk]), {
+        "closed_on": "2025-11-10", "outcome": "mediation", "closing_report": "x", "amount_recovered": "-5"})
+    assert resp.status_code == 200
+    assert resp.context["form"].errors["amount_recovered"]
+    assigned_case.refresh_from_db()
+    assert assigned_case.status == "assigned"
+
+
+def test_a_handler_closes_with_the_judgment_uploaded(assigned_case, client_for):
+    f = SimpleUploadedFile("调解书.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    resp = client_for("handler").post(reverse("cases:case_close", args=[assigned_case.pk]), {
+        "closed_on": "2025-11-10", "outcome": "mediation", "closing_report": "调解结案", "amount_recovered": "8000",
+        "judgment": f})
+    assert resp.status_code == 302
+    assigned_case.refresh_from_db()
+    assert assigned_case.status == "closed" and assigned_case.amount_recovered == Decimal("8000")
+    assert assigned_case.attachments.get().kind == Attachment.Kind.JUDGMENT
+
+
+def test_an_upload_of_a_forbidden_type_is_refused_with_a_clear_message(assigned_case, client_for):
+    f = SimpleUploadedFile("病毒.exe", b"MZ", content_type="application/octet-stream")
+    resp = client_for("handler").post(reverse("cases:case_progress", args=[assigned_case.pk]), {
+        "kind": "meeting", "on": "2025-11-05", "note": "会见", "files": [f]})
+    assert resp.status_code == 200
+    assert "不接受" in resp.content.decode() and "exe" in resp.content.decode()
+    assert not ProgressEntry.objects.exists() and not Attachment.objects.exists()
+
+
+@override_settings(UPLOAD_MAX_BYTES=1024)
+def test_an_upload_over_the_size_limit_is_refused(assigned_case, client_for):
+    f = SimpleUploadedFile("扫描件.pdf", b"x" * 2048, content_type="application/pdf")
+    resp = client_for("handler").post(reverse("cases:case_attach", args=[assigned_case.pk]), {
+        "kind": "other", "file": f})
+    assert resp.status_code == 200
+    assert "文件过大" in resp.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_uploaded_files_are_stored_under_the_private_root(assigned_case, handler, settings):
+    att = services.attachment_add(case=assigned_case, by=handler,
+                                  upload=SimpleUploadedFile("a.docx", b"PK", content_type="application/zip"))
+    from pathlib import Path
+
+    assert Path(att.file.path).is_relative_to(Path(settings.MEDIA_ROOT))
+    assert not str(settings.MEDIA_ROOT).startswith(str(settings.STATIC_ROOT))
+
+
+def test_the_archive_review_form_lists_the_categorys_checklist(submitted_case, client_for):
+    resp = client_for("reviewer").get(reverse("cases:case_archive_review", args=[submitted_case.pk]))
+    html = resp.content.decode()
+    assert "经济困难说明" in html and "征询意见表" in html
+    resp = client_for("reviewer").post(reverse("cases:case_archive_review", args=[submitted_case.pk]), {
+        "on": "2025-11-14", "result": "passed"})
+    assert resp.status_code == 200
+    assert "缺少材料" in resp.content.decode() or "材料" in resp.content.decode()
+    submitted_case.refresh_from_db()
+    assert submitted_case.status == "closed"
+
+
+@pytest.mark.parametrize("doc", ["assignment", "closing_report", "opinion_form"])
+def test_the_documents_print_on_a4(closed_case, client_for, doc):
+    resp = client_for("clerk").get(reverse("cases:case_print", args=[closed_case.pk, doc]))
+    assert resp.status_code == 200
+    html = resp.content.decode()
+    assert "size: A4" in html and closed_case.number in html
+
+
+def test_the_termination_decision_and_letter_print_for_a_criminal_notice(org, clerk, reviewer, frozen, client_for):
+    notice = CriminalNoticeFactory(received_on=D(2025, 11, 17), organ_name="示范县人民法院")
+    case = make_case(category="criminal", source="notice", notice=notice, organ="court", stage="trial",
+                     aid_form="criminal_defence", cause="theft", accepted_on=D(2025, 11, 17), recipient=notice.person)
+    services.case_assign(case=case, handler=org["handlers"]["王强"], on=D(2025, 11, 18), by=clerk)
+    c = client_for("clerk")
+    html = c.get(reverse("cases:case_print", args=[case.pk, "letter"])).content.decode()
+    assert "法律援助公函" in html and "示范县人民法院" in html and "援函字" in html
+    assert c.get(reverse("cases:case_print", args=[case.pk, "termination"])).status_code == 404
+    services.case_terminate(case=case, reason="own_counsel", on=D(2025, 11, 19), by=reviewer)
+    html = c.get(reverse("cases:case_print", args=[case.pk, "termination"])).content.decode()
+    assert "终止法律援助决定书" in html and "援终字" in html
+    detail = c.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert "3日内" in detail
+
+
+def _panels(user):
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from cases.home import panels
+
+    request = RequestFactory().get("/")
+    request.user = user
+    with translation.override("zh-hans"):
+        return {str(p.title): p.context for p in panels(request)}
+
+
+def test_each_role_gets_its_own_case_to_dos_on_the_workbench(org, clerk, handler, director, reviewer, frozen):
+    late = make_case(accepted_on=D(2025, 11, 3))  # assign due 6 Nov: overdue on 20 Nov
+    mine = make_case(accepted_on=D(2025, 11, 17))
+    services.case_assign(case=mine, handler=org["handlers"]["张伟"], on=D(2025, 11, 18), by=clerk)
+    handler_panels = _panels(handler)
+    assert [r["case"] for r in handler_panels["我的案件：下一步工作"]["rows"]] == [mine]
+    assert handler_panels["我的案件：下一步工作"]["rows"][0]["step"] == "签订委托协议"
+    assert "待指派案件" not in handler_panels
+    assert _panels(clerk)["待指派案件"]["count"] == 1
+    assert "待审查的结案案卷" in _panels(reviewer)
+    assert [r["case"] for r in _panels(director)["全县案件逾期事项"]["rows"]] == [late]
+
+
+def test_the_nav_badge_counts_the_users_to_dos(org, clerk, handler, frozen):
+    from cases.nav import ITEMS
+
+    make_case(accepted_on=D(2025, 11, 17))
+    mine = make_case(accepted_on=D(2025, 11, 17))
+    services.case_assign(case=mine, handler=org["handlers"]["张伟"], on=D(2025, 11, 18), by=clerk)
+    item = next(i for i in ITEMS if i.url_name == "cases:case_list")
+    assert item.badge(clerk) == 1  # one awaiting assignment
+    assert item.badge(handler) == 1  # agreement to sign
+    assert not item.allowed(org["users"]["finance"])
+
+
+def test_the_workbench_page_renders_the_handlers_panel(assigned_case, client_for, frozen):
+    html = client_for("handler").get("/").content.decode()
+    assert "我的案件" in html and assigned_case.number in html
+
+
+def test_the_roster_lists_the_open_caseload_and_can_deactivate(assigned_case, client_for, handler_profile):
+    c = client_for("clerk")
+    resp = c.get(reverse("cases:handler_list"))
+    rows = {h.name: h.open_cases for h in resp.context["handlers"]}
+    assert rows["张伟"] == 1
+    c.post(reverse("cases:handler_deactivate", args=[handler_profile.pk]))
+    handler_profile.refresh_from_db()
+    assert not handler_profile.active
+
+
+def test_a_new_handler_is_created_through_the_roster_form(org, client_for):
+    from stations.models import Handler
+
+    resp = client_for("clerk").post(reverse("cases:handler_create"), {
+        "name": "孙律师", "kind": "practising_lawyer", "provider": org["providers"]["明正律师事务所"].pk,
+        "phone": "13900001111", "specialties": ["labour_pay", "traffic"], "criminal_years": "4",
+        "juvenile_suitable": "on"})
+    assert resp.status_code == 302
+    h = Handler.objects.get(name="孙律师")
+    assert h.specialties == ["labour_pay", "traffic"] and h.juvenile_suitable
+
+
+def test_status_choices_cover_the_documented_states():
+    assert set(Case.Status.values) == {"awaiting", "assigned", "closed", "archived", "terminated"}
