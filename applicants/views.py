@@ -26,11 +26,19 @@ def _next(request) -> str:
     return url if url and url_has_allowed_host_and_scheme(url, {request.get_host()}) else ""
 
 
+def _export(request, sheet: str, qs, filename: str):
+    from ledger.exporters import export_response
+
+    return export_response(sheet, qs, filename=filename, full=request.user.can("applicant_view_full"))
+
+
 @login_required
 def person_list(request):
     require(request.user, "applicant_manage")
     q = request.GET.get("q", "")
     qs = person_search(persons_visible_to(request.user).filter(merged_into__isnull=True), q)
+    if request.GET.get("export") == "xlsx":
+        return _export(request, "申请人", qs, "申请人.xlsx")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(request, "applicants/person_list.html", {
         "page_obj": page, "q": q, "show_full": request.user.can("applicant_view_full"),
@@ -134,6 +142,8 @@ def registry_list(request):
     categories = request.GET.getlist("category")
     if categories:
         qs = qs.filter(category__in=categories)
+    if request.GET.get("export") == "xlsx":
+        return _export(request, "困难群体", qs, "困难群体.xlsx")
     try:
         import_url = reverse("ledger:import_upload")
     except NoReverseMatch:

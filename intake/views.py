@@ -50,10 +50,10 @@ def form_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def _export(sheet: str, qs, filename: str):
+def _export(request, sheet: str, qs, filename: str):
     from ledger.exporters import export_response
 
-    return export_response(sheet, qs, filename=filename)
+    return export_response(sheet, qs, filename=filename, full=request.user.can("applicant_view_full"))
 
 
 def _label(result) -> str:
@@ -72,7 +72,7 @@ def consultation_list(request):
     f = ConsultationFilter(request.GET or None, queryset=consultations_visible_to(request.user))
     qs = f.qs
     if request.GET.get("export") == "xlsx":
-        return _export("咨询", qs, "咨询.xlsx")
+        return _export(request, "咨询", qs, "咨询.xlsx")
     return render(request, "intake/consultation_list.html", {
         "filter": f, "page_obj": Paginator(qs, 25).get_page(request.GET.get("page")),
         "total": person_total(qs), "rows": qs.count(), "show_full": request.user.can("applicant_view_full"),
@@ -139,7 +139,7 @@ def application_list(request):
     f = ApplicationFilter(request.GET or None, queryset=applications_visible_to(request.user))
     qs = f.qs
     if request.GET.get("export") == "xlsx":
-        return _export("申请", qs, "申请.xlsx")
+        return _export(request, "申请", qs, "申请.xlsx")
     return render(request, "intake/application_list.html", {
         "filter": f, "page_obj": Paginator(qs, 25).get_page(request.GET.get("page")),
         "breadcrumbs": _crumbs((_("Applications"), None)),
@@ -497,7 +497,7 @@ def matter_list(request):
     f = MatterFilter(request.GET or None, queryset=matters_visible_to(request.user))
     qs = f.qs
     if request.GET.get("export") == "xlsx":
-        return _export("值班与代书", qs, "值班与代书.xlsx")
+        return _export(request, "值班与代书", qs, "值班与代书.xlsx")
     from django.db.models import Sum
 
     return render(request, "intake/matter_list.html", {
