@@ -143,8 +143,9 @@ def test_scheduled_task_name_is_the_beat_contract():
 
 def test_directors_see_report_runs_on_their_home_page(client_for, org):
     ReportRun.objects.create(period="2025", start=date(2025, 1, 1), end=date(2025, 12, 31), scheduled=True)
-    from core.registry import home_panels
     from django.test import RequestFactory
+
+    from core.registry import home_panels
 
     request = RequestFactory().get("/")
     request.user = org["users"]["director"]

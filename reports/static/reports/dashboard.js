@@ -19,13 +19,13 @@
   make("chart-monthly", {
     type: "bar",
     data: {labels: m.labels, datasets: m.datasets.map((d, i) => ({...d, backgroundColor: palette[i]}))},
-    options: {responsive: true, scales: {x: {stacked: true}, y: {stacked: true, beginAtZero: true, ticks: {precision: 0}}},
+    options: {responsive: true, maintainAspectRatio: false, scales: {x: {stacked: true}, y: {stacked: true, beginAtZero: true, ticks: {precision: 0}}},
               onClick: go(m.links)},
   });
   const simple = (id, key, type) => make(id, {
     type: type,
     data: {labels: data[key].labels, datasets: [{data: data[key].data, backgroundColor: palette}]},
-    options: {responsive: true, plugins: {legend: {display: type !== "bar"}}, onClick: go(data[key].links),
+    options: {responsive: true, maintainAspectRatio: false, plugins: {legend: {display: type !== "bar"}}, onClick: go(data[key].links),
               scales: type === "bar" ? {y: {beginAtZero: true, ticks: {precision: 0}}} : {}},
   });
   simple("chart-groups", "groups", "bar");

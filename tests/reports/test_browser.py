@@ -1,0 +1,55 @@
+"""The director's main flow in a real browser: dashboard, annual report, progress, downloads."""
+
+from __future__ import annotations
+
+import docx
+import openpyxl
+import pytest
+
+from tests.reports import dataset
+
+
+@pytest.mark.browser
+@pytest.mark.celery_worker
+def test_director_requests_the_annual_report_watches_it_and_downloads_both_files(
+        org, celery_worker_process, live_server, page, login, screenshot, tmp_path):
+    from legalaid.celery import app
+    from reports.models import ReportRun
+
+    dataset.build(org["stations"]["station-a"])
+    login(page, "director")
+    page.goto(f"{live_server.url}/reports/?year=2025")
+    page.wait_for_load_state("networkidle")
+    assert "数据看板" in page.content()
+    assert page.locator("[data-testid=all-indicators] [data-code='cases.accepted']").inner_text() == "7"
+    screenshot(page, "reports-dashboard")
+
+    app.conf.task_always_eager = False
+    try:
+        page.goto(f"{live_server.url}/reports/runs/")
+        assert "统计报告与工作总结" in page.content()
+        page.fill("input[name=period]", "2025")
+        page.click("button[type=submit]:has-text('生成报告')")
+        page.wait_for_url("**/reports/runs/*/")
+        screenshot(page, "reports-run-progress")
+        page.locator("[data-testid=download-xlsx]").wait_for(timeout=60000)
+    finally:
+        app.conf.task_always_eager = True
+    run = ReportRun.objects.get()
+    assert run.status == "done" and run.period == "2025"
+    assert "已完成" in page.locator("[data-testid=run-status]").inner_text()
+    screenshot(page, "reports-run-done")
+
+    with page.expect_download() as info:
+        page.click("[data-testid=download-xlsx]")
+    info.value.save_as(tmp_path / "annual.xlsx")
+    assert info.value.suggested_filename.endswith("2025年法律援助统计.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "annual.xlsx")
+    assert wb.sheetnames[0] == "指标"
+    values = {r[0]: r[3] for r in wb["指标"].iter_rows(min_row=2, values_only=True)}
+    assert values["cases.accepted"] == 7 and values["consultations.total"] == 12
+    with page.expect_download() as info:
+        page.click("[data-testid=download-docx]")
+    info.value.save_as(tmp_path / "annual.docx")
+    text = "\n".join(p.text for p in docx.Document(str(tmp_path / "annual.docx")).paragraphs)
+    assert "全年共受理法律援助案件7件" in text
