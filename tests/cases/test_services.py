@@ -74,7 +74,7 @@ def _life_or_death_case():
 def test_life_or_death_cases_need_three_years_of_criminal_experience_unless_overridden(org, clerk, frozen):
     case = _life_or_death_case()
     junior = org["handlers"]["刘芳"]  # 1 year
-    with pytest.raises(ValidationError, match="3"):
+    with pytest.raises(ValidationError, match="三年以上"):
         services.case_assign(case=case, handler=junior, on=D(2025, 11, 18), by=clerk)
     a = services.case_assign(case=case, handler=junior, on=D(2025, 11, 18), by=clerk,
                              override_reason="其他律师均回避，经主任同意")
@@ -268,7 +268,14 @@ def test_scores_map_to_grades_by_the_default_scale(archived_case, director, scor
 
 
 def test_the_default_scale_row_exists_and_a_new_scale_applies(archived_case, director):
-    assert GradingScale.objects.filter(excellent_min=90, good_min=80, pass_min=60).exists()
+    import importlib
+
+    from django.apps import apps
+
+    GradingScale.objects.all().delete()
+    importlib.import_module("cases.migrations.0003_default_grading_scale").create_default(apps, None)
+    scale = GradingScale.current()
+    assert (scale.excellent_min, scale.good_min, scale.pass_min) == (90, 80, 60)
     GradingScale.objects.create(excellent_min=95, good_min=85, pass_min=70)
     services.case_grade(case=archived_case, score=92, on=D(2025, 11, 15), by=director)
     archived_case.refresh_from_db()
