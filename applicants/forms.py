@@ -29,7 +29,7 @@ def not_future(value):
 
 
 class PersonForm(forms.ModelForm):
-    declared_groups = forms.MultipleChoiceField(label=_("declared groups"), choices=GROUP.choices, required=False,
+    declared_groups = forms.MultipleChoiceField(label=_("declared beneficiary groups"), choices=GROUP.choices, required=False,
                                                 widget=forms.CheckboxSelectMultiple)
 
     class Meta:
@@ -39,6 +39,7 @@ class PersonForm(forms.ModelForm):
                   "household_income", "assets_note"]
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}),
                    "name": forms.TextInput(attrs={"autofocus": True})}
+        labels = {"name": _("full name"), "address": _("home address")}
 
     def clean_phone(self):
         return clean_phone_value(self.cleaned_data.get("phone"))
@@ -87,6 +88,7 @@ class RegistryEntryForm(forms.ModelForm):
         fields = ["name", "id_number", "category", "source", "valid_until"]
         widgets = {"valid_until": forms.DateInput(attrs={"type": "date"}),
                    "name": forms.TextInput(attrs={"autofocus": True})}
+        labels = {"name": _("full name")}
 
     def clean_id_number(self):
         number = idcard.normalise(self.cleaned_data.get("id_number"))

@@ -44,7 +44,7 @@ class StationBoundMixin:
 
 
 class ConsultationForm(StationBoundMixin, forms.ModelForm):
-    person_groups = forms.MultipleChoiceField(label=_("groups"), choices=GROUP.choices, required=False,
+    person_groups = forms.MultipleChoiceField(label=_("beneficiary groups"), choices=GROUP.choices, required=False,
                                               widget=forms.CheckboxSelectMultiple)
 
     class Meta:
@@ -59,6 +59,7 @@ class ConsultationForm(StationBoundMixin, forms.ModelForm):
             "person_count": forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
             "person_phone": forms.TextInput(attrs={"inputmode": "tel"}),
         }
+        labels = {"person_name": _("full name")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -167,7 +168,7 @@ class PersonInlineMixin(forms.Form):
 
     person = forms.ModelChoiceField(label=_("existing person"), queryset=Person.objects.none(), required=False,
                                     widget=forms.HiddenInput)
-    p_name = forms.CharField(label=_("name"), max_length=50, required=False)
+    p_name = forms.CharField(label=_("full name"), max_length=50, required=False)
     p_id_number = forms.CharField(label=_("ID number"), max_length=30, required=False)
     p_sex = forms.ChoiceField(label=_("sex"), choices=[("", "---------"), *SEX.choices], required=False)
     p_birth_date = forms.DateField(label=_("birth date"), required=False, widget=DATE)
@@ -226,6 +227,8 @@ class MatterForm(StationBoundMixin, forms.ModelForm):
         model = Matter
         fields = ["kind", "date", "place", "handler", "lawyer_name", "person_name", "plea", "person_count",
                   "station", "note"]
+        labels = {"person_name": _("full name"), "handler": _("lawyer on the roster"),
+                  "lawyer_name": _("lawyer's name")}
         widgets = {"date": DATE, "note": forms.Textarea(attrs={"rows": 2}), "kind": forms.Select(
             attrs={"autofocus": True}), "person_count": forms.NumberInput(attrs={"min": 1})}
 
