@@ -134,16 +134,16 @@ def network_summary(user, year: int | None = None) -> QuerySet[Station]:
 
     consultation = _model("intake.Consultation")
     if consultation is not None:
-        annotations["consultations"] = sub(consultation, {"occurred_at__year": year}, Sum("person_count"))
+        annotations["n_consultations"] = sub(consultation, {"occurred_at__year": year}, Sum("person_count"))
     application = _model("intake.Application")
     if application is not None:
-        annotations["applications"] = sub(application, {"received_on__range": (first, last)}, Count("pk"))
+        annotations["n_applications"] = sub(application, {"received_on__range": (first, last)}, Count("pk"))
     event = _model("publicity.Event")
     if event is not None:
-        annotations["events"] = sub(event, {"date__range": (first, last)}, Count("pk"))
+        annotations["n_events"] = sub(event, {"date__range": (first, last)}, Count("pk"))
     case = _model("cases.Case")
     if case is not None:
-        annotations["cases"] = sub(case, {"accepted_on__range": (first, last)}, Count("pk"))
+        annotations["n_cases"] = sub(case, {"accepted_on__range": (first, last)}, Count("pk"))
     return qs.annotate(**annotations).order_by("name")
 
 

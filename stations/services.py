@@ -116,6 +116,7 @@ def _check_adviser(point: ContactPoint) -> None:
 @transaction.atomic
 def contact_point_create(*, station: Station, data: dict, by) -> ContactPoint:
     _require(by, "station_manage")
+    station = Station.objects.select_for_update().get(pk=station.pk)
     if not station.active:
         raise ValidationError(_("An inactive station cannot get new contact points."))
     point = ContactPoint(station=station)

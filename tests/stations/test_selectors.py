@@ -1,0 +1,57 @@
+import datetime as dt
+
+from django.utils import timezone
+from freezegun import freeze_time
+
+from stations import selectors
+from stations.models import DutyShift
+from tests.factories import ApplicationFactory, ConsultationFactory, EventFactory, make_case
+
+
+def at(day: dt.date):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+
+
+@freeze_time("2026-11-24 10:00")
+def test_station_figures_count_only_this_year_and_this_station(org, station_a, station_b, director):
+    ConsultationFactory(station=station_a, occurred_at=at(dt.date(2026, 3, 1)), person_count=3)
+    ConsultationFactory(station=station_a, occurred_at=at(dt.date(2026, 11, 1)), person_count=2)
+    ConsultationFactory(station=station_a, occurred_at=at(dt.date(2025, 12, 31)), person_count=9)
+    ConsultationFactory(station=station_b, occurred_at=at(dt.date(2026, 5, 1)), person_count=7)
+    ApplicationFactory(station=station_a, received_on=dt.date(2026, 2, 2))
+    ApplicationFactory(station=station_b, received_on=dt.date(2026, 2, 2))
+    EventFactory(station=station_a, date=dt.date(2026, 1, 1))
+    EventFactory(station=station_a, date=dt.date(2025, 12, 31))
+    make_case(station=station_a, accepted_on=dt.date(2026, 4, 1))
+    make_case(station=station_b, accepted_on=dt.date(2026, 4, 1))
+    figures = {f["code"]: f for f in selectors.station_year_figures(station_a)}
+    assert figures["consultations"]["value"] == 5
+    assert figures["applications"]["value"] == 1
+    assert figures["events"]["value"] == 1
+    assert figures["cases"]["value"] == 1
+    assert f"station={station_a.pk}" in figures["events"]["url"]
+    assert "date_from=2026-01-01" in figures["events"]["url"]
+    summary = {s.pk: s for s in selectors.network_summary(director)}
+    assert (summary[station_a.pk].n_consultations, summary[station_a.pk].n_events) == (5, 1)
+    assert (summary[station_b.pk].n_consultations, summary[station_b.pk].n_cases) == (7, 1)
+
+
+@freeze_time("2026-11-24 10:00")
+def test_each_figure_is_one_query(org, station_a, django_assert_num_queries):
+    with django_assert_num_queries(4):
+        selectors.station_year_figures(station_a)
+
+
+def test_station_staff_see_only_their_own_station(staff_a, station_a, director, clerk):
+    assert list(selectors.stations_visible_to(staff_a)) == [station_a]
+    assert selectors.stations_visible_to(director).count() == 3
+    assert selectors.stations_visible_to(clerk).count() == 0
+
+
+def test_week_starts_on_monday_and_holds_seven_days(clerk, handler_profile):
+    assert selectors.week_start(dt.date(2026, 11, 29)) == dt.date(2026, 11, 23)
+    DutyShift.objects.create(date=dt.date(2026, 11, 25), place="示范县人民法院", handler=handler_profile)
+    DutyShift.objects.create(date=dt.date(2026, 11, 30), place="示范县人民法院", handler=handler_profile)
+    grid = selectors.week_grid(clerk, dt.date(2026, 11, 23))
+    assert [d["date"].weekday() for d in grid] == list(range(7))
+    assert [len(d["shifts"]) for d in grid] == [0, 0, 1, 0, 0, 0, 0]

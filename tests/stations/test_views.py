@@ -1,0 +1,163 @@
+import datetime as dt
+import io
+
+import openpyxl
+from django.urls import reverse
+from freezegun import freeze_time
+
+from stations.models import DutyShift, Station, Volunteer
+from tests.factories import HandlerFactory, StationFactory
+from tests.stations.querycount import queries_for
+
+
+def test_station_list_shows_type_host_township_and_contact_point_counts(client_for, org):
+    body = client_for("director").get(reverse("stations:station_list")).content.decode()
+    assert "城关镇法律援助工作站" in body and "乡镇工作站" in body and "妇联" in body
+    assert "联系点" in body
+
+
+def test_station_list_uses_a_fixed_number_of_queries(client_for, org):
+    client = client_for("director")
+    client.get(reverse("stations:station_list"))
+    before = queries_for(client, reverse("stations:station_list"))
+    for _ in range(10):
+        StationFactory()
+    assert queries_for(client, reverse("stations:station_list")) == before
+
+
+def test_station_page_shows_contact_points_liaisons_staff_and_figure_links(client_for, station_a):
+    body = client_for("staff_a").get(reverse("stations:station_detail", args=[station_a.pk])).content.decode()
+    for text in ("东关社区联系点", "李秀兰", "冯城关", "咨询（人次）", "宣传活动", "本年度"):
+        assert text in body
+    assert f"/publicity/?station={station_a.pk}" in body
+
+
+def test_station_staff_get_no_management_buttons(client_for, station_a):
+    body = client_for("staff_a").get(reverse("stations:station_detail", args=[station_a.pk])).content.decode()
+    assert reverse("stations:station_edit", args=[station_a.pk]) not in body
+
+
+def test_my_station_takes_station_staff_to_their_page(client_for, station_a):
+    response = client_for("staff_a").get(reverse("stations:my_station"))
+    assert response["Location"] == reverse("stations:station_detail", args=[station_a.pk])
+
+
+def test_director_creates_a_station_through_the_form(client_for, org):
+    response = client_for("director").post(reverse("stations:station_create"), {
+        "name": "河口镇法律援助工作站", "code": "station-c", "kind": "township", "township": "河口镇"})
+    station = Station.objects.get(code="station-c")
+    assert response["Location"] == reverse("stations:station_detail", args=[station.pk])
+
+
+def test_a_duplicate_station_name_is_shown_on_the_form_and_nothing_is_created(client_for, org):
+    response = client_for("director").post(reverse("stations:station_create"), {
+        "name": "城关镇法律援助工作站", "code": "dup", "kind": "township"})
+    assert response.status_code == 200
+    assert "已存在" in response.content.decode()
+    assert not Station.objects.filter(code="dup").exists()
+
+
+@freeze_time("2026-11-24 10:00")
+def test_a_future_deactivation_date_is_refused_on_the_form(client_for, station_a):
+    response = client_for("director").post(reverse("stations:station_deactivate", args=[station_a.pk]),
+                                           {"closed_on": "2026-12-01"})
+    assert response.status_code == 200
+    assert "停用日期不能晚于今天" in response.content.decode()
+    station_a.refresh_from_db()
+    assert station_a.active
+
+
+def test_station_staff_manage_volunteers_of_their_station_only(client_for, station_a, station_b):
+    response = client_for("staff_a").post(reverse("stations:volunteer_create"), {"name": "林晓雨",
+                                                                                  "station": station_b.pk})
+    volunteer = Volunteer.objects.get(name="林晓雨")
+    assert volunteer.station == station_a
+    assert response.status_code == 302
+    Volunteer.objects.create(name="许佳琪", station=station_b)
+    body = client_for("staff_a").get(reverse("stations:volunteer_list")).content.decode()
+    assert "林晓雨" in body and "许佳琪" not in body
+
+
+def test_volunteer_list_uses_a_fixed_number_of_queries(client_for, station_a):
+    client = client_for("director")
+    Volunteer.objects.create(name="志愿者", station=station_a)
+    client.get(reverse("stations:volunteer_list"))
+    before = queries_for(client, reverse("stations:volunteer_list"))
+    Volunteer.objects.bulk_create([Volunteer(name=f"志愿者{i}", station=station_a) for i in range(30)])
+    assert queries_for(client, reverse("stations:volunteer_list")) == before
+
+
+def test_week_view_shows_monday_to_sunday_with_navigation(client_for, handler_profile):
+    DutyShift.objects.create(date=dt.date(2026, 11, 25), place="示范县人民法院", handler=handler_profile)
+    body = client_for("clerk").get(reverse("stations:duty_list") + "?week=2026-11-27").content.decode()
+    assert "2026-11-23 – 2026-11-29" in body
+    assert "示范县人民法院" in body and "张伟" in body
+    assert "week=2026-11-16" in body and "week=2026-11-30" in body
+
+
+def test_a_bad_week_parameter_falls_back_to_this_week(client_for, org):
+    assert client_for("clerk").get(reverse("stations:duty_list") + "?week=2026-13-45").status_code == 200
+
+
+def test_week_view_uses_a_fixed_number_of_queries(client_for, handler_profile):
+    client = client_for("clerk")
+    url = reverse("stations:duty_list") + "?week=2026-11-23&date_from=2026-11-01&date_to=2026-11-30"
+    DutyShift.objects.create(date=dt.date(2026, 11, 23), place="法院", handler=handler_profile)
+    client.get(url)
+    before = queries_for(client, url)
+    for i in range(1, 7):
+        DutyShift.objects.create(date=dt.date(2026, 11, 23) + dt.timedelta(days=i), place="法院",
+                                 handler=HandlerFactory())
+    assert queries_for(client, url) == before
+
+
+def test_duty_roster_exports_to_excel_with_the_agreed_columns(client_for, handler_profile, station_a):
+    DutyShift.objects.create(date=dt.date(2026, 11, 25), place_kind="detention", place="示范县看守所",
+                             handler=handler_profile, station=station_a, note="=1+1")
+    DutyShift.objects.create(date=dt.date(2026, 12, 25), place="示范县人民法院", handler=handler_profile)
+    response = client_for("clerk").get(reverse("stations:duty_list"),
+                                       {"export": "xlsx", "date_from": "2026-11-23", "date_to": "2026-11-29"})
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0] == ("日期", "地点类型", "地点", "值班律师", "工作站", "备注")
+    assert len(rows) == 2
+    assert rows[1][1:5] == ("看守所", "示范县看守所", "张伟", "城关镇法律援助工作站")
+    assert rows[1][5] == "'=1+1"
+
+
+def test_a_duty_shift_clash_is_shown_on_the_form(client_for, handler_profile):
+    DutyShift.objects.create(date=dt.date(2026, 11, 25), place="示范县人民法院", handler=handler_profile)
+    response = client_for("clerk").post(reverse("stations:duty_create"), {
+        "date": "2026-11-25", "place_kind": "detention", "place": "示范县看守所", "handler": handler_profile.pk})
+    assert response.status_code == 200
+    assert "该律师当天已有值班安排" in response.content.decode()
+    assert DutyShift.objects.count() == 1
+
+
+def test_director_home_shows_the_network_summary(client_for, org):
+    body = client_for("director").get("/").content.decode()
+    assert "工作站网络本年概况" in body and "新桥镇法律援助工作站" in body
+
+
+def test_station_staff_home_shows_their_station_this_year(client_for, org):
+    body = client_for("staff_a").get("/").content.decode()
+    assert "本站本年概况" in body and "城关镇法律援助工作站" in body
+
+
+def test_demo_seed_is_idempotent(org):
+    import random
+
+    from publicity import demo as publicity_demo
+    from publicity.models import Event
+    from stations import demo as stations_demo
+
+    class Out:
+        def write(self, text):
+            pass
+
+    for _ in range(2):
+        stations_demo.seed(rng=random.Random(1), stdout=Out())
+        publicity_demo.seed(rng=random.Random(1), stdout=Out())
+    assert Volunteer.objects.count() == 9
+    assert Event.objects.count() == 40
+    assert DutyShift.objects.exists()
