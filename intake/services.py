@@ -407,6 +407,7 @@ def application_refuse(*, application: Application, by, reasons: str, decided_on
 @transaction.atomic
 def objection_file(*, application: Application, by, filed_on: date, grounds: str) -> Objection:
     require(by, "application_intake")
+    application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status != S.REFUSED:
         raise ValidationError(_("Only a refusal can be objected to."))
     if filed_on > _today():
