@@ -231,3 +231,43 @@ def test_report_file_download_has_a_chinese_file_name(client_for, director, org)
     response = client_for("director").get(f"/reports/runs/{run.pk}/download/xlsx/")
     assert "filename*=UTF-8''" in response["Content-Disposition"]
     assert "%E4%B8%8A%E5%8D%8A%E5%B9%B4" in response["Content-Disposition"]  # 上半年
+
+
+def test_report_list_takes_a_fixed_number_of_queries(client_for, director, org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def make(n):
+        for i in range(n):
+            ReportRun.objects.create(period="2025", start=date(2025, 1, 1), end=date(2025, 12, 31),
+                                     requested_by=director if i % 2 else None, scheduled=not i % 2)
+
+    c = client_for("director")
+    make(2)
+    with CaptureQueriesContext(connection) as few:
+        c.get("/reports/runs/")
+    make(30)
+    with CaptureQueriesContext(connection) as many:
+        response = c.get("/reports/runs/")
+    assert response.status_code == 200 and len(response.context["runs"]) == 25
+    assert len(many) == len(few)
+
+
+def test_target_admin_offers_the_indicator_list(client_for, org):
+    response = client_for("admin").get("/admin/reports/target/add/")
+    assert response.status_code == 200
+    assert "cases.accepted" in response.content.decode() and "受理案件" in response.content.decode()
+
+
+def test_demo_seed_sets_targets_and_a_finished_report_once(org):
+    import random
+    from io import StringIO
+
+    from reports.demo import seed
+
+    out = StringIO()
+    seed(rng=random.Random(1), stdout=out)
+    assert Target.objects.filter(code="cases.accepted", station__isnull=True).exists()
+    assert ReportRun.objects.get().status == "done"
+    seed(rng=random.Random(1), stdout=out)
+    assert ReportRun.objects.count() == 1 and "already seeded" in out.getvalue()
