@@ -21,7 +21,7 @@ def subsidies():
 
 def batches():
     return PaymentBatch.objects.select_related("created_by").annotate(
-        total=Sum("subsidies__amount"), count=Count("subsidies"))
+        total=Sum("subsidies__amount"), count=Count("subsidies")).order_by("-created_at", "-pk")
 
 
 def budgets():

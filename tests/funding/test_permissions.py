@@ -1,0 +1,80 @@
+"""Permission table of the funding app: finance and the director (and the superuser admin) only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from funding import services
+from tests.factories import BudgetFactory, SpendingFactory
+from tests.permission_table import check, expect
+
+MONEY = expect(403, admin=200, director=200, finance=200)
+MONEY_POST = expect(403, admin=302, director=302, finance=302)
+DIRECTOR_ONLY = expect(403, admin=200, director=200)
+
+
+@pytest.fixture
+def records(ready_case, finance):
+    subsidy = services.subsidy_compute(case=ready_case("pass"), by=finance)
+    paid = services.subsidy_compute(case=ready_case("good"), by=finance)
+    batch = services.batch_create(subsidies=[paid], by=finance)
+    services.batch_pay(batch=batch, paid_on=dt.date.today(), by=finance)
+    return {
+        "subsidy": subsidy, "paid": paid, "batch": batch, "case": ready_case("excellent"),
+        "budget": BudgetFactory(year=2026, amount=Decimal("100000")),
+        "spending": SpendingFactory(),
+    }
+
+
+def table(r):
+    s, b = r["subsidy"].pk, r["batch"].pk
+    return [
+        ("funding:overview", "GET", "/funding/", MONEY),
+        ("funding:standards", "GET", "/funding/standards/", MONEY),
+        ("funding:subsidy_list", "GET", "/funding/subsidies/", MONEY),
+        ("funding:subsidy_pending", "GET", "/funding/subsidies/pending/", MONEY),
+        ("funding:subsidy_detail", "GET", f"/funding/subsidies/{s}/", MONEY),
+        ("funding:subsidy_adjust", "GET", f"/funding/subsidies/{s}/adjust/", DIRECTOR_ONLY),
+        ("funding:subsidy_compute", "POST", f"/funding/cases/{r['case'].pk}/compute/", MONEY_POST),
+        ("funding:batch_list", "GET", "/funding/batches/", MONEY),
+        ("funding:batch_create", "GET", "/funding/batches/new/", MONEY),
+        ("funding:batch_detail", "GET", f"/funding/batches/{b}/", MONEY),
+        ("funding:batch_voucher", "GET", f"/funding/batches/{b}/voucher/", MONEY),
+        # A paid batch: paying again and removing are refused with a message (302 back to the batch).
+        ("funding:batch_pay", "POST", f"/funding/batches/{b}/pay/", MONEY_POST),
+        ("funding:batch_remove", "POST", f"/funding/batches/{b}/remove/{r['paid'].pk}/", MONEY_POST),
+        ("funding:public_list", "GET", "/funding/public-list/", MONEY),
+        ("funding:budget_list", "GET", "/funding/budgets/", MONEY),
+        ("funding:budget_create", "GET", "/funding/budgets/new/", MONEY),
+        ("funding:budget_detail", "GET", f"/funding/budgets/{r['budget'].pk}/", MONEY),
+        ("funding:budget_edit", "GET", f"/funding/budgets/{r['budget'].pk}/edit/", MONEY),
+        ("funding:spending_list", "GET", "/funding/spending/", MONEY),
+        ("funding:spending_create", "GET", "/funding/spending/new/", MONEY),
+        ("funding:spending_detail", "GET", f"/funding/spending/{r['spending'].pk}/", MONEY),
+        ("funding:spending_edit", "GET", f"/funding/spending/{r['spending'].pk}/edit/", MONEY),
+    ]
+
+
+def test_every_funding_url_answers_each_persona_as_the_table_says(client_for, records):
+    problems = []
+    for _name, method, path, expected in table(records):
+        problems += check(client_for, method, path, expected, data={"paid_on": dt.date.today().isoformat()})
+    assert problems == []
+
+
+def test_the_table_names_every_funding_url(records):
+    from django.urls import get_resolver
+
+    names = {f"funding:{n}" for n in get_resolver().namespace_dict["funding"][1].reverse_dict if isinstance(n, str)}
+    assert names == {row[0] for row in table(records)}
+
+
+def test_the_permission_table_did_not_pay_or_change_anything(client_for, records):
+    check(client_for, "POST", f"/funding/batches/{records['batch'].pk}/pay/", MONEY_POST,
+          data={"paid_on": dt.date.today().isoformat()})
+    assert records["batch"].spending.count() == 1
+    records["paid"].refresh_from_db()
+    assert records["paid"].status == "paid"
