@@ -67,3 +67,13 @@ class ReportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.get_status_display()}"
+
+    @property
+    def period_label(self) -> str:
+        """2025年 / 2025年上半年 / 2025年1月1日至11月30日."""
+        from .periods import parse_period
+
+        try:
+            return parse_period(self.period).label
+        except Exception:  # an old or hand-edited period code: show it as it is
+            return self.period

@@ -34,7 +34,7 @@ def _runs_visible(user):
 def dashboard(request):
     require(request.user, "dashboard_view")
     ctx = dash.dashboard_context(request)
-    ctx["breadcrumbs"] = [(_("Dashboard"), None)]
+    ctx["breadcrumbs"] = [(_("Statistics dashboard"), None)]
     return render(request, "reports/dashboard.html", ctx)
 
 
@@ -66,7 +66,7 @@ def run_detail(request, pk: int):
     require(request.user, "report_request")
     run = get_visible(_runs_visible(request.user), pk=pk)
     return render(request, "reports/run_detail.html", {
-        "run": run, "breadcrumbs": [(_("Reports"), reverse("reports:run_list")), (run.period, None)],
+        "run": run, "breadcrumbs": [(_("Reports"), reverse("reports:run_list")), (run.period_label, None)],
     })
 
 

@@ -28,6 +28,7 @@ def test_director_requests_the_annual_report_watches_it_and_downloads_both_files
     try:
         page.goto(f"{live_server.url}/reports/runs/")
         assert "统计报告与工作总结" in page.content()
+        screenshot(page, "reports-run-list")
         page.fill("input[name=period]", "2025")
         page.click("button[type=submit]:has-text('生成报告')")
         page.wait_for_url("**/reports/runs/*/")
