@@ -319,3 +319,39 @@ def test_home_shows_the_reviewers_due_applications(client_for, make_app, clerk):
     services.application_submit_review(application=app, by=clerk)
     html = client_for("reviewer").get("/").content.decode()
     assert app.number in html
+
+
+def test_station_staff_see_their_preliminary_intake_on_the_workbench_and_nav_badge(client_for, staff_a, staff_b):
+    from intake.nav import _review_badge
+
+    p = PersonFactory(name="初审人", station=staff_a.station)
+    services.application_receive(application=Application(applicant=p, received_on=date.today(),
+                                                         cause="labour_pay"), by=staff_a)
+    assert "初审人" in client_for("staff_a").get("/").content.decode()
+    assert "初审人" not in client_for("staff_b").get("/").content.decode()
+    assert _review_badge(staff_a) == 1 and _review_badge(staff_b) == 0
+
+
+def test_clerk_workbench_lists_overdue_applications(client_for, make_app):
+    from freezegun import freeze_time
+
+    app = make_app(received_on=date.today() - timedelta(days=20))
+    with freeze_time(timezone.now()):
+        html = client_for("clerk").get("/").content.decode()
+    assert app.number in html and "已超期" in html
+
+
+def test_objection_and_its_outcome_through_the_pages(client_for, make_app, clerk, reviewer):
+    app = make_app()
+    tick_all(app, clerk)
+    services.application_submit_review(application=app, by=clerk)
+    services.application_refuse(application=app, by=reviewer, reasons="不属于援助范围")
+    r = client_for("clerk").post(f"/intake/applications/{app.pk}/objection/",
+                                 {"filed_on": date.today().isoformat(), "grounds": "不服"})
+    assert r.status_code == 302
+    obj = app.objections.get()
+    r = client_for("reviewer").post(f"/intake/objections/{obj.pk}/decide/",
+                                    {"outcome": "upheld", "decided_on": date.today().isoformat()})
+    assert r.status_code == 302
+    obj.refresh_from_db()
+    assert obj.outcome == "upheld"
