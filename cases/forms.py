@@ -185,50 +185,76 @@ class TerminateForm(forms.Form):
     substantive_work = forms.BooleanField(label=_("Substantive work was done before termination"), required=False)
 
 
-class DiscussionForm(forms.ModelForm):
+class TodayMixin:
+    """Date fields of record forms start at today."""
+
+    today_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.today_fields:
+            self.fields[name].initial = timezone.localdate
+
+
+class DiscussionForm(TodayMixin, forms.ModelForm):
+    today_fields = ("held_on",)
+
     class Meta:
         model = Discussion
         fields = ["held_on", "participants", "conclusion"]
         widgets = {"held_on": DATE, "conclusion": forms.Textarea(attrs={"rows": 4})}
 
 
-class HearingForm(forms.ModelForm):
+class HearingForm(TodayMixin, forms.ModelForm):
+    today_fields = ("date",)
+
     class Meta:
         model = HearingAttendance
         fields = ["date", "attendee", "court", "assessment"]
         widgets = {"date": DATE, "assessment": forms.Textarea(attrs={"rows": 3})}
 
 
-class InspectionForm(forms.ModelForm):
+class InspectionForm(TodayMixin, forms.ModelForm):
+    today_fields = ("date",)
+
     class Meta:
         model = FileInspection
         fields = ["date", "inspector", "findings"]
         widgets = {"date": DATE, "findings": forms.Textarea(attrs={"rows": 3})}
 
 
-class OpinionForm(forms.ModelForm):
+class OpinionForm(TodayMixin, forms.ModelForm):
+    today_fields = ("sent_on",)
+
     class Meta:
         model = OpinionLetter
         fields = ["organ", "sent_on", "received_on", "satisfaction", "content"]
         widgets = {"sent_on": DATE, "received_on": DATE, "content": forms.Textarea(attrs={"rows": 3})}
+        labels = {"organ": _("Court or procuratorate"), "received_on": _("Reply received on")}
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(TodayMixin, forms.ModelForm):
+    today_fields = ("date",)
+
     class Meta:
         model = FollowUp
         fields = ["date", "channel", "satisfaction", "notes"]
         widgets = {"date": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+        labels = {"channel": _("Follow-up channel"), "notes": _("Follow-up notes")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["satisfaction"].required = True
 
 
-class ComplaintForm(forms.ModelForm):
+class ComplaintForm(TodayMixin, forms.ModelForm):
+    today_fields = ("received_on",)
+
     class Meta:
         model = Complaint
         fields = ["received_on", "complainant", "content"]
         widgets = {"received_on": DATE, "content": forms.Textarea(attrs={"rows": 3})}
+        labels = {"received_on": _("Complaint received on")}
 
 
 class ComplaintHandleForm(forms.Form):

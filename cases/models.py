@@ -185,7 +185,7 @@ class Attachment(models.Model):
         JUDGMENT = "judgment", _("Judgment or agreement")
         CLOSING = "closing", _("Closing report")
         AGREEMENT = "agreement", _("Aid agreement")
-        OTHER = "other", _("Other document")
+        OTHER = "other", _("Other case document")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="attachments")
     entry = models.ForeignKey(ProgressEntry, verbose_name=_("progress entry"), null=True, blank=True,

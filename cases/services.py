@@ -271,7 +271,7 @@ def case_close(*, case: Case, closed_on: date, outcome: str, closing_report: str
         raise ValidationError(_("The closing date cannot be before the acceptance or assignment date."))
     _not_future(closed_on, _("The closing date"))
     if outcome not in CASE_OUTCOME.codes:
-        raise ValidationError(_("Choose the outcome."))
+        raise ValidationError(_("Choose how the case ended."))
     if amount_recovered is not None and amount_recovered < 0:
         raise ValidationError(_("The amount recovered cannot be negative."))
     if not (closing_report or "").strip():

@@ -79,7 +79,7 @@ def case_actions(user, case: Case) -> dict[str, bool]:
         "submit_file": s == Case.Status.CLOSED and work and not case.file_submitted_on,
         "archive_review": s == Case.Status.CLOSED and bool(case.file_submitted_on)
         and user.can("case_archive_review") and center,
-        "grade": s == Case.Status.ARCHIVED and user.can("quality_manage") and center,
+        "grade": s == Case.Status.ARCHIVED and not case.grade and user.can("quality_manage") and center,
         "terminate": s in (Case.Status.AWAITING, Case.Status.ASSIGNED) and user.can("case_terminate") and center,
         "discussion": user.can("case_assign") and center,
         "quality": user.can("quality_manage") and center and s != Case.Status.AWAITING,

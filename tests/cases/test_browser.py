@@ -1,0 +1,132 @@
+"""The whole life of a case in a real browser, each step by the role that does it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import make_case
+
+pytestmark = pytest.mark.browser
+
+
+def _page_for(browser, login, username):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900},
+                                  timezone_id="Asia/Shanghai")
+    context.set_default_timeout(15000)
+    pg = context.new_page()
+    login(pg, username)
+    return pg
+
+
+def _action(pg, label):
+    pg.locator("[data-testid=actions]").get_by_text(label, exact=True).click()
+    pg.wait_for_load_state("networkidle")
+
+
+def _submit(pg):
+    pg.click("form.card button[type=submit]")
+    pg.wait_for_load_state("networkidle")
+
+
+def test_a_case_goes_from_awaiting_to_archived_and_followed_up_in_the_browser(
+        live_server, browser, login, screenshot, org, tmp_path):
+    case = make_case(accepted_on=timezone.localdate() - timedelta(days=1), opposing_party="某劳务公司",
+                     station=org["stations"]["station-a"])
+    url = f"{live_server.url}/cases/{case.pk}/"
+
+    # clerk assigns
+    pg = _page_for(browser, login, "clerk")
+    pg.goto(f"{live_server.url}/cases/")
+    assert "案件" in pg.content() and case.number in pg.content()
+    screenshot(pg, "cases-01-list")
+    pg.click(f"text={case.number}")
+    assert "待指派" in pg.content()
+    _action(pg, "指派承办人")
+    assert "建议承办人" in pg.content()
+    pg.select_option("select[name=handler]", str(org["handlers"]["张伟"].pk))
+    screenshot(pg, "cases-02-assign")
+    _submit(pg)
+    assert pg.url.rstrip("/") == url.rstrip("/")
+    assert "进行中" in pg.content() and "援指字" in pg.content()
+    screenshot(pg, "cases-03-assigned")
+    pg.goto(f"{url}print/assignment/")
+    assert "指派通知书" in pg.content() and "张伟" in pg.content()
+    screenshot(pg, "cases-04-print-assignment")
+    pg.context.close()
+
+    # handler signs, records work with an attachment, closes and submits the file
+    pg = _page_for(browser, login, "handler")
+    pg.goto(url)
+    _action(pg, "登记委托协议")
+    _submit(pg)
+    _action(pg, "记录办案进展")
+    pg.select_option("select[name=kind]", "meeting")
+    pg.fill("textarea[name=note]", "会见受援人，了解欠薪情况，收集工资条。")
+    note = tmp_path / "会见笔录.pdf"
+    note.write_bytes(b"%PDF-1.4 meeting notes")
+    pg.set_input_files("input[name=files]", str(note))
+    _submit(pg)
+    assert "会见受援人" in pg.content() and "会见笔录.pdf" in pg.content()
+    _action(pg, "结案")
+    pg.select_option("select[name=outcome]", "mediation")
+    pg.fill("input[name=amount_recovered]", "36000")
+    pg.fill("textarea[name=closing_report]", "经调解，用人单位一次性支付拖欠工资36000元，本案调解结案。")
+    judgment = tmp_path / "调解书.pdf"
+    judgment.write_bytes(b"%PDF-1.4 mediation")
+    pg.set_input_files("input[name=judgment]", str(judgment))
+    screenshot(pg, "cases-05-close")
+    _submit(pg)
+    assert "已结案" in pg.content()
+    _action(pg, "提交案卷")
+    _submit(pg)
+    screenshot(pg, "cases-06-submitted")
+    pg.goto(f"{url}print/closing_report/")
+    assert "结案报告表" in pg.content() and "36,000.00" in pg.content()
+    screenshot(pg, "cases-07-print-closing-report")
+    pg.goto(f"{url}print/opinion_form/")
+    assert "征询意见表" in pg.content()
+    screenshot(pg, "cases-08-print-opinion-form")
+    pg.context.close()
+
+    # reviewer reviews the file, grades, follows up
+    pg = _page_for(browser, login, "reviewer")
+    pg.goto(url)
+    _action(pg, "结案审查")
+    for box in pg.locator("input[type=checkbox]").all():
+        box.check()
+    pg.check("input[name=result][value=passed]")
+    screenshot(pg, "cases-09-archive-review")
+    _submit(pg)
+    assert "已归档" in pg.content()
+    _action(pg, "评定质量等级")
+    pg.fill("input[name=score]", "92")
+    _submit(pg)
+    assert "优秀" in pg.content()
+    assert pg.locator("[data-testid=actions]").get_by_text("评定质量等级", exact=True).count() == 0
+    pg.click("button:has-text('质量管理')")
+    pg.click("text=记录受援人回访")
+    pg.select_option("select[name=satisfaction]", "satisfied")
+    pg.fill("textarea[name=notes]", "电话回访，受援人对承办律师工作满意。")
+    _submit(pg)
+    screenshot(pg, "cases-10-followup-saved")
+    assert "电话回访，受援人对承办律师工作满意" in pg.content()
+    screenshot(pg, "cases-11-archived")
+    pg.context.close()
+
+    case.refresh_from_db()
+    assert case.status == "archived" and case.grade == "excellent"
+    assert case.attachments.count() == 2 and case.followups.count() == 1
+
+
+def test_a_handler_cannot_open_another_handlers_case_in_the_browser(live_server, browser, login, org, clerk):
+    from cases.services import case_assign
+
+    other = make_case(accepted_on=timezone.localdate() - timedelta(days=1))
+    case_assign(case=other, handler=org["handlers"]["李娜"], on=timezone.localdate(), by=clerk)
+    pg = _page_for(browser, login, "handler")
+    response = pg.goto(f"{live_server.url}/cases/{other.pk}/")
+    assert response.status == 404
+    pg.context.close()
