@@ -49,6 +49,12 @@ def sentences(data) -> dict[str, list[str]]:
         words = change_words(v[code], last[code])
         return f"，{words}" if words else ""
 
+    def pct(code: str) -> str:
+        return "—" if v[code] is None else f"{fmt(v[code])}%"
+
+    def yuan(code: str) -> str:
+        return "—" if v[code] is None else f"{fmt(v[code])}元"
+
     out: dict[str, list[str]] = {}
     out["overview"] = [
         f"{span}共受理法律援助案件{fmt(v['cases.accepted'])}件{c('cases.accepted')}，"
@@ -77,19 +83,19 @@ def sentences(data) -> dict[str, list[str]]:
         f"为特殊群体办理案件：{groups}（同一受援人可属多个群体）；办理农民工讨薪案件"
         f"{fmt(v['cases.accepted.migrant_wage'])}件{c('cases.accepted.migrant_wage')}，群体性案件"
         f"{fmt(v['cases.accepted.mass'])}件。",
-        f"结案{fmt(v['cases.closed'])}件，结案率{fmt(v['rate.closure'])}%；终止法律援助{fmt(v['cases.terminated'])}件；"
+        f"结案{fmt(v['cases.closed'])}件，结案率{pct('rate.closure')}；终止法律援助{fmt(v['cases.terminated'])}件；"
         f"期末未结案件{fmt(v['cases.open_at_end'])}件。为受援人挽回经济损失{fmt(v['amount.recovered'])}元"
         f"{c('amount.recovered')}，涉案金额{fmt(v['amount.involved'])}元。",
-        f"律师承办案件{fmt(v['cases.accepted.by_lawyer'])}件，占受理案件的{fmt(v['rate.by_lawyer'])}%。",
+        f"律师承办案件{fmt(v['cases.accepted.by_lawyer'])}件，占受理案件的{pct('rate.by_lawyer')}。",
     ]
     out["quality"] = [
         f"开展案件质量评估{fmt(v['quality.graded'])}件，其中优秀{fmt(v['quality.excellent'])}件、"
         f"良好{fmt(v['quality.good'])}件、合格{fmt(v['quality.pass'])}件、不合格{fmt(v['quality.fail'])}件，"
-        f"案件合格率{fmt(v['rate.quality_pass'])}%。",
-        f"旁听庭审{fmt(v['quality.hearings'])}件，旁听率{fmt(v['rate.hearing'])}%；回访受援人{fmt(v['followups.total'])}件，"
-        f"回访率{fmt(v['rate.followup'])}%，满意率{fmt(v['rate.satisfaction'])}%；"
+        f"案件合格率{pct('rate.quality_pass')}。",
+        f"旁听庭审{fmt(v['quality.hearings'])}件，旁听率{pct('rate.hearing')}；回访受援人{fmt(v['followups.total'])}件，"
+        f"回访率{pct('rate.followup')}，满意率{pct('rate.satisfaction')}；"
         f"组织重大疑难案件集体讨论{fmt(v['quality.discussions'])}次；收到投诉{fmt(v['complaints.total'])}件。",
-        f"审查及时率{fmt(v['rate.review_on_time'])}%，指派及时率{fmt(v['rate.assign_on_time'])}%，"
+        f"审查及时率{pct('rate.review_on_time')}，指派及时率{pct('rate.assign_on_time')}，"
         f"期末逾期事项{fmt(v['cases.overdue_at_end'])}件。",
     ]
     out["publicity"] = [
@@ -103,15 +109,15 @@ def sentences(data) -> dict[str, list[str]]:
             f"落实法律援助经费预算{fmt(v['funding.budget'])}元，其中中央转移支付{fmt(v['funding.budget.central'])}元、"
             f"省级专项{fmt(v['funding.budget.provincial'])}元、市级{fmt(v['funding.budget.municipal'])}元、"
             f"县级财政{fmt(v['funding.budget.county'])}元、其他来源{fmt(v['funding.budget.other'])}元。",
-            f"经费支出{fmt(v['funding.spent'])}元{c('funding.spent')}，经费使用率{fmt(v['rate.funding_used'])}%；"
-            f"其中办案补贴支出{fmt(v['funding.spent.subsidy'])}元，占{fmt(v['rate.subsidy_share'])}%。"
+            f"经费支出{fmt(v['funding.spent'])}元{c('funding.spent')}，经费使用率{pct('rate.funding_used')}；"
+            f"其中办案补贴支出{fmt(v['funding.spent.subsidy'])}元，占{pct('rate.subsidy_share')}。"
             f"发放办案补贴{fmt(v['subsidy.paid.total'])}元，涉及案件{fmt(v['subsidy.paid.cases'])}件，"
-            f"案均补贴{fmt(v['subsidy.average'])}元。",
+            f"案均补贴{yuan('subsidy.average')}。",
         ]
     else:
         out["funding"] = [
             f"发放办案补贴{fmt(v['subsidy.paid.total'])}元，涉及案件{fmt(v['subsidy.paid.cases'])}件，"
-            f"案均补贴{fmt(v['subsidy.average'])}元（经费预算和支出由中心统一核算）。",
+            f"案均补贴{yuan('subsidy.average')}（经费预算和支出由中心统一核算）。",
         ]
     return out
 

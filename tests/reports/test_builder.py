@@ -139,7 +139,9 @@ def test_build_report_command_exits_non_zero_from_the_shell(org, tmp_path):
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "manage.py", "build_report", "--period", "bad", "--output",
+    from django.conf import settings
+
+    result = subprocess.run([sys.executable, str(settings.BASE_DIR / "manage.py"), "build_report", "--period", "bad", "--output",
                              str(tmp_path / "x.xlsx")], capture_output=True, text=True,
                             env={**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "legalaid.test_settings"})
     assert result.returncode != 0
