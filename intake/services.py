@@ -265,6 +265,8 @@ def application_submit_review(*, application: Application, by) -> Application:
         raise ValidationError(_("Materials are missing (%(items)s); issue a supplementation notice first.")
                               % {"items": "、".join(missing)})
     app.status = S.UNDER_REVIEW
+    result = eligibility_for(app)
+    app.eligibility_result, app.eligibility_reasons = result.result, result.reasons
     _stamp(app, by, _("Sent to review"))
     app.save()
     return app
