@@ -11,37 +11,59 @@ from stations.models import Handler, Provider
 
 from .models import Budget, Spending, Subsidy
 
-DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
-class SpendingFilter(df.FilterSet):
+class SelectAny(forms.Select):
+    """A one-line select for a multi-value filter: shows one choice, accepts repeated parameters."""
+
+    def value_from_datadict(self, data, files, name):
+        getlist = getattr(data, "getlist", None)
+        values = getlist(name) if getlist else [data.get(name)]
+        return [v for v in values if v]
+
+
+class StyledFilterSet(df.FilterSet):
+    """Bootstrap classes on every filter widget (the lists render the form by hand, compactly)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            widget = field.widget
+            css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
+            widget.attrs["class"] = css
+            if isinstance(widget, SelectAny):
+                widget.choices = [("", "---------"), *field.choices]
+
+
+class SpendingFilter(StyledFilterSet):
     date_from = df.DateFilter(field_name="date", lookup_expr="gte", label=_("From"), **DATE)
     date_to = df.DateFilter(field_name="date", lookup_expr="lte", label=_("To"), **DATE)
     category = df.MultipleChoiceFilter(choices=SPENDING_CATEGORY.choices, label=_("Category"),
-                                       widget=forms.SelectMultiple(attrs={"size": 1}))
+                                       widget=SelectAny)
 
     class Meta:
         model = Spending
         fields = ["date_from", "date_to", "category"]
 
 
-class BudgetFilter(df.FilterSet):
+class BudgetFilter(StyledFilterSet):
     year = df.NumberFilter(field_name="year", label=_("Year"))
     source = df.MultipleChoiceFilter(choices=FUNDING_SOURCE.choices, label=_("Source"),
-                                     widget=forms.SelectMultiple(attrs={"size": 1}))
+                                     widget=SelectAny)
 
     class Meta:
         model = Budget
         fields = ["year", "source"]
 
 
-class SubsidyFilter(df.FilterSet):
+class SubsidyFilter(StyledFilterSet):
     paid_from = df.DateFilter(field_name="paid_on", lookup_expr="gte", label=_("Paid from"), **DATE)
     paid_to = df.DateFilter(field_name="paid_on", lookup_expr="lte", label=_("Paid to"), **DATE)
     status = df.MultipleChoiceFilter(choices=Subsidy.Status.choices, label=_("Status"),
-                                     widget=forms.SelectMultiple(attrs={"size": 1}))
+                                     widget=SelectAny)
     handler = df.ModelMultipleChoiceFilter(queryset=Handler.objects.all(), label=_("Handler"),
-                                           widget=forms.SelectMultiple(attrs={"size": 1}))
+                                           widget=SelectAny)
     provider = df.ModelChoiceFilter(field_name="handler__provider", queryset=Provider.objects.all(),
                                     label=_("Provider"))
 
@@ -50,7 +72,7 @@ class SubsidyFilter(df.FilterSet):
         fields = ["paid_from", "paid_to", "status", "handler", "provider"]
 
 
-class BatchCandidateFilter(df.FilterSet):
+class BatchCandidateFilter(StyledFilterSet):
     """Computed subsidies finance may put in a batch: by handler, provider and period."""
 
     handler = df.ModelChoiceFilter(queryset=Handler.objects.all(), label=_("Handler"))

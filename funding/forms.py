@@ -20,7 +20,7 @@ def money_field(label) -> forms.DecimalField:
 
 
 class SpendingForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     category = forms.ChoiceField(label=_("Category"),
                                  choices=[c for c in SPENDING_CATEGORY.choices if c[0] != "case_subsidy"])
     amount = money_field(_("Amount (yuan)"))
@@ -54,7 +54,7 @@ class AdjustForm(forms.Form):
 
 
 class PayForm(forms.Form):
-    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,9 +1,10 @@
 """The funding and subsidy indicators of STATISTICS.md shown on the funding page, in its order."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 YUAN = _("yuan")
-CASES = _("cases")
+CASES = pgettext_lazy("unit", "cases")
 PERCENT = "%"
 
 INDICATORS = [

@@ -4,14 +4,22 @@ concurrently, so the state is set directly here, after opening through the real 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps
 
 from tests.factories import make_case
 
 
 @pytest.fixture
-def ready_case(org, handler_profile):
+def subsidy_defaults(db):
+    """The shipped standards and policy; transactional tests flush data-migration rows, so seed them again."""
+    importlib.import_module("funding.migrations.0002_defaults").create_defaults(apps, None)
+
+
+@pytest.fixture
+def ready_case(org, handler_profile, subsidy_defaults):
     """ready_case(grade="pass", **fields) → an archived, graded case handled by 张伟."""
 
     def make(grade: str = "pass", *, status: str = "archived", archived_on: dt.date | None = None,

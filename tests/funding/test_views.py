@@ -200,3 +200,13 @@ def test_the_voucher_prints_each_payee_with_the_amount_in_capitals(client_for, r
     html = client_for("finance").get(f"/funding/batches/{batch.pk}/voucher/").content.decode()
     assert html.count('data-testid="voucher"') == 2
     assert "贰仟捌佰元整" in html and "壹仟肆佰元整" in html and "补贴领款凭单" in html
+
+
+def test_filters_accept_repeated_values_and_show_the_chosen_one(client_for):
+    SpendingFactory(category="office", amount=D("10"))
+    SpendingFactory(category="publicity", amount=D("20"))
+    SpendingFactory(category="training", amount=D("40"))
+    response = client_for("finance").get("/funding/spending/?category=office&category=publicity")
+    assert response.context["total"] == D("30.00")
+    response = client_for("finance").get("/funding/spending/?category=training")
+    assert '<option value="training" selected>' in response.content.decode()

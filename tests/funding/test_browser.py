@@ -1,0 +1,80 @@
+"""Finance takes archived cases to a paid batch in a real browser and sees the funding page move."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import BudgetFactory
+
+pytestmark = pytest.mark.browser
+
+
+def test_finance_computes_batches_prints_and_pays_subsidies_and_sees_the_indicators_move(
+        live_server, page, login, screenshot, ready_case, other_handler):
+    year = timezone.localdate().year
+    BudgetFactory(year=year, source="county", amount="100000.00")
+    cases = [ready_case("pass"), ready_case("excellent", is_mass=True, recipient_count=4),
+             ready_case("good", handler=other_handler)]
+    login(page, "finance")
+    assert "待核算" in page.content() or "办案补贴" in page.content()
+    screenshot(page, "funding-01-workbench")
+
+    page.goto(f"{live_server.url}/funding/")
+    assert page.locator("[data-code='funding.spent'] td").nth(1).inner_text() == "0.00"
+    assert page.locator("[data-code='rate.funding_used'] td").nth(1).inner_text() == "0.0"
+
+    # compute all waiting cases
+    page.goto(f"{live_server.url}/funding/subsidies/pending/")
+    for case in cases:
+        assert case.number in page.content()
+    screenshot(page, "funding-02-pending")
+    page.click("[data-testid=compute-all]")
+    page.wait_for_load_state("networkidle")
+    assert "已核算 3 笔补贴" in page.content()
+
+    # the calculation of the group case, line by line
+    page.goto(f"{live_server.url}/funding/subsidies/")
+    page.click(f"text={cases[1].number}")
+    calc = page.locator("[data-testid=calculation]").inner_text()
+    assert "民事·一审 优秀 基础补贴 1,600.00 元" in calc
+    assert "群体性案件增加受援人 3 人 × 100.00 元 = 300.00 元（上限 1,000.00 元）" in calc
+    assert "合计 1,900.00 元" in calc
+    screenshot(page, "funding-03-subsidy")
+
+    # a batch of all three
+    page.goto(f"{live_server.url}/funding/batches/new/")
+    assert "4,500.00" in page.content()
+    screenshot(page, "funding-04-batch-new")
+    page.click("[data-testid=create-batch]")
+    page.wait_for_load_state("networkidle")
+    assert "援补贴字第1号" in page.content() and "待发放" in page.content()
+    batch_url = page.url
+    screenshot(page, "funding-05-batch")
+
+    # vouchers: one per payee, amount in capitals
+    page.goto(page.locator("[data-testid=voucher]").get_attribute("href").join([live_server.url, ""]))
+    assert page.locator("section[data-testid=voucher]").count() == 2
+    assert "叁仟壹佰元整" in page.content() and "壹仟肆佰元整" in page.content()
+    screenshot(page, "funding-06-voucher")
+
+    # mark paid
+    page.goto(batch_url)
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.click("[data-testid=pay-form] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "已标记为已发放" in page.content()
+    assert re.search("已发放", page.locator("[data-testid=batch-status]").inner_text())
+    assert page.locator("[data-testid=pay-form]").count() == 0
+    screenshot(page, "funding-07-paid")
+
+    # the funding page moved
+    page.goto(f"{live_server.url}/funding/")
+    assert page.locator("[data-code='funding.spent'] td").nth(1).inner_text() == "4,500.00"
+    assert page.locator("[data-code='subsidy.paid.cases'] td").nth(1).inner_text() == "3"
+    assert page.locator("[data-code='rate.funding_used'] td").nth(1).inner_text() == "4.5"
+    assert page.locator("[data-code='rate.subsidy_share'] td").nth(1).inner_text() == "100.0"
+    page.wait_for_function("document.getElementById('spending-chart').width > 0")
+    screenshot(page, "funding-08-overview")
