@@ -32,7 +32,10 @@ def indicator_url(code: str, p: Period, station=None) -> str | None:
     closed = [("closed_from", s), ("closed_to", e), *st]
     if code.startswith("applications.") or code == "rate.review_on_time":
         if code == "applications.received":
-            return list_url("intake:application_list", [("received_from", s), ("received_to", e), *st])
+            # Station drafts not yet forwarded are not received applications (DECISIONS.md).
+            statuses = ["received", "incomplete", "under_review", "granted", "refused", "withdrawn"]
+            return list_url("intake:application_list", [("received_from", s), ("received_to", e),
+                                                        *[("status", x) for x in statuses], *st])
         status = {"applications.granted": ["granted"], "applications.refused": ["refused"]}.get(
             code, ["granted", "refused"])
         return list_url("intake:application_list",
