@@ -161,3 +161,39 @@ def test_demo_seed_is_idempotent(org):
     assert Volunteer.objects.count() == 9
     assert Event.objects.count() == 40
     assert DutyShift.objects.exists()
+
+
+def test_pages_render_in_chinese_with_the_demo_data(client_for, org):
+    import random
+
+    from publicity import demo as publicity_demo
+    from publicity.models import Event
+    from stations import demo as stations_demo
+
+    class Out:
+        def write(self, text):
+            pass
+
+    stations_demo.seed(rng=random.Random(7), stdout=Out())
+    publicity_demo.seed(rng=random.Random(7), stdout=Out())
+    station = org["stations"]["station-a"]
+    event = Event.objects.filter(station=station).first()
+    pages = [
+        ("director", reverse("stations:station_list")),
+        ("director", reverse("stations:station_detail", args=[station.pk])),
+        ("director", "/"),
+        ("staff_a", "/"),
+        ("clerk", "/"),
+        ("clerk", reverse("stations:duty_list")),
+        ("staff_a", reverse("stations:volunteer_list")),
+        ("staff_a", reverse("publicity:event_list")),
+        ("staff_a", reverse("publicity:event_detail", args=[event.pk])),
+        ("director", reverse("publicity:media_list")),
+        ("director", reverse("publicity:event_create")),
+    ]
+    for persona, url in pages:
+        response = client_for(persona).get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        for english in (">Name<", ">Filter<", ">Materials<", ">History<", ">Station<", ">Date<"):
+            assert english not in body, f"{english} on {url}"
