@@ -198,7 +198,9 @@ def _cases(p: Period, station) -> dict:
     closed_by_end = Q(closed_on__isnull=False, closed_on__lte=end)
     terminated_by_end = Q(terminated_on__isnull=False, terminated_on__lte=end)
     open_at_end = Q(accepted_on__lte=end) & ~closed_by_end & ~terminated_by_end
-    not_assigned_by_end = Q(assigned_on__isnull=True) | Q(assigned_on__gt=end)
+    # Without an assignment date we only know the case was unassigned if it still is (or was terminated
+    # unassigned); a closed or assigned case without the date (ledger gap) is not taken as overdue.
+    not_assigned_by_end = Q(assigned_on__gt=end) | Q(assigned_on__isnull=True, status__in=["awaiting", "terminated"])
     overdue = open_at_end & (
         (not_assigned_by_end & Q(assign_due__lt=end))
         | (Q(assigned_on__lte=end) & Q(agreement_due__lt=end)

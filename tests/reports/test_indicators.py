@@ -223,3 +223,26 @@ def test_the_whole_indicator_set_takes_a_fixed_small_number_of_queries(data, dja
     dataset.case(accepted_on=dataset.D(2025, 2, 3))
     with django_assert_max_num_queries(40):
         ind.indicator_rows(H1)
+
+
+def test_overdue_at_end_counts_each_deadline_once_and_ignores_ledger_gaps(org):
+    D = dataset.D
+    # Still awaiting assignment, due before the end: overdue.
+    dataset.case(accepted_on=D(2025, 6, 1), status="awaiting", assign_due=D(2025, 6, 4))
+    # Due on the end date itself: not yet overdue.
+    dataset.case(accepted_on=D(2025, 6, 27), status="awaiting", assign_due=D(2025, 6, 30))
+    # Assigned after the end date: it was unassigned at the end and past due.
+    dataset.case(accepted_on=D(2025, 6, 1), status="assigned", assigned_on=D(2025, 7, 2), assign_due=D(2025, 6, 4))
+    # Imported closed case without an assignment date: a gap in the ledger, not a delay.
+    dataset.case(accepted_on=D(2025, 6, 1), status="closed", closed_on=D(2025, 7, 10), assign_due=D(2025, 6, 4))
+    # Assigned, agreement not signed by its due date, and file overdue too: counted once.
+    dataset.case(accepted_on=D(2025, 5, 1), status="assigned", assigned_on=D(2025, 5, 2), assign_due=D(2025, 5, 5),
+                 agreement_due=D(2025, 5, 5))
+    # Closed, file submitted late but before the end; archive review past due: overdue.
+    dataset.case(accepted_on=D(2025, 1, 1), status="closed", assigned_on=D(2025, 1, 2), closed_on=D(2025, 3, 1),
+                 file_due=D(2025, 3, 31), file_submitted_on=D(2025, 4, 10), archive_due=D(2025, 5, 10))
+    # Archived in time: nothing overdue.
+    dataset.case(accepted_on=D(2025, 1, 1), status="archived", assigned_on=D(2025, 1, 2), closed_on=D(2025, 3, 1),
+                 file_due=D(2025, 3, 31), file_submitted_on=D(2025, 3, 20), archive_due=D(2025, 4, 20),
+                 archived_on=D(2025, 4, 1))
+    assert ind.compute(H1)["cases.overdue_at_end"] == 4
