@@ -210,3 +210,18 @@ def test_filters_accept_repeated_values_and_show_the_chosen_one(client_for):
     assert response.context["total"] == D("30.00")
     response = client_for("finance").get("/funding/spending/?category=training")
     assert '<option value="training" selected>' in response.content.decode()
+
+
+def test_the_shipped_standards_are_shown_to_finance_and_editable_in_admin_with_history(client_for, subsidy_defaults):
+    from funding.models import SubsidyStandard
+
+    year = dt.date.today().year
+    page = client_for("finance").get(f"/funding/standards/?year={year}").content.decode()
+    assert "一审" in page and "1,200.00" in page and "1,600.00" in page and "不合格发放比例" in page
+    assert SubsidyStandard.objects.filter(year=year - 1).count() == SubsidyStandard.objects.filter(year=year).count()
+    criminal = SubsidyStandard.objects.get(year=year, category="criminal", scope="trial")
+    assert (criminal.amount_pass, criminal.amount_good, criminal.amount_excellent) == (D(1500), D(1700), D(1900))
+    admin = client_for("admin")
+    assert admin.get("/admin/funding/subsidystandard/").status_code == 200
+    assert admin.get(f"/admin/funding/subsidystandard/{criminal.pk}/history/").status_code == 200
+    assert admin.get("/admin/funding/subsidypolicy/").status_code == 200
