@@ -197,3 +197,31 @@ def test_event_detail_shows_people_photos_and_history(client_for, station_a, sta
     event.staff.set([staff_a])
     body = client_for("director").get(reverse("publicity:event_detail", args=[event.pk])).content.decode()
     assert "冯城关" in body and "变更记录" in body and "发放资料" in body
+
+
+def test_station_staff_cannot_edit_another_stations_media_report(client_for, station_b):
+    report = MediaReportFactory(station=station_b, title="乙站报道")
+    response = client_for("staff_a").post(reverse("publicity:media_edit", args=[report.pk]), {
+        "date": "2026-11-20", "outlet": "改", "level": "county"})
+    assert response.status_code == 404
+    report.refresh_from_db()
+    assert report.outlet == "示范县融媒体中心"
+
+
+def test_station_staff_cannot_see_another_stations_photo(client_for, station_b):
+    from django.core.files.base import ContentFile
+
+    photo = EventPhoto(event=EventFactory(station=station_b))
+    photo.file.save("b.png", ContentFile(PNG), save=True)
+    assert client_for("staff_a").get(reverse("publicity:event_photo", args=[photo.pk])).status_code == 404
+
+
+@freeze_time("2026-11-24 10:00")
+def test_staff_edit_their_event_and_add_a_photo(client_for, station_a, staff_a):
+    event = EventFactory(station=station_a, date=dt.date(2026, 11, 1))
+    response = client_for("staff_a").post(reverse("publicity:event_edit", args=[event.pk]), event_post(
+        station=station_a.pk, title="改后的标题", photos=[SimpleUploadedFile("x.png", PNG)]))
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.title == "改后的标题" and event.photos.count() == 1
+    assert event.history.order_by("-history_id").first().history_user == staff_a

@@ -197,3 +197,72 @@ def test_pages_render_in_chinese_with_the_demo_data(client_for, org):
         body = response.content.decode()
         for english in (">Name<", ">Filter<", ">Materials<", ">History<", ">Station<", ">Date<"):
             assert english not in body, f"{english} on {url}"
+
+
+def test_director_reactivates_a_deactivated_station_by_post(client_for, station_a, director):
+    from stations import services
+
+    services.station_deactivate(station=station_a, closed_on=dt.date(2026, 1, 1), by=director)
+    client = client_for("director")
+    assert "确定重新启用" in client.get(reverse("stations:station_reactivate", args=[station_a.pk])).content.decode()
+    response = client.post(reverse("stations:station_reactivate", args=[station_a.pk]))
+    assert response.status_code == 302
+    station_a.refresh_from_db()
+    assert station_a.active and station_a.closed_on is None
+
+
+def test_reactivating_an_active_station_shows_why_and_changes_nothing(client_for, station_a):
+    response = client_for("director").post(reverse("stations:station_reactivate", args=[station_a.pk]))
+    assert response.status_code == 200
+    assert "该记录已在启用状态" in response.content.decode()
+
+
+def test_director_edits_and_deactivates_a_contact_point(client_for, station_a, handler_profile):
+    from stations.models import ContactPoint
+
+    point = ContactPoint.objects.filter(station=station_a).first()
+    client = client_for("director")
+    response = client.post(reverse("stations:contactpoint_edit", args=[point.pk]), {
+        "name": point.name, "village": "东关社区", "legal_adviser": handler_profile.pk,
+        "adviser_from": "2026-01-01", "adviser_until": "2026-12-31"})
+    assert response.status_code == 302
+    point.refresh_from_db()
+    assert point.legal_adviser == handler_profile
+    client.post(reverse("stations:contactpoint_deactivate", args=[point.pk]), {"closed_on": "2026-06-30"})
+    point.refresh_from_db()
+    assert not point.active and point.closed_on == dt.date(2026, 6, 30)
+    body = client.get(reverse("stations:contactpoint_detail", args=[point.pk])).content.decode()
+    assert "张伟" in body and "已停用" in body
+
+
+def test_a_liaison_cannot_be_moved_to_another_stations_contact_point(client_for, station_a, station_b):
+    from stations.models import ContactPoint, Liaison
+
+    liaison = Liaison.objects.filter(contact_point__station=station_a).first()
+    foreign = ContactPoint.objects.filter(station=station_b).first()
+    response = client_for("director").post(reverse("stations:liaison_edit", args=[liaison.pk]), {
+        "contact_point": foreign.pk, "name": "改名"})
+    assert response.status_code == 200
+    liaison.refresh_from_db()
+    assert liaison.contact_point.station == station_a and liaison.name != "改名"
+
+
+def test_station_staff_deactivate_and_reactivate_their_volunteer(client_for, station_a):
+    volunteer = Volunteer.objects.create(name="林晓雨", station=station_a, opened_on=dt.date(2025, 1, 1))
+    client = client_for("staff_a")
+    client.post(reverse("stations:volunteer_deactivate", args=[volunteer.pk]), {"closed_on": "2026-01-01"})
+    volunteer.refresh_from_db()
+    assert not volunteer.active
+    client.post(reverse("stations:volunteer_reactivate", args=[volunteer.pk]))
+    volunteer.refresh_from_db()
+    assert volunteer.active
+
+
+def test_clerk_edits_a_duty_shift_and_the_history_shows_who(client_for, handler_profile, other_handler, clerk):
+    shift = DutyShift.objects.create(date=dt.date(2026, 11, 25), place="示范县人民法院", handler=handler_profile)
+    response = client_for("clerk").post(reverse("stations:duty_edit", args=[shift.pk]), {
+        "date": "2026-11-25", "place_kind": "court", "place": "示范县人民法院", "handler": other_handler.pk})
+    assert response.status_code == 302
+    shift.refresh_from_db()
+    assert shift.handler == other_handler
+    assert shift.history.order_by("-history_id").first().history_user == clerk
