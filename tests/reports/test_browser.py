@@ -54,3 +54,15 @@ def test_director_requests_the_annual_report_watches_it_and_downloads_both_files
     info.value.save_as(tmp_path / "annual.docx")
     text = "\n".join(p.text for p in docx.Document(str(tmp_path / "annual.docx")).paragraphs)
     assert "全年共受理法律援助案件7件" in text
+
+
+@pytest.mark.browser
+def test_station_staff_see_their_stations_dashboard_on_a_phone(org, live_server, phone_page, login, screenshot):
+    dataset.build(org["stations"]["station-a"])
+    login(phone_page, "staff_a")
+    phone_page.goto(f"{live_server.url}/reports/?year=2025")
+    phone_page.wait_for_load_state("networkidle")
+    assert "城关镇法律援助工作站" in phone_page.locator("h1").inner_text()
+    assert phone_page.locator("[data-testid=all-indicators] [data-code='cases.accepted']").inner_text() == "2"
+    assert phone_page.locator("[data-testid=station-comparison]").count() == 0
+    screenshot(phone_page, "reports-dashboard-phone")
