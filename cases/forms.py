@@ -167,6 +167,7 @@ class ArchiveReviewForm(forms.Form):
         self.items = rules.archive_items(case)
         for code, label in self.items:
             self.fields[f"item_{code}"] = forms.BooleanField(label=label, required=False)
+        self.order_fields(["on", *[f"item_{code}" for code, _label in self.items], "result", "reasons"])
 
     @property
     def checklist(self) -> dict:
@@ -266,6 +267,14 @@ class ComplaintHandleForm(forms.Form):
 class HandlerForm(forms.ModelForm):
     specialties = forms.MultipleChoiceField(label=_("Specialties"), choices=CAUSE.choices, required=False,
                                             widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from accounts import roles
+
+        users = self.fields["user"].queryset.filter(groups__name=roles.HANDLER, is_active=True)
+        self.fields["user"].queryset = users.order_by("username").distinct()
+        self.fields["user"].help_text = _("The handler's own login, so they can record work on their cases.")
 
     class Meta:
         model = Handler

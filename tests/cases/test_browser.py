@@ -121,12 +121,20 @@ def test_a_case_goes_from_awaiting_to_archived_and_followed_up_in_the_browser(
     assert case.attachments.count() == 2 and case.followups.count() == 1
 
 
-def test_a_handler_cannot_open_another_handlers_case_in_the_browser(live_server, browser, login, org, clerk):
+def test_a_handler_sees_own_next_steps_on_a_phone_but_not_another_handlers_case(
+        live_server, phone_page, login, org, clerk, screenshot):
     from cases.services import case_assign
 
-    other = make_case(accepted_on=timezone.localdate() - timedelta(days=1))
-    case_assign(case=other, handler=org["handlers"]["李娜"], on=timezone.localdate(), by=clerk)
-    pg = _page_for(browser, login, "handler")
-    response = pg.goto(f"{live_server.url}/cases/{other.pk}/")
+    today = timezone.localdate()
+    mine = make_case(accepted_on=today - timedelta(days=1))
+    case_assign(case=mine, handler=org["handlers"]["张伟"], on=today, by=clerk)
+    other = make_case(accepted_on=today - timedelta(days=1))
+    case_assign(case=other, handler=org["handlers"]["李娜"], on=today, by=clerk)
+    login(phone_page, "handler")
+    phone_page.goto(f"{live_server.url}/")
+    content = phone_page.content()
+    assert "我的案件：下一步工作" in content and mine.number in content and "签订委托协议" in content
+    assert other.number not in content
+    screenshot(phone_page, "cases-12-handler-workbench-phone")
+    response = phone_page.goto(f"{live_server.url}/cases/{other.pk}/")
     assert response.status == 404
-    pg.context.close()
