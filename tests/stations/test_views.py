@@ -266,3 +266,12 @@ def test_clerk_edits_a_duty_shift_and_the_history_shows_who(client_for, handler_
     shift.refresh_from_db()
     assert shift.handler == other_handler
     assert shift.history.order_by("-history_id").first().history_user == clerk
+
+
+def test_admin_lists_stations_and_events_without_a_delete_action(client_for, org):
+    client = client_for("admin")
+    for url in ("/admin/stations/station/", "/admin/stations/dutyshift/", "/admin/publicity/event/",
+                "/admin/publicity/mediareport/", "/admin/stations/volunteer/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "delete_selected" not in response.content.decode()
