@@ -347,8 +347,12 @@ def _visible_volunteer(request, pk):
 @login_required
 def volunteer_detail(request, pk):
     volunteer = _visible_volunteer(request, pk)
+    from publicity.selectors import events_visible_to
+
+    events = events_visible_to(request.user).filter(volunteers=volunteer).select_related("station")
     return render(request, "stations/volunteer_detail.html", {
-        "volunteer": volunteer, "breadcrumbs": _volunteer_crumb() + [(volunteer.name, None)],
+        "volunteer": volunteer, "events": events.order_by("-date", "-pk")[:20],
+        "breadcrumbs": _volunteer_crumb() + [(volunteer.name, None)],
     })
 
 

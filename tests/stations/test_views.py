@@ -275,3 +275,13 @@ def test_admin_lists_stations_and_events_without_a_delete_action(client_for, org
         response = client.get(url)
         assert response.status_code == 200, url
         assert "delete_selected" not in response.content.decode()
+
+
+def test_volunteer_page_lists_the_events_they_attended(client_for, station_a):
+    from tests.factories import EventFactory
+
+    volunteer = Volunteer.objects.create(name="林晓雨", station=station_a)
+    event = EventFactory(station=station_a, title="青少年法治教育讲座")
+    event.volunteers.add(volunteer)
+    body = client_for("staff_a").get(reverse("stations:volunteer_detail", args=[volunteer.pk])).content.decode()
+    assert "参加的宣传活动" in body and "青少年法治教育讲座" in body
