@@ -11,7 +11,7 @@ from applicants import idcard
 from applicants.forms import clean_phone_value, not_future
 from applicants.models import EligibilityItem, Person
 from core.choices import GROUP, SEX
-from stations.models import Handler, Station
+from stations.models import ContactPoint, Handler, Station
 
 from .models import Application, Consultation, CriminalNotice, Matter, Objection
 
@@ -49,7 +49,8 @@ class ConsultationForm(StationBoundMixin, forms.ModelForm):
 
     class Meta:
         model = Consultation
-        fields = ["occurred_at", "channel", "topic", "person_count", "station", "person_name", "person_sex",
+        fields = ["occurred_at", "channel", "topic", "person_count", "station", "contact_point", "person_name",
+                  "person_sex",
                   "person_phone", "person_groups", "summary", "answer", "outcome"]
         widgets = {
             "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -67,6 +68,17 @@ class ConsultationForm(StationBoundMixin, forms.ModelForm):
         if not self.instance.pk:
             self.initial.setdefault("occurred_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
         self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+        points = ContactPoint.objects.filter(active=True).select_related("station").order_by("station", "name")
+        if not user.is_center:
+            points = points.filter(station=user.station_id)
+        self.fields["contact_point"].queryset = points
+
+    def clean(self):
+        data = super().clean()
+        point, station = data.get("contact_point"), data.get("station")
+        if point is not None and point.station_id != getattr(station, "pk", None):
+            self.add_error("contact_point", _("This contact point belongs to another station."))
+        return data
 
     def clean_occurred_at(self):
         value = self.cleaned_data.get("occurred_at")

@@ -447,9 +447,11 @@ def notice_create(request):
     require(request.user, "notice_register")
     if not request.user.is_center:
         raise Http404
-    initial = {}
-    if request.GET.get("person"):
-        initial["person"] = request.GET["person"]
+    initial, person = {}, None
+    pid = request.GET.get("person") or request.POST.get("person")
+    if pid and str(pid).isdigit():
+        person = get_visible(persons_visible_to(request.user).filter(merged_into__isnull=True), pk=pid)
+        initial["person"] = person.pk
     form = NoticeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -473,7 +475,7 @@ def notice_create(request):
             messages.success(request, _("Notice registered; case %(n)s awaits assignment.") % {"n": case.number})
             return redirect("intake:notice_detail", pk=notice.pk)
     return render(request, "intake/notice_form.html", {
-        "form": form, "breadcrumbs": _crumbs((_("Criminal notices"), reverse("intake:notice_list")),
+        "form": form, "person": person, "breadcrumbs": _crumbs((_("Criminal notices"), reverse("intake:notice_list")),
                                              (_("New notice"), None)),
     })
 

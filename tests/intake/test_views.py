@@ -355,3 +355,23 @@ def test_objection_and_its_outcome_through_the_pages(client_for, make_app, clerk
     assert r.status_code == 302
     obj.refresh_from_db()
     assert obj.outcome == "upheld"
+
+
+def test_a_contact_point_of_another_station_is_rejected(client_for, org, station_a):
+    from stations.models import ContactPoint
+
+    other = ContactPoint.objects.exclude(station=station_a).first()
+    r = client_for("clerk").post("/intake/consultations/new/",
+                                 consultation_data(station=station_a.pk, contact_point=other.pk))
+    assert "contact_point" in r.context["form"].errors
+    assert not Consultation.objects.exists()
+
+
+def test_notice_for_a_chosen_person_from_their_record(client_for):
+    p = PersonFactory(name="赵小虎")
+    r = client_for("clerk").get(f"/intake/notices/new/?person={p.pk}")
+    assert "赵小虎" in r.content.decode()
+    client_for("clerk").post(f"/intake/notices/new/?person={p.pk}", {
+        "person": p.pk, "organ": "police", "received_on": date.today().isoformat(), "ground": "minor",
+        "stage": "investigation"})
+    assert CriminalNotice.objects.get().person == p
