@@ -32,22 +32,31 @@ DASHBOARD = expect(200, clerk=403, reviewer=403, handler=403)
 DIRECTOR_ONLY = expect(403, admin=200, director=200)
 
 
-def test_dashboard_permissions(client_for):
-    assert check(client_for, "GET", "/reports/", DASHBOARD) == []  # "reports:dashboard"
-
-
-def test_report_list_permissions(client_for):
-    assert check(client_for, "GET", "/reports/runs/", DIRECTOR_ONLY) == []  # "reports:run_list"
-
-
-def test_report_run_pages_permissions(client_for, done_run):
-    pk = done_run.pk
-    assert check(client_for, "GET", f"/reports/runs/{pk}/", DIRECTOR_ONLY) == []  # "reports:run_detail"
-    assert check(client_for, "GET", f"/reports/runs/{pk}/status/", DIRECTOR_ONLY) == []  # "reports:run_status"
-    assert check(client_for, "GET", f"/reports/runs/{pk}/download/xlsx/", DIRECTOR_ONLY) == []  # "reports:run_download"
+# (url name, method, path — {run} and {target} are filled in —, expected status per persona)
+TABLE = [
+    ("reports:dashboard", "GET", "/reports/", DASHBOARD),
+    ("reports:run_list", "GET", "/reports/runs/", DIRECTOR_ONLY),
+    ("reports:run_detail", "GET", "/reports/runs/{run}/", DIRECTOR_ONLY),
+    ("reports:run_status", "GET", "/reports/runs/{run}/status/", DIRECTOR_ONLY),
+    ("reports:run_download", "GET", "/reports/runs/{run}/download/xlsx/", DIRECTOR_ONLY),
     # Retrying a run that is done changes nothing and goes back to the run.
-    assert check(client_for, "POST", f"/reports/runs/{pk}/retry/",  # "reports:run_retry"
-                 expect(403, admin=302, director=302)) == []
+    ("reports:run_retry", "POST", "/reports/runs/{run}/retry/", expect(403, admin=302, director=302)),
+    ("reports:target_list", "GET", "/reports/targets/", DIRECTOR_ONLY),
+    ("reports:target_edit", "GET", "/reports/targets/{target}/", DIRECTOR_ONLY),
+]
+
+
+@pytest.mark.parametrize("name,method,path,expected", TABLE, ids=[row[0] for row in TABLE])
+def test_reports_urls_answer_each_persona_as_the_table_says(client_for, done_run, target, name, method, path,
+                                                             expected):
+    from django.urls import reverse
+
+    url = path.format(run=done_run.pk, target=target.pk)
+    kwargs = {"pk": done_run.pk} if "{run}" in path else {"pk": target.pk} if "{target}" in path else {}
+    if name == "reports:run_download":
+        kwargs["kind"] = "xlsx"
+    assert reverse(name, kwargs=kwargs) == url
+    assert check(client_for, method, url, expected) == []
 
 
 def test_missing_run_or_file_is_404(client_for, done_run):
@@ -55,11 +64,6 @@ def test_missing_run_or_file_is_404(client_for, done_run):
     assert director.get("/reports/runs/99999/").status_code == 404
     assert director.get(f"/reports/runs/{done_run.pk}/download/docx/").status_code == 404  # no Word draft asked
     assert director.get(f"/reports/runs/{done_run.pk}/download/pdf/").status_code == 404
-
-
-def test_targets_permissions(client_for, target):
-    assert check(client_for, "GET", "/reports/targets/", DIRECTOR_ONLY) == []  # "reports:target_list"
-    assert check(client_for, "GET", f"/reports/targets/{target.pk}/", DIRECTOR_ONLY) == []  # "reports:target_edit"
 
 
 def test_outsider_sees_nothing(client, outsider, done_run):
