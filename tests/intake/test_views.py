@@ -375,3 +375,33 @@ def test_notice_for_a_chosen_person_from_their_record(client_for):
         "person": p.pk, "organ": "police", "received_on": date.today().isoformat(), "ground": "minor",
         "stage": "investigation"})
     assert CriminalNotice.objects.get().person == p
+
+
+@pytest.mark.parametrize("field,value", [("amount_involved", "-100"), ("received_on", "2999-01-01"),
+                                         ("recipient_count", "0"), ("individual_income", "-1")])
+def test_bad_application_input_is_shown_on_the_field_and_nothing_is_saved(client_for, person, field, value):
+    data = {"received_on": date.today().isoformat(), "category": "civil", "cause": "labour_pay",
+            "recipient_count": 1, "person": person.pk}
+    data[field] = value
+    r = client_for("clerk").post(f"/intake/applications/new/?person={person.pk}", data)
+    assert r.status_code == 200 and field in r.context["form"].errors
+    assert not Application.objects.exists()
+
+
+def test_station_staff_posting_another_stations_id_on_an_application_changes_nothing(client_for, station_a,
+                                                                                     station_b):
+    p = PersonFactory(station=station_a)
+    r = client_for("staff_a").post(f"/intake/applications/new/?person={p.pk}", {
+        "received_on": date.today().isoformat(), "category": "civil", "cause": "labour_pay", "recipient_count": 1,
+        "station": station_b.pk, "person": p.pk})
+    assert "station" in r.context["form"].errors
+    assert not Application.objects.exists()
+
+
+def test_green_channel_error_is_shown_next_to_the_flag(client_for):
+    p = PersonFactory()
+    r = client_for("clerk").post(f"/intake/applications/new/?person={p.pk}", {
+        "received_on": date.today().isoformat(), "category": "civil", "cause": "traffic", "recipient_count": 1,
+        "green_channel": "on", "person": p.pk})
+    assert "green_channel" in r.context["form"].errors
+    assert not Application.objects.exists()
