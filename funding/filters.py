@@ -39,7 +39,7 @@ class StyledFilterSet(df.FilterSet):
 class SpendingFilter(StyledFilterSet):
     date_from = df.DateFilter(field_name="date", lookup_expr="gte", label=_("From"), **DATE)
     date_to = df.DateFilter(field_name="date", lookup_expr="lte", label=_("To"), **DATE)
-    category = df.MultipleChoiceFilter(choices=SPENDING_CATEGORY.choices, label=_("Category"),
+    category = df.MultipleChoiceFilter(choices=SPENDING_CATEGORY.choices, label=_("Spending category"),
                                        widget=SelectAny)
 
     class Meta:

@@ -3,7 +3,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,13 +14,13 @@ MONEY_ERRORS = {"invalid": _("Enter an amount in yuan, e.g. 1200.00."),
 
 def money_field(label) -> forms.DecimalField:
     return forms.DecimalField(label=label, max_digits=14, decimal_places=2, min_value=Decimal("0"),
-                              validators=[MinValueValidator(Decimal("0"))], error_messages=MONEY_ERRORS,
+                              error_messages=MONEY_ERRORS,
                               widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}))
 
 
 class SpendingForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    category = forms.ChoiceField(label=_("Category"),
+    category = forms.ChoiceField(label=_("Spending category"),
                                  choices=[c for c in SPENDING_CATEGORY.choices if c[0] != "case_subsidy"])
     amount = money_field(_("Amount (yuan)"))
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
