@@ -24,6 +24,15 @@ def test_director_requests_the_annual_report_watches_it_and_downloads_both_files
     assert page.locator("[data-testid=all-indicators] [data-code='cases.accepted']").inner_text() == "7"
     screenshot(page, "reports-dashboard")
 
+    page.goto(f"{live_server.url}/reports/targets/?year=2025")
+    page.fill("input[name=year]", "2025")
+    page.select_option("select[name=code]", "cases.accepted")
+    page.fill("input[name=value]", "10")
+    page.click("button[type=submit]:has-text('保存')")
+    page.wait_for_load_state("networkidle")
+    assert "70.0%" in page.locator("[data-testid=targets]").inner_text()  # 7 of 10
+    screenshot(page, "reports-targets")
+
     app.conf.task_always_eager = False
     try:
         page.goto(f"{live_server.url}/reports/runs/")
