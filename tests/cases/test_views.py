@@ -281,3 +281,59 @@ def test_a_new_handler_is_created_through_the_roster_form(org, client_for):
 
 def test_status_choices_cover_the_documented_states():
     assert set(Case.Status.values) == {"awaiting", "assigned", "closed", "archived", "terminated"}
+
+
+def test_changing_the_handler_through_the_form_keeps_both_assignments(assigned_case, client_for, org):
+    c = client_for("clerk")
+    url = reverse("cases:case_change_handler", args=[assigned_case.pk])
+    form = c.get(url).context["form"]
+    assert org["handlers"]["张伟"] not in form.fields["handler"].queryset
+    resp = c.post(url, {"handler": org["handlers"]["陈明"].pk, "on": "2025-11-06", "reason": ""})
+    assert resp.status_code == 200 and resp.context["form"].errors["reason"]
+    resp = c.post(url, {"handler": org["handlers"]["陈明"].pk, "on": "2025-11-06", "reason": "受援人申请更换"})
+    assert resp.status_code == 302
+    html = c.get(reverse("cases:case_detail", args=[assigned_case.pk])).content.decode()
+    assert "受援人申请更换" in html and html.count("援指字") >= 2
+
+
+def test_a_complaint_is_handled_through_its_form(assigned_case, client_for, reviewer):
+    complaint = services.complaint_record(case=assigned_case, by=reviewer, received_on=D(2025, 11, 12),
+                                          complainant="受援人", content="承办人未及时回电")
+    c = client_for("reviewer")
+    url = reverse("cases:complaint_handle", args=[complaint.pk])
+    resp = c.post(url, {"handling": "", "resolved_on": "2025-11-13"})
+    assert resp.status_code == 200
+    resp = c.post(url, {"handling": "约谈承办人并回复投诉人", "resolved_on": "2025-11-13", "substantiated": "false"})
+    assert resp.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.handling == "约谈承办人并回复投诉人" and complaint.substantiated is False
+
+
+def test_station_staff_see_their_stations_case_read_only(assigned_case, client_for):
+    resp = client_for("staff_a").get(reverse("cases:case_detail", args=[assigned_case.pk]))
+    assert resp.status_code == 200
+    assert not any(resp.context["actions"].values())
+    assert assigned_case.recipient.id_number not in resp.content.decode()  # masked
+
+
+def test_the_detail_page_query_count_does_not_grow_with_records(assigned_case, handler, reviewer, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for("clerk")
+    url = reverse("cases:case_detail", args=[assigned_case.pk])
+
+    def count():
+        c.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            c.get(url)
+        return len(ctx.captured_queries)
+
+    services.case_record_progress(case=assigned_case, kind="meeting", on=D(2025, 11, 5), note="会见", by=handler)
+    before = count()
+    for day in (6, 7, 8):
+        services.case_record_progress(case=assigned_case, kind="evidence", on=D(2025, 11, day), note="取证",
+                                      by=handler, files=[SimpleUploadedFile(f"{day}.pdf", b"%PDF")])
+        services.followup_record(case=assigned_case, by=reviewer, date=D(2025, 11, day), channel="phone",
+                                 satisfaction="satisfied")
+    assert count() == before
