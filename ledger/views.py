@@ -81,7 +81,10 @@ def _get(request, pk):
 
 
 def _context(imp):
-    sheets = [(sheet, c) for sheet, c in (imp.counts or {}).items()]
+    from .importer import LEDGER_SHEETS
+
+    counts = imp.counts or {}  # jsonb reorders keys: show the sheets in the ledger's order
+    sheets = [(sheet, counts[sheet]) for sheet in LEDGER_SHEETS if sheet in counts]
     return {
         "imp": imp, "sheets": sheets,
         "total_rows": sum(c.get("rows", 0) for _s, c in sheets),

@@ -105,3 +105,17 @@ def test_history_says_who_imported_from_which_file(client_for, tmp_path, directo
     client.post(f"/ledger/{imp.pk}/confirm/")
     reason = Case.objects.get().history.first().history_change_reason
     assert "县台账.xlsx" in reason and director.display_name in reason
+
+
+def test_the_home_page_shows_recent_imports_to_those_who_import(client_for, tmp_path):
+    client = client_for("clerk")
+    upload(client, build_ledger(tmp_path / "台账A.xlsx", {"咨询": [consultation_row()]}))
+    assert "台账A.xlsx" in client.get("/").content.decode()
+    assert "台账A.xlsx" not in client_for("staff_a").get("/").content.decode()
+
+
+def test_the_counts_are_shown_in_the_ledger_order(client_for, tmp_path):
+    client = client_for("clerk")
+    upload(client, multi_year_ledger(tmp_path / "l.xlsx"))
+    page = client.get(f"/ledger/{LedgerImport.objects.get().pk}/").content.decode()
+    assert page.index("<td>案件</td>") < page.index("<td>咨询</td>") < page.index("<td>宣传活动</td>")
