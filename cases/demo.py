@@ -156,8 +156,8 @@ def _target(age: int, rng) -> str:
     if age <= 45:
         return rng.choice(["assigned", "assigned", "assigned", "closed"])
     if age <= 90:
-        return rng.choice(["closed", "submitted", "archived", "terminated"])
-    return rng.choice(["archived"] * 8 + ["terminated", "terminated_early"])
+        return rng.choice(["closed", "submitted", "archived", "archived", "assigned"] * 3 + ["terminated"])
+    return rng.choice(["archived"] * 14 + ["terminated", "terminated_early"])
 
 
 @transaction.atomic
