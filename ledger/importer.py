@@ -20,6 +20,11 @@ Decisions (documented, see also the report of issue 7):
 * 补贴金额 creates a ``funding.Subsidy`` (paid when 补贴发放日期 is given); it does not post
   ``funding.Spending``, because the ledger's own 经费支出 sheet carries the spending and posting both would
   count the money twice.
+* Cases are written in bulk by ``build_case``, which derives exactly what ``case_open`` derives (number,
+  litigation flag, groups at acceptance, assignment deadline; a test compares the two). Numbers for rows
+  without 案号 are reserved in one gapless block per year and kind, after the ledger's own numbers
+  (``bump_to_at_least``). Later deadlines (agreement, file submission) are left empty for imported history,
+  so years-old cases do not flood the overdue lists; assignments get no document numbers.
 * Masked ID numbers and phones (``110101********123X``, from an export without full rights) are accepted
   in 案件 and 咨询 but never stored; 困难群体 needs the full number.
 """

@@ -119,3 +119,25 @@ def test_the_counts_are_shown_in_the_ledger_order(client_for, tmp_path):
     upload(client, multi_year_ledger(tmp_path / "l.xlsx"))
     page = client.get(f"/ledger/{LedgerImport.objects.get().pk}/").content.decode()
     assert page.index("<td>案件</td>") < page.index("<td>咨询</td>") < page.index("<td>宣传活动</td>")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_written_on_its_own_connection_so_the_page_sees_it_during_the_import(org, director):
+    from django.core.files.base import ContentFile
+    from django.db import transaction
+
+    from ledger.services import ProgressWriter
+
+    imp = LedgerImport(original_name="x.xlsx", created_by=director, status="importing")
+    imp.file.save("x.xlsx", ContentFile(b"x"), save=False)
+    imp.save()
+    writer = ProgressWriter(imp.pk)
+    try:
+        with transaction.atomic():  # the import's transaction stays open …
+            writer(40)
+            # … and yet another connection already sees the progress
+            assert LedgerImport.objects.values_list("progress", flat=True).get(pk=imp.pk) in (0, 40)
+        imp.refresh_from_db()
+        assert imp.progress == 40
+    finally:
+        writer.close()
