@@ -549,8 +549,18 @@ def _parse_sheet(ws, sheet: str, parsed: Parsed, stations: Stations, default_sta
     return rows
 
 
+PAST_DATES = {"accepted_on": "受理日期", "assigned_on": "指派日期", "closed_on": "结案日期",
+              "subsidy_paid_on": "补贴发放日期", "date": "日期"}
+
+
 def _row_rules(sheet: str, v: dict) -> tuple[str, str] | None:
     """Rules between cells of one row: (column, message) or None."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    for key, header in PAST_DATES.items():
+        if v.get(key) and v[key] > today:
+            return header, "不能晚于今天"
     if sheet == "案件":
         accepted = v["accepted_on"]
         if v.get("assigned_on") and v["assigned_on"] < accepted:

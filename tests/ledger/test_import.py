@@ -335,3 +335,22 @@ def test_numbers_reserved_in_a_block_are_gapless_and_follow_ledger_numbers(tmp_p
     rows.insert(2, case_row(**{"案号": "（2024）示法援民字第20号", "证件号码": rid(60)}))
     run(build_ledger(tmp_path / "l.xlsx", {"案件": rows}))
     assert sorted(Case.objects.values_list("seq", flat=True)) == [20, 21, 22, 23, 24, 25]
+
+
+def test_a_date_in_the_future_is_refused(tmp_path, org):
+    from django.utils import timezone
+
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    result = run(build_ledger(tmp_path / "l.xlsx", {"咨询": [consultation_row(**{"日期": tomorrow})]}))
+    assert result.errors == ["咨询!2: 日期: 不能晚于今天"]
+
+
+def test_a_workbook_without_ledger_sheets_is_refused(tmp_path, org):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "Sheet1"
+    wb.save(tmp_path / "x.xlsx")
+    result = run(tmp_path / "x.xlsx")
+    assert result.errors == ["文件中没有台账工作表（案件、咨询、宣传活动、媒体报道、值班与代书、经费预算、经费支出、困难群体）"]
+    assert result.warnings == ["Sheet1: 不是台账工作表，已忽略"]
