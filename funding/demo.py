@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 BUDGETS = {  # source: amount of the current year (the previous year is ~8 % less)
@@ -67,5 +68,14 @@ def seed(*, rng, stdout) -> None:
                                       title=f"{paid_on.year}年{paid_on.month}月办案补贴")
         services.batch_pay(batch=batch, paid_on=paid_on, by=finance)
         paid_batches += 1
+    duty_months = 0
+    for back in (3, 2, 1):
+        first = (today.replace(day=1) - timedelta(days=28 * back)).replace(day=1)
+        try:
+            services.duty_subsidy_post(year=first.year, month=first.month, by=finance)
+            duty_months += 1
+        except ValidationError:
+            continue  # nobody on duty that month, or already posted
+    stdout.write(f"funding: {duty_months} months of duty subsidies posted")
     stdout.write(f"funding: {Budget.objects.count()} budgets, {entries} spending entries, {done} subsidies "
                  f"computed ({len(problems)} skipped), {paid_batches} paid batches")

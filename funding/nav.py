@@ -19,6 +19,8 @@ ITEMS = [
             icon="collection", badge=_awaiting_batch),
     NavItem(_("Quarterly public list"), "funding:public_list", "money", capability="payment_manage", order=35,
             icon="megaphone"),
+    NavItem(_("Duty subsidies"), "funding:duty_subsidy", "money", capability="payment_manage", order=38,
+            icon="calendar-check"),
     NavItem(_("Budgets"), "funding:budget_list", "money", capability="funding_manage", order=40, icon="piggy-bank"),
     NavItem(_("Spending"), "funding:spending_list", "money", capability="funding_manage", order=45,
             icon="receipt"),

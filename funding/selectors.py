@@ -91,3 +91,19 @@ def spending_by_month(start: date, end: date) -> list[dict]:
 def spending_by_category(start: date, end: date) -> list[dict]:
     return list(Spending.objects.filter(date__range=(start, end)).values("category")
                 .annotate(total=Sum("amount")).order_by("-total"))
+
+
+CONSULTATION_PLACES = {"center", "station"}
+
+
+def duty_days(start: date, end: date) -> list[dict]:
+    """Days on duty per handler in [start, end]: duty-lawyer days (court, procuratorate, detention, other)
+    and consultation-duty days (center window, station); a day counts once per kind."""
+    from stations.models import DutyShift
+
+    consult = Q(place_kind__in=CONSULTATION_PLACES)
+    return list(DutyShift.objects.filter(date__range=(start, end))
+                .values("handler_id", "handler__name", "handler__provider__name")
+                .annotate(duty=Count("date", distinct=True, filter=~consult),
+                          consultation=Count("date", distinct=True, filter=consult))
+                .order_by("handler__name"))

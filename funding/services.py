@@ -7,6 +7,7 @@ batch can never be paid twice, even when two people press the button together.
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 from decimal import Decimal
 
@@ -199,6 +200,55 @@ def batch_remove_subsidy(*, batch, subsidy, by) -> None:
 
 def batch_total(batch) -> Decimal:
     return batch.subsidies.aggregate(t=Sum("amount"))["t"] or ZERO
+
+
+# --- Duty subsidies ----------------------------------------------------------
+
+def duty_subsidy_rows(*, start: date, end: date, policy) -> tuple[list[dict], Decimal]:
+    """Per handler: duty days × the duty-lawyer rate + consultation-duty days × the consultation rate."""
+    from .selectors import duty_days
+
+    rows, total = [], ZERO
+    for row in duty_days(start, end):
+        amount = (policy.duty_day_rate * row["duty"] + policy.consultation_day_rate * row["consultation"]) \
+            .quantize(Decimal("0.01"))
+        rows.append({**row, "amount": amount})
+        total += amount
+    return rows, total
+
+
+def duty_fingerprint(year: int, month: int) -> str:
+    return f"duty:{year}-{month:02d}"
+
+
+@transaction.atomic
+def duty_subsidy_post(*, year: int, month: int, by) -> Spending:
+    """Post one month's duty subsidies as one spending entry (category 值班补贴), once per month."""
+    start = date(year, month, 1)
+    end = date(year, month, calendar.monthrange(year, month)[1])
+    today = timezone.localdate()
+    if start > today:
+        raise ValidationError(_("A month that has not begun cannot be posted."))
+    policy = SubsidyPolicy.objects.filter(year=year).first()
+    if policy is None:
+        raise ValidationError(_("There is no subsidy policy for this year; ask the administrator to add one."))
+    # Lock the policy row so two people posting the same month queue up behind each other.
+    SubsidyPolicy.objects.select_for_update().get(pk=policy.pk)
+    fingerprint = duty_fingerprint(year, month)
+    if Spending.objects.filter(import_fingerprint=fingerprint).exists():
+        raise ValidationError(_("The duty subsidies of %(year)s-%(month)02d were already posted.")
+                              % {"year": year, "month": month})
+    rows, total = duty_subsidy_rows(start=start, end=end, policy=policy)
+    if not total:
+        raise ValidationError(_("Nobody was on duty in this month."))
+    day = min(end, today)
+    check_year_open(day)
+    spending = Spending(date=day, category="duty_subsidy", amount=total, created_by=by,
+                        import_fingerprint=fingerprint,
+                        description=_("Duty subsidies %(year)s-%(month)02d (%(n)s people)")
+                        % {"year": year, "month": month, "n": len(rows)})
+    _save(spending, by)
+    return spending
 
 
 # --- Budgets and spending ----------------------------------------------------

@@ -18,6 +18,7 @@ urlpatterns = [
     path("batches/<int:pk>/voucher/", views.batch_voucher, name="batch_voucher"),
     path("batches/<int:pk>/pay/", views.batch_pay, name="batch_pay"),
     path("batches/<int:pk>/remove/<int:subsidy_pk>/", views.batch_remove, name="batch_remove"),
+    path("duty/", views.duty_subsidy, name="duty_subsidy"),
     path("public-list/", views.public_list, name="public_list"),
     path("budgets/", views.budget_list, name="budget_list"),
     path("budgets/new/", views.budget_create, name="budget_create"),

@@ -292,6 +292,41 @@ def batch_remove(request, pk, subsidy_pk):
     return redirect("funding:batch_detail", pk=batch.pk)
 
 
+def _month(request) -> tuple[int, int]:
+    today = timezone.localdate()
+    try:
+        year, month = (int(x) for x in (request.POST.get("month") or request.GET.get("month") or "").split("-"))
+        date(year, month, 1)
+    except ValueError:
+        year, month = today.year, today.month
+    return year, month
+
+
+@capability_required("payment_manage")
+def duty_subsidy(request):
+    """Duty-lawyer and consultation-duty subsidies of a month, from the duty rosters, at the year's rates."""
+    import calendar
+
+    year, month = _month(request)
+    if request.method == "POST":
+        try:
+            spending = services.duty_subsidy_post(year=year, month=month, by=request.user)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("The duty subsidies were posted to spending."))
+            return redirect("funding:spending_detail", pk=spending.pk)
+        return redirect(f"{reverse('funding:duty_subsidy')}?month={year}-{month:02d}")
+    start, end = date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    policy = SubsidyPolicy.objects.filter(year=year).first()
+    rows, total = services.duty_subsidy_rows(start=start, end=end, policy=policy) if policy else ([], None)
+    posted = Spending.objects.filter(import_fingerprint=services.duty_fingerprint(year, month)).first()
+    return render(request, "funding/duty_subsidy.html", {
+        "month": f"{year}-{month:02d}", "policy": policy, "rows": rows, "total": total, "posted": posted,
+        "breadcrumbs": [_money_crumb(), (_("Duty subsidies"), None)],
+    })
+
+
 PUBLIC_HEADER = ["案号", "受援人", "承办人", "承办机构", "补贴金额（元）", "发放日期"]
 
 

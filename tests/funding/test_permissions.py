@@ -46,6 +46,7 @@ def table(r):
         # A paid batch: paying again and removing are refused with a message (302 back to the batch).
         ("funding:batch_pay", "POST", f"/funding/batches/{b}/pay/", MONEY_POST),
         ("funding:batch_remove", "POST", f"/funding/batches/{b}/remove/{r['paid'].pk}/", MONEY_POST),
+        ("funding:duty_subsidy", "GET", "/funding/duty/", MONEY),
         ("funding:public_list", "GET", "/funding/public-list/", MONEY),
         ("funding:budget_list", "GET", "/funding/budgets/", MONEY),
         ("funding:budget_create", "GET", "/funding/budgets/new/", MONEY),
