@@ -19,7 +19,6 @@ os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
 
 def main() -> int:
     import django
-    from django.test.utils import get_runner  # noqa: F401
 
     django.setup()
     from django.conf import settings
@@ -28,7 +27,7 @@ def main() -> int:
 
     from core.registry import modules
 
-    settings.DATABASES["default"]["TEST"] = {"NAME": "legalaid_bench"}
+    settings.DATABASES["default"]["TEST"]["NAME"] = "legalaid_bench"
     old = setup_databases(verbosity=0, interactive=False)
     figures = []
 

@@ -25,7 +25,8 @@ PROJECT_DIRS = ["templates", "legalaid", "core", "accounts"]
 
 
 def run_makemessages(cwd: Path, ignore: list[str]) -> None:
-    args = [sys.executable, "-m", "django", "makemessages", "-l", "zh_Hans", "--no-obsolete", "--no-location"]
+    # -P: an app's own selectors.py must not shadow the standard library's when run inside it.
+    args = [sys.executable, "-P", "-m", "django", "makemessages", "-l", "zh_Hans", "--no-obsolete", "--no-location"]
     for pattern in ignore:
         args += ["--ignore", pattern]
     subprocess.run(args, cwd=cwd, check=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
@@ -64,7 +65,7 @@ def fill_terms(po_path: Path) -> int:
 
 
 def compile_dir(cwd: Path) -> None:
-    subprocess.run([sys.executable, "-m", "django", "compilemessages", "-l", "zh_Hans"], cwd=cwd, check=True,
+    subprocess.run([sys.executable, "-P", "-m", "django", "compilemessages", "-l", "zh_Hans"], cwd=cwd, check=True,
                    env=dict(os.environ, PYTHONPATH=str(ROOT)))
 
 
