@@ -364,6 +364,12 @@ class GradingScale(models.Model):
     def __str__(self) -> str:
         return f"≥{self.excellent_min} / ≥{self.good_min} / ≥{self.pass_min}"
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not 100 >= self.excellent_min > self.good_min > self.pass_min:
+            raise ValidationError(_("Thresholds must fall: excellent above good above pass, at most 100."))
+
     @classmethod
     def current(cls) -> GradingScale:
         return cls.objects.order_by("-pk").first() or cls()

@@ -360,3 +360,9 @@ def test_the_daily_scan_counts_overdue_and_due_soon_steps(org, clerk, frozen):
     assert counts["awaiting_assignment"] == 2
 
 
+
+
+def test_a_grading_scale_with_thresholds_out_of_order_is_refused():
+    with pytest.raises(ValidationError):
+        GradingScale(excellent_min=80, good_min=85, pass_min=60).full_clean()
+    GradingScale(excellent_min=95, good_min=85, pass_min=70).full_clean()
