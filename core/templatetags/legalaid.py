@@ -31,7 +31,7 @@ def history_table(context, obj, limit: int = 30):
             for change in delta.changes:
                 field = newer.instance._meta.get_field(change.field)
                 changes.append({"field": str(getattr(field, "verbose_name", change.field)),
-                                "old": change.old, "new": change.new})
+                                "old": _display(field, change.old), "new": _display(field, change.new)})
         rows.append({
             "when": newer.history_date,
             "who": newer.history_user.display_name if newer.history_user else _("system"),
@@ -40,6 +40,17 @@ def history_table(context, obj, limit: int = 30):
             "changes": changes,
         })
     return {"rows": rows}
+
+
+def _display(field, value):
+    """Choice codes as their labels (lists too), so the history reads 已归档, not archived."""
+    choices = getattr(field, "flatchoices", None) or getattr(getattr(field, "base_field", None), "flatchoices", None)
+    if not choices:
+        return value
+    labels = {k: str(v) for k, v in choices}
+    if isinstance(value, (list, tuple)):
+        return "、".join(labels.get(v, str(v)) for v in value)
+    return labels.get(value, value)
 
 
 @register.filter
