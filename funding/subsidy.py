@@ -113,7 +113,7 @@ def calculate(case, standard_lookup: StandardLookup, policy) -> tuple[Decimal, l
         reason = _("Terminated case with substantive work: paid at %(share)s%%")
     elif grade == "fail":
         share = policy.fail_share
-        reason = _("Fail (不合格): paid at %(share)s%%")
+        reason = _("Graded fail: paid at %(share)s%%")
     if share is not None:
         if len(lines) > 1:
             lines.append(Line(_("Subtotal %(amount)s yuan") % {"amount": fmt(total)}, total))
