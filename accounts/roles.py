@@ -1,7 +1,7 @@
 """Roles (DOMAIN.md §2) as Django groups, and the permissions each one carries.
 
 The groups and their permissions are created by a data migration; an administrator
-may change them in the admin afterwards. Views ask `user.has_perm("accounts.<code>")`,
+may change them in the admin afterwards. Views ask `user.can("<code>")`,
 never for a role name, so the table below is the single place that decides.
 """
 

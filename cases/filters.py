@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import CATEGORY, CAUSE, GRADE, GROUP, SOURCE, STAGE
+from core.choices import CATEGORY, CAUSE, GRADE, GROUP, HANDLER_KIND, SOURCE, STAGE
 from stations.models import Handler, Station
 
 from .models import Case
@@ -44,6 +44,9 @@ class CaseFilter(django_filters.FilterSet):
     station = StationChoice(label=_("Station"), choices=[])
     handler = django_filters.ModelMultipleChoiceFilter(label=_("Handler"), queryset=Handler.objects.all())
     grade = django_filters.MultipleChoiceFilter(label=_("Grade"), choices=GRADE.choices)
+    handler_kind = django_filters.MultipleChoiceFilter(label=_("Handler type"), field_name="handler__kind",
+                                                       choices=HANDLER_KIND.choices)
+    is_mass = django_filters.ChoiceFilter(label=_("Group case"), choices=YES_NO, method="filter_mass")
     is_litigation = django_filters.ChoiceFilter(label=_("Litigation"), choices=YES_NO, method="filter_litigation")
     overdue = django_filters.ChoiceFilter(label=_("Overdue"), choices=[("1", _("Yes"))], method="filter_overdue")
     accepted_from = django_filters.DateFilter(label=_("Accepted from"), field_name="accepted_on",
@@ -58,6 +61,15 @@ class CaseFilter(django_filters.FilterSet):
                                                 lookup_expr="gte", widget=DATE)
     terminated_to = django_filters.DateFilter(label=_("Terminated to"), field_name="terminated_on",
                                               lookup_expr="lte", widget=DATE)
+
+    assigned_from = django_filters.DateFilter(label=_("Assigned from"), field_name="assigned_on",
+                                              lookup_expr="gte", widget=DATE)
+    assigned_to = django_filters.DateFilter(label=_("Assigned to"), field_name="assigned_on", lookup_expr="lte",
+                                            widget=DATE)
+    graded_from = django_filters.DateFilter(label=_("Graded from"), field_name="graded_on", lookup_expr="gte",
+                                            widget=DATE)
+    graded_to = django_filters.DateFilter(label=_("Graded to"), field_name="graded_on", lookup_expr="lte",
+                                          widget=DATE)
 
     class Meta:
         model = Case
@@ -74,6 +86,9 @@ class CaseFilter(django_filters.FilterSet):
             return qs
         return qs.filter(Q(number__icontains=value) | Q(recipient__name__icontains=value)
                          | Q(opposing_party__icontains=value) | Q(handler__name__icontains=value))
+
+    def filter_mass(self, qs, name, value):
+        return qs.filter(is_mass=value == "1") if value in ("0", "1") else qs
 
     def filter_group(self, qs, name, value):
         if not value:

@@ -204,3 +204,41 @@ def celery_worker_process(transactional_db):
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+# --- Rows that data migrations ship ---------------------------------------------
+
+@pytest.fixture(autouse=True)
+def _shipped_defaults(request):
+    """Transactional (browser, worker) tests end with a flush that also empties the rows data
+    migrations ship: role groups, deadline rules, eligibility policies, grading scale, subsidy
+    standards. Any later database test gets them back here, by re-running every RunPython of
+    the project's migrations (each is written to be idempotent)."""
+    names = set(request.fixturenames)
+    if {"transactional_db", "live_server", "celery_worker_process"} & names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+    else:
+        return
+    from core.models import DeadlineRule
+
+    if DeadlineRule.objects.exists():
+        return
+    from django.apps import apps as global_apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
+
+    project_apps = {"accounts", "core", "stations", "applicants", "intake", "cases", "funding", "publicity",
+                    "reports", "ledger"}
+    loader = MigrationLoader(connection, ignore_no_migrations=True)
+    plan: list[tuple[str, str]] = []
+    for app_label in sorted(project_apps):
+        for node in loader.graph.leaf_nodes(app_label):
+            plan += [key for key in loader.graph.forwards_plan(node) if key[0] in project_apps and key not in plan]
+    with connection.schema_editor(atomic=False) as editor:
+        for key in plan:
+            for op in loader.graph.nodes[key].operations:
+                if isinstance(op, RunPython):
+                    op.code(global_apps, editor)
