@@ -812,12 +812,50 @@ def _new_rows(sheet: str, model, rows: list[Row]) -> tuple[list[tuple[Row, str]]
     return fresh, matched
 
 
-def _bulk(model, objs: list, ctx: Context) -> None:
-    from simple_history.utils import bulk_create_with_history
+def _copy_insert(model, objs: list) -> None:
+    """INSERT `objs` with PostgreSQL COPY: ids are drawn from the table's sequence first (so they are set
+    on the objects, as bulk_create does), then the rows stream in binary-adapted form. Several times
+    faster than a multi-row INSERT for tens of thousands of rows."""
+    from django.db import connection
 
-    for i in range(0, len(objs), BATCH):
-        bulk_create_with_history(objs[i:i + BATCH], model, batch_size=BATCH, default_user=ctx.user,
-                                 default_change_reason=ctx.reason)
+    if not objs:
+        return
+    meta = model._meta
+    pk = meta.pk
+    qn = connection.ops.quote_name
+    with connection.cursor() as cur:
+        cur.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [meta.db_table, pk.column, len(objs)])
+        ids = [row[0] for row in cur.fetchall()]
+        for obj, new_id in zip(objs, ids, strict=True):
+            setattr(obj, pk.attname, new_id)
+        fields = list(meta.concrete_fields)
+        columns = ", ".join(qn(f.column) for f in fields)
+        with cur.cursor.copy(f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = "default"
+
+
+def _bulk(model, objs: list, ctx: Context) -> None:
+    """Insert `objs` and their history rows ("+", by the importing user, reason: the file)."""
+    from django.utils import timezone
+
+    if not objs:
+        return
+    for i in range(0, len(objs), 5000):
+        part = objs[i:i + 5000]
+        _copy_insert(model, part)
+        history = model.history.model
+        now = timezone.now()
+        user_id = getattr(ctx.user, "pk", None)
+        _copy_insert(history, [
+            history(history_date=now, history_user_id=user_id, history_change_reason=ctx.reason, history_type="+",
+                    **{f.attname: getattr(obj, f.attname) for f in history.tracked_fields})
+            for obj in part
+        ])
 
 
 def _user(ctx: Context):

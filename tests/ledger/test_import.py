@@ -354,3 +354,15 @@ def test_a_workbook_without_ledger_sheets_is_refused(tmp_path, org):
     result = run(tmp_path / "x.xlsx")
     assert result.errors == ["文件中没有台账工作表（案件、咨询、宣传活动、媒体报道、值班与代书、经费预算、经费支出、困难群体）"]
     assert result.warnings == ["Sheet1: 不是台账工作表，已忽略"]
+
+
+def test_bulk_rows_have_history_and_later_records_get_fresh_ids(tmp_path, org, clerk):
+    from tests.factories import ConsultationFactory
+
+    run(build_ledger(tmp_path / "县台账.xlsx", {"咨询": [consultation_row()] * 3}), user=clerk)
+    c = Consultation.objects.first()
+    h = c.history.get()
+    assert h.history_type == "+" and h.history_user == clerk and "县台账.xlsx" in h.history_change_reason
+    assert c.created_at is not None and c.created_by == clerk
+    later = ConsultationFactory()  # the id sequence moved past the imported rows
+    assert later.pk > max(Consultation.objects.exclude(pk=later.pk).values_list("pk", flat=True))
