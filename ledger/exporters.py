@@ -144,12 +144,20 @@ def case_rows(qs, *, full: bool = False) -> Iterator[list]:
         ]
 
 
+def consultation_person(c) -> tuple[str, str, str]:
+    """Name, sex and phone of a consultation: its own fields, else those of the linked person."""
+    p = c.person if c.person_id else None
+    return (c.person_name or (p.name if p else ""), c.person_sex or (p.sex if p else ""),
+            c.person_phone or (p.phone if p else ""))
+
+
 def consultation_rows(qs, *, full: bool = False) -> Iterator[list]:
-    qs = qs.select_related("station")
+    qs = qs.select_related("station", "person")
     for c in chunked(qs):
+        name, sex, phone = consultation_person(c)
         yield [
-            _local_date(c.occurred_at), zh(CHANNEL, c.channel), station_text(c.station), c.person_name or None,
-            zh(SEX, c.person_sex), _phone(c.person_phone, full), groups_text(c.person_groups), zh(TOPIC, c.topic),
+            _local_date(c.occurred_at), zh(CHANNEL, c.channel), station_text(c.station), name or None,
+            zh(SEX, sex), _phone(phone, full), groups_text(c.person_groups), zh(TOPIC, c.topic),
             c.summary or None, c.answer or None, zh(CONSULTATION_OUTCOME, c.outcome), c.person_count,
         ]
 

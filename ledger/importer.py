@@ -712,8 +712,11 @@ def _fp_parts_row(sheet: str, v: dict) -> list:
 
 def _fp_parts_obj(sheet: str, o) -> list:
     if sheet == "咨询":
-        return [o.occurred_at.astimezone(SHANGHAI).date(), o.channel, o.station_id, o.person_name, o.person_sex,
-                _masked_phone(o.person_phone), o.person_groups, o.topic, o.summary, o.answer, o.outcome,
+        from .exporters import consultation_person
+
+        name, sex, phone = consultation_person(o)
+        return [o.occurred_at.astimezone(SHANGHAI).date(), o.channel, o.station_id, name, sex,
+                _masked_phone(phone), o.person_groups, o.topic, o.summary, o.answer, o.outcome,
                 o.person_count]
     if sheet == "宣传活动":
         return [o.date, o.title, o.form, o.place, o.station_id, o.materials, o.onsite, o.audience]
@@ -742,8 +745,8 @@ def _existing_fingerprints(sheet: str, model, rows: list[Row]) -> Counter:
         qs = qs.filter(occurred_at__gte=start, occurred_at__lt=end)
     elif dates:
         qs = qs.filter(date__gte=min(dates), date__lte=max(dates))
-    if sheet == "值班与代书":
-        qs = qs.select_related("handler", "person")
+    if sheet in {"值班与代书", "咨询"}:
+        qs = qs.select_related("person", *(["handler"] if sheet == "值班与代书" else []))
     found = Counter()
     for obj in qs.iterator(chunk_size=5000):
         found[obj.import_fingerprint or fingerprint(sheet, _fp_parts_obj(sheet, obj))] += 1

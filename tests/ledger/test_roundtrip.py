@@ -42,6 +42,7 @@ def records(org, station_a, handler_profile):
                           person_groups=["women"], summary="=SUM(A1)", person_count=2)
     f.ConsultationFactory()
     f.ConsultationFactory()  # an identical second consultation: repeats count
+    f.ConsultationFactory(person=f.PersonFactory(name="周九", sex="F"))  # name from the linked person
     f.EventFactory(station=station_a)
     f.MediaReportFactory(link="https://example.cn/a")
     f.MatterFactory(plea=True, person_count=3)
