@@ -44,23 +44,10 @@ class User(AbstractUser):
     def is_center(self) -> bool:
         return self.station_id is None
 
-    @cached_property
-    def capabilities(self) -> frozenset[str]:
-        """Capabilities from the user's roles (and any given to the user directly).
-
-        Deliberately not `has_perm`: a superuser gets every permission there, but the
-        demo administrator should see the administrator's work, not the director's.
-        """
-        from django.contrib.auth.models import Permission
-
-        return frozenset(
-            Permission.objects.filter(content_type__app_label="accounts")
-            .filter(models.Q(group__user=self) | models.Q(user=self))
-            .values_list("codename", flat=True)
-        )
-
     def can(self, capability: str) -> bool:
-        return self.is_active and capability in self.capabilities
+        # A superuser holds every capability (Django's convention): the demo `admin` is one,
+        # so it can reach any page to configure; the administrator *role* alone cannot.
+        return self.is_active and self.has_perm(f"accounts.{capability}")
 
     @property
     def role_labels(self) -> list[str]:

@@ -361,7 +361,23 @@ def case_grade(*, case: Case, score: int, on: date, by) -> Case:
     case.grade = rules.grade_for(case.score, GradingScale.current())
     case.graded_on = on
     _save(case, by, _("Graded"))
+    _compute_subsidy(case, by)
     return case
+
+
+def _compute_subsidy(case: Case, by) -> None:
+    """DOMAIN §7: the subsidy is computed once the archive has passed and the grade is set.
+
+    When it cannot be computed yet (no standard for the year, no handler) the grade still
+    stands and the case waits on finance's "cases awaiting a subsidy" list.
+    """
+    from funding.services import subsidy_compute
+
+    try:
+        with transaction.atomic():
+            subsidy_compute(case=case, by=by)
+    except ValidationError:
+        pass
 
 
 @transaction.atomic

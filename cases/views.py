@@ -120,7 +120,13 @@ def case_detail(request, pk):
                for r in case.archive_reviews.all()]
     docs = printable_documents(case)
     step, step_due = next_step(case)
+    subsidy = None
+    if user.can("subsidy_manage"):
+        from funding.models import Subsidy
+
+        subsidy = Subsidy.objects.filter(case=case).only("pk", "amount", "status").first()
     return render(request, "cases/case_detail.html", {
+        "subsidy": subsidy,
         "case": case, "actions": case_actions(user, case), "reviews": reviews, "docs": docs,
         "next_step": step, "next_due": step_due, "notice_ground": rules.notice_ground(case),
         "life_or_death": rules.is_life_or_death(case), "minor_case": rules.is_minor_case(case),

@@ -18,7 +18,6 @@ from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts import roles
 from core import numbering
 
 from .models import Budget, BudgetYearLock, PaymentBatch, Spending, Subsidy, SubsidyPolicy
@@ -58,8 +57,7 @@ def case_subsidy_ready(case) -> str | None:
 
 def can_adjust(user) -> bool:
     """Adjusting a computed subsidy is the director's decision (DOMAIN.md §2)."""
-    return bool(user.is_authenticated and user.can("subsidy_manage")
-                and (user.is_superuser or user.has_role(roles.DIRECTOR)))
+    return bool(user.is_authenticated and user.can("subsidy_adjust"))
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ import pytest
 
 ROLES = [
     # username, role label shown on the workbench, menu sections it must see, sections it must not see
-    ("admin", "系统管理员", ["管理"], ["经费"]),
+    ("admin", "系统管理员", ["管理", "服务网络"], []),
     ("director", "主任", ["受理", "案件", "统计", "经费"], []),
     ("clerk", "窗口受理员", ["受理", "案件"], ["经费"]),
     ("reviewer", "审查员", ["受理", "案件"], ["经费"]),
