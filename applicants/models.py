@@ -23,7 +23,7 @@ class Person(models.Model):
         URBAN = "urban", _("Urban")
         RURAL = "rural", _("Rural")
 
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(_("full name"), max_length=50, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=SEX.choices, blank=True)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True, default="汉族")
     id_type = models.CharField(_("ID type"), max_length=10, choices=IdType.choices, default=IdType.RESIDENT)
@@ -71,7 +71,7 @@ class Person(models.Model):
 class VulnerableEntry(models.Model):
     """困难群体信息库: lists from 民政, 残联, 总工会 … whose members need no economic check."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     id_number = models.CharField(_("ID number"), max_length=30, db_index=True)
     category = models.CharField(_("category"), max_length=10, choices=REGISTRY_CATEGORY.choices)
     source = models.CharField(_("source unit"), max_length=100, blank=True)

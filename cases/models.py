@@ -78,7 +78,7 @@ class Case(models.Model):
     agreement_due = models.DateField(_("agreement due"), null=True, blank=True)
     agreement_signed_on = models.DateField(_("agreement signed on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True, db_index=True)
-    outcome = models.CharField(_("outcome"), max_length=20, choices=CASE_OUTCOME.choices, blank=True)
+    outcome = models.CharField(_("closing outcome"), max_length=20, choices=CASE_OUTCOME.choices, blank=True)
     amount_recovered = models.DecimalField(_("amount recovered or loss avoided (yuan)"), null=True, blank=True,
                                            **money)
     closing_report = models.TextField(_("closing report"), blank=True)
@@ -313,7 +313,7 @@ class FollowUp(models.Model):
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="followups")
     date = models.DateField(_("date"), db_index=True)
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.PHONE)
+    channel = models.CharField(_("follow-up channel"), max_length=10, choices=Channel.choices, default=Channel.PHONE)
     satisfaction = models.CharField(_("satisfaction"), max_length=20, choices=SATISFACTION.choices, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,

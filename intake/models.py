@@ -40,7 +40,7 @@ class Consultation(models.Model):
                                    blank=True, on_delete=models.PROTECT, related_name="consultations")
     person = models.ForeignKey("applicants.Person", verbose_name=_("person"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="consultations")
-    person_name = models.CharField(_("name"), max_length=50, blank=True)
+    person_name = models.CharField(_("full name"), max_length=50, blank=True)
     person_sex = models.CharField(_("sex"), max_length=1, choices=SEX.choices, blank=True)
     person_phone = models.CharField(_("phone"), max_length=20, blank=True)
     person_groups = ArrayField(models.CharField(max_length=20, choices=GROUP.choices), blank=True, default=list,
@@ -253,7 +253,7 @@ class Matter(models.Model):
     lawyer_name = models.CharField(_("lawyer"), max_length=50, blank=True)
     person = models.ForeignKey("applicants.Person", verbose_name=_("person"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="matters")
-    person_name = models.CharField(_("name"), max_length=50, blank=True)
+    person_name = models.CharField(_("full name"), max_length=50, blank=True)
     plea = models.BooleanField(_("plea of guilt"), default=False)
     person_count = models.PositiveIntegerField(_("person count"), default=1, validators=[MinValueValidator(1)])
     station = models.ForeignKey("stations.Station", verbose_name=_("station"), null=True, blank=True,

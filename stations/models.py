@@ -76,7 +76,7 @@ class ContactPoint(models.Model):
 class Liaison(models.Model):
     contact_point = models.ForeignKey(ContactPoint, verbose_name=_("contact point"), on_delete=models.PROTECT,
                                       related_name="liaisons")
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     opened_on = models.DateField(_("started on"), null=True, blank=True)
     closed_on = models.DateField(_("ended on"), null=True, blank=True)
@@ -95,7 +95,7 @@ class Liaison(models.Model):
 
 
 class Volunteer(models.Model):
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     organisation = models.CharField(_("school or employer"), max_length=100, blank=True)
     skills = models.CharField(_("skills"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -139,7 +139,7 @@ class Provider(models.Model):
 class Handler(models.Model):
     """承办人: a lawyer or legal worker on the roster who can be assigned cases."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     kind = models.CharField(_("handler type"), max_length=30, choices=HANDLER_KIND.choices,
                             default="practising_lawyer")
     provider = models.ForeignKey(Provider, verbose_name=_("provider"), null=True, blank=True,
