@@ -5,10 +5,9 @@ Two phases:
 * ``parse_workbook`` reads the workbook (openpyxl read-only), sheet by sheet, and turns every row into
   clean Python values (codes, dates, Decimals, ints), collecting every problem as
   ``sheet!row: column: message`` in Chinese. Unknown sheets and columns are warnings.
-* ``write`` creates the records inside one transaction. Cases are built as ``cases.services.case_open``
-  builds them
-  (numbering, derived groups, litigation flag, deadlines) in bulk; every table, history included, is
-  written with PostgreSQL COPY in batches of 5,000 rows (``_bulk``).
+* ``write`` creates the records inside one transaction. Cases are built in bulk as
+  ``cases.services.case_open`` builds them (numbering, derived groups, litigation flag, deadlines); every
+  table, history included, is written with PostgreSQL COPY in batches of 5,000 rows (``_bulk``).
 
 Decisions (documented, see also the report of issue 7):
 
