@@ -124,3 +124,22 @@ def test_the_case_export_makes_a_fixed_number_of_queries(records, django_assert_
     with django_assert_max_num_queries(3):
         rows = list(case_rows(Case.objects.all(), full=True))
     assert len(rows) == Case.objects.count()
+
+
+def test_the_applicant_and_application_sheets_export_with_masked_ids(tmp_path, org, station_a):
+    from applicants.models import Person
+    from intake.models import Application
+
+    person = f.PersonFactory(declared_groups=["migrant_worker"], station=station_a)
+    f.ApplicationFactory(applicant=person, station=station_a, number="（2025）示援收字第1号", amount_involved=9000)
+    book = SafeWorkbook()
+    write_sheet(book, "申请人", Person.objects.all())
+    write_sheet(book, "申请", Application.objects.all())
+    book.save(tmp_path / "x.xlsx")
+    wb = load_workbook(tmp_path / "x.xlsx")
+    p = dict(zip(COLUMNS["申请人"], [c.value for c in wb["申请人"][2]], strict=True))
+    a = dict(zip(COLUMNS["申请"], [c.value for c in wb["申请"][2]], strict=True))
+    assert p["姓名"] == person.name and "*" in p["证件号码"] and "*" in p["电话"] and p["人群类别"] == "农民工"
+    assert p["登记工作站"] == station_a.name
+    assert a["收件号"] == "（2025）示援收字第1号" and a["申请人"] == person.name and "*" in a["证件号码"]
+    assert a["案件类别"] == "民事" and a["涉案金额"] == 9000 and a["案号"] is None
