@@ -56,7 +56,8 @@ def case_list(request):
     if request.GET.get("export") == "xlsx":
         from ledger.exporters import export_response
 
-        return export_response("案件", rows, filename=f"案件-{timezone.localdate():%Y%m%d}.xlsx")
+        return export_response("案件", rows, filename=f"案件-{timezone.localdate():%Y%m%d}.xlsx",
+                               full=request.user.can("applicant_view_full"))
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     return render(request, "cases/case_list.html", {
         "filter": flt, "page_obj": page, "breadcrumbs": [(_("Cases"), None)],
