@@ -50,7 +50,9 @@ def panels(request):
         out.append(Panel(_("My cases: next steps"), "cases/panels/cases.html",
                          {"rows": _rows(mine, 15), "count": mine.count(), "link": "?status=assigned"}, order=10))
     if user.is_center and user.can("case_assign"):
-        waiting = visible.filter(status=Case.Status.AWAITING).order_by("assign_due", "pk")
+        # Green-channel cases aim for same-day assignment (DOMAIN §5), advance aid is urgent: both first.
+        waiting = visible.filter(status=Case.Status.AWAITING).order_by("-green_channel", "-advance_aid",
+                                                                        "assign_due", "pk")
         out.append(Panel(_("Cases awaiting assignment"), "cases/panels/cases.html",
                          {"rows": _rows(waiting), "count": waiting.count(), "link": "?status=awaiting"}, order=20))
     if user.is_center and user.can("case_archive_review"):
