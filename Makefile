@@ -7,7 +7,12 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 
 .PHONY: run test bench venv services lint messages check clean-data
 
-venv: $(STAMP)
+venv: $(STAMP) .env
+
+# A development .env (DEBUG on, a random key) so manage.py works in a checkout;
+# production sets its own environment and never uses this file.
+.env:
+	printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(40))')" > .env
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
