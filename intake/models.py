@@ -128,6 +128,9 @@ class Application(models.Model):
                                    blank=True, on_delete=models.PROTECT, related_name="+")
     decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
     decision_reasons = models.TextField(_("decision reasons"), blank=True)
+    advance_review_on = models.DateField(_("follow-up review on"), null=True, blank=True,
+                                         help_text=_("Advance aid: the review completed after the grant."))
+    advance_review_confirmed = models.BooleanField(_("follow-up review confirmed the aid"), null=True, blank=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     deemed_withdrawn = models.BooleanField(_("deemed withdrawn"), default=False)
     import_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)

@@ -152,7 +152,7 @@ def materials_update(*, application: Application, received: set[int], by, extra:
                      on: date | None = None) -> None:
     """Tick the materials that arrived; optionally add one more item to the checklist."""
     require(by, "application_intake")
-    if application.status not in OPEN_STATES:
+    if application.status not in OPEN_STATES and not awaits_advance_review(application):
         raise ValidationError(_("A decided or withdrawn application cannot be changed."))
     on = on or _today()
     for m in application.materials.all():
@@ -381,6 +381,53 @@ def application_grant(*, application: Application, by, decided_on: date | None =
         advance_aid=app.advance_aid,
     )
     return app, case
+
+
+def awaits_advance_review(app: Application) -> bool:
+    """Advance aid (Art. 44) was granted first; its review is still to be completed."""
+    return app.advance_aid and app.status == S.GRANTED and app.advance_review_on is None
+
+
+@transaction.atomic
+def application_advance_review(*, application: Application, by, confirmed: bool, reasons: str = "",
+                               on: date | None = None) -> Application:
+    """Complete the review of an advance-aid grant afterwards (DOMAIN §5, Art. 44).
+
+    Confirmed: the aid stands, with the eligibility reasons of the completed file.
+    Not confirmed: the reasons are written and the case is terminated (Art. 48), so the
+    handler stops and the organ is notified as for any termination.
+    """
+    require(by, "application_decide")
+    _center_only(by)
+    app = Application.objects.select_for_update().select_related("applicant").get(pk=application.pk)
+    if not awaits_advance_review(app):
+        raise ValidationError(_("Only an advance-aid grant whose review is still open can be reviewed."))
+    on = on or _today()
+    _check_date(on, "on", not_before=app.decided_on)
+    reasons = (reasons or "").strip()
+    if not confirmed and not reasons:
+        raise ValidationError({"reasons": _("Write why the aid is not confirmed.")})
+    missing = missing_materials(app)
+    if confirmed and missing:
+        raise ValidationError(_("Materials are still missing (%(items)s).") % {"items": "、".join(missing)})
+    result = eligibility_for(app, on)
+    app.eligibility_result, app.eligibility_reasons = result.result, result.reasons
+    app.advance_review_on = on
+    app.advance_review_confirmed = confirmed
+    if reasons:
+        app.decision_reasons = "\n".join(filter(None, [app.decision_reasons, reasons]))
+    _stamp(app, by, _("Advance aid confirmed by the follow-up review") if confirmed
+           else _("Advance aid not confirmed by the follow-up review"))
+    app.save()
+    if not confirmed:
+        from cases.models import Case
+        from cases.services import case_terminate
+
+        case = Case.objects.filter(application=app).first()
+        if case is not None and case.status in (Case.Status.AWAITING, Case.Status.ASSIGNED):
+            case_terminate(case=case, reason="other", on=on, by=by, note=reasons,
+                           substantive_work=case.status == Case.Status.ASSIGNED)
+    return app
 
 
 @transaction.atomic

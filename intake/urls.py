@@ -21,6 +21,8 @@ urlpatterns = [
     path("applications/<int:pk>/forward/", views.application_forward, name="application_forward"),
     path("applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"),
     path("applications/<int:pk>/grant/", views.application_grant, name="application_grant"),
+    path("applications/<int:pk>/advance-review/", views.application_advance_review,
+         name="application_advance_review"),
     path("applications/<int:pk>/refuse/", views.application_refuse, name="application_refuse"),
     path("applications/<int:pk>/objection/", views.objection_create, name="objection_create"),
     path("objections/<int:pk>/decide/", views.objection_decide, name="objection_decide"),

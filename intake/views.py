@@ -232,7 +232,7 @@ def application_detail(request, pk):
         "missing": services.missing_materials(app), "show_full": request.user.can("applicant_view_full"),
         "groups": [GROUP.label(g) for g in groups_at(app.applicant, today)],
         "can_decide": request.user.can("application_decide") and request.user.is_center,
-        "is_center": request.user.is_center,
+        "is_center": request.user.is_center, "awaits_advance_review": services.awaits_advance_review(app),
         "breadcrumbs": _crumbs((_("Applications"), reverse("intake:application_list")), (str(app), None)),
     })
 
@@ -309,6 +309,19 @@ def application_withdraw(request, pk):
         application=a, by=request.user, reason=form.cleaned_data.get("reason", "")))
     if done:
         messages.success(request, _("Application withdrawn."))
+    return redirect("intake:application_detail", pk=app.pk)
+
+
+@login_required
+@require_POST
+def application_advance_review(request, pk):
+    require(request.user, "application_decide")
+    confirmed = request.POST.get("confirmed") == "1"
+    app, done = _act(request, pk, lambda a: services.application_advance_review(
+        application=a, by=request.user, confirmed=confirmed, reasons=request.POST.get("reasons", "")))
+    if done:
+        messages.success(request, _("Follow-up review recorded: the aid stands.") if confirmed
+                         else _("Follow-up review recorded: the aid is not confirmed and the case is terminated."))
     return redirect("intake:application_detail", pk=app.pk)
 
 

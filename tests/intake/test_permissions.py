@@ -85,6 +85,9 @@ TABLE = [
     ("intake:application_withdraw", "POST", "/intake/applications/{app_a}/withdraw/",
      expect(302, **STATION_A_ONLY)),
     ("intake:application_grant", "GET", "/intake/applications/{app_c}/grant/", expect(200, **DECIDERS)),
+    # Center deciders reach it (the service then refuses a non-advance-aid application with a message).
+    ("intake:application_advance_review", "POST", "/intake/applications/{app_c}/advance-review/",
+     expect(302, **DECIDERS)),
     ("intake:application_refuse", "GET", "/intake/applications/{app_c}/refuse/", expect(200, **DECIDERS)),
     ("intake:objection_create", "GET", "/intake/applications/{app_r}/objection/", expect(200, **CENTER_ONLY)),
     ("intake:objection_decide", "GET", "/intake/objections/{objection}/decide/", expect(200, **DECIDERS)),
