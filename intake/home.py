@@ -24,6 +24,11 @@ def panels(request) -> list[Panel]:
         out.append(Panel(_("Applications to decide"), "intake/panels/applications.html",
                          {"rows": rows, "today": today,
                           "overdue": sum(1 for a in rows if a.review_due and a.review_due < today)}, order=10))
+        pending = list(base.filter(status=S.GRANTED, advance_aid=True, advance_review_on__isnull=True)
+                       .select_related("applicant").order_by("decided_on", "pk")[:15])
+        if pending:
+            out.append(Panel(_("Advance aid awaiting its follow-up review"), "intake/panels/applications.html",
+                             {"rows": pending, "today": today, "overdue": 0}, order=10))
     if user.is_center:
         rows = list(base.filter(status__in=[S.RECEIVED, S.INCOMPLETE]).order_by("review_due", "pk")[:15])
         out.append(Panel(_("Applications at the window"), "intake/panels/applications.html",

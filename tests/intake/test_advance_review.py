@@ -79,3 +79,10 @@ def test_the_detail_page_offers_the_follow_up_review(advance, client_for):
                                            {"confirmed": "0", "reasons": "不符合条件"})
     assert response.status_code == 302
     assert Application.objects.get(pk=app.pk).advance_review_confirmed is False
+
+
+def test_the_reviewers_workbench_lists_advance_aid_awaiting_its_follow_up_review(advance, client_for):
+    app, _case = advance
+    body = client_for("reviewer").get("/").content.decode()
+    assert "先行援助待事后审查" in body
+    assert app.number in body
