@@ -44,7 +44,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
 from core.choices import (
     AID_FORM,
@@ -765,6 +765,9 @@ class Context:
     persons: dict = field(default_factory=dict)
 
 
+LEDGER_LOCK_KEY = 0x1EDC3A  # any constant shared by every ledger import
+
+
 def import_ledger(path, *, user=None, station=None, filename: str | None = None, dry_run: bool = False,
                   progress: Callable[[int], None] | None = None, parsed: Parsed | None = None) -> Result:
     """Validate `path` and, when it has no errors, import it all in one transaction (or roll back for a dry run)."""
@@ -778,6 +781,10 @@ def import_ledger(path, *, user=None, station=None, filename: str | None = None,
     who = getattr(user, "display_name", None) or getattr(user, "username", None) or "import_ledger 命令"
     ctx = Context(user=user, reason=f"由 {who} 从 {filename} 导入", station=station)
     with transaction.atomic():
+        # One import at a time: matching by content must see what a concurrent import of
+        # the same file wrote, or both would add the same rows.
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [LEDGER_LOCK_KEY])
         write(parsed, ctx, result, progress=progress)
         if dry_run:
             transaction.set_rollback(True)
