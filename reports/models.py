@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -67,6 +70,16 @@ class ReportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.get_status_display()}"
+
+    STALLED_AFTER = timedelta(hours=1)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Queued or running for over an hour: its worker died (a restart, a crash); it may be retried."""
+        if self.status not in (self.Status.QUEUED, self.Status.RUNNING):
+            return False
+        since = self.started_at or self.created_at
+        return since is not None and timezone.now() - since > self.STALLED_AFTER
 
     @property
     def period_label(self) -> str:

@@ -59,8 +59,8 @@ def _queue(run: ReportRun) -> None:
 @transaction.atomic
 def report_run_retry(*, run: ReportRun, by) -> ReportRun:
     run = ReportRun.objects.select_for_update().get(pk=run.pk)
-    if run.status != ReportRun.Status.FAILED:
-        raise ValidationError(_("Only a failed report can be retried."))
+    if run.status != ReportRun.Status.FAILED and not run.is_stalled:
+        raise ValidationError(_("Only a failed report, or one stuck for over an hour, can be retried."))
     if not may_request(by, run.station):
         raise PermissionDenied
     run.status = ReportRun.Status.QUEUED
