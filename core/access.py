@@ -8,9 +8,8 @@ act answers 403.
 
 from __future__ import annotations
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 
@@ -28,25 +27,9 @@ def station_scope(qs: QuerySet, user, *, capability: str, station_field: str = "
     return qs.filter(**{station_field: user.station_id})
 
 
-def station_or_center_q(user, station_field: str = "station") -> Q:
-    return Q(**{f"{station_field}__isnull": True}) if user.is_center else Q(**{station_field: user.station_id})
-
-
 def get_visible(qs: QuerySet, **lookup) -> Model:
     try:
         return qs.get(**lookup)
     except qs.model.DoesNotExist:
         raise Http404
 
-
-class CapabilityRequiredMixin(LoginRequiredMixin):
-    """Class-based views: anonymous → login; logged in without `capability` → 403."""
-
-    capability: str = ""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if self.capability:
-            require(request.user, self.capability)
-        return super().dispatch(request, *args, **kwargs)

@@ -70,6 +70,3 @@ def due_date(code: str, start: date, *, paused_days: int = 0) -> date:
     r = rule(code)
     return add_period(start + timedelta(days=paused_days), r.length, r.unit)
 
-
-def days_left(due: date | None, today: date) -> int | None:
-    return None if due is None else (due - today).days

@@ -70,13 +70,6 @@ def yuan(value) -> str:
     return f"{Decimal(value):,.2f}"
 
 
-@register.filter
-def days_left(due: date | None) -> int | None:
-    if not due:
-        return None
-    return (due - timezone.localdate()).days
-
-
 @register.inclusion_tag("core/_due.html")
 def due_badge(due: date | None):
     """Due date with days left, amber within 2 days, red when overdue."""
