@@ -9,6 +9,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.choices import (
@@ -308,7 +309,7 @@ class FollowUp(models.Model):
     class Channel(models.TextChoices):
         PHONE = "phone", _("Phone")
         VISIT = "visit", _("Visit")
-        LETTER = "letter", _("Letter")
+        LETTER = "letter", pgettext_lazy("follow-up channel", "Letter")
         ONLINE = "online", _("Online")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="followups")

@@ -24,7 +24,7 @@ class SpendingForm(forms.Form):
                                  choices=[c for c in SPENDING_CATEGORY.choices if c[0] != "case_subsidy"])
     amount = money_field(_("Amount (yuan)"))
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
-    reason = forms.CharField(label=_("Reason for the change"), max_length=200, required=False)
+    reason = forms.CharField(label=_("Reason for the edit"), max_length=200, required=False)
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,7 +38,7 @@ class BudgetForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), choices=FUNDING_SOURCE.choices)
     amount = money_field(_("Amount (yuan)"))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
-    reason = forms.CharField(label=_("Reason for the change"), max_length=200, required=False)
+    reason = forms.CharField(label=_("Reason for the edit"), max_length=200, required=False)
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

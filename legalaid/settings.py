@@ -26,7 +26,19 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# The project's own apps come first: their templates and, above all, their translation catalogues
+# take precedence over those of Django and third-party apps (Django's "过滤器" must not replace our "筛选").
 INSTALLED_APPS = [
+    "accounts",
+    "core",
+    "stations",
+    "applicants",
+    "intake",
+    "cases",
+    "funding",
+    "publicity",
+    "reports",
+    "ledger",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -42,16 +54,6 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_celery_beat",
-    "accounts",
-    "core",
-    "stations",
-    "applicants",
-    "intake",
-    "cases",
-    "funding",
-    "publicity",
-    "reports",
-    "ledger",
 ]
 
 MIDDLEWARE = [

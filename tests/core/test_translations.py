@@ -27,3 +27,22 @@ def test_the_catalogue_is_translated_and_compiled(po):
              if "\\" not in msgid
              and (compiled.pgettext(ctx, msgid) if ctx else compiled.gettext(msgid)) != msgstr.replace('\\"', '"')]
     assert stale == []
+
+
+def test_no_catalogue_is_overridden_by_another_at_run_time():
+    """Django merges every catalogue into one; for a msgid two catalogues translate differently, the
+    first wins everywhere, so the other app would silently show the wrong word (this once showed
+    "Subsidy" as 投诉是否属实). Each entry must read at run time exactly as its own catalogue says;
+    a word that needs two meanings takes a context (pgettext)."""
+    from django.utils import translation
+
+    overridden = []
+    with translation.override("zh-hans"):
+        for po in CATALOGUES:
+            for ctx, msgid, msgstr in PAIR.findall(po.read_text(encoding="utf-8")):
+                if "\\" in msgid or not msgstr:
+                    continue
+                got = translation.pgettext(ctx, msgid) if ctx else translation.gettext(msgid)
+                if got != msgstr.replace('\\"', '"'):
+                    overridden.append(f"{po.relative_to(ROOT).parts[0]}: {msgid!r} reads {got!r}, not {msgstr!r}")
+    assert overridden == []
