@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import CATEGORY, CAUSE, GRADE, GROUP, HANDLER_KIND, SOURCE, STAGE
 from stations.models import Handler, Station
 
-from .models import Case
+from .models import Case, Complaint, Discussion
 from .selectors import overdue_q
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -20,16 +20,24 @@ YES_NO = [("1", _("Yes")), ("0", _("No"))]
 class StationChoice(django_filters.MultipleChoiceFilter):
     """station=<pk> repeated, or station=center for cases the center took itself."""
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("field_name", "station")
+        super().__init__(*args, **kwargs)
+
     def filter(self, qs, value):
         if not value:
             return qs
         q = Q(pk__in=[])
         pks = [v for v in value if v != "center"]
         if pks:
-            q |= Q(station_id__in=pks)
+            q |= Q(**{f"{self.field_name}_id__in": pks})
         if "center" in value:
-            q |= Q(station__isnull=True)
+            q |= Q(**{f"{self.field_name}__isnull": True})
         return qs.filter(q)
+
+
+def station_choices():
+    return [("center", _("The center")), *[(str(pk), name) for pk, name in Station.objects.values_list("pk", "name")]]
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -77,8 +85,7 @@ class CaseFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["station"].extra["choices"] = [("center", _("The center")), *[
-            (str(pk), name) for pk, name in Station.objects.values_list("pk", "name")]]
+        self.filters["station"].extra["choices"] = station_choices()
 
     def search(self, qs, name, value):
         value = value.strip()
@@ -105,3 +112,59 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_overdue(self, qs, name, value):
         return qs.filter(overdue_q()) if value == "1" else qs
+
+
+class DiscussionFilter(django_filters.FilterSet):
+    """cases:discussion_list, behind the indicator quality.discussions."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    date_from = django_filters.DateFilter(label=_("Held from"), field_name="held_on", lookup_expr="gte", widget=DATE)
+    date_to = django_filters.DateFilter(label=_("Held to"), field_name="held_on", lookup_expr="lte", widget=DATE)
+    station = StationChoice(label=_("Station"), field_name="case__station", choices=[])
+
+    class Meta:
+        model = Discussion
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["station"].extra["choices"] = station_choices()
+
+    def search(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(Q(case__number__icontains=value) | Q(participants__icontains=value)
+                         | Q(conclusion__icontains=value))
+
+
+class ComplaintFilter(django_filters.FilterSet):
+    """cases:complaint_list, behind the indicator complaints.total."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    date_from = django_filters.DateFilter(label=_("Received from"), field_name="received_on", lookup_expr="gte",
+                                          widget=DATE)
+    date_to = django_filters.DateFilter(label=_("Received to"), field_name="received_on", lookup_expr="lte",
+                                        widget=DATE)
+    station = StationChoice(label=_("Station"), field_name="case__station", choices=[])
+    resolved = django_filters.ChoiceFilter(label=_("Handled"), choices=YES_NO, method="filter_resolved")
+
+    class Meta:
+        model = Complaint
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["station"].extra["choices"] = station_choices()
+
+    def search(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        return qs.filter(Q(case__number__icontains=value) | Q(complainant__icontains=value)
+                         | Q(content__icontains=value))
+
+    def filter_resolved(self, qs, name, value):
+        if value in ("0", "1"):
+            return qs.filter(resolved_on__isnull=value == "0")
+        return qs

@@ -36,6 +36,16 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return qs.filter(q)
 
 
+def quality_records_visible_to(user, model) -> QuerySet:
+    """Discussions or complaints on the cases this user may see; the center also sees complaints without a case."""
+    qs = model.objects.select_related("case__recipient", "case__station")
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.is_center and user.can("case_view_all"):
+        return qs
+    return qs.filter(case__in=cases_visible_to(user).values("pk"))
+
+
 def case_list(user) -> QuerySet[Case]:
     return cases_visible_to(user).select_related("recipient", "handler", "station").order_by("-accepted_on", "-pk")
 

@@ -28,6 +28,8 @@ urlpatterns = [
     action("opinion", "opinion"),
     action("followup", "followup"),
     action("complaint", "complaint"),
+    path("discussions/", views.quality_record_list, {"kind": "discussion"}, name="discussion_list"),
+    path("complaints/", views.quality_record_list, {"kind": "complaint"}, name="complaint_list"),
     path("complaints/<int:pk>/handle/", views.complaint_handle, name="complaint_handle"),
     path("<int:pk>/print/<slug:doc>/", views.case_print, name="case_print"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),

@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -24,9 +25,9 @@ from core.models import AccessLog, CenterProfile
 from stations.models import Handler, Provider
 
 from . import forms, rules, services
-from .filters import CaseFilter
-from .models import ArchiveReview, Assignment, Attachment, Case, Complaint, ProgressEntry
-from .selectors import case_detail_qs, handlers_with_load, may_list_cases
+from .filters import CaseFilter, ComplaintFilter, DiscussionFilter
+from .models import ArchiveReview, Assignment, Attachment, Case, Complaint, Discussion, ProgressEntry
+from .selectors import case_detail_qs, handlers_with_load, may_list_cases, quality_records_visible_to
 from .selectors import case_list as case_list_qs
 
 
@@ -62,6 +63,27 @@ def case_list(request):
     return render(request, "cases/case_list.html", {
         "filter": flt, "page_obj": page, "breadcrumbs": [(_("Cases"), None)],
         "title": _("Cases"),
+    })
+
+
+QUALITY_LISTS = {
+    "discussion": (Discussion, DiscussionFilter, _("Collective discussions")),
+    "complaint": (Complaint, ComplaintFilter, _("Complaints")),
+}
+
+
+@login_required
+def quality_record_list(request, kind):
+    """Collective discussions or complaints across the cases the user may see (the figures
+    quality.discussions and complaints.total link here)."""
+    _need_case_access(request.user)
+    model, filter_class, title = QUALITY_LISTS[kind]
+    flt = filter_class(request.GET, queryset=quality_records_visible_to(request.user, model), request=request)
+    page = Paginator(flt.qs, 25).get_page(request.GET.get("page"))
+    return render(request, "cases/quality_list.html", {
+        "filter": flt, "page_obj": page, "kind": kind, "title": title,
+        "may_handle": request.user.can("quality_manage") and request.user.is_center,
+        "breadcrumbs": [(_("Cases"), reverse("cases:case_list")), (title, None)],
     })
 
 
@@ -270,6 +292,10 @@ def complaint_handle(request, pk):
                 form.add_error(None, message)
         else:
             messages.success(request, _("Saved: %(what)s") % {"what": _("Complaint handling")})
+            back = request.GET.get("next", "")
+            if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                        require_https=request.is_secure()):
+                return redirect(back)
             return redirect("cases:case_detail", pk=case.pk)
     title = _("Complaint handling")
     return render(request, "cases/case_action.html", {

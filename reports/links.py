@@ -111,6 +111,10 @@ def indicator_url(code: str, p: Period, station=None) -> str | None:
         return list_url("stations:volunteer_list", st)
     if code.startswith("network."):
         return list_url("stations:station_list")
+    if code == "quality.discussions":
+        return list_url("cases:discussion_list", [("date_from", s), ("date_to", e), *st])
+    if code == "complaints.total":
+        return list_url("cases:complaint_list", [("date_from", s), ("date_to", e), *st])
     if code == "rate.satisfaction":
         return list_url("cases:case_list", closed)
     return None

@@ -138,3 +138,29 @@ def test_a_handler_sees_own_next_steps_on_a_phone_but_not_another_handlers_case(
     screenshot(phone_page, "cases-12-handler-workbench-phone")
     response = phone_page.goto(f"{live_server.url}/cases/{other.pk}/")
     assert response.status == 404
+
+
+def test_a_director_handles_a_complaint_from_the_complaint_list(live_server, browser, login, screenshot, org,
+                                                               reviewer):
+    from cases import services
+
+    case = make_case(accepted_on=timezone.localdate() - timedelta(days=3), station=org["stations"]["station-a"])
+    services.complaint_record(case=case, by=reviewer, received_on=timezone.localdate(), complainant="王秀英",
+                              content="承办律师两周未回电话")
+    pg = _page_for(browser, login, "director")
+    pg.goto(f"{live_server.url}/cases/")
+    pg.get_by_role("link", name="投诉").first.click()
+    pg.wait_for_load_state("networkidle")
+    table = pg.locator("[data-testid=quality-table]")
+    assert "王秀英" in table.inner_text() and "未处理" in table.inner_text()
+    screenshot(pg, "cases-complaints-list")
+    table.get_by_role("link", name="处理").click()
+    pg.wait_for_load_state("networkidle")
+    pg.fill("textarea[name=handling]", "约谈承办律师，当日回电并向投诉人致歉")
+    _submit(pg)
+    assert "/cases/complaints/" in pg.url
+    assert "约谈承办律师" in pg.locator("[data-testid=quality-table]").inner_text()
+    pg.get_by_role("link", name="未处理").click()
+    pg.wait_for_load_state("networkidle")
+    assert "王秀英" not in pg.locator("[data-testid=quality-table]").inner_text()
+    pg.context.close()

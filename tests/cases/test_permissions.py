@@ -49,6 +49,8 @@ TABLE = {
     "cases:case_followup": ("case", QUALITY),
     "cases:case_complaint": ("case", QUALITY),
     "cases:complaint_handle": ("complaint", QUALITY),
+    "cases:discussion_list": (None, LIST),
+    "cases:complaint_list": (None, LIST),
     "cases:case_print": ("print", SEE),
     "cases:attachment_download": ("attachment", SEE),
     "cases:handler_list": (None, ROSTER),
@@ -127,3 +129,17 @@ def test_downloading_an_attachment_is_logged(objects, client_for, org):
     assert b"".join(resp.streaming_content) == b"%PDF-1.4"
     log = AccessLog.objects.get(object_type="cases.Attachment")
     assert log.user == org["users"]["clerk"] and log.action == "download"
+
+
+def test_the_quality_lists_show_only_records_on_cases_the_user_may_see(objects, client_for, org, clerk, reviewer):
+    from tests.factories import make_case
+
+    other = make_case(accepted_on=dt.date(2025, 11, 3), station=None)
+    services.case_assign(case=other, handler=org["handlers"]["李娜"], on=dt.date(2025, 11, 4), by=clerk)
+    services.complaint_record(case=other, by=reviewer, received_on=dt.date(2025, 11, 13), complainant="邻居",
+                              content="态度冷淡")
+    url = reverse("cases:complaint_list")
+    for persona, expected in [("director", {"家属", "邻居"}), ("handler", {"家属"}), ("staff_a", {"家属"}),
+                              ("staff_b", set())]:
+        page = client_for(persona).get(url).context["page_obj"]
+        assert {c.complainant for c in page} == expected, persona

@@ -309,6 +309,20 @@ def test_a_complaint_is_handled_through_its_form(assigned_case, client_for, revi
     assert complaint.handling == "约谈承办人并回复投诉人" and complaint.substantiated is False
 
 
+def test_handling_a_complaint_from_the_list_returns_to_the_list_but_never_off_site(assigned_case, client_for,
+                                                                                   reviewer):
+    complaint = services.complaint_record(case=assigned_case, by=reviewer, received_on=D(2025, 11, 12),
+                                          complainant="受援人", content="承办人未及时回电")
+    c = client_for("reviewer")
+    listing = reverse("cases:complaint_list") + "?resolved=0"
+    assert f"?next={listing.replace('?', '%3F').replace('=', '%3D')}" in c.get(listing).content.decode()
+    url = reverse("cases:complaint_handle", args=[complaint.pk])
+    data = {"handling": "已回复", "resolved_on": "2025-11-13"}
+    assert c.post(f"{url}?next={listing}", data)["Location"] == listing
+    assert c.post(f"{url}?next=https://evil.example/", data)["Location"] == reverse(
+        "cases:case_detail", args=[assigned_case.pk])
+
+
 def test_station_staff_see_their_stations_case_read_only(assigned_case, client_for):
     resp = client_for("staff_a").get(reverse("cases:case_detail", args=[assigned_case.pk]))
     assert resp.status_code == 200
@@ -337,3 +351,39 @@ def test_the_detail_page_query_count_does_not_grow_with_records(assigned_case, h
         services.followup_record(case=assigned_case, by=reviewer, date=D(2025, 11, day), channel="phone",
                                  satisfaction="satisfied")
     assert count() == before
+
+
+def test_the_complaint_and_discussion_lists_filter_and_keep_a_fixed_query_count(
+        org, clerk, reviewer, frozen, client_for, django_assert_max_num_queries, station_a):
+    c = client_for("director")
+
+    def add(i):
+        case = make_case(accepted_on=D(2025, 11, 3), station=station_a if i % 2 else None)
+        services.complaint_record(case=case, by=reviewer, received_on=D(2025, 11, 1 + i % 10),
+                                  complainant=f"投诉人{i}", content="联系不及时")
+        services.discussion_record(case=case, by=reviewer, held_on=D(2025, 10, 1 + i % 10),
+                                   participants="主任、承办人", conclusion="同意辩护意见")
+
+    add(0)
+    c.get(reverse("cases:complaint_list"))  # warm per-process caches
+    with django_assert_max_num_queries(20) as few:
+        c.get(reverse("cases:complaint_list"))
+    n = len(few.captured_queries)
+    for i in range(1, 30):
+        add(i)
+    with django_assert_max_num_queries(n):
+        resp = c.get(reverse("cases:complaint_list"))
+    assert resp.context["page_obj"].paginator.count == 30 and len(resp.context["page_obj"]) == 25
+    assert "投诉人" in resp.content.decode()
+    resp = c.get(reverse("cases:complaint_list"), {"date_from": "2025-11-02", "date_to": "2025-11-03",
+                                                   "station": station_a.pk})
+    assert {x.complainant for x in resp.context["page_obj"]} == {"投诉人1", "投诉人11", "投诉人21"}
+    first = resp.context["page_obj"][0]
+    services.complaint_handle(complaint=first, by=reviewer, handling="已回复", resolved_on=D(2025, 11, 5),
+                              substantiated=False)
+    assert c.get(reverse("cases:complaint_list"), {"resolved": "1"}).context["page_obj"].paginator.count == 1
+    assert c.get(reverse("cases:complaint_list"), {"resolved": "0"}).context["page_obj"].paginator.count == 29
+    with django_assert_max_num_queries(n):
+        resp = c.get(reverse("cases:discussion_list"), {"station": "center"})
+    assert resp.context["page_obj"].paginator.count == 15
+    assert "同意辩护意见" in resp.content.decode()
