@@ -17,6 +17,10 @@ Decisions (documented, see also the report of issue 7):
   list re-imports without duplicates. Repeats count: n identical rows where m already exist add n - m.
 * A graded closed case stays ``closed`` (archiving needs an archive review the ledger does not record);
   ``graded_on`` is the closing date.
+* 结案方式 终止 makes the case terminated even without a 结案日期 (its date is then unknown: it counts in no
+  period's ``cases.terminated`` and is never open at an end date). Any other 结案方式 without a 结案日期 is
+  kept on the case, which is not closed: only a date closes a case.
+* An empty 案件来源 is 申请, except on a 刑事 row that names a 通知机关, which is 通知辩护.
 * 补贴金额 creates a ``funding.Subsidy`` (paid when 补贴发放日期 is given); it does not post
   ``funding.Spending``, because the ledger's own 经费支出 sheet carries the spending and posting both would
   count the money twice.
@@ -280,7 +284,7 @@ SHEETS: dict[str, list[Col]] = {
         Col("案号", "number", text_of(60)),
         Col("受理日期", "accepted_on", parse_date, True),
         Col("案件类别", "category", choice(CATEGORY), True),
-        Col("案件来源", "source", choice(SOURCE), default="application"),
+        Col("案件来源", "source", choice(SOURCE), default=None),  # resolved in _row_rules
         Col("通知机关", "organ", choice(ORGAN), default=""),
         Col("诉讼阶段", "stage", choice(STAGE), default=""),
         Col("援助形式", "aid_form", choice(AID_FORM), default=""),
@@ -562,6 +566,9 @@ def _row_rules(sheet: str, v: dict) -> tuple[str, str] | None:
         if v.get(key) and v[key] > today:
             return header, "不能晚于今天"
     if sheet == "案件":
+        if v["source"] is None:
+            # An empty 案件来源 is 申请, except that a notifying organ on a criminal case says 通知辩护.
+            v["source"] = "notice" if v.get("organ") and v["category"] == "criminal" else "application"
         accepted = v["accepted_on"]
         if v.get("assigned_on") and v["assigned_on"] < accepted:
             return "指派日期", "早于受理日期"
@@ -569,8 +576,6 @@ def _row_rules(sheet: str, v: dict) -> tuple[str, str] | None:
             return "结案日期", "早于受理日期"
         if v.get("closed_on") and v.get("assigned_on") and v["closed_on"] < v["assigned_on"]:
             return "结案日期", "早于指派日期"
-        if v.get("outcome") and not v.get("closed_on"):
-            return "结案日期", "填写了结案方式时必填"
         if v.get("grade") and not v.get("closed_on"):
             return "质量等级", "未结案的案件不能评定质量等级"
         if v.get("subsidy_paid_on") and v.get("subsidy_amount") is None:
@@ -1099,17 +1104,19 @@ def build_case(v: dict, person, *, by, number: str, seq: int, due_cache: dict | 
     if v["assigned_on"]:
         case.status = Case.Status.ASSIGNED
         case.assigned_on = v["assigned_on"]
-    if v["closed_on"]:
-        if v["outcome"] == "terminated":
-            case.status = Case.Status.TERMINATED
-            case.terminated_on = v["closed_on"]
-        else:
-            case.status = Case.Status.CLOSED
-            case.closed_on = v["closed_on"]
-            case.outcome = v["outcome"]
-            if v["grade"]:
-                case.grade = v["grade"]
-                case.graded_on = v["closed_on"]
+    if v["outcome"] == "terminated":
+        # 终止 makes the case terminated even when the ledger has no date for it (LEDGER.md).
+        case.status = Case.Status.TERMINATED
+        case.terminated_on = v["closed_on"]
+    elif v["closed_on"]:
+        case.status = Case.Status.CLOSED
+        case.closed_on = v["closed_on"]
+        case.outcome = v["outcome"]
+        if v["grade"]:
+            case.grade = v["grade"]
+            case.graded_on = v["closed_on"]
+    elif v["outcome"]:
+        case.outcome = v["outcome"]  # kept, though without a 结案日期 the case is not closed
     return case
 
 

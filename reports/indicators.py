@@ -197,7 +197,9 @@ def _cases(p: Period, station) -> dict:
     closed = _between("closed_on", p) & Q(status__in=["closed", "archived"])
     closed_by_end = Q(closed_on__isnull=False, closed_on__lte=end)
     terminated_by_end = Q(terminated_on__isnull=False, terminated_on__lte=end)
-    open_at_end = Q(accepted_on__lte=end) & ~closed_by_end & ~terminated_by_end
+    # A case terminated on a date the ledger did not give is not open at any end date.
+    open_at_end = (Q(accepted_on__lte=end) & ~closed_by_end & ~terminated_by_end
+                   & ~Q(status="terminated", terminated_on__isnull=True))
     # Without an assignment date we only know the case was unassigned if it still is (or was terminated
     # unassigned); a closed or assigned case without the date (ledger gap) is not taken as overdue.
     not_assigned_by_end = Q(assigned_on__gt=end) | Q(assigned_on__isnull=True, status__in=["awaiting", "terminated"])

@@ -95,6 +95,32 @@ def test_an_imported_case_lands_in_the_state_its_dates_imply(tmp_path, org, date
         assert case.terminated_on == dt.date(2024, 5, 1) and case.closed_on is None and case.outcome == ""
 
 
+def test_a_termination_without_a_date_is_a_terminated_case_open_at_no_end_date(tmp_path, org):
+    from reports import indicators as ind
+    from reports.periods import parse_period
+
+    run(build_ledger(tmp_path / "l.xlsx", {"案件": [case_row(**{"结案方式": "终止"}),
+                                                    case_row(**{"证件号码": rid(2), "结案方式": "判决"})]}))
+    terminated, undated = Case.objects.order_by("pk")
+    assert (terminated.status, terminated.terminated_on, terminated.closed_on) == ("terminated", None, None)
+    assert (undated.status, undated.outcome, undated.closed_on) == ("awaiting", "judgment", None)
+    v = ind.compute(parse_period("2024"))
+    assert v["cases.accepted"] == 2 and v["cases.terminated"] == 0 and v["cases.closed"] == 0
+    assert v["cases.open_at_end"] == 1  # the undated judgment is still open as far as the dates tell
+
+
+@pytest.mark.parametrize("cells,source", [
+    ({"案件类别": "刑事", "通知机关": "法院"}, "notice"),
+    ({"案件类别": "刑事"}, "application"),
+    ({"案件类别": "刑事", "案件来源": "通知辩护", "通知机关": "检察院"}, "notice"),
+])
+def test_a_notifying_organ_on_a_criminal_case_without_a_source_means_notified_defence(tmp_path, org, cells,
+                                                                                      source):
+    run(build_ledger(tmp_path / "l.xlsx", {"案件": [case_row(**{"援助形式": "刑事辩护", "诉讼阶段": "审判",
+                                                              "案由": "盗窃", **cells})]}))
+    assert Case.objects.get().source == source
+
+
 def test_groups_from_the_ledger_are_added_to_derived_ones_never_removed(tmp_path, org):
     elderly = rid(3, born=dt.date(1950, 1, 1), female=True)
     run(build_ledger(tmp_path / "l.xlsx", {"案件": [case_row(**{"证件号码": elderly, "人群类别": "残疾人"})]}))
