@@ -109,7 +109,9 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         ordering = ["-accepted_on", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "category", "seq"], name="case_unique_seq"),
+            # seq 0: a number from an imported ledger that is outside this center's own sequence.
+            models.UniqueConstraint(fields=["year", "category", "seq"], condition=models.Q(seq__gt=0),
+                                    name="case_unique_seq"),
             models.CheckConstraint(condition=models.Q(recipient_count__gte=1), name="case_recipients_positive"),
         ]
         indexes = [GinIndex(fields=["recipient_groups"], name="case_groups_gin")]

@@ -20,6 +20,10 @@ Decisions (documented, see also the report of issue 7):
 * 结案方式 终止 makes the case terminated even without a 结案日期 (its date is then unknown: it counts in no
   period's ``cases.terminated`` and is never open at an end date). Any other 结案方式 without a 结案日期 is
   kept on the case, which is not closed: only a date closes a case.
+* A 案号 is kept as written. Its 第N号 takes place N in the center's sequence for the acceptance year and
+  category, so later numbers follow it; a number without 第…号, or a second number with a 序号 already
+  taken (old ledgers kept a sequence per station or per kind), is imported with a warning and seq 0
+  (outside the sequence) rather than refusing the file.
 * An empty 案件来源 is 申请, except on a 刑事 row that names a 通知机关, which is 通知辩护.
 * 补贴金额 creates a ``funding.Subsidy`` (paid when 补贴发放日期 is given); it does not post
   ``funding.Spending``, because the ledger's own 经费支出 sheet carries the spending and posting both would
@@ -588,9 +592,6 @@ def _row_rules(sheet: str, v: dict) -> tuple[str, str] | None:
             return "案件来源", "通知辩护只适用于刑事案件"
         if v.get("organ") and v["source"] != "notice":
             return "通知机关", "只适用于通知辩护案件"
-        if v.get("number"):
-            if not SEQ_PATTERN.search(v["number"]):
-                return "案号", f"无法识别案号中的序号「{v['number']}」（应含“第…号”）"
         if v.get("birth_date") and v["birth_date"] > accepted:
             return "出生日期", "晚于受理日期"
     if sheet == "经费预算" and not (1900 <= v["year"] <= 2100):
@@ -633,13 +634,20 @@ def _cross_checks(parsed: Parsed) -> None:
             if case.category != row.values["category"]:
                 parsed.errors.append(f"案件!{row.number}: 案件类别: 与已有案件 {number} 的类别不一致")
             continue
+        # A ledger number outside this center's own sequence keeps its text but takes seq 0 (no place in
+        # the sequence): a number without 第…号, or a second number with the same 序号 (separate sequences
+        # per station or per kind in the old ledgers). Refusing would block a whole file over a number.
         m = SEQ_PATTERN.search(number)
-        if not m:
+        row.values["seq"] = 0
+        if not m or int(m[1]) == 0:
+            parsed.warnings.append(f"案件!{row.number}: 案号: 「{number}」不含“第…号”序号，保留原案号，不参与本系统编号")
             continue
         key = (row.values["accepted_on"].year, row.values["category"], int(m[1]))
-        row.values["seq"] = key[2]
         if key in keys or key in taken:
-            parsed.errors.append(f"案件!{row.number}: 案号: 序号 {key[2]} 在 {key[0]} 年{CATEGORY.zh[key[1]]}案件中已被使用")
+            parsed.warnings.append(f"案件!{row.number}: 案号: 序号 {key[2]} 在 {key[0]} 年{CATEGORY.zh[key[1]]}案件中"
+                                   f"已被其他案号使用，保留原案号，不参与本系统编号")
+            continue
+        row.values["seq"] = key[2]
         keys[key] = row.number
         ym = YEAR_PATTERN.search(number)
         if ym and int(ym[1]) != key[0]:

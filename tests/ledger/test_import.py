@@ -73,6 +73,28 @@ def test_later_numbers_follow_an_imported_case_number(tmp_path, org, director):
         assert issue_case_number(year=2024, category="civil")[1] == 16
 
 
+def test_ledger_numbers_outside_the_sequence_are_kept_with_a_warning_not_refused(tmp_path, org, director):
+    from django.db import transaction
+
+    from core.numbering import issue_case_number
+
+    parsed = run(build_ledger(tmp_path / "l.xlsx", {"案件": [
+        case_row(**{"案号": "（2024）甲站民字第7号"}),
+        case_row(**{"案号": "（2024）乙站民字第7号", "证件号码": rid(2)}),  # a second sequence, same 序号
+        case_row(**{"案号": "示援民〔2024〕12号", "证件号码": rid(3)}),  # no 第…号
+    ]}), user=director)
+    assert not parsed.errors
+    assert sorted(Case.objects.values_list("number", "seq")) == [
+        ("示援民〔2024〕12号", 0), ("（2024）乙站民字第7号", 0), ("（2024）甲站民字第7号", 7)]
+    assert any("序号 7" in w and "已被其他案号使用" in w for w in parsed.warnings)
+    assert any("不含“第…号”" in w for w in parsed.warnings)
+    with transaction.atomic():
+        assert issue_case_number(year=2024, category="civil")[1] == 8
+    again = run(build_ledger(tmp_path / "l.xlsx", {"案件": [case_row(**{"案号": "（2024）乙站民字第7号",
+                                                                       "证件号码": rid(2)})]}), user=director)
+    assert not again.errors and Case.objects.count() == 3
+
+
 def test_a_case_without_number_gets_the_next_one(tmp_path, org, director):
     run(build_ledger(tmp_path / "l.xlsx", {"案件": [case_row(**{"案号": "（2024）示法援民字第3号"}),
                                                     case_row(**{"证件号码": rid(2)})]}), user=director)
