@@ -15,6 +15,10 @@ Decisions (documented, see also the report of issue 7):
   Every other row is matched on content: a fingerprint (sha256 of the normalised row values) is stored in
   ``import_fingerprint``; records typed in by hand get theirs computed from their fields, so an exported
   list re-imports without duplicates. Repeats count: n identical rows where m already exist add n - m.
+* Row inconsistencies LEDGER.md does not name (closing before assignment, a grade or a payment date
+  without what it belongs to, an organ on an applied case, a type or firm without a handler) are warnings;
+  the row is imported and the cell that cannot be kept is left out. Errors are what the contract names
+  and what no record could hold (a date in the future, 通知辩护 on a case that is not criminal).
 * A graded closed case stays ``closed`` (archiving needs an archive review the ledger does not record);
   ``graded_on`` is the closing date.
 * 结案方式 终止 makes the case terminated even without a 结案日期 (its date is then unknown: it counts in no
@@ -549,7 +553,10 @@ def _parse_sheet(ws, sheet: str, parsed: Parsed, stations: Stations, default_sta
             else:
                 values["station"] = default_station
         if row_ok:
-            error = _row_rules(sheet, values)
+            def warn(column: str, message: str, _number=number) -> None:
+                parsed.warnings.append(f"{sheet}!{_number}: {column}: {message}")
+
+            error = _row_rules(sheet, values, warn)
             if error:
                 parsed.errors.append(f"{sheet}!{number}: {error[0]}: {error[1]}")
                 row_ok = False
@@ -561,8 +568,12 @@ PAST_DATES = {"accepted_on": "受理日期", "assigned_on": "指派日期", "clo
               "subsidy_paid_on": "补贴发放日期", "date": "日期"}
 
 
-def _row_rules(sheet: str, v: dict) -> tuple[str, str] | None:
-    """Rules between cells of one row: (column, message) or None."""
+def _row_rules(sheet: str, v: dict, warn: Callable[[str, str], None]) -> tuple[str, str] | None:
+    """Rules between cells of one row: (column, message) for an error, else None.
+
+    Only what LEDGER.md makes an error (or what no record could hold) refuses the file; an
+    inconsistency the contract does not name is a warning, and the cell that cannot be kept is left out.
+    """
     from django.utils import timezone
 
     today = timezone.localdate()
@@ -578,22 +589,26 @@ def _row_rules(sheet: str, v: dict) -> tuple[str, str] | None:
             return "指派日期", "早于受理日期"
         if v.get("closed_on") and v["closed_on"] < accepted:
             return "结案日期", "早于受理日期"
-        if v.get("closed_on") and v.get("assigned_on") and v["closed_on"] < v["assigned_on"]:
-            return "结案日期", "早于指派日期"
-        if v.get("grade") and not v.get("closed_on"):
-            return "质量等级", "未结案的案件不能评定质量等级"
-        if v.get("subsidy_paid_on") and v.get("subsidy_amount") is None:
-            return "补贴金额", "填写了补贴发放日期时必填"
-        if v.get("assigned_on") and not v.get("handler"):
-            return "承办人", "填写了指派日期时必填"
-        if (v.get("handler_kind") or v.get("provider")) and not v.get("handler"):
-            return "承办人", "填写了承办人类型或承办机构时必填"
         if v["source"] == "notice" and v["category"] != "criminal":
             return "案件来源", "通知辩护只适用于刑事案件"
+        if v.get("closed_on") and v.get("assigned_on") and v["closed_on"] < v["assigned_on"]:
+            warn("结案日期", "早于指派日期，请核对")
+        if v.get("grade") and not v.get("closed_on"):
+            warn("质量等级", "案件没有结案日期，质量等级已记录但不计入任何期间的质量统计")
+        if v.get("subsidy_paid_on") and v.get("subsidy_amount") is None:
+            warn("补贴发放日期", "没有补贴金额，已忽略")
+            v["subsidy_paid_on"] = None
+        if v.get("assigned_on") and not v.get("handler"):
+            warn("承办人", "有指派日期但没有承办人，案件导入为已指派，请补充承办人")
+        if (v.get("handler_kind") or v.get("provider")) and not v.get("handler"):
+            warn("承办人类型", "没有承办人，承办人类型和承办机构已忽略")
+            v["handler_kind"], v["provider"] = "", ""
         if v.get("organ") and v["source"] != "notice":
-            return "通知机关", "只适用于通知辩护案件"
+            warn("通知机关", "只适用于通知辩护案件，已忽略")
+            v["organ"] = ""
         if v.get("birth_date") and v["birth_date"] > accepted:
-            return "出生日期", "晚于受理日期"
+            warn("出生日期", "晚于受理日期，已忽略")
+            v["birth_date"] = None
     if sheet == "经费预算" and not (1900 <= v["year"] <= 2100):
         return "年度", "不是有效的年度"
     return None
@@ -1125,6 +1140,8 @@ def build_case(v: dict, person, *, by, number: str, seq: int, due_cache: dict | 
             case.graded_on = v["closed_on"]
     elif v["outcome"]:
         case.outcome = v["outcome"]  # kept, though without a 结案日期 the case is not closed
+    if v["grade"] and not case.grade and case.status != Case.Status.TERMINATED:
+        case.grade = v["grade"]  # graded without a 结案日期: kept, dated nowhere
     return case
 
 

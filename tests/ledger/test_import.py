@@ -131,6 +131,26 @@ def test_a_termination_without_a_date_is_a_terminated_case_open_at_no_end_date(t
     assert v["cases.open_at_end"] == 1  # the undated judgment is still open as far as the dates tell
 
 
+def test_inconsistencies_the_contract_does_not_name_are_warnings_and_the_row_is_imported(tmp_path, org):
+    parsed = run(build_ledger(tmp_path / "l.xlsx", {"案件": [
+        case_row(**{"承办人": "周律师", "指派日期": dt.date(2024, 4, 1), "结案日期": dt.date(2024, 3, 20),
+                    "结案方式": "调解"}),
+        case_row(**{"证件号码": rid(2), "质量等级": "良好", "补贴发放日期": dt.date(2024, 5, 1)}),
+        case_row(**{"证件号码": rid(3), "指派日期": dt.date(2024, 3, 9), "承办机构": "新桥律师事务所",
+                    "通知机关": "法院"}),
+    ]}))
+    assert parsed.errors == []
+    assert {w.split(": ")[0] + ": " + w.split(": ")[1] for w in parsed.warnings} == {
+        "案件!2: 结案日期", "案件!3: 质量等级", "案件!3: 补贴发放日期", "案件!4: 承办人", "案件!4: 承办人类型",
+        "案件!4: 通知机关"}
+    closed_early, graded, unnamed = Case.objects.order_by("pk")
+    assert (closed_early.status, closed_early.closed_on) == ("closed", dt.date(2024, 3, 20))
+    assert (graded.status, graded.grade, graded.graded_on) == ("awaiting", "good", None)
+    assert not Subsidy.objects.exists()
+    assert (unnamed.status, unnamed.handler, unnamed.organ, unnamed.source) == ("assigned", None, "", "application")
+    assert not Provider.objects.filter(name="新桥律师事务所").exists()
+
+
 @pytest.mark.parametrize("cells,source", [
     ({"案件类别": "刑事", "通知机关": "法院"}, "notice"),
     ({"案件类别": "刑事"}, "application"),
