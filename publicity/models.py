@@ -55,6 +55,10 @@ class EventPhoto(models.Model):
     file = models.FileField(_("photo"), upload_to=photo_path, max_length=300)
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # Removed photos are hidden, never deleted: who removed which photo and when stays on record.
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("removed by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("photo")

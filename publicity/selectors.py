@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from core.access import station_scope
@@ -16,14 +16,16 @@ def events_visible_to(user) -> QuerySet[Event]:
 
 def event_list(user) -> QuerySet[Event]:
     return (events_visible_to(user).select_related("station")
-            .annotate(photo_count=Count("photos", distinct=True)).order_by("-date", "-pk"))
+            .annotate(photo_count=Count("photos", filter=Q(photos__removed_at__isnull=True), distinct=True)).order_by("-date", "-pk"))
 
 
 def event_for_detail(user, pk: int) -> Event:
     from core.access import get_visible
 
     return get_visible(events_visible_to(user).select_related("station", "created_by")
-                       .prefetch_related("staff", "lawyers", "volunteers", "photos", "media_reports"), pk=pk)
+                       .prefetch_related("staff", "lawyers", "volunteers", "media_reports",
+                                         Prefetch("photos", queryset=EventPhoto.objects.filter(removed_at__isnull=True))),
+                       pk=pk)
 
 
 def event_totals(qs: QuerySet[Event]) -> dict:
@@ -37,7 +39,7 @@ def event_totals(qs: QuerySet[Event]) -> dict:
 
 
 def photos_visible_to(user) -> QuerySet[EventPhoto]:
-    return EventPhoto.objects.filter(event__in=events_visible_to(user)).select_related("event")
+    return EventPhoto.objects.filter(event__in=events_visible_to(user), removed_at__isnull=True).select_related("event")
 
 
 def media_visible_to(user) -> QuerySet[MediaReport]:

@@ -6,6 +6,7 @@ import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Event, EventPhoto, MediaReport
@@ -37,6 +38,24 @@ def _store_photos(event: Event, photos) -> None:
         photo = EventPhoto(event=event, caption=upload.name[:200])
         photo.file.save(f"{uuid.uuid4().hex}.{'jpg' if ext == 'jpeg' else ext}", upload, save=False)
         photo.save()
+
+
+@transaction.atomic
+def photo_remove(*, photo: EventPhoto, by) -> EventPhoto:
+    """Hide a photo (uploaded by mistake, or showing someone who did not agree). The file is kept
+    and the removal recorded with who and when; the event's history notes it."""
+    _require(by)
+    photo = EventPhoto.objects.select_for_update().select_related("event").get(pk=photo.pk)
+    _own_record(by, photo.event)
+    if photo.removed_at is not None:
+        raise ValidationError(_("This photo was already removed."))
+    photo.removed_at, photo.removed_by = timezone.now(), by
+    photo.save(update_fields=["removed_at", "removed_by"])
+    event = photo.event
+    event._history_user = by
+    event._change_reason = _("Photo removed: %(name)s") % {"name": photo.caption or photo.file.name}
+    event.save()
+    return photo
 
 
 def _apply(event: Event, data: dict) -> None:

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core.access import get_visible, require
 from stations.viewutils import form_errors_from
@@ -37,6 +38,11 @@ def _media_crumb() -> list:
 
 
 def _form_page(request, *, form, title, breadcrumbs, cancel_url, history_object=None):
+    if (request.method == "POST" and "photos" in form.fields and request.FILES.getlist("photos")
+            and "photos" not in form.errors):
+        # A browser never keeps a chosen file across a reload: say so rather than lose the photos silently.
+        form.add_error("photos", _("The photos you chose were not saved because of the errors above: "
+                                   "choose them again before saving."))
     return render(request, "publicity/form.html", {
         "form": form, "title": title, "breadcrumbs": breadcrumbs + [(title, None)], "cancel_url": cancel_url,
         "history_object": history_object,
@@ -121,6 +127,21 @@ def event_photo(request, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@login_required
+@require_POST
+def photo_remove(request, pk):
+    require(request.user, "publicity_log")
+    photo = get_visible(selectors.photos_visible_to(request.user), pk=pk)
+    try:
+        services.photo_remove(photo=photo, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Photo removed."))
+    return redirect("publicity:event_detail", pk=photo.event_id)
 
 
 # --- Media reports ------------------------------------------------------------

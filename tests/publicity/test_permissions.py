@@ -35,6 +35,22 @@ TABLE = [
 ]
 
 
+def test_removing_a_photo_answers_each_persona_as_the_table_says(client_for, objects):
+    # publicity:photo_remove: POST only; a removed photo is gone for everyone, so each persona gets a fresh one.
+    from publicity.models import Event
+
+    event = Event.objects.get(pk=objects["event"])
+    for persona, status in {**OWN, "anonymous": 302}.items():
+        photo = EventPhoto(event=event, caption=persona)
+        photo.file.save("p.png", ContentFile(PNG), save=True)
+        url = reverse("publicity:photo_remove", args=[photo.pk])
+        assert client_for(persona).get(url).status_code == (302 if persona == "anonymous" else 405)
+        response = client_for(persona).post(url)
+        assert response.status_code == (302 if status == 200 else status), persona
+        photo.refresh_from_db()
+        assert (photo.removed_at is not None) == (status == 200), persona
+
+
 @pytest.mark.parametrize("name,obj,expected", TABLE, ids=[row[0] for row in TABLE])
 def test_publicity_urls_answer_each_persona_as_the_table_says(client_for, objects, name, obj, expected):
     url = reverse(name, args=[objects[obj]] if obj else [])

@@ -2,6 +2,8 @@ import datetime as dt
 import io
 
 import openpyxl
+import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from freezegun import freeze_time
@@ -39,6 +41,18 @@ def test_station_staff_record_an_event_of_their_own_station_with_people_and_phot
     assert served["Content-Type"] == "image/jpeg"
     assert b"".join(served.streaming_content) == JPG
     assert event.history.first().history_user == staff_a
+
+
+@freeze_time("2026-11-24 10:00")
+def test_a_form_error_says_the_chosen_photos_must_be_chosen_again(client_for, station_a):
+    response = client_for("staff_a").post(reverse("publicity:event_create"), event_post(
+        station=station_a.pk, materials="-5", photos=[SimpleUploadedFile("现场.jpg", JPG)]))
+    assert response.status_code == 200
+    assert "重新选择照片" in response.context["form"].errors["photos"][0]
+    assert not Event.objects.exists() and not EventPhoto.objects.exists()
+    without_photos = client_for("staff_a").post(reverse("publicity:event_create"), event_post(
+        station=station_a.pk, materials="-5"))
+    assert "photos" not in without_photos.context["form"].errors
 
 
 @freeze_time("2026-11-24 10:00")
@@ -225,3 +239,29 @@ def test_staff_edit_their_event_and_add_a_photo(client_for, station_a, staff_a):
     event.refresh_from_db()
     assert event.title == "改后的标题" and event.photos.count() == 1
     assert event.history.order_by("-history_id").first().history_user == staff_a
+
+
+def test_a_removed_photo_is_hidden_everywhere_kept_on_disk_and_noted_in_the_history(client_for, station_a, staff_a):
+    from django.core.files.base import ContentFile
+
+    from publicity import services
+
+    event = EventFactory(station=station_a)
+    keep, wrong = (EventPhoto(event=event, caption=name) for name in ("合影.png", "错传.png"))
+    for photo in (keep, wrong):
+        photo.file.save("p.png", ContentFile(PNG), save=True)
+    c = client_for("staff_a")
+    response = c.post(reverse("publicity:photo_remove", args=[wrong.pk]), follow=True)
+    assert "照片已移除" in response.content.decode()
+    wrong.refresh_from_db()
+    assert wrong.removed_by == staff_a and wrong.removed_at is not None and wrong.file.storage.exists(wrong.file.name)
+    detail = c.get(reverse("publicity:event_detail", args=[event.pk])).content.decode()
+    assert reverse("publicity:event_photo", args=[keep.pk]) in detail
+    assert reverse("publicity:event_photo", args=[wrong.pk]) not in detail
+    history = client_for("director").get(reverse("publicity:event_detail", args=[event.pk])).content.decode()
+    assert "照片已移除：错传.png" in history  # the event's history says who removed which photo
+    assert c.get(reverse("publicity:event_photo", args=[wrong.pk])).status_code == 404
+    listing = c.get(reverse("publicity:event_list"))
+    assert [e.photo_count for e in listing.context["page_obj"] if e.pk == event.pk] == [1]
+    with pytest.raises(ValidationError):
+        services.photo_remove(photo=wrong, by=staff_a)
