@@ -114,55 +114,52 @@ class CaseFilter(django_filters.FilterSet):
         return qs.filter(overdue_q()) if value == "1" else qs
 
 
-class DiscussionFilter(django_filters.FilterSet):
+class _QualityRecordFilter(django_filters.FilterSet):
+    """Search and station of the lists of records on cases (discussions, complaints)."""
+
+    search_fields: tuple[str, ...] = ()
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    station = StationChoice(label=_("Station"), field_name="case__station", choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["station"].extra["choices"] = station_choices()
+
+    def search(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        q = Q(case__number__icontains=value)
+        for field in self.search_fields:
+            q |= Q(**{f"{field}__icontains": value})
+        return qs.filter(q)
+
+
+class DiscussionFilter(_QualityRecordFilter):
     """cases:discussion_list, behind the indicator quality.discussions."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    search_fields = ("participants", "conclusion")
     date_from = django_filters.DateFilter(label=_("Held from"), field_name="held_on", lookup_expr="gte", widget=DATE)
     date_to = django_filters.DateFilter(label=_("Held to"), field_name="held_on", lookup_expr="lte", widget=DATE)
-    station = StationChoice(label=_("Station"), field_name="case__station", choices=[])
 
     class Meta:
         model = Discussion
         fields: list[str] = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["station"].extra["choices"] = station_choices()
 
-    def search(self, qs, name, value):
-        value = value.strip()
-        if not value:
-            return qs
-        return qs.filter(Q(case__number__icontains=value) | Q(participants__icontains=value)
-                         | Q(conclusion__icontains=value))
-
-
-class ComplaintFilter(django_filters.FilterSet):
+class ComplaintFilter(_QualityRecordFilter):
     """cases:complaint_list, behind the indicator complaints.total."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    search_fields = ("complainant", "content")
     date_from = django_filters.DateFilter(label=_("Received from"), field_name="received_on", lookup_expr="gte",
                                           widget=DATE)
     date_to = django_filters.DateFilter(label=_("Received to"), field_name="received_on", lookup_expr="lte",
                                         widget=DATE)
-    station = StationChoice(label=_("Station"), field_name="case__station", choices=[])
     resolved = django_filters.ChoiceFilter(label=_("Handled"), choices=YES_NO, method="filter_resolved")
 
     class Meta:
         model = Complaint
         fields: list[str] = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["station"].extra["choices"] = station_choices()
-
-    def search(self, qs, name, value):
-        value = value.strip()
-        if not value:
-            return qs
-        return qs.filter(Q(case__number__icontains=value) | Q(complainant__icontains=value)
-                         | Q(content__icontains=value))
 
     def filter_resolved(self, qs, name, value):
         if value in ("0", "1"):
