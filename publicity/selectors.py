@@ -14,9 +14,15 @@ def events_visible_to(user) -> QuerySet[Event]:
     return station_scope(Event.objects.all(), user, capability="publicity_log")
 
 
+def shown_photos() -> QuerySet[EventPhoto]:
+    """Photos not removed (removed ones are kept, with who and when, but shown nowhere)."""
+    return EventPhoto.objects.filter(removed_at__isnull=True)
+
+
 def event_list(user) -> QuerySet[Event]:
+    shown = Q(photos__removed_at__isnull=True)
     return (events_visible_to(user).select_related("station")
-            .annotate(photo_count=Count("photos", filter=Q(photos__removed_at__isnull=True), distinct=True)).order_by("-date", "-pk"))
+            .annotate(photo_count=Count("photos", filter=shown, distinct=True)).order_by("-date", "-pk"))
 
 
 def event_for_detail(user, pk: int) -> Event:
@@ -24,8 +30,7 @@ def event_for_detail(user, pk: int) -> Event:
 
     return get_visible(events_visible_to(user).select_related("station", "created_by")
                        .prefetch_related("staff", "lawyers", "volunteers", "media_reports",
-                                         Prefetch("photos", queryset=EventPhoto.objects.filter(removed_at__isnull=True))),
-                       pk=pk)
+                                         Prefetch("photos", queryset=shown_photos())), pk=pk)
 
 
 def event_totals(qs: QuerySet[Event]) -> dict:
@@ -39,7 +44,7 @@ def event_totals(qs: QuerySet[Event]) -> dict:
 
 
 def photos_visible_to(user) -> QuerySet[EventPhoto]:
-    return EventPhoto.objects.filter(event__in=events_visible_to(user), removed_at__isnull=True).select_related("event")
+    return shown_photos().filter(event__in=events_visible_to(user)).select_related("event")
 
 
 def media_visible_to(user) -> QuerySet[MediaReport]:

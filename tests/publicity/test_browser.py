@@ -38,6 +38,7 @@ def test_station_staff_log_a_publicity_event_from_a_phone(org, live_server, phon
     page.get_by_role("button", name="保存").click()
     page.wait_for_load_state("networkidle")
     assert "确保该值大于或等于0" in page.content()
+    assert "所选照片尚未保存" in page.content()
     assert not Event.objects.exists()
     screenshot(page, "publicity-1-phone-error")
     page.fill("#id_materials", "300")
@@ -55,3 +56,26 @@ def test_station_staff_log_a_publicity_event_from_a_phone(org, live_server, phon
     screenshot(page, "publicity-3-phone-list")
     event = Event.objects.get()
     assert event.station == station and event.photos.count() == 1
+
+
+@pytest.mark.browser
+def test_station_staff_remove_a_wrongly_uploaded_photo_from_a_phone(org, live_server, phone_page, login,
+                                                                   screenshot):
+    from django.core.files.base import ContentFile
+
+    from publicity.models import EventPhoto
+    from tests.factories import EventFactory
+
+    event = EventFactory(station=org["stations"]["station-a"])
+    photo = EventPhoto(event=event, caption="错传.png")
+    photo.file.save("p.png", ContentFile(PNG), save=True)
+    page = phone_page
+    login(page, "staff_a")
+    page.goto(f"{live_server.url}/publicity/{event.pk}/")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("remove-photo").click()
+    page.wait_for_load_state("networkidle")
+    assert "照片已移除" in page.content() and "暂无照片" in page.get_by_test_id("photos").inner_text()
+    screenshot(page, "publicity-4-phone-photo-removed")
+    photo.refresh_from_db()
+    assert photo.removed_at is not None
