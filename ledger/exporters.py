@@ -137,7 +137,10 @@ def case_rows(qs, *, full: bool = False) -> Iterator[list]:
             c.number, c.accepted_on, zh(CATEGORY, c.category), zh(SOURCE, c.source), zh(ORGAN, c.organ),
             zh(STAGE, c.stage), zh(AID_FORM, c.aid_form), zh(CAUSE, c.cause), p.name,
             _id(p.id_number, full), zh(SEX, p.sex), p.birth_date, groups_text(c.recipient_groups),
-            yes_no(c.is_mass), c.recipient_count, h.name if h else None, zh(HANDLER_KIND, h.kind) if h else None,
+            # The type at assignment (the snapshot), so the export re-imports to the same figures; the
+            # roster's type only for a case that has none recorded.
+            yes_no(c.is_mass), c.recipient_count, h.name if h else None,
+            zh(HANDLER_KIND, c.handler_kind or h.kind) if h else None,
             h.provider.name if h and h.provider else None, c.assigned_on, closed, outcome,
             c.amount_recovered, c.amount_involved, zh(GRADE, c.grade),
             subsidy.amount if subsidy else None, subsidy.paid_on if subsidy else None, station_text(c.station),

@@ -37,6 +37,11 @@ Decisions (documented, see also the report of issue 7):
   without 案号 are reserved in one gapless block per year and kind, after the ledger's own numbers
   (``bump_to_at_least``). Later deadlines (agreement, file submission) are left empty for imported history,
   so years-old cases do not flood the overdue lists; assignments get no document numbers.
+* A case's handler type is the row's own 承办人类型 (STATISTICS.md: facts as they were), stored on the case
+  and its assignment (``handler_kind``); a row without one takes the roster's type. A handler new to the
+  roster takes the first type the file gives for that name and firm; an existing handler's type is never
+  changed by a row. When one name at one firm comes with different types (rows of the file, or a row and
+  the roster), a warning names the rows and types and every row is imported with its own type.
 * Masked ID numbers and phones (``110101********123X``, from an export without full rights) are accepted
   in 案件 and 咨询 but never stored; 困难群体 needs the full number.
 """
@@ -790,7 +795,9 @@ class Context:
     station: object = None
     providers: dict = field(default_factory=dict)
     handlers: dict = field(default_factory=dict)
+    new_handlers: set = field(default_factory=set)  # pks of handlers this import added to the roster
     persons: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # found while writing; added to the result's
 
 
 LEDGER_LOCK_KEY = 0x1EDC3A  # any constant shared by every ledger import
@@ -834,6 +841,7 @@ def write(parsed: Parsed, ctx: Context, result: Result, *, progress=None) -> Non
         done += len(rows)
         if progress:
             progress(50 + int(done * 50 / total))
+    result.warnings.extend(ctx.warnings)
 
 
 def _new_rows(sheet: str, model, rows: list[Row]) -> tuple[list[tuple[Row, str]], int]:
@@ -1015,6 +1023,8 @@ def _provider(name: str, ctx: Context):
 
 
 def _handler(name: str, kind: str, provider_name: str, ctx: Context):
+    """The roster's handler of that name and firm, else a new one of type `kind`. An existing handler's
+    type is left as it is: the row's type goes on the case (``handler_kind``), not on the roster."""
     from stations.models import Handler
 
     if not name:
@@ -1033,6 +1043,7 @@ def _handler(name: str, kind: str, provider_name: str, ctx: Context):
             handler._history_user = _user(ctx)
             handler._change_reason = ctx.reason
             handler.save()
+            ctx.new_handlers.add(handler.pk)
         ctx.handlers[key] = handler
     return ctx.handlers[key]
 
@@ -1106,7 +1117,7 @@ def _due(code: str, start: date, cache: dict | None) -> date:
     return cache[key]
 
 
-def build_case(v: dict, person, *, by, number: str, seq: int, due_cache: dict | None = None):
+def build_case(v: dict, person, *, by, number: str, seq: int, due_cache: dict | None = None, registry=None):
     """The Case that cases.services.case_open would open for this row (same derivations: litigation flag,
     groups at acceptance, assignment deadline), then moved to the state its dates imply."""
     from applicants.groups import groups_at
@@ -1118,7 +1129,7 @@ def build_case(v: dict, person, *, by, number: str, seq: int, due_cache: dict | 
         number=number, year=accepted.year, seq=seq, category=v["category"], source=v["source"],
         organ=v["organ"], stage=v["stage"], aid_form=v["aid_form"], cause=v["cause"],
         is_litigation=rules.is_litigation(aid_form=v["aid_form"], stage=v["stage"]),
-        recipient=person, recipient_groups=groups_at(person, accepted, extra=v["groups"]),
+        recipient=person, recipient_groups=groups_at(person, accepted, extra=v["groups"], registry=registry),
         recipient_count=v["recipient_count"], is_mass=v["is_mass"], amount_involved=v["amount_involved"],
         station=v["station"], accepted_on=accepted, created_by=by,
         assign_due=_due("notice_assign" if v["source"] == "notice" else "case_assign", accepted, due_cache),
@@ -1191,7 +1202,17 @@ def _write_cases(rows, ctx):
     next_seq = {key: _reserve_numbers(key[0], key[1], n) for key, n in sorted(need.items())}
     profile = CenterProfile.get()
     persons = _persons_for([r for r in todo], ctx)
+    from applicants.groups import registry_categories
+    from applicants.idcard import normalise
+
+    registry = registry_categories([p.id_number for p in persons])
     user = _user(ctx)
+    # A handler new to the roster takes the first type the file gives for that name and firm, so that
+    # a first row without 承办人类型 does not give it the default type.
+    first_kind: dict[tuple[str, str], str] = {}
+    for r in todo:
+        if r.values["handler"] and r.values["handler_kind"]:
+            first_kind.setdefault((r.values["handler"], r.values["provider"]), r.values["handler_kind"])
     cases, handlers, due_cache = [], [], {}
     for r, person in zip(todo, persons, strict=True):
         v = r.values
@@ -1202,19 +1223,25 @@ def _write_cases(rows, ctx):
             seq = next_seq[key]
             next_seq[key] += 1
             number = format_case_number(year=key[1], category=key[0], seq=seq, profile=profile)
-        case = build_case(v, person, by=user, number=number, seq=seq, due_cache=due_cache)
+        case = build_case(v, person, by=user, number=number, seq=seq, due_cache=due_cache,
+                          registry=registry.get(normalise(person.id_number), set()))
         if not v.get("number"):
             case.import_fingerprint = fps[id(r)]
-        handler = _handler(v["handler"], v["handler_kind"], v["provider"], ctx)
+        handler = _handler(v["handler"], first_kind.get((v["handler"], v["provider"]), ""), v["provider"], ctx)
         case.handler = handler
+        if handler is not None:
+            # The row's own type counts (STATISTICS.md), not whatever the roster says.
+            case.handler_kind = v["handler_kind"] or handler.kind
         cases.append(case)
         handlers.append(handler)
     _bulk(Case, cases, ctx)
+    ctx.warnings.extend(_handler_kind_warnings(todo, handlers, ctx))
     assignments, subsidies = [], []
     for r, case, handler in zip(todo, cases, handlers, strict=True):
         v = r.values
         if v["assigned_on"] and handler is not None:
-            assignments.append(Assignment(case=case, handler=handler, assigned_on=v["assigned_on"], assigned_by=user,
+            assignments.append(Assignment(case=case, handler=handler, handler_kind=case.handler_kind,
+                                          assigned_on=v["assigned_on"], assigned_by=user,
                                           ended_on=case.closed_on or case.terminated_on))
         if v["subsidy_amount"] is not None:
             subsidies.append(Subsidy(
@@ -1224,6 +1251,36 @@ def _write_cases(rows, ctx):
     _bulk(Assignment, assignments, ctx)
     _bulk(Subsidy, subsidies, ctx)
     return len(cases), matched
+
+
+def _row_list(numbers: list[int]) -> str:
+    shown = "、".join(str(n) for n in numbers[:10])
+    return shown if len(numbers) <= 10 else f"{shown} 等 {len(numbers)} "
+
+
+def _handler_kind_warnings(rows: list[Row], handlers: list, ctx: Context) -> list[str]:
+    """One warning per handler whose rows give different types, or a type other than the roster's."""
+    given: dict[int, dict[str, list[int]]] = {}
+    by_pk = {}
+    for r, handler in zip(rows, handlers, strict=True):
+        if handler is not None and r.values["handler_kind"]:
+            given.setdefault(handler.pk, {}).setdefault(r.values["handler_kind"], []).append(r.number)
+            by_pk[handler.pk] = handler
+    warnings = []
+    for pk, kinds in given.items():
+        handler = by_pk[pk]
+        roster = None if pk in ctx.new_handlers else handler.kind
+        if len(set(kinds) | ({roster} if roster else set())) < 2:
+            continue
+        ordered = sorted(kinds.items(), key=lambda item: item[1][0])
+        reference = roster or ordered[0][0]
+        anchor = min(n for kind, numbers in kinds.items() if kind != reference for n in numbers)
+        parts = [f"名册中为{HANDLER_KIND.zh[roster]}"] if roster else []
+        parts += [f"第 {_row_list(numbers)} 行为{HANDLER_KIND.zh[kind]}" for kind, numbers in ordered]
+        firm = f"（{handler.provider.name}）" if handler.provider_id else ""
+        warnings.append(f"案件!{anchor}: 承办人类型: 承办人「{handler.name}」{firm}的类型不一致："
+                        f"{'，'.join(parts)}；各行照常导入，每个案件按本行的承办人类型统计，名册中的类型不变")
+    return warnings
 
 
 WRITERS.update({
