@@ -20,6 +20,7 @@ from core.choices import (
     CAUSE,
     GRADE,
     GROUP,
+    HANDLER_KIND,
     ORGAN,
     SATISFACTION,
     SOURCE,
@@ -75,7 +76,11 @@ class Case(models.Model):
     assign_due = models.DateField(_("assign by"), null=True, blank=True)
     handler = models.ForeignKey("stations.Handler", verbose_name=_("handler"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="cases")
-    assigned_on = models.DateField(_("assigned on"), null=True, blank=True, db_index=True)
+    assigned_on = models.DateField(_("assigned on"), null=True, blank=True, db_index=True,
+                                   help_text=_("The first assignment; a change of handler keeps this date."))
+    handler_kind = models.CharField(_("handler type at assignment"), max_length=30, choices=HANDLER_KIND.choices,
+                                    blank=True, help_text=_("Taken at the first assignment and never looked up "
+                                                            "again, so past figures do not move."))
     agreement_due = models.DateField(_("agreement due"), null=True, blank=True)
     agreement_signed_on = models.DateField(_("agreement signed on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True, db_index=True)
@@ -131,6 +136,8 @@ class Assignment(models.Model):
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="assignments")
     handler = models.ForeignKey("stations.Handler", verbose_name=_("handler"), on_delete=models.PROTECT,
                                 related_name="assignments")
+    handler_kind = models.CharField(_("handler type at assignment"), max_length=30, choices=HANDLER_KIND.choices,
+                                    blank=True)
     number = models.CharField(_("assignment notice number"), max_length=60, blank=True)
     assigned_on = models.DateField(_("assigned on"))
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True,
@@ -139,6 +146,10 @@ class Assignment(models.Model):
     override_reason = models.TextField(_("reason for overriding a suitability warning"), blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.TextField(_("reason for change"), blank=True)
+    # This handler's aid agreement, kept when a change of handler starts another one, so a past period's
+    # 期末逾期事项 still sees the agreement that was due then.
+    agreement_due = models.DateField(_("agreement due"), null=True, blank=True)
+    agreement_signed_on = models.DateField(_("agreement signed on"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

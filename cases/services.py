@@ -124,6 +124,12 @@ def _save(case: Case, by, reason: str = "") -> None:
 
 # --- assignment --------------------------------------------------------------
 
+def current_assignment_date(case: Case) -> date | None:
+    """When the current handler's assignment started: the last change of handler, else the first assignment."""
+    current = case.assignments.filter(ended_on__isnull=True).order_by("-assigned_on", "-pk").first()
+    return (current.assigned_on if current else None) or case.assigned_on
+
+
 def _check_handler(case: Case, handler, override_reason: str) -> None:
     if not handler.active:
         raise ValidationError(_("%(name)s is no longer active on the roster.") % {"name": handler.name})
@@ -143,7 +149,8 @@ def case_assign(*, case: Case, handler, on: date, by, override_reason: str = "")
     _not_future(on, _("The assignment date"))
     _check_handler(case, handler, override_reason)
     assignment = Assignment(
-        case=case, handler=handler, assigned_on=on, assigned_by=by, override_reason=(override_reason or "").strip(),
+        case=case, handler=handler, handler_kind=handler.kind, assigned_on=on, assigned_by=by,
+        override_reason=(override_reason or "").strip(), agreement_due=deadlines.due_date("agreement_sign", on),
         number=numbering.issue_document_number(kind="assignment", year=on.year),
         letter_number=numbering.issue_document_number(kind="letter", year=on.year) if case.source == "notice" else "",
     )
@@ -152,6 +159,7 @@ def case_assign(*, case: Case, handler, on: date, by, override_reason: str = "")
     case.status = Case.Status.ASSIGNED
     case.handler = handler
     case.assigned_on = on
+    case.handler_kind = handler.kind  # the type at assignment counts, whatever the roster says later
     case.agreement_due = deadlines.due_date("agreement_sign", on)
     _save(case, by, _("Assigned to %(name)s") % {"name": handler.name})
     return assignment
@@ -167,7 +175,7 @@ def case_change_handler(*, case: Case, handler, on: date, reason: str, by, overr
         raise ValidationError(_("Give the reason for the change of handler."))
     if handler.pk == case.handler_id:
         raise ValidationError(_("Choose a different handler."))
-    if on < case.assigned_on:
+    if on < current_assignment_date(case):
         raise ValidationError(_("The change cannot be dated before the current assignment."))
     _not_future(on, _("The date of the change"))
     _check_handler(case, handler, override_reason)
@@ -177,14 +185,16 @@ def case_change_handler(*, case: Case, handler, on: date, reason: str, by, overr
         current._history_user = by
         current.save()
     assignment = Assignment(
-        case=case, handler=handler, assigned_on=on, assigned_by=by, override_reason=(override_reason or "").strip(),
+        case=case, handler=handler, handler_kind=handler.kind, assigned_on=on, assigned_by=by,
+        override_reason=(override_reason or "").strip(), agreement_due=deadlines.due_date("agreement_sign", on),
         number=numbering.issue_document_number(kind="assignment", year=on.year),
         letter_number=numbering.issue_document_number(kind="letter", year=on.year) if case.source == "notice" else "",
     )
     assignment._history_user = by
     assignment.save()
+    # A change of handler is not an assignment (STATISTICS.md): the case keeps its first assignment date and
+    # the handler type taken then; the new assignment row carries its own date and type.
     case.handler = handler
-    case.assigned_on = on
     case.agreement_signed_on = None
     case.agreement_due = deadlines.due_date("agreement_sign", on)
     _save(case, by, reason.strip())
@@ -198,7 +208,7 @@ def case_sign_agreement(*, case: Case, signed_on: date, by, late_reason: str = "
     if not may_work_on(by, case):
         raise ValidationError(_("You are not allowed to do this."))
     _state(case, Case.Status.ASSIGNED)
-    if signed_on < case.assigned_on:
+    if signed_on < current_assignment_date(case):
         raise ValidationError(_("The agreement cannot be signed before the assignment date."))
     _not_future(signed_on, _("The signing date"))
     if case.agreement_due and signed_on > case.agreement_due and not (late_reason or "").strip():
@@ -206,6 +216,10 @@ def case_sign_agreement(*, case: Case, signed_on: date, by, late_reason: str = "
                                 "give the reason for the delay.") % {"due": case.agreement_due.isoformat()})
     case.agreement_signed_on = signed_on
     _save(case, by, late_reason.strip())
+    for current in case.assignments.filter(ended_on__isnull=True):
+        current.agreement_signed_on = signed_on
+        current._history_user = by
+        current.save()
     return case
 
 

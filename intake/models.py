@@ -123,6 +123,10 @@ class Application(models.Model):
     eligibility_reasons = models.JSONField(_("eligibility reasons"), default=list, blank=True)
     review_due = models.DateField(_("review due"), null=True, blank=True)
     forwarded_at = models.DateTimeField(_("forwarded to the center at"), null=True, blank=True)
+    reached_center = models.BooleanField(
+        _("received by the center"), default=True,
+        help_text=_("False for a station's preliminary intake until it is forwarded; one withdrawn before "
+                    "forwarding never reached the center and is not a received application."))
     decided_on = models.DateField(_("decided on"), null=True, blank=True, db_index=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True,
                                    blank=True, on_delete=models.PROTECT, related_name="+")

@@ -113,8 +113,10 @@ def application_receive(*, application: Application, by, consultation: Consultat
             raise ValidationError({"station": _("You can only record for your own station.")})
         app.station_id = by.station_id
         app.status = S.DRAFT
+        app.reached_center = False
     else:
         app.status = S.RECEIVED
+        app.reached_center = True
     _validate_flags(app, app.applicant)
     if app.status == S.RECEIVED:
         app.number = numbering.issue_document_number(kind="receipt", year=app.received_on.year)
@@ -183,6 +185,7 @@ def application_forward(*, application: Application, by) -> Application:
         raise ValidationError(_("You can only forward your own station's applications."))
     today = _today()
     app.status = S.RECEIVED
+    app.reached_center = True
     app.forwarded_at = timezone.now()
     app.number = numbering.issue_document_number(kind="receipt", year=today.year)
     app.review_due = deadlines.due_date("application_review", today)

@@ -35,8 +35,18 @@ def case(*, accepted_on, category="civil", **fields) -> Case:
                   station=fields.pop("station", None))
     fields.setdefault("recipient_groups", [])
     fields.setdefault("assign_due", None)
+    if fields.get("handler") is not None:
+        fields.setdefault("handler_kind", fields["handler"].kind)  # as case_assign takes it
     Case.objects.filter(pk=c.pk).update(**fields)
     c.refresh_from_db()
+    if c.assigned_on and (c.handler_id or c.agreement_due):
+        # The assignment row case_assign writes, with this handler's agreement.
+        from cases.models import Assignment
+
+        handler = c.handler or HandlerFactory()
+        Assignment.objects.create(case=c, handler=handler, handler_kind=c.handler_kind or handler.kind,
+                                  assigned_on=c.assigned_on, agreement_due=c.agreement_due,
+                                  agreement_signed_on=c.agreement_signed_on)
     return c
 
 
