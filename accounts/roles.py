@@ -55,6 +55,7 @@ CAPABILITIES = [
     ("volunteer_manage", "Manage volunteers"),
     ("dashboard_view", "See dashboards and statistics"),
     ("report_request", "Request and download work-summary reports"),
+    ("report_submit", "Mark a half-year or annual report as submitted (上报)"),
     ("target_manage", "Set yearly targets"),
     ("ledger_import", "Import Excel ledgers"),
     ("history_view", "See the change history of records"),

@@ -15,6 +15,15 @@ class TargetAdmin(SimpleHistoryAdmin):
 
 @admin.register(ReportRun)
 class ReportRunAdmin(admin.ModelAdmin):
-    list_display = ["period", "station", "status", "progress", "requested_by", "scheduled", "created_at"]
+    list_display = ["period", "station", "status", "progress", "requested_by", "scheduled", "created_at",
+                    "submitted_at"]
     list_filter = ["status", "scheduled"]
-    readonly_fields = ["xlsx", "docx", "started_at", "finished_at", "created_at"]
+    readonly_fields = ["xlsx", "docx", "started_at", "finished_at", "created_at", "submitted_at", "submitted_by"]
+
+    def has_change_permission(self, request, obj=None):
+        # A submitted version is frozen (its figures and files are what the justice bureau received).
+        return super().has_change_permission(request, obj) and (obj is None or obj.submitted_at is None)
+
+    def has_delete_permission(self, request, obj=None):
+        # Runs are a record of what was built and sent: never deleted, not even by a superuser.
+        return False
