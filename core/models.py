@@ -4,6 +4,7 @@ gapless document sequences and the log of who opened which personal record."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -18,6 +19,9 @@ class CenterProfile(models.Model):
     justice_bureau = models.CharField(_("justice bureau"), max_length=100, default="示范县司法局")
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True, default="12348")
+    founded_year = models.PositiveSmallIntegerField(
+        _("founded in"), default=2000, validators=[MinValueValidator(1990), MaxValueValidator(2100)],
+        help_text=_("No report or statistics period may start before this year."))
     case_number_pattern = models.CharField(
         _("case number pattern"), max_length=100, default="（{year}）{abbr}法援{kind}字第{seq}号",
         help_text=_("Placeholders: {year}, {abbr}, {kind} (刑/民/行), {seq}."),

@@ -3,6 +3,10 @@
 A period is a pair of dates, both included, in Asia/Shanghai. DateFields are
 compared with the dates directly; DateTimeFields (Consultation.occurred_at) with
 the half-open range [start 00:00, end + 1 day 00:00) in Asia/Shanghai.
+
+A period must have started. One that has not ended is taken as of today: `end` is
+today, `nominal_end` the period's own last day, and the label says 截至 that day, so
+its stock figures (期末…) are today's and equal the dashboard's.
 """
 
 from __future__ import annotations
@@ -29,23 +33,45 @@ class Period:
     start: date
     end: date
     kind: str  # year, h1, h2, range
+    nominal_end: date | None = None  # the period's own last day when it has not ended (end is then the as-of day)
+
+    @property
+    def running(self) -> bool:
+        """The period has not ended: its figures are taken as of `end` (today when it was parsed)."""
+        return self.nominal_end is not None and self.nominal_end > self.end
+
+    @property
+    def as_of_label(self) -> str:
+        """截至2026年12月2日 for a period that has not ended, else empty."""
+        return f"截至{_zh_date(self.end)}" if self.running else ""
 
     @property
     def label(self) -> str:
-        """Chinese heading for documents: 2025年 / 2025年上半年 / 2025年1月1日至11月30日."""
+        """Chinese heading for documents: 2025年 / 2025年上半年 / 2025年1月1日至11月30日, with （截至…）
+        for a period that has not ended."""
+        own = self.nominal_end or self.end
         if self.kind == "year":
-            return f"{self.start.year}年"
-        if self.kind == "h1":
-            return f"{self.start.year}年上半年"
-        if self.kind == "h2":
-            return f"{self.start.year}年下半年"
-        end = f"{self.end.month}月{self.end.day}日" if self.end.year == self.start.year else _zh_date(self.end)
-        return f"{_zh_date(self.start)}至{end}"
+            text = f"{self.start.year}年"
+        elif self.kind == "h1":
+            text = f"{self.start.year}年上半年"
+        elif self.kind == "h2":
+            text = f"{self.start.year}年下半年"
+        else:
+            end = f"{own.month}月{own.day}日" if own.year == self.start.year else _zh_date(own)
+            text = f"{_zh_date(self.start)}至{end}"
+        return f"{text}（{self.as_of_label}）" if self.running else text
 
     @property
     def span_word(self) -> str:
-        """The word a work summary uses for the period: 全年 / 上半年 / 下半年 / 本期."""
+        """The word a work summary uses for the period: 全年 / 上半年 / 下半年 / 本期 (截至… when running)."""
+        if self.running:
+            return f"{self.start.month}月{self.start.day}日至{self.end.month}月{self.end.day}日"
         return {"year": "全年", "h1": "上半年", "h2": "下半年"}.get(self.kind, "本期")
+
+    @property
+    def query(self) -> list[tuple[str, str]]:
+        """URL parameters that reproduce exactly this period (the as-of day included) in a link."""
+        return [("period", self.code), *([("as_of", self.end.isoformat())] if self.running else [])]
 
     @property
     def year(self) -> int:
@@ -56,8 +82,10 @@ class Period:
         return list(range(self.start.year, self.end.year + 1))
 
     def last_year(self) -> Period:
+        """The same dates one year back (for a running period: 1 Jan to the same day last year)."""
         return Period(code=f"{self.code}-1y", start=shift_year(self.start, -1, is_end=False),
-                      end=shift_year(self.end, -1, is_end=True), kind=self.kind)
+                      end=shift_year(self.end, -1, is_end=not self.running), kind=self.kind,
+                      nominal_end=shift_year(self.nominal_end, -1, is_end=True) if self.running else None)
 
     def datetime_range(self) -> tuple[datetime, datetime]:
         """[start, end) as aware datetimes for DateTimeFields: start 00:00 to the day after end 00:00."""
@@ -86,8 +114,46 @@ def shift_year(d: date, years: int, *, is_end: bool = False) -> date:
     return date(year, d.month, min(d.day, last))
 
 
-def parse_period(text: str) -> Period:
-    """Parse a period code; raise ValidationError (Chinese message) for anything else."""
+def parse_period(text: str, *, today: date | None = None, check_started: bool = True) -> Period:
+    """Parse a period code and take it as of `today` (Asia/Shanghai by default).
+
+    Refused with a clear message: anything unparsable, a period that has not started. A period that has
+    not ended ends today (`running`). What a user types also goes through `period_from_input`."""
+    p = _parse(text)
+    if today is None:
+        from django.utils import timezone
+
+        today = timezone.localdate()
+    if p.start > today:
+        if not check_started:
+            return p
+        raise ValidationError(_("The period “%(period)s” has not started yet: today is %(today)s."),
+                              params={"period": text.strip(), "today": today.isoformat()}, code="not_started")
+    if p.end > today:
+        return Period(p.code, p.start, today, p.kind, nominal_end=p.end)
+    return p
+
+
+def period_from_input(text: str, *, today: date | None = None) -> Period:
+    """parse_period for what a user typed (forms, build_report, links): also refuses a period that starts
+    before the center was founded (CenterProfile.founded_year)."""
+    p = parse_period(text, today=today)
+    first = first_year()
+    if p.start.year < first:
+        raise ValidationError(
+            _("The period “%(period)s” starts before %(year)s, the year the center was founded (center profile)."),
+            params={"period": (text or "").strip(), "year": first}, code="before_center")
+    return p
+
+
+def first_year() -> int:
+    """The first year a period may start in: the center's founding year (CenterProfile)."""
+    from core.models import CenterProfile
+
+    return CenterProfile.get().founded_year
+
+
+def _parse(text: str) -> Period:
     raw = (text or "").strip()
     if m := _YEAR.match(raw):
         y = int(m.group(1))
@@ -126,5 +192,5 @@ def _check_year(y: int, raw: str) -> None:
 
 
 def year_to_date(today: date) -> Period:
-    return Period(f"{today.year}-01-01:{today.isoformat()}", date(today.year, 1, 1), today,
-                  "year" if (today.month, today.day) == (12, 31) else "range")
+    """This year as of `today`: the year itself, running until 31 December."""
+    return parse_period(str(today.year), today=today)

@@ -65,6 +65,15 @@ def nav_items() -> list[NavItem]:
     return sorted(items, key=lambda i: (SECTIONS.index(i.section) if i.section in SECTIONS else 99, i.order))
 
 
+def provided(name: str) -> Callable | None:
+    """A function an app's `home.py` offers to apps below it (e.g. `station_figures`, defined by reports so
+    that station pages show the indicators' own figures); None when no app offers it."""
+    for module in modules("home"):
+        if hasattr(module, name):
+            return getattr(module, name)
+    return None
+
+
 def home_panels(request) -> list[Panel]:
     panels = [p for module in modules("home") for p in module.panels(request)]
     return sorted(panels, key=lambda p: p.order)

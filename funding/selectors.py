@@ -8,8 +8,6 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 
-from core.choices import FUNDING_SOURCE
-
 from .models import Budget, PaymentBatch, Spending, Subsidy
 
 ZERO = Decimal("0.00")
@@ -43,42 +41,17 @@ def cases_awaiting_subsidy():
             .order_by("archived_on", "pk"))
 
 
-def rate(numerator, denominator) -> Decimal | None:
-    """A percentage with one decimal; empty (None) when the denominator is 0 (STATISTICS.md)."""
-    if not denominator:
-        return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"))
+def indicators(start: date, end: date) -> dict[str, Decimal | int | float | None]:
+    """The funding and subsidy indicators for [start, end] by their STATISTICS.md codes, evaluated from
+    their one definition (funding/indicators.py) as the dashboard and the reports evaluate them."""
+    from core.periods import Period
 
+    from .indicators import REGISTRY
 
-def indicators(start: date, end: date) -> dict[str, Decimal | int | None]:
-    """The funding and subsidy indicators for [start, end] by their STATISTICS.md codes."""
-    years = range(start.year, end.year + 1)
-    budget_sums = Budget.objects.filter(year__in=years).aggregate(
-        total=Sum("amount"),
-        **{code: Sum("amount", filter=Q(source=code)) for code in FUNDING_SOURCE.codes},
-    )
-    spent = Spending.objects.filter(date__range=(start, end)).aggregate(
-        total=Sum("amount"),
-        subsidy=Sum("amount", filter=Q(category="case_subsidy")),
-        publicity=Sum("amount", filter=Q(category="publicity")),
-    )
-    paid = Subsidy.objects.filter(status=Subsidy.Status.PAID, paid_on__range=(start, end)).aggregate(
-        total=Sum("amount"), cases=Count("case", distinct=True))
-    out: dict[str, Decimal | int | None] = {
-        "subsidy.paid.total": paid["total"] or ZERO,
-        "subsidy.paid.cases": paid["cases"] or 0,
-    }
-    out["subsidy.average"] = ((out["subsidy.paid.total"] / out["subsidy.paid.cases"]).quantize(Decimal("0.01"))
-                              if out["subsidy.paid.cases"] else None)
-    out["funding.budget"] = budget_sums["total"] or ZERO
-    for code in FUNDING_SOURCE.codes:
-        out[f"funding.budget.{code}"] = budget_sums[code] or ZERO
-    out["funding.spent"] = spent["total"] or ZERO
-    out["funding.spent.subsidy"] = spent["subsidy"] or ZERO
-    out["funding.spent.publicity"] = spent["publicity"] or ZERO
-    out["rate.funding_used"] = rate(out["funding.spent"], out["funding.budget"])
-    out["rate.subsidy_share"] = rate(out["funding.spent.subsidy"], out["funding.spent"])
-    return out
+    kind = "year" if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year \
+        else "range"
+    p = Period(str(start.year) if kind == "year" else f"{start}:{end}", start, end, kind)
+    return REGISTRY.evaluate(p)
 
 
 def spending_by_month(start: date, end: date) -> list[dict]:

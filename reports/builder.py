@@ -18,8 +18,6 @@ from pathlib import Path
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
-from django.db.models import Count, IntegerField, Q, Sum, Value
-from django.db.models.functions import Coalesce
 
 from core.choices import (
     AID_FORM,
@@ -60,6 +58,7 @@ class ReportData:
     values: dict
     last: dict
     rows: list = field(default_factory=list)
+    differences: list | None = None  # figures that differ from the submitted version of the same period
 
     @property
     def title(self) -> str:
@@ -93,34 +92,14 @@ def _num(value):
     return value
 
 
-def _cases_qs(data: ReportData):
-    from cases.models import Case
-
-    qs = Case.objects.all()
-    if data.station is not None:
-        qs = qs.filter(station=data.station)
-    return qs
-
-
-def _acc(p: Period) -> Q:
-    return Q(accepted_on__gte=p.start, accepted_on__lte=p.end)
-
-
-def _closed(p: Period) -> Q:
-    return Q(closed_on__gte=p.start, closed_on__lte=p.end, status__in=["closed", "archived"])
+def _grouped(codes, data: ReportData, by) -> dict:
+    return ind.REGISTRY.grouped(codes, data.period, by, data.station)
 
 
 def by_cause_rows(data: ReportData) -> list[list]:
-    p = data.period
-    qs = _cases_qs(data).filter(_acc(p) | _closed(p)).values("cause").annotate(
-        accepted=Count("id", filter=_acc(p)), closed=Count("id", filter=_closed(p))).order_by()
-    found = {r["cause"]: r for r in qs}
-    rows = []
-    for code in [*CAUSE.codes, ""]:
-        if code in found:
-            r = found[code]
-            rows.append([CAUSE.zh.get(code, "未填"), r["accepted"], r["closed"]])
-    return rows
+    found = _grouped(["cases.accepted", "cases.closed"], data, "cause")
+    return [[CAUSE.zh.get(code, "未填"), found[code]["cases.accepted"], found[code]["cases.closed"]]
+            for code in [*CAUSE.codes, ""] if code in found]
 
 
 def by_group_rows(data: ReportData) -> list[list]:
@@ -132,13 +111,13 @@ def by_group_rows(data: ReportData) -> list[list]:
 
 
 def by_stage_rows(data: ReportData) -> list[list]:
-    qs = _cases_qs(data).filter(_acc(data.period)).values("category", "stage").annotate(n=Count("id")).order_by()
-    found = {(r["category"], r["stage"]): r["n"] for r in qs}
+    found = _grouped(["cases.accepted"], data, ("category", "stage"))
     rows = []
     for cat in CATEGORY.codes:
         for stage in [*STAGE.codes, ""]:
-            if (cat, stage) in found:
-                rows.append([CATEGORY.zh[cat], STAGE.zh.get(stage, "未填"), found[(cat, stage)]])
+            n = found.get((cat, stage), {}).get("cases.accepted", 0)
+            if n:
+                rows.append([CATEGORY.zh[cat], STAGE.zh.get(stage, "未填"), n])
     return rows
 
 
@@ -148,44 +127,19 @@ def _station_names() -> dict:
     return dict(Station.objects.values_list("pk", "name"))
 
 
-def cases_by_station(period: Period, station=None) -> list[dict]:
-    """Accepted, closed, terminated and open cases per station (None = the center) in one grouped query."""
-    from cases.models import Case
-
-    p = period
-    qs = Case.objects.all()
-    if station is not None:
-        qs = qs.filter(station=station)
-    end = p.end
-    open_q = (Q(accepted_on__lte=end) & ~Q(closed_on__lte=end, closed_on__isnull=False)
-              & ~Q(terminated_on__lte=end, terminated_on__isnull=False))
-    return list(qs.values("station").annotate(
-        accepted=Count("id", filter=_acc(p)), closed=Count("id", filter=_closed(p)),
-        terminated=Count("id", filter=Q(terminated_on__gte=p.start, terminated_on__lte=end)),
-        open=Count("id", filter=open_q),
-        recipients=Coalesce(Sum("recipient_count", filter=_acc(p)), Value(0), output_field=IntegerField()),
-    ).order_by("station"))
+STATION_CODES = ["cases.accepted", "cases.closed", "cases.terminated", "cases.open_at_end", "recipients.total"]
 
 
 def by_station_rows(data: ReportData) -> list[list]:
     names = _station_names()
-    return [[names.get(r["station"], CENTER), r["accepted"], r["closed"], r["terminated"], r["open"], r["recipients"]]
-            for r in cases_by_station(data.period, data.station)]
-
-
-def _consultations_qs(data: ReportData):
-    from intake.models import Consultation
-
-    start, stop = data.period.datetime_range()
-    qs = Consultation.objects.filter(occurred_at__gte=start, occurred_at__lt=stop)
-    if data.station is not None:
-        qs = qs.filter(station=data.station)
-    return qs
+    found = _grouped(STATION_CODES, data, "station")
+    keys = sorted(found, key=lambda k: (k is not None, k or 0))
+    return [[names.get(k, CENTER), *[found[k][c] for c in STATION_CODES]] for k in keys
+            if any(found[k][c] for c in STATION_CODES)]
 
 
 def consultations_by(field_name: str, data: ReportData) -> dict:
-    qs = _consultations_qs(data).values(field_name).annotate(n=Sum("person_count")).order_by()
-    return {r[field_name]: r["n"] or 0 for r in qs}
+    return {k: v["consultations.total"] for k, v in _grouped(["consultations.total"], data, field_name).items()}
 
 
 def consultation_channel_rows(data: ReportData) -> list[list]:
@@ -195,41 +149,35 @@ def consultation_channel_rows(data: ReportData) -> list[list]:
 
 def consultation_topic_rows(data: ReportData) -> list[list]:
     found = consultations_by("topic", data)
-    return [[TOPIC.zh.get(t, "未填"), found[t]] for t in [*TOPIC.codes, ""] if t in found]
+    return [[TOPIC.zh.get(t, "未填"), found[t]] for t in [*TOPIC.codes, ""] if t in found and found[t]]
 
 
 def consultation_station_rows(data: ReportData) -> list[list]:
     names = _station_names()
     found = consultations_by("station", data)
-    return [[names.get(s, CENTER), n] for s, n in sorted(found.items(), key=lambda kv: (kv[0] is not None, kv[0] or 0))]
+    return [[names.get(s, CENTER), n] for s, n in sorted(found.items(), key=lambda kv: (kv[0] is not None, kv[0] or 0))
+            if n]
+
+
+PUBLICITY_CODES = ["publicity.events", "publicity.materials", "publicity.onsite", "publicity.audience"]
 
 
 def publicity_rows(data: ReportData) -> list[list]:
-    from publicity.models import Event
-
-    p = data.period
-    qs = Event.objects.filter(date__gte=p.start, date__lte=p.end)
-    if data.station is not None:
-        qs = qs.filter(station=data.station)
-    found = {r["form"]: r for r in qs.values("form").annotate(
-        n=Count("id"), materials=Sum("materials"), onsite=Sum("onsite"), audience=Sum("audience")).order_by()}
-    return [[PUBLICITY_FORM.zh[f], found[f]["n"], found[f]["materials"] or 0, found[f]["onsite"] or 0,
-             found[f]["audience"] or 0] for f in PUBLICITY_FORM.codes if f in found]
+    found = _grouped(PUBLICITY_CODES, data, "form")
+    return [[PUBLICITY_FORM.zh[f], *[found[f][c] for c in PUBLICITY_CODES]] for f in PUBLICITY_FORM.codes
+            if f in found and found[f]["publicity.events"]]
 
 
 def funding_rows(data: ReportData) -> list[list]:
     """Budget by source and spending by category (county-wide only)."""
     if data.station is not None:
         return [["预算", "（工作站报告不含经费数据）", None]]
-    from funding.models import Budget, Spending
-
-    p = data.period
-    budgets = {r["source"]: r["s"] for r in Budget.objects.filter(year__in=p.years()).values("source")
-               .annotate(s=Sum("amount")).order_by()}
-    spent = {r["category"]: r["s"] for r in Spending.objects.filter(date__gte=p.start, date__lte=p.end)
-             .values("category").annotate(s=Sum("amount")).order_by()}
-    rows = [["预算", FUNDING_SOURCE.zh[s], ind.money(budgets.get(s))] for s in FUNDING_SOURCE.codes]
-    rows += [["支出", SPENDING_CATEGORY.zh[c], ind.money(spent.get(c))] for c in SPENDING_CATEGORY.codes]
+    budgets = _grouped(["funding.budget"], data, "source")
+    spent = _grouped(["funding.spent"], data, "category")
+    rows = [["预算", FUNDING_SOURCE.zh[s], ind.money(budgets.get(s, {}).get("funding.budget"))]
+            for s in FUNDING_SOURCE.codes]
+    rows += [["支出", SPENDING_CATEGORY.zh[c], ind.money(spent.get(c, {}).get("funding.spent"))]
+             for c in SPENDING_CATEGORY.codes]
     return rows
 
 
@@ -282,7 +230,7 @@ def case_list_rows(data: ReportData) -> Iterator[list]:
     """The accepted cases with the 案件 ledger columns of LEDGER.md (ID numbers masked)."""
     from applicants.idcard import mask
 
-    qs = (_cases_qs(data).filter(_acc(data.period))
+    qs = (ind.REGISTRY["cases.accepted"].records(data.period, data.station)
           .select_related("recipient", "handler", "handler__provider", "station", "subsidy")
           .order_by("accepted_on", "number"))
     for case in qs.iterator(chunk_size=2000):
@@ -300,7 +248,7 @@ def case_list_rows(data: ReportData) -> Iterator[list]:
             SEX.zh.get(person.sex, ""), person.birth_date,
             "、".join(GROUP.zh[g] for g in GROUP.codes if g in (case.recipient_groups or [])),
             case.is_mass, case.recipient_count, handler.name if handler else "",
-            HANDLER_KIND.zh.get(handler.kind, "") if handler else "",
+            HANDLER_KIND.zh.get(case.handler_kind or (handler.kind if handler else ""), ""),
             handler.provider.name if handler and handler.provider else "",
             case.assigned_on, case.closed_on or case.terminated_on, outcome, case.amount_recovered,
             case.amount_involved, GRADE.zh.get(case.grade, ""), sub.amount if sub else None,
@@ -326,18 +274,49 @@ def write_workbook(data: ReportData, path: str | Path) -> None:
     book.add_sheet("目标", ["编码", "指标", "单位", "目标", "完成", "完成率(%)", "预计全年", "预计完成率(%)"],
                    target_sheet_rows(data))
     book.add_sheet("受理案件", CASE_COLUMNS, case_list_rows(data))
+    if data.differences is not None:
+        from .submission import difference_rows
+
+        book.add_sheet("与上报版本差异", ["编码", "指标", "单位", "上报数", "本次数", "新增记录", "减少记录"],
+                       difference_rows(data.differences) or [["", "与上报版本一致，没有差异", "", "", "", "", ""]],
+                       widths={0: 36, 1: 24, 2: 6, 3: 14, 4: 14, 5: 60, 6: 60})
+    book.add_sheet("说明", ["项目", "内容"], about_rows(data), widths={0: 14, 1: 80})
     book.save(path)
 
 
+def about_rows(data: ReportData) -> list[list]:
+    """What the workbook covers: the period, the day its stock figures were taken, how figures are defined."""
+    p = data.period
+    own_end = p.nominal_end or p.end
+    rows = [["报告", data.title], ["报告期间", f"{p.start.isoformat()} 至 {own_end.isoformat()}"],
+            ["范围", data.who]]
+    if p.running:
+        rows.append(["统计截至", f"{p.as_of_label}：报告期间尚未结束，本期数据统计至{p.end.isoformat()}，期末数（期末未结案件、"
+                                 f"期末逾期事项、网络）取{p.end.isoformat()}当日；上年同期为上年同一起止日期"])
+    else:
+        rows.append(["统计截至", f"{own_end.isoformat()}（期末数取期末当日）"])
+    rows.append(["口径", "每个指标按《统计指标》的编码和定义计算，仪表盘、工作站页面、本表和工作总结使用同一定义；"
+                       "点击仪表盘上的数字可查看其统计的全部记录"])
+    return rows
+
+
 def build(period: Period, station=None, *, xlsx_path: str | Path, docx_path: str | Path | None = None,
-          progress: Callable[[int], None] | None = None) -> ReportData:
-    """Build the report into the given paths (each written to a temporary file first, then renamed)."""
+          progress: Callable[[int], None] | None = None, submitted=None) -> ReportData:
+    """Build the report into the given paths (each written to a temporary file first, then renamed).
+
+    `submitted`: the submitted version of the same period, if any (default: looked up); the workbook then
+    gets a sheet of every figure that differs from it and the records that changed since."""
+    from .submission import differences, submitted_version
     from .summary import write_docx
 
     step = progress or (lambda n: None)
     step(5)
+    if submitted is None:
+        submitted = submitted_version(period.code, station)
     with snapshot():
         data = collect(period, station)
+        if submitted is not None:
+            data.differences = differences(period, station, data.values, submitted)
     step(30)
     with snapshot():
         _atomic_write(xlsx_path, lambda tmp: write_workbook(data, tmp))

@@ -6,17 +6,19 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
 from core.choices import CATEGORY, CHANNEL, GRADE, SPENDING_CATEGORY
+from core.indicators import CENTER as CENTER_SCOPE
+from core.periods import first_year
 
 from . import indicators as ind
-from .builder import CENTER, cases_by_station, target_progress
+from .builder import CENTER, target_progress
 from .links import indicator_url, list_url
-from .periods import Period
+from .periods import Period, parse_period
 
 KEY_FIGURES = ["cases.accepted", "cases.closed", "recipients.total", "consultations.total", "services.total",
                "matters.duty_lawyer", "amount.recovered", "rate.closure", "rate.satisfaction", "publicity.events",
@@ -24,11 +26,8 @@ KEY_FIGURES = ["cases.accepted", "cases.closed", "recipients.total", "consultati
 
 
 def dashboard_period(year: int, today: date) -> Period:
-    if year == today.year:
-        if (today.month, today.day) == (12, 31):
-            return Period(str(year), date(year, 1, 1), today, "year")
-        return Period(f"{year}-01-01:{today.isoformat()}", date(year, 1, 1), today, "range")
-    return Period(str(year), date(year, 1, 1), date(year, 12, 31), "year")
+    """The year, as of today while it runs: the same period a report of that year requested today has."""
+    return parse_period(str(year), today=today, check_started=False)
 
 
 def _station_for(request):
@@ -55,79 +54,64 @@ def figures(p: Period, station, values: dict, last: dict) -> list[dict]:
     return out
 
 
-def monthly_cases(p: Period, station) -> dict:
-    from cases.models import Case
+def _month(y: int, m: int, p: Period) -> Period:
+    start = max(date(y, m, 1), p.start)
+    end = min(date(y, m, calendar.monthrange(y, m)[1]), p.end)
+    return Period(f"{start.isoformat()}:{end.isoformat()}", start, end, "range")
 
-    qs = Case.objects.filter(accepted_on__gte=p.start, accepted_on__lte=p.end)
-    if station is not None:
-        qs = qs.filter(station=station)
-    rows = qs.annotate(m=TruncMonth("accepted_on")).values("m", "category").annotate(n=Count("id")).order_by()
+
+def monthly_cases(p: Period, station) -> dict:
+    """Cases accepted per month and category: the cases.accepted.<category> definitions grouped by month."""
     months = [(y, m) for y in p.years() for m in range(1, 13)
               if date(y, m, 1) <= p.end and date(y, m, calendar.monthrange(y, m)[1]) >= p.start]
+    codes = [f"cases.accepted.{c}" for c in CATEGORY.codes]
+    qs = ind.REGISTRY["cases.accepted"].records(p, station)
+    rows = qs.annotate(m=TruncMonth("accepted_on")).values("m", "category").annotate(n=Count("id")).order_by()
     counts = {(r["m"].year, r["m"].month, r["category"]): r["n"] for r in rows}
     datasets = [{"label": CATEGORY.zh[c], "data": [counts.get((y, m, c), 0) for y, m in months]}
                 for c in CATEGORY.codes]
-    links = []
-    for y, m in months:
-        start = max(date(y, m, 1), p.start)
-        end = min(date(y, m, calendar.monthrange(y, m)[1]), p.end)
-        links.append(list_url("cases:case_list", [("accepted_from", start.isoformat()), ("accepted_to", end.isoformat()),
-                                                  *([("station", station.pk)] if station else [])]))
+    links = [indicator_url("cases.accepted", _month(y, m, p), station) for y, m in months]
+    assert all(c in ind.REGISTRY for c in codes)
     return {"labels": [f"{m}月" for _y, m in months], "datasets": datasets, "links": links}
 
 
 def funding_use(p: Period) -> dict:
-    from funding.models import Spending
-
-    spent = {r["category"]: float(r["s"] or 0) for r in Spending.objects.filter(date__gte=p.start, date__lte=p.end)
-             .values("category").annotate(s=Sum("amount")).order_by()}
+    spent = ind.REGISTRY.grouped(["funding.spent"], p, "category")
     return {"labels": [SPENDING_CATEGORY.zh[c] for c in SPENDING_CATEGORY.codes],
-            "data": [spent.get(c, 0) for c in SPENDING_CATEGORY.codes],
+            "data": [float(spent.get(c, {}).get("funding.spent", 0)) for c in SPENDING_CATEGORY.codes],
             "links": [list_url("funding:spending_list", [("date_from", p.start.isoformat()),
                                                          ("date_to", p.end.isoformat()), ("category", c)])
                       for c in SPENDING_CATEGORY.codes]}
 
 
+COMPARISON = {"accepted": "cases.accepted", "closed": "cases.closed", "open": "cases.open_at_end",
+              "applications": "applications.received", "consultations": "consultations.total",
+              "events": "publicity.events"}
+
+
 def station_comparison(p: Period) -> list[dict]:
-    """One grouped query per domain: cases, applications, consultations, events."""
-    from intake.models import Application, Consultation
-    from publicity.models import Event
+    """Each station's (and the center's own) figures from the indicators' definitions, one grouped query
+    per family; every figure opens its list for that station."""
     from stations.models import Station
 
-    start, stop = p.datetime_range()
-    consult = {r["station"]: r["n"] or 0 for r in Consultation.objects.filter(
-        occurred_at__gte=start, occurred_at__lt=stop).values("station").annotate(n=Sum("person_count")).order_by()}
-    apps = {r["station"]: r["n"] for r in Application.objects.exclude(status="draft").filter(
-        received_on__gte=p.start, received_on__lte=p.end).values("station").annotate(n=Count("id")).order_by()}
-    events = {r["station"]: r["n"] for r in Event.objects.filter(date__gte=p.start, date__lte=p.end)
-              .values("station").annotate(n=Count("id")).order_by()}
-    cases = {r["station"]: r for r in cases_by_station(p)}
+    found: dict = {}
+    for codes in (["cases.accepted", "cases.closed", "cases.open_at_end"], ["applications.received"],
+                  ["consultations.total"], ["publicity.events"]):
+        for key, vals in ind.REGISTRY.grouped(codes, p, "station").items():
+            found.setdefault(key, {}).update(vals)
     stations = list(Station.objects.active_at(p.end).exclude(active=False, closed_on__isnull=True).order_by("name"))
     keys = [None, *[s.pk for s in stations]]
-    for extra in (set(cases) | set(consult) | set(apps) | set(events)) - set(keys):
-        keys.append(extra)
-    names = {s.pk: s.name for s in Station.objects.filter(pk__in=[k for k in keys if k])}
-    s, e = p.start.isoformat(), p.end.isoformat()
+    keys += sorted(k for k in found if k not in keys)
+    by_pk = {s.pk: s for s in Station.objects.filter(pk__in=[k for k in keys if k])}
     rows = []
     for key in keys:
-        st = [("station", key if key else "center")]
-        c = cases.get(key, {})
-        rows.append({
-            "name": names.get(key, CENTER) if key else CENTER,
-            "accepted": c.get("accepted", 0),
-            "accepted_url": list_url("cases:case_list", [("accepted_from", s), ("accepted_to", e), *st]),
-            "closed": c.get("closed", 0),
-            "closed_url": list_url("cases:case_list", [("closed_from", s), ("closed_to", e), *st]),
-            "open": c.get("open", 0),
-            "open_url": list_url("cases:case_list", [("accepted_to", e), ("status", "awaiting"),
-                                                     ("status", "assigned"), *st]),
-            "applications": apps.get(key, 0),
-            "applications_url": list_url("intake:application_list", [("received_from", s), ("received_to", e), *st]),
-            "consultations": consult.get(key, 0),
-            "consultations_url": list_url("intake:consultation_list", [("date_from", s), ("date_to", e), *st]),
-            "events": events.get(key, 0),
-            "events_url": list_url("publicity:event_list", [("date_from", s), ("date_to", e), *st]),
-        })
+        scope = by_pk[key] if key else CENTER_SCOPE
+        vals = found.get(key, {})
+        row = {"name": by_pk[key].name if key else CENTER}
+        for name, code in COMPARISON.items():
+            row[name] = vals.get(code, 0)
+            row[f"{name}_url"] = indicator_url(code, p, scope)
+        rows.append(row)
     return rows
 
 
@@ -137,12 +121,12 @@ def dashboard_context(request) -> dict:
         year = int(request.GET.get("year") or today.year)
     except ValueError:
         year = today.year
-    if not 2000 <= year <= today.year:
+    if not first_year() <= year <= today.year:
         year = today.year
     station = _station_for(request)
     p = dashboard_period(year, today)
-    values = ind.compute(p, station)
-    last = ind.compute(p.last_year(), station)
+    values = ind.compute_all(p, station)
+    last = ind.compute_all(p.last_year(), station)
     all_figures = figures(p, station, values, last)
     by_code = {f["code"]: f for f in all_figures}
     progress = target_progress(year, station, values, today)
@@ -150,15 +134,11 @@ def dashboard_context(request) -> dict:
     key = [{**by_code[c], "target": target_by_code.get(c)} for c in KEY_FIGURES]
     groups = [{"label": ind.BY_CODE[f"cases.accepted.group.{g}"][0], "value": values[f"cases.accepted.group.{g}"],
                "url": by_code[f"cases.accepted.group.{g}"]["url"]} for g in ind.GROUPS]
-    channel_values = {"visit": values["consultations.visit"],
-                      "phone": values["consultations.phone"] - values["consultations.hotline"],
-                      "hotline": values["consultations.hotline"], "letter": values["consultations.letter"],
-                      "online": values["consultations.online"], "event": values["consultations.event"]}
-    channels = [{"label": CHANNEL.zh[c], "value": channel_values[c],
-                 "url": list_url("intake:consultation_list", [("date_from", p.start.isoformat()),
-                                                              ("date_to", p.end.isoformat()), ("channel", c),
-                                                              *([("station", station.pk)] if station else [])])}
-                for c in CHANNEL.codes]
+    channel_codes = {"visit": "consultations.visit", "phone": "consultations.phone_only",
+                     "hotline": "consultations.hotline", "letter": "consultations.letter",
+                     "online": "consultations.online", "event": "consultations.event"}
+    channels = [{"label": CHANNEL.zh[c], "value": values[channel_codes[c]],
+                 "url": indicator_url(channel_codes[c], p, station)} for c in CHANNEL.codes]
     grades = [{"label": GRADE.zh[g], "value": values[f"quality.{g}"], "url": by_code[f"quality.{g}"]["url"]}
               for g in GRADE.codes]
     charts = {
@@ -174,7 +154,7 @@ def dashboard_context(request) -> dict:
     from stations.models import Station
 
     return {
-        "period": p, "year": year, "years": list(range(today.year, today.year - 4, -1)), "station": station,
+        "period": p, "year": year, "years": list(range(today.year, max(today.year - 4, first_year() - 1), -1)), "station": station,
         "stations": Station.objects.order_by("name") if request.user.is_center else [],
         "key": key, "figures": all_figures, "groups": groups, "channels": channels, "grades": grades,
         "charts": charts, "targets": progress,
@@ -188,8 +168,7 @@ def target_table(year: int, today: date) -> list[dict]:
 
     from .models import Target
 
-    p = dashboard_period(year, today) if year <= today.year else Period(str(year), date(year, 1, 1),
-                                                                         date(year, 1, 1), "year")
+    p = dashboard_period(year, today)
     station_ids = set(Target.objects.filter(year=year).values_list("station_id", flat=True).distinct())
     rows = []
     for sid in sorted(station_ids, key=lambda x: (x is not None, x or 0)):

@@ -9,7 +9,7 @@ from stations.models import Station
 
 from .indicators import INDICATORS
 from .models import Target
-from .periods import parse_period
+from .periods import period_from_input
 
 
 def preset_choices(today=None) -> list[tuple[str, str]]:
@@ -42,7 +42,7 @@ class ReportRequestForm(forms.Form):
         if not text:
             raise ValidationError(_("Choose a period or type one."))
         try:
-            data["parsed"] = parse_period(text)
+            data["parsed"] = period_from_input(text)
         except ValidationError as exc:
             self.add_error("period", exc)
         return data

@@ -10,6 +10,41 @@ from core.registry import Panel
 HOME_FIGURES = ["cases.accepted", "cases.closed", "consultations.total", "services.total"]
 
 
+# What a station's page and the network summary show, as (indicator, key): the indicators' own figures.
+STATION_FIGURES = [("consultations.total", "consultations"), ("applications.received", "applications"),
+                   ("publicity.events", "events"), ("cases.accepted", "cases")]
+
+
+def station_figures(user, station, today=None) -> list[dict]:
+    """This year's four figures of one station, from the indicators' definitions, each opening its list."""
+    from . import indicators as ind
+    from .dashboard import dashboard_period
+    from .links import indicator_url
+
+    today = today or timezone.localdate()
+    p = dashboard_period(today.year, today)
+    codes = [c for c, _k in STATION_FIGURES]
+    values = ind.REGISTRY.evaluate(p, station, codes=codes)
+    linked = user.can("dashboard_view")
+    return [{"code": key, "indicator": code, "label": f"{ind.REGISTRY[code].name}（{ind.REGISTRY[code].unit}）",
+             "value": values[code], "url": indicator_url(code, p, station) if linked else None}
+            for code, key in STATION_FIGURES]
+
+
+def network_figures(today=None) -> dict:
+    """{station pk: {key: value}} for this year: one grouped query per family."""
+    from . import indicators as ind
+    from .dashboard import dashboard_period
+
+    today = today or timezone.localdate()
+    p = dashboard_period(today.year, today)
+    out: dict = {}
+    for code, key in STATION_FIGURES:
+        for station_pk, vals in ind.REGISTRY.grouped([code], p, "station").items():
+            out.setdefault(station_pk, {})[key] = vals[code]
+    return out
+
+
 def panels(request) -> list[Panel]:
     user = request.user
     out: list[Panel] = []

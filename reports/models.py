@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +60,15 @@ class ReportRun(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True,
                                      blank=True, on_delete=models.PROTECT, related_name="report_runs")
     scheduled = models.BooleanField(_("scheduled"), default=False)
+    figures = models.JSONField(_("figures as built"), default=dict, blank=True, editable=False,
+                               help_text=_("Every indicator's value when the files were built, as text."))
+    differences = models.JSONField(_("differences from the submitted version"), default=list, blank=True,
+                                   editable=False)
+    xlsx_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    docx_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -67,6 +77,11 @@ class ReportRun(models.Model):
         verbose_name = _("report run")
         verbose_name_plural = _("report runs")
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One submitted (上报) version per period and scope; it is never altered.
+            models.UniqueConstraint(fields=["period", "station"], condition=models.Q(submitted_at__isnull=False),
+                                    name="report_one_submitted_version", nulls_distinct=False),
+        ]
 
     def __str__(self) -> str:
         return f"{self.period} {self.get_status_display()}"
@@ -84,9 +99,35 @@ class ReportRun(models.Model):
     @property
     def period_label(self) -> str:
         """2025年 / 2025年上半年 / 2025年1月1日至11月30日."""
-        from .periods import parse_period
+        from django.core.exceptions import ValidationError
 
         try:
-            return parse_period(self.period).label
-        except Exception:  # an old or hand-edited period code: show it as it is
+            return self.as_period().label
+        except ValidationError:  # an old or hand-edited period code: show it as it is
             return self.period
+
+    def as_period(self):
+        """The period exactly as requested: one that had not ended is taken as of its stored end date."""
+        from .periods import parse_period
+
+        return parse_period(self.period, today=self.end)
+
+
+class SubmittedFigure(models.Model):
+    """One indicator of a submitted report, frozen: its value and, for a count or a sum, the records it
+    counted, so a later rebuild can show which records changed since."""
+
+    run = models.ForeignKey(ReportRun, verbose_name=_("report run"), on_delete=models.PROTECT,
+                            related_name="submitted_figures")
+    code = models.CharField(_("indicator code"), max_length=60)
+    value = models.CharField(_("value"), max_length=40, blank=True)
+    records = ArrayField(models.BigIntegerField(), null=True, blank=True, verbose_name=_("records counted"))
+
+    class Meta:
+        verbose_name = _("submitted figure")
+        verbose_name_plural = _("submitted figures")
+        ordering = ["run", "pk"]
+        constraints = [models.UniqueConstraint(fields=["run", "code"], name="submitted_figure_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} = {self.value}"

@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import ReportRun
-from .periods import Period, parse_period
+from .periods import Period, parse_period, period_from_input
+from .submission import figures_of, sha256, submitted_version
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def may_request(user, station) -> bool:
 
 @transaction.atomic
 def report_run_request(*, period: str, station=None, want_docx: bool = True, by, scheduled: bool = False) -> ReportRun:
-    p: Period = parse_period(period)
+    p: Period = period_from_input(period)
     if by is not None and not may_request(by, station):
         raise PermissionDenied
     run = ReportRun(period=p.code, start=p.start, end=p.end, station=station, want_docx=want_docx,
@@ -91,13 +92,20 @@ def report_run_execute(*, run_id: int) -> None:
     _set(run.pk, status=ReportRun.Status.RUNNING, progress=1, started_at=timezone.now(), error="")
     tmpdir = tempfile.mkdtemp(prefix="report-")
     try:
-        p = parse_period(run.period)
+        p = run.as_period()
         base = f"{_slug(run)}"
         xlsx = Path(tmpdir) / f"{base}.xlsx"
         docx = Path(tmpdir) / f"{base}.docx" if run.want_docx else None
-        build(p, run.station, xlsx_path=xlsx, docx_path=docx,
-              progress=lambda n: _set(run.pk, progress=min(n, 99)))
+        data = build(p, run.station, xlsx_path=xlsx, docx_path=docx,
+                     progress=lambda n: _set(run.pk, progress=min(n, 99)),
+                     submitted=submitted_version(run.period, run.station, exclude=run))
         run.refresh_from_db()
+        if run.submitted_at is not None:  # never replace the files of a submitted version
+            return
+        run.figures = figures_of(data.values)
+        run.differences = data.differences or []
+        run.xlsx_sha256 = sha256(xlsx)
+        run.docx_sha256 = sha256(docx) if docx else ""
         with open(xlsx, "rb") as fh:
             run.xlsx.save(xlsx.name, File(fh), save=False)
         if docx:

@@ -9,7 +9,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor
 
 from . import indicators as ind
 
@@ -124,6 +124,10 @@ def sentences(data) -> dict[str, list[str]]:
 
 def write_docx(data, path: str | Path) -> None:
     doc = Document()
+    section = doc.sections[0]  # A4, as official documents are printed (GB/T 9704)
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
     style = doc.styles["Normal"]
     style.font.name = FONT
     style.font.size = Pt(14)

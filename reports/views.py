@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -38,6 +39,51 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", ctx)
 
 
+def _figure_period(request):
+    """The period of a figure's link: ?period=… and, for a period that had not ended, ?as_of=<the day>."""
+    from datetime import date
+
+    from .periods import period_from_input
+
+    today = timezone.localdate()
+    as_of = today
+    try:
+        as_of = min(date.fromisoformat(request.GET.get("as_of") or ""), today)
+    except ValueError:
+        pass
+    return period_from_input(request.GET.get("period") or str(today.year), today=as_of)
+
+
+@login_required
+def figure(request, code):
+    """The list of the records behind one figure (reports/drilldown.py)."""
+    from core.indicators import CENTER
+
+    from . import drilldown
+    from .indicators import REGISTRY
+
+    require(request.user, "dashboard_view")
+    if code not in REGISTRY:
+        raise Http404
+    try:
+        p = _figure_period(request)
+    except ValidationError as exc:
+        return render(request, "reports/figure.html", {"error": " ".join(exc.messages),
+                                                       "breadcrumbs": [(_("Statistics dashboard"),
+                                                                        reverse("reports:dashboard"))]}, status=400)
+    if request.GET.get("station") == CENTER and request.user.is_center:
+        station = CENTER
+    else:
+        station = dash._station_for(request)
+    ctx = drilldown.figure_list(code, p, station, request.GET.get("page"))
+    ctx["station_name"] = (_("Center (no station)") if station == CENTER else station.name if station is not None
+                           else _("Whole county"))
+    ctx["dashboard_url"] = reverse("reports:dashboard") + (
+        f"?year={p.start.year}" + (f"&station={station.pk}" if station not in (None, CENTER) else ""))
+    ctx["breadcrumbs"] = [(_("Statistics dashboard"), ctx["dashboard_url"]), (REGISTRY[code].name, None)]
+    return render(request, "reports/figure.html", ctx)
+
+
 @login_required
 def run_list(request):
     require(request.user, "report_request")
@@ -65,9 +111,32 @@ def run_list(request):
 def run_detail(request, pk: int):
     require(request.user, "report_request")
     run = get_visible(_runs_visible(request.user), pk=pk)
+    from .submission import submit_problem, submitted_version
+
+    submitted = submitted_version(run.period, run.station, exclude=run) if run.submitted_at is None else None
     return render(request, "reports/run_detail.html", {
         "run": run, "breadcrumbs": [(_("Reports"), reverse("reports:run_list")), (run.period_label, None)],
+        "can_submit": request.user.can("report_submit") and submit_problem(run) is None,
+        "submit_problem": submit_problem(run) if request.user.can("report_submit") else None,
+        "submitted": submitted,
     })
+
+
+@login_required
+@require_POST
+def run_submit(request, pk: int):
+    """The director marks a built half-year or annual report as submitted (上报): its figures are frozen."""
+    from .submission import report_run_submit
+
+    require(request.user, "report_submit")
+    run = get_visible(_runs_visible(request.user), pk=pk)
+    try:
+        report_run_submit(run=run, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Submitted: this version's files and figures are kept unchanged."))
+    return redirect("reports:run_detail", pk=run.pk)
 
 
 @login_required
@@ -99,6 +168,13 @@ def run_download(request, pk: int, kind: str):
     field = run.xlsx if kind == "xlsx" else run.docx
     if not field:
         raise Http404
+    if run.submitted_at is not None:
+        from .submission import verify_files
+
+        if not verify_files(run):  # a submitted version is served only as it was built
+            return render(request, "reports/figure.html", {"error": _(
+                "The file of this submitted version is not the one that was built: it has been altered or lost. "
+                "Ask the system administrator to restore it from the backup.")}, status=409)
     try:
         fh = field.open("rb")
     except FileNotFoundError:
@@ -115,10 +191,8 @@ def run_download(request, pk: int, kind: str):
 def run_title(run: ReportRun, kind: str = "xlsx") -> str:
     from core.models import CenterProfile
 
-    from .periods import parse_period
-
     who = run.station.name if run.station else CenterProfile.get().name
-    label = parse_period(run.period).label
+    label = run.period_label
     return f"{who}{label}法律援助统计" if kind == "xlsx" else f"{who}{label}法律援助工作总结"
 
 

@@ -23,7 +23,7 @@ def panels(request) -> list[Panel]:
         except ImportError:  # pragma: no cover - publicity always ships with stations
             pass
         found.append(Panel(_("My station this year"), "stations/_panel_station.html", {
-            "station": user.station, "year": year, "figures": selectors.station_year_figures(user.station),
+            "station": user.station, "year": year, "figures": selectors.station_year_figures(user, user.station),
             "recent": recent,
         }, order=20))
     elif user.is_center and user.can("station_manage") and user.can("dashboard_view"):

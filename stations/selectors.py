@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.apps import apps
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from core.access import station_scope
 
@@ -62,89 +59,26 @@ def active_handlers() -> QuerySet[Handler]:
 
 # --- Figures -------------------------------------------------------------------
 
-def _year_bounds(year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+def station_year_figures(user, station: Station) -> list[dict]:
+    """This year's figures of a station, as the statistics define them (reports offers `station_figures`
+    through the shell, core.registry), each with the link to its list; none when reports is not installed."""
+    from core.registry import provided
+
+    figures = provided("station_figures")
+    return figures(user, station) if figures else []
 
 
-def _link(url_name: str, params: dict) -> str | None:
-    """URL of another app's filtered list, or None while that list does not exist yet."""
-    try:
-        base = reverse(url_name)
-    except NoReverseMatch:
-        return None
-    from urllib.parse import urlencode
+def network_summary(user, year: int | None = None) -> list[Station]:
+    """Every visible active station with this year's figures (as the statistics define them)."""
+    from core.registry import provided
 
-    return f"{base}?{urlencode(params)}"
-
-
-def _model(label: str):
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
-
-
-def station_year_figures(station: Station, year: int | None = None) -> list[dict]:
-    """This year's consultations (人次), preliminary intake, publicity events and cases of a station,
-    each a single aggregate query, each with a link to the matching filtered list."""
-    year = year or timezone.localdate().year
-    first, last = _year_bounds(year)
-    figures = []
-    from django.utils.translation import gettext as _
-
-    consultation = _model("intake.Consultation")
-    if consultation is not None:
-        value = consultation.objects.filter(station=station, occurred_at__year=year).aggregate(
-            n=Coalesce(Sum("person_count"), 0))["n"]
-        figures.append({"code": "consultations", "label": _("Consultations (person-times)"), "value": value,
-                        "url": _link("intake:consultation_list", {"station": station.pk, "date_from": first,
-                                                                  "date_to": last})})
-    application = _model("intake.Application")
-    if application is not None:
-        value = application.objects.filter(station=station, received_on__range=(first, last)).count()
-        figures.append({"code": "applications", "label": _("Preliminary intake"), "value": value,
-                        "url": _link("intake:application_list", {"station": station.pk, "received_from": first,
-                                                                 "received_to": last})})
-    event = _model("publicity.Event")
-    if event is not None:
-        value = event.objects.filter(station=station, date__range=(first, last)).count()
-        figures.append({"code": "events", "label": _("Publicity events"), "value": value,
-                        "url": _link("publicity:event_list", {"station": station.pk, "date_from": first,
-                                                              "date_to": last})})
-    case = _model("cases.Case")
-    if case is not None:
-        value = case.objects.filter(station=station, accepted_on__range=(first, last)).count()
-        figures.append({"code": "cases", "label": _("Cases"), "value": value,
-                        "url": _link("cases:case_list", {"station": station.pk, "accepted_from": first,
-                                                         "accepted_to": last})})
-    return figures
-
-
-def network_summary(user, year: int | None = None) -> QuerySet[Station]:
-    """Every visible active station with this year's four figures, in one query."""
-    year = year or timezone.localdate().year
-    first, last = _year_bounds(year)
-    qs = stations_visible_to(user).filter(active=True)
-    annotations = {}
-
-    def sub(model, filters: dict, agg):
-        inner = (model.objects.filter(station=OuterRef("pk"), **filters).order_by().values("station")
-                 .annotate(v=agg).values("v")[:1])
-        return Coalesce(Subquery(inner, output_field=IntegerField()), Value(0))
-
-    consultation = _model("intake.Consultation")
-    if consultation is not None:
-        annotations["n_consultations"] = sub(consultation, {"occurred_at__year": year}, Sum("person_count"))
-    application = _model("intake.Application")
-    if application is not None:
-        annotations["n_applications"] = sub(application, {"received_on__range": (first, last)}, Count("pk"))
-    event = _model("publicity.Event")
-    if event is not None:
-        annotations["n_events"] = sub(event, {"date__range": (first, last)}, Count("pk"))
-    case = _model("cases.Case")
-    if case is not None:
-        annotations["n_cases"] = sub(case, {"accepted_on__range": (first, last)}, Count("pk"))
-    return qs.annotate(**annotations).order_by("name")
+    figures = provided("network_figures")
+    found = figures() if figures else {}
+    stations = list(stations_visible_to(user).filter(active=True).order_by("name"))
+    for s in stations:
+        for key, value in found.get(s.pk, {}).items():
+            setattr(s, f"n_{key}", value)
+    return stations
 
 
 # --- Volunteers and duty rosters ----------------------------------------------

@@ -67,7 +67,7 @@ def station_detail(request, pk):
     return render(request, "stations/station_detail.html", {
         "station": station,
         "year": timezone.localdate().year,
-        "figures": selectors.station_year_figures(station),
+        "figures": selectors.station_year_figures(request.user, station),
         "points": selectors.contact_points_of(station),
         "liaisons": selectors.liaisons_of(station),
         "staff": selectors.station_staff(station),

@@ -75,3 +75,41 @@ def test_station_staff_see_their_stations_dashboard_on_a_phone(org, live_server,
     assert phone_page.locator("[data-testid=all-indicators] [data-code='cases.accepted']").inner_text() == "2"
     assert phone_page.locator("[data-testid=station-comparison]").count() == 0
     screenshot(phone_page, "reports-dashboard-phone")
+
+
+@pytest.mark.browser
+def test_director_clicks_a_figure_and_the_list_adds_up_to_it_then_submits_the_report(
+        org, live_server, page, login, screenshot):
+    from reports.models import ReportRun
+    from reports.services import report_run_execute, report_run_request
+
+    dataset.build(org["stations"]["station-a"])
+    login(page, "director")
+    page.goto(f"{live_server.url}/reports/?year=2025")
+    page.wait_for_load_state("networkidle")
+    figure = page.locator("[data-testid=all-indicators] [data-code='recipients.total']")
+    shown = figure.inner_text()
+    figure.click()
+    page.wait_for_load_state("networkidle")
+    assert "受援人数" in page.locator("h1").inner_text()
+    # The list's sum row is the figure that was clicked.
+    assert page.locator("[data-testid=list-sum]").inner_text() == shown
+    assert shown in page.locator("[data-testid=sum-row]").inner_text().split()
+    screenshot(page, "reports-figure-list")
+
+    page.goto(f"{live_server.url}/reports/?year=2025")
+    page.locator("[data-testid=all-indicators] [data-code='services.total']").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("[data-testid=figure-parts] li").count() == 4
+    assert page.locator("[data-testid=figure-list]").count() == 4
+    screenshot(page, "reports-figure-total")
+
+    run = report_run_request(period="2025", station=None, want_docx=True, by=org["users"]["director"])
+    report_run_execute(run_id=run.pk)
+    page.goto(f"{live_server.url}/reports/runs/{run.pk}/")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("[data-testid=submit-report]")
+    page.wait_for_load_state("networkidle")
+    assert "已上报" in page.locator("[data-testid=submission]").inner_text()
+    screenshot(page, "reports-submitted")
+    assert ReportRun.objects.get(pk=run.pk).submitted_at is not None

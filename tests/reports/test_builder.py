@@ -33,7 +33,7 @@ def test_workbook_starts_with_the_indicator_sheet_exactly_as_specified(data, tmp
     wb, rows = _sheet_rows(out, "指标")
     assert wb.sheetnames[0] == "指标"
     assert wb.sheetnames[1:] == ["案件按案由", "案件按人群", "案件按阶段", "案件按工作站", "咨询按方式", "咨询按事项",
-                                 "咨询按工作站", "宣传按形式", "经费", "质量", "目标", "受理案件"]
+                                 "咨询按工作站", "宣传按形式", "经费", "质量", "目标", "受理案件", "说明"]
     assert rows[0] == HEADER == ["编码", "指标", "单位", "本期", "上年同期", "同比(%)"]
     body = rows[1:]
     assert [r[0] for r in body] == ind.CODES

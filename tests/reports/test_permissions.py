@@ -35,12 +35,15 @@ DIRECTOR_ONLY = expect(403, admin=200, director=200)
 # (url name, method, path — {run} and {target} are filled in —, expected status per persona)
 TABLE = [
     ("reports:dashboard", "GET", "/reports/", DASHBOARD),
+    ("reports:figure", "GET", "/reports/figures/cases.accepted/", DASHBOARD),
     ("reports:run_list", "GET", "/reports/runs/", DIRECTOR_ONLY),
     ("reports:run_detail", "GET", "/reports/runs/{run}/", DIRECTOR_ONLY),
     ("reports:run_status", "GET", "/reports/runs/{run}/status/", DIRECTOR_ONLY),
     ("reports:run_download", "GET", "/reports/runs/{run}/download/xlsx/", DIRECTOR_ONLY),
     # Retrying a run that is done changes nothing and goes back to the run.
     ("reports:run_retry", "POST", "/reports/runs/{run}/retry/", expect(403, admin=302, director=302)),
+    # Submitting this run is refused with a message (it was built without recorded figures): back to the run.
+    ("reports:run_submit", "POST", "/reports/runs/{run}/submit/", expect(403, admin=302, director=302)),
     ("reports:target_list", "GET", "/reports/targets/", DIRECTOR_ONLY),
     ("reports:target_edit", "GET", "/reports/targets/{target}/", DIRECTOR_ONLY),
 ]
@@ -53,6 +56,8 @@ def test_reports_urls_answer_each_persona_as_the_table_says(client_for, done_run
 
     url = path.format(run=done_run.pk, target=target.pk)
     kwargs = {"pk": done_run.pk} if "{run}" in path else {"pk": target.pk} if "{target}" in path else {}
+    if name == "reports:figure":
+        kwargs = {"code": "cases.accepted"}
     if name == "reports:run_download":
         kwargs["kind"] = "xlsx"
     assert reverse(name, kwargs=kwargs) == url
@@ -68,6 +73,6 @@ def test_missing_run_or_file_is_404(client_for, done_run):
 
 def test_outsider_sees_nothing(client, outsider, done_run):
     client.force_login(outsider)
-    for url in ["/reports/", "/reports/runs/", f"/reports/runs/{done_run.pk}/",
+    for url in ["/reports/", "/reports/figures/cases.accepted/", "/reports/runs/", f"/reports/runs/{done_run.pk}/",
                 f"/reports/runs/{done_run.pk}/download/xlsx/", "/reports/targets/"]:
         assert client.get(url).status_code == 403, url

@@ -27,9 +27,10 @@ def test_station_list_uses_a_fixed_number_of_queries(client_for, org):
 
 def test_station_page_shows_contact_points_liaisons_staff_and_figure_links(client_for, station_a):
     body = client_for("staff_a").get(reverse("stations:station_detail", args=[station_a.pk])).content.decode()
-    for text in ("东关社区联系点", "李秀兰", "冯城关", "咨询（人次）", "宣传活动", "本年度"):
+    for text in ("东关社区联系点", "李秀兰", "冯城关", "法律咨询（人次）", "宣传活动（场次）", "本年度"):
         assert text in body
-    assert f"/publicity/?station={station_a.pk}" in body
+    # Each figure opens its indicator's list for this station (reports/drilldown.py).
+    assert "/reports/figures/publicity.events/?period=" in body and f"station={station_a.pk}" in body
 
 
 def test_station_staff_get_no_management_buttons(client_for, station_a):

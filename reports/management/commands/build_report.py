@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from reports.builder import build
-from reports.periods import parse_period
+from reports.periods import period_from_input
 from reports.services import find_station
 
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, period, station, output, docx, **options):
         try:
-            p = parse_period(period)
+            p = period_from_input(period)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         st = None
