@@ -90,3 +90,77 @@ def run(report) -> None:
         t0 = time.perf_counter()
         build(p, xlsx_path=Path(tmp) / "r.xlsx", docx_path=Path(tmp) / "r.docx")
         report("reports: annual report build (workbook + Word)", time.perf_counter() - t0, "s")
+    figure_list_vs_admin(report)
+
+
+def _median_ms(fn, runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - began) * 1000)
+    return sorted(times)[len(times) // 2]
+
+
+def figure_list_vs_admin(report) -> None:
+    """The list behind a figure (its count, sum row and first page) side by side with a Django admin
+    changelist of the same cases and with raw SQL doing the same count, sum and page."""
+    from django.contrib import admin
+    from django.db import connection
+    from django.test import Client, RequestFactory
+
+    from accounts.models import User
+    from cases.models import Case
+
+    from .links import indicator_url
+    from .periods import parse_period
+
+    p = parse_period("2025")
+    director = User.objects.get(username="director")
+    client = Client()
+    client.force_login(director)
+    url = indicator_url("recipients.total", p)
+
+    def ours():
+        assert client.get(url).status_code == 200
+
+    site = admin.AdminSite(name="bench")
+
+    class CaseAdmin(admin.ModelAdmin):
+        list_display = ["number", "accepted_on", "category", "recipient", "recipient_count", "assigned_on",
+                        "closed_on", "status", "station"]
+        list_select_related = ["recipient", "station"]
+        list_per_page = 50
+        date_hierarchy = "accepted_on"
+
+    site.register(Case, CaseAdmin)
+    superuser = User.objects.filter(is_superuser=True).first()
+    factory = RequestFactory()
+
+    def django_admin():
+        request = factory.get("/admin/cases/case/", {"accepted_on__year": "2025"})
+        request.user = superuser
+        response = site._registry[Case].changelist_view(request)
+        response.render()
+
+    def raw_sql():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*), sum(recipient_count) FROM cases_case "
+                           "WHERE accepted_on BETWEEN %s AND %s", [p.start, p.end])
+            cursor.fetchall()
+            cursor.execute("SELECT c.number, c.accepted_on, c.category, r.name, c.recipient_count, c.assigned_on, "
+                           "c.closed_on, c.status, s.name FROM cases_case c JOIN applicants_person r ON "
+                           "r.id = c.recipient_id LEFT JOIN stations_station s ON s.id = c.station_id "
+                           "WHERE c.accepted_on BETWEEN %s AND %s ORDER BY c.accepted_on, c.id LIMIT 50",
+                           [p.start, p.end])
+            cursor.fetchall()
+
+    ours()  # warm the caches of all three the same way
+    django_admin()
+    raw_sql()
+    a, b, c = _median_ms(ours), _median_ms(django_admin), _median_ms(raw_sql)
+    report("reports: figure list 受援人数 2025 (page, count, sum row)", a, "ms")
+    report("reports: Django admin changelist, same cases", b, "ms")
+    report("reports: raw SQL count + sum + page", c, "ms")
+    report("reports: figure list / admin changelist", a / b, "x")
+    report("reports: figure list / raw SQL", a / c, "x")
