@@ -1,7 +1,11 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_mixins import NoDeleteAdmin
+
 from .models import Budget, BudgetYearLock, PaymentBatch, Spending, Subsidy, SubsidyPolicy, SubsidyStandard
+
+# Configuration: standards, policies and closed years, editable with history.
 
 
 @admin.register(SubsidyStandard)
@@ -22,34 +26,41 @@ class BudgetYearLockAdmin(SimpleHistoryAdmin):
     list_display = ["year", "locked_on"]
 
 
+# Domain records: the money itself.
+
+
 @admin.register(Budget)
-class BudgetAdmin(SimpleHistoryAdmin):
+class BudgetAdmin(NoDeleteAdmin):
+    workflow_fields = ("import_fingerprint",)
     list_display = ["year", "source", "amount", "note"]
     list_filter = ["year", "source"]
 
 
 @admin.register(Spending)
-class SpendingAdmin(SimpleHistoryAdmin):
+class SpendingAdmin(NoDeleteAdmin):
+    workflow_fields = ("batch", "import_fingerprint", "created_by")
     list_display = ["date", "category", "amount", "description", "batch"]
     list_filter = ["category"]
     date_hierarchy = "date"
-    readonly_fields = ["batch"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.batch_id:
+            # A subsidy posting is payment data: it changes only through its batch.
+            return [f.name for f in obj._meta.concrete_fields if f.name != "id"]
+        return super().get_readonly_fields(request, obj)
 
 
 @admin.register(PaymentBatch)
-class PaymentBatchAdmin(SimpleHistoryAdmin):
+class PaymentBatchAdmin(NoDeleteAdmin):
+    workflow_fields = ("number", "status", "paid_on", "created_at", "created_by")
+    added_only_by_services = True  # batch_create numbers it and gathers the subsidies
     list_display = ["number", "status", "paid_on", "created_at"]
-    readonly_fields = ["number", "status", "paid_on", "created_by"]
 
 
 @admin.register(Subsidy)
-class SubsidyAdmin(SimpleHistoryAdmin):
+class SubsidyAdmin(NoDeleteAdmin):
+    workflow_fields = ("case", "handler", "computed_amount", "lines", "amount", "adjustment_reason", "status",
+                       "batch", "paid_on", "created_at")
+    added_only_by_services = True  # computed from an archived, graded case
     list_display = ["case", "handler", "amount", "status", "batch", "paid_on"]
     list_filter = ["status"]
-    readonly_fields = ["case", "handler", "computed_amount", "lines", "amount", "status", "batch", "paid_on"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -8,6 +8,20 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import FUNDING_SOURCE, SPENDING_CATEGORY
 
+
+def not_after_today(value):
+    """The form's own check, so the message sits on the date field (the services check again)."""
+    today = timezone.localdate()
+    if value and value > today:
+        raise forms.ValidationError(_("The date cannot be after today (%(today)s).") % {"today": today.isoformat()})
+
+
+def past_date_field(label) -> forms.DateField:
+    field = forms.DateField(label=label, validators=[not_after_today],
+                            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    return field
+
+
 MONEY_ERRORS = {"invalid": _("Enter an amount in yuan, e.g. 1200.00."),
                 "min_value": _("The amount cannot be negative.")}
 
@@ -19,7 +33,7 @@ def money_field(label) -> forms.DecimalField:
 
 
 class SpendingForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = past_date_field(_("Date"))
     category = forms.ChoiceField(label=_("Spending category"),
                                  choices=[c for c in SPENDING_CATEGORY.choices if c[0] != "case_subsidy"])
     amount = money_field(_("Amount (yuan)"))
@@ -31,6 +45,7 @@ class SpendingForm(forms.Form):
         if not editing:
             del self.fields["reason"]
             self.fields["date"].initial = timezone.localdate()
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
 class BudgetForm(forms.Form):
@@ -45,6 +60,15 @@ class BudgetForm(forms.Form):
         if not editing:
             del self.fields["reason"]
             self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].max_value = timezone.localdate().year + 1
+        self.fields["year"].validators.append(_budget_year)
+        self.fields["year"].widget.attrs["max"] = timezone.localdate().year + 1
+
+
+def _budget_year(value):
+    if value and value > timezone.localdate().year + 1:
+        raise forms.ValidationError(_("A budget can be entered up to next year (%(year)s).")
+                                    % {"year": timezone.localdate().year + 1})
 
 
 class AdjustForm(forms.Form):
@@ -53,11 +77,12 @@ class AdjustForm(forms.Form):
 
 
 class PayForm(forms.Form):
-    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    paid_on = past_date_field(_("Paid on"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["paid_on"].initial = timezone.localdate()
+        self.fields["paid_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
 class PublicListForm(forms.Form):

@@ -126,7 +126,9 @@ def compute_all(*, cases, by) -> tuple[int, list[str]]:
 # --- Payment batches ---------------------------------------------------------
 
 @transaction.atomic
-def batch_create(*, subsidies, by, title: str = "") -> PaymentBatch:
+def batch_create(*, subsidies, by, title: str = "", zero_reason: str = "") -> PaymentBatch:
+    """A batch of computed subsidies. A subsidy of 0.00 (e.g. a case graded 不合格) goes in only by an explicit
+    choice with its reason, kept in the subsidy's history."""
     ids = [s.pk for s in subsidies]
     if not ids:
         raise ValidationError(_("Select at least one computed subsidy."))
@@ -135,6 +137,11 @@ def batch_create(*, subsidies, by, title: str = "") -> PaymentBatch:
     if not_ready or len(locked) != len(set(ids)):
         raise ValidationError(_("These subsidies are already in a batch or paid: %(cases)s")
                               % {"cases": "、".join(not_ready) or "—"})
+    zero = [s.case.number for s in locked if s.amount == 0]
+    zero_reason = (zero_reason or "").strip()
+    if zero and not zero_reason:
+        raise ValidationError(_("These subsidies are 0.00 yuan: %(cases)s. Give the reason for putting them in "
+                                "a batch, or leave them out.") % {"cases": "、".join(zero)})
     today = timezone.localdate()
     batch = PaymentBatch(number=numbering.issue_document_number(kind="batch", year=today.year),
                          title=title, created_by=by)
@@ -142,7 +149,7 @@ def batch_create(*, subsidies, by, title: str = "") -> PaymentBatch:
     for subsidy in locked:
         subsidy.batch = batch
         subsidy.status = Subsidy.Status.BATCHED
-        _save(subsidy, by)
+        _save(subsidy, by, zero_reason if subsidy.amount == 0 else "")
     return batch
 
 
@@ -168,6 +175,7 @@ def batch_pay(*, batch, paid_on: date, by) -> Spending:
     if unarchived:
         raise ValidationError(_("These cases are not archived, so their subsidies cannot be paid: %(cases)s")
                               % {"cases": "、".join(unarchived)})
+    check_not_future(paid_on, _("The date of payment"))
     check_year_open(paid_on)
     total = sum((s.amount for s in subsidies), ZERO)
     for subsidy in subsidies:
@@ -251,6 +259,21 @@ def duty_subsidy_post(*, year: int, month: int, by) -> Spending:
 
 # --- Budgets and spending ----------------------------------------------------
 
+def check_not_future(day: date, what: str) -> None:
+    """Money is dated honestly: nothing is paid, spent or received after today (Asia/Shanghai)."""
+    today = timezone.localdate()
+    if day > today:
+        raise ValidationError(_("%(what)s cannot be after today (%(today)s).")
+                              % {"what": what, "today": today.isoformat()})
+
+
+def check_budget_year(year: int) -> None:
+    """A budget may be entered for next year (approved in advance), not later."""
+    today = timezone.localdate()
+    if year > today.year + 1:
+        raise ValidationError(_("A budget can be entered up to next year (%(year)s).") % {"year": today.year + 1})
+
+
 def check_year_open(day: date) -> None:
     if BudgetYearLock.objects.filter(year=day.year).exists():
         raise ValidationError(_("Budget year %(year)s is closed; no more spending can be entered in it.")
@@ -269,6 +292,7 @@ def _check_money(amount) -> Decimal:
 
 @transaction.atomic
 def spending_create(*, date: date, category: str, amount, description: str = "", by) -> Spending:
+    check_not_future(date, _("The date of spending"))
     check_year_open(date)
     if category == "case_subsidy":
         raise ValidationError(_("Case subsidies are posted by paying a batch, not entered by hand."))
@@ -284,6 +308,7 @@ def spending_update(*, spending, date: date, category: str, amount, description:
     spending = Spending.objects.select_for_update().get(pk=spending.pk)
     if spending.batch_id:
         raise ValidationError(_("A subsidy posting is changed only through its batch."))
+    check_not_future(date, _("The date of spending"))
     check_year_open(spending.date)
     check_year_open(date)
     if category == "case_subsidy":
@@ -296,6 +321,7 @@ def spending_update(*, spending, date: date, category: str, amount, description:
 
 @transaction.atomic
 def budget_create(*, year: int, source: str, amount, note: str = "", by) -> Budget:
+    check_budget_year(year)
     budget = Budget(year=year, source=source, amount=_check_money(amount), note=note)
     _save(budget, by)
     return budget
@@ -304,6 +330,7 @@ def budget_create(*, year: int, source: str, amount, note: str = "", by) -> Budg
 @transaction.atomic
 def budget_update(*, budget, year: int, source: str, amount, note: str, reason: str = "", by) -> Budget:
     budget = Budget.objects.select_for_update().get(pk=budget.pk)
+    check_budget_year(year)
     budget.year, budget.source, budget.note = year, source, note
     budget.amount = _check_money(amount)
     _save(budget, by, reason)

@@ -213,15 +213,20 @@ def batch_create(request):
         ids = [int(i) for i in request.POST.getlist("subsidy") if i.isdigit()]
         try:
             batch = services.batch_create(subsidies=list(Subsidy.objects.filter(pk__in=ids)), by=request.user,
-                                          title=request.POST.get("title", "")[:100])
+                                          title=request.POST.get("title", "")[:100],
+                                          zero_reason=request.POST.get("zero_reason", "")[:100])
         except ValidationError as exc:
             _errors(request, exc)
         else:
             messages.success(request, _("Batch %(number)s created.") % {"number": batch.number})
             return redirect("funding:batch_detail", pk=batch.pk)
     rows = list(filterset.qs[:500])
+    chosen = set(request.POST.getlist("subsidy")) if request.method == "POST" else None
+    for r in rows:  # payable amounts are offered ticked; 0.00 is shown but must be chosen on purpose
+        r.offered = (str(r.pk) in chosen) if chosen is not None else r.amount > 0
     return render(request, "funding/batch_create.html", {
-        "filter": filterset, "rows": rows, "total": sum((r.amount for r in rows), selectors.ZERO),
+        "filter": filterset, "rows": rows, "total": sum((r.amount for r in rows if r.amount > 0), selectors.ZERO),
+        "has_zero": any(r.amount == 0 for r in rows), "zero_reason": request.POST.get("zero_reason", ""),
         "breadcrumbs": [_money_crumb(), (_("Payment batches"), reverse("funding:batch_list")),
                         (_("New batch"), None)],
     })
@@ -268,7 +273,9 @@ def batch_pay(request, pk):
     batch = get_object_or_404(PaymentBatch, pk=pk)
     form = PayForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Enter the date of payment."))
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
     else:
         try:
             services.batch_pay(batch=batch, paid_on=form.cleaned_data["paid_on"], by=request.user)

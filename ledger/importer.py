@@ -585,6 +585,8 @@ def _row_rules(sheet: str, v: dict, warn: Callable[[str, str], None]) -> tuple[s
     for key, header in PAST_DATES.items():
         if v.get(key) and v[key] > today:
             return header, "不能晚于今天"
+    if sheet == "经费预算" and v.get("year") and v["year"] > today.year + 1:
+        return "年度", f"预算最多录入到明年（{today.year + 1}年）"
     if sheet == "案件":
         if v["source"] is None:
             # An empty 案件来源 is 申请, except that a notifying organ on a criminal case says 通知辩护.
