@@ -405,3 +405,21 @@ def test_green_channel_error_is_shown_next_to_the_flag(client_for):
         "green_channel": "on", "person": p.pk})
     assert "green_channel" in r.context["form"].errors
     assert not Application.objects.exists()
+
+
+def test_decisions_print_what_is_meant_for_print_once(client_for, make_app, clerk, reviewer):
+    """The grant never prints the reviewer's internal note; the refusal states its reasons once."""
+    app = make_app()
+    tick_all(app, clerk)
+    services.application_submit_review(application=app, by=clerk)
+    app, _case = services.application_grant(application=app, by=reviewer, note="内部备注：申请人情绪激动，注意沟通")
+    html = client_for("clerk").get(f"/intake/applications/{app.pk}/print/decision/").content.decode()
+    assert "给予法律援助决定书" in html and "内部备注" not in html
+    other = make_app()
+    tick_all(other, clerk)
+    services.application_submit_review(application=other, by=clerk)
+    other = services.application_refuse(application=other, by=reviewer, reasons="申请人家庭人均收入高于本地困难标准。")
+    assert other.eligibility_reasons  # the automatic list is kept on the record …
+    html = client_for("clerk").get(f"/intake/applications/{other.pk}/print/decision/").content.decode()
+    assert html.count("申请人家庭人均收入高于本地困难标准。") == 1
+    assert all(reason not in html for reason in other.eligibility_reasons)  # … and not printed again
