@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_mixins import NoDeleteAdmin
+
 from .models import EligibilityItem, EligibilityPolicy, Person, VulnerableEntry
 
 
@@ -17,14 +19,15 @@ class EligibilityPolicyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(NoDeleteAdmin):
+    workflow_fields = ("merged_into", "created_at", "created_by")  # merged only by person_merge
     list_display = ["name", "sex", "birth_date", "township", "merged_into"]
     search_fields = ["name", "id_number", "phone"]
-    raw_id_fields = ["merged_into"]
 
 
 @admin.register(VulnerableEntry)
-class VulnerableEntryAdmin(SimpleHistoryAdmin):
+class VulnerableEntryAdmin(NoDeleteAdmin):
+    workflow_fields = ("import_fingerprint", "created_at")
     list_display = ["name", "category", "source", "valid_until"]
     list_filter = ["category"]
     search_fields = ["name", "id_number"]

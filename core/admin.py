@@ -1,9 +1,12 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_mixins import NoDeleteMixin
 from .models import AccessLog, CenterProfile, DeadlineRule
 
 
+# Configuration: editable with history. The profile (with the number patterns) and the deadline
+# rules are looked up by the code, so they are never deleted either; they are edited instead.
 @admin.register(CenterProfile)
 class CenterProfileAdmin(SimpleHistoryAdmin):
     list_display = ("name", "abbr", "justice_bureau", "phone")
@@ -25,7 +28,7 @@ class DeadlineRuleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ("at", "user", "action", "object_type", "object_id", "detail")
     list_filter = ("action", "object_type")
     search_fields = ("object_id", "user__username", "user__full_name")
@@ -35,7 +38,4 @@ class AccessLogAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False

@@ -1,16 +1,13 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin_mixins import NoDeleteAdmin
 
 from .models import Event, MediaReport
 
 
-class NoDeleteAdmin(SimpleHistoryAdmin):
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Event)
 class EventAdmin(NoDeleteAdmin):
+    workflow_fields = ("import_fingerprint", "created_at", "created_by")
     list_display = ("date", "title", "form", "station", "materials", "onsite", "audience")
     list_filter = ("form", "station")
     search_fields = ("title", "place")
@@ -20,6 +17,7 @@ class EventAdmin(NoDeleteAdmin):
 
 @admin.register(MediaReport)
 class MediaReportAdmin(NoDeleteAdmin):
+    workflow_fields = ("import_fingerprint", "created_at")
     list_display = ("date", "outlet", "level", "title", "station")
     list_filter = ("level",)
     search_fields = ("title", "outlet")

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_mixins import NoDeleteMixin
+
 from .forms import TargetForm
 from .models import ReportRun, Target
 
@@ -14,7 +16,11 @@ class TargetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportRun)
-class ReportRunAdmin(admin.ModelAdmin):
+class ReportRunAdmin(NoDeleteMixin, admin.ModelAdmin):
+    """Runs are a record of what was built and sent: never deleted, not even by a superuser."""
+
+    workflow_fields = ("status", "progress", "error", "requested_by", "scheduled", "figures", "differences",
+                       "xlsx_sha256", "docx_sha256")
     list_display = ["period", "station", "status", "progress", "requested_by", "scheduled", "created_at",
                     "submitted_at"]
     list_filter = ["status", "scheduled"]
@@ -23,7 +29,3 @@ class ReportRunAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         # A submitted version is frozen (its figures and files are what the justice bureau received).
         return super().has_change_permission(request, obj) and (obj is None or obj.submitted_at is None)
-
-    def has_delete_permission(self, request, obj=None):
-        # Runs are a record of what was built and sent: never deleted, not even by a superuser.
-        return False

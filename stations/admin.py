@@ -1,19 +1,19 @@
-"""Admin for administrators: the network's tables with history. Nothing is deleted here either
-(records are deactivated). Handlers and providers are managed by the roster screens of `cases`."""
+"""Admin for administrators: the network's tables with history. Nothing is deleted here either:
+records are deactivated, with a date, through the network screens, so `active` and
+`closed_on` are read-only here. Handlers and providers are managed by the roster screens of `cases`."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin_mixins import NoDeleteAdmin
 
 from .models import ContactPoint, DutyShift, Liaison, Station, Volunteer
 
-
-class NoDeleteAdmin(SimpleHistoryAdmin):
-    def has_delete_permission(self, request, obj=None):
-        return False
+CLOSING = ("active", "closed_on")
 
 
 @admin.register(Station)
 class StationAdmin(NoDeleteAdmin):
+    workflow_fields = CLOSING
     list_display = ("name", "code", "kind", "host_partner", "township", "active", "closed_on")
     list_filter = ("kind", "host_partner", "active")
     search_fields = ("name", "code", "township")
@@ -21,6 +21,7 @@ class StationAdmin(NoDeleteAdmin):
 
 @admin.register(ContactPoint)
 class ContactPointAdmin(NoDeleteAdmin):
+    workflow_fields = CLOSING
     list_display = ("name", "station", "village", "legal_adviser", "adviser_until", "active")
     list_filter = ("station", "active")
     search_fields = ("name", "village")
@@ -28,6 +29,7 @@ class ContactPointAdmin(NoDeleteAdmin):
 
 @admin.register(Liaison)
 class LiaisonAdmin(NoDeleteAdmin):
+    workflow_fields = CLOSING
     list_display = ("name", "contact_point", "phone", "active")
     list_filter = ("active",)
     search_fields = ("name",)
@@ -35,6 +37,7 @@ class LiaisonAdmin(NoDeleteAdmin):
 
 @admin.register(Volunteer)
 class VolunteerAdmin(NoDeleteAdmin):
+    workflow_fields = CLOSING
     list_display = ("name", "organisation", "station", "active")
     list_filter = ("station", "active")
     search_fields = ("name", "organisation")

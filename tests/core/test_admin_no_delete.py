@@ -1,0 +1,267 @@
+"""Issue 12: nothing is hard-deleted in the admin, by anybody, and workflow fields change only through
+the services. Every model registered in the admin is classified here; a new one fails until it is."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.test import RequestFactory
+from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from tests.factories import (
+    ApplicationFactory,
+    BudgetFactory,
+    ConsultationFactory,
+    CriminalNoticeFactory,
+    EventFactory,
+    HandlerFactory,
+    MatterFactory,
+    MediaReportFactory,
+    PersonFactory,
+    SpendingFactory,
+    StationFactory,
+    make_case,
+)
+
+pytestmark = pytest.mark.django_db
+
+DAY = dt.date(2025, 3, 3)
+
+
+def _contact_point(org):
+    from stations.models import ContactPoint
+
+    return ContactPoint.objects.create(station=StationFactory(), name="东关村联络点")
+
+
+def _subsidy(org):
+    from funding.models import Subsidy
+
+    return Subsidy.objects.create(case=make_case(by=org["users"]["clerk"]), handler=HandlerFactory(),
+                                  computed_amount=Decimal("1500.00"), amount=Decimal("1500.00"))
+
+
+def _make(model_label: str, org):
+    """One row of each domain model, made the shortest way (these tests are about the admin only)."""
+    from accounts.models import User
+    from core.models import AccessLog
+    from funding.models import PaymentBatch
+    from intake.models import Objection, SupplementNotice
+    from reports.models import ReportRun
+    from stations.models import DutyShift, Liaison, Volunteer
+
+    admin_user = org["users"]["admin"]
+    makers = {
+        "accounts.User": lambda: User.objects.create_user(username="leaver", full_name="离职者"),
+        "auth.Group": lambda: Group.objects.order_by("pk").first(),
+        "core.AccessLog": lambda: AccessLog.objects.create(user=admin_user, action="view", object_type="person",
+                                                           object_id="1"),
+        "stations.Station": lambda: StationFactory(),
+        "stations.ContactPoint": lambda: _contact_point(org),
+        "stations.Liaison": lambda: Liaison.objects.create(contact_point=_contact_point(org), name="王联络"),
+        "stations.Volunteer": lambda: Volunteer.objects.create(name="林晓雨"),
+        "stations.DutyShift": lambda: DutyShift.objects.create(date=DAY, place="示范县人民法院",
+                                                               handler=HandlerFactory()),
+        "applicants.Person": lambda: PersonFactory(),
+        "applicants.VulnerableEntry": lambda: _vulnerable_entry(),
+        "intake.Consultation": lambda: ConsultationFactory(),
+        "intake.Application": lambda: ApplicationFactory(),
+        "intake.SupplementNotice": lambda: SupplementNotice.objects.create(
+            application=ApplicationFactory(), number="补字1号", issued_on=DAY, due_on=DAY + dt.timedelta(days=5)),
+        "intake.Objection": lambda: Objection.objects.create(application=ApplicationFactory(status="refused"),
+                                                             filed_on=DAY),
+        "intake.CriminalNotice": lambda: CriminalNoticeFactory(),
+        "intake.Matter": lambda: MatterFactory(),
+        "funding.Budget": lambda: BudgetFactory(),
+        "funding.Spending": lambda: SpendingFactory(),
+        "funding.PaymentBatch": lambda: PaymentBatch.objects.create(number="2025-001"),
+        "funding.Subsidy": lambda: _subsidy(org),
+        "publicity.Event": lambda: EventFactory(),
+        "publicity.MediaReport": lambda: MediaReportFactory(),
+        "reports.ReportRun": lambda: ReportRun.objects.create(period="2025", start=dt.date(2025, 1, 1),
+                                                              end=dt.date(2025, 12, 31)),
+    }
+    return makers[model_label]()
+
+
+def _vulnerable_entry():
+    from applicants.models import VulnerableEntry
+
+    return VulnerableEntry.objects.create(name="低保户", id_number="341122198506150011", category="dibao")
+
+
+# Records: nobody deletes them, a superuser included; they end by deactivation or withdrawal.
+DOMAIN = {
+    "accounts.User", "auth.Group", "core.AccessLog",
+    "stations.Station", "stations.ContactPoint", "stations.Liaison", "stations.Volunteer", "stations.DutyShift",
+    "applicants.Person", "applicants.VulnerableEntry",
+    "intake.Consultation", "intake.Application", "intake.SupplementNotice", "intake.Objection",
+    "intake.CriminalNotice", "intake.Matter",
+    "funding.Budget", "funding.Spending", "funding.PaymentBatch", "funding.Subsidy",
+    "publicity.Event", "publicity.MediaReport",
+    "reports.ReportRun",
+}
+# Configuration: editable with history. True where a row may also be deleted (the history keeps it);
+# the center profile and the deadline rules are looked up by the code and are never deleted.
+CONFIGURATION = {
+    "core.CenterProfile": False,
+    "core.DeadlineRule": False,
+    "applicants.EligibilityPolicy": True,
+    "cases.GradingScale": True,
+    "funding.SubsidyStandard": True,
+    "funding.SubsidyPolicy": True,
+    "funding.BudgetYearLock": True,
+    "reports.Target": True,
+}
+# Third-party operational tables: clearing a lockout or a schedule is what their admin is for.
+OPERATIONAL = {
+    "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog",
+    "django_celery_beat.PeriodicTask", "django_celery_beat.ClockedSchedule",
+    "django_celery_beat.CrontabSchedule", "django_celery_beat.SolarSchedule",
+    "django_celery_beat.IntervalSchedule",
+}
+
+
+def _model_admin(label: str):
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.label == label:
+            return model_admin
+    raise LookupError(label)
+
+
+def _request(user):
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request
+
+
+def _admin_url(obj, view: str, *args) -> str:
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_{view}", args=args)
+
+
+def test_every_model_in_the_admin_is_classified_exactly_once():
+    registered = {model._meta.label for model in admin.site._registry}
+    assert not DOMAIN & set(CONFIGURATION) and not DOMAIN & OPERATIONAL and not set(CONFIGURATION) & OPERATIONAL
+    assert registered - DOMAIN - set(CONFIGURATION) - OPERATIONAL == set(), "classify the new admin model here"
+    assert DOMAIN | set(CONFIGURATION) | OPERATIONAL == registered, "a classified model is no longer registered"
+
+
+@pytest.mark.parametrize("label", sorted(DOMAIN))
+def test_not_even_the_superuser_can_delete_a_domain_record(label, org, client_for, admin_user):
+    obj = _make(label, org)
+    model = type(obj)
+    model_admin = _model_admin(label)
+    request = _request(admin_user)
+    assert model_admin.has_delete_permission(request, obj) is False
+    assert "delete_selected" not in model_admin.get_actions(request)
+
+    client = client_for("admin")
+    assert client.get(_admin_url(obj, "change", obj.pk)).status_code == 200
+    assert client.get(_admin_url(obj, "delete", obj.pk)).status_code == 403
+    assert client.post(_admin_url(obj, "delete", obj.pk), {"post": "yes"}).status_code == 403
+    client.post(_admin_url(obj, "changelist"), {"action": "delete_selected", "_selected_action": [obj.pk],
+                                                "post": "yes"})
+    assert model.objects.filter(pk=obj.pk).exists()
+
+
+@pytest.mark.parametrize("label", sorted(CONFIGURATION))
+def test_configuration_stays_editable_with_history(label, org, admin_user, client_for):
+    model_admin = _model_admin(label)
+    request = _request(admin_user)
+    assert isinstance(model_admin, SimpleHistoryAdmin)
+    assert hasattr(model_admin.model, "history")
+    assert model_admin.has_change_permission(request) is True
+    assert model_admin.has_delete_permission(request) is CONFIGURATION[label]
+    url = reverse(f"admin:{model_admin.opts.app_label}_{model_admin.opts.model_name}_changelist")
+    assert client_for("admin").get(url).status_code == 200
+
+
+@pytest.mark.parametrize("label", sorted(OPERATIONAL))
+def test_third_party_operational_tables_may_still_be_cleared(label, admin_user):
+    assert _model_admin(label).has_delete_permission(_request(admin_user)) is True
+
+
+def test_role_groups_stay_editable_but_not_deletable(org, admin_user):
+    group_admin = _model_admin("auth.Group")
+    request = _request(admin_user)
+    role = Group.objects.order_by("pk").first()
+    assert group_admin.has_change_permission(request, role) is True
+    assert group_admin.has_delete_permission(request, role) is False
+
+
+@pytest.mark.parametrize(("label", "fields"), [
+    ("intake.Application", {"number", "status", "decided_on", "decided_by", "decision_number", "review_due",
+                            "withdrawn_on", "import_fingerprint", "created_by"}),
+    ("intake.SupplementNotice", {"number", "issued_on", "due_on", "fulfilled_on"}),
+    ("intake.Objection", {"outcome", "decided_on"}),
+    ("funding.Subsidy", {"status", "amount", "batch", "paid_on"}),
+    ("funding.PaymentBatch", {"number", "status", "paid_on", "created_by"}),
+    ("funding.Spending", {"batch", "created_by"}),
+    ("applicants.Person", {"merged_into", "created_at", "created_by"}),
+    ("stations.Station", {"active", "closed_on"}),
+    ("reports.ReportRun", {"status", "submitted_at", "submitted_by", "figures"}),
+    ("accounts.User", {"last_login", "date_joined"}),
+])
+def test_workflow_fields_are_read_only_in_the_admin(label, fields, admin_user):
+    readonly = set(_model_admin(label).get_readonly_fields(_request(admin_user)))
+    assert fields <= readonly
+
+
+def test_cases_have_no_admin_so_their_status_and_number_change_only_through_the_services():
+    from cases.models import Case
+
+    assert Case not in admin.site._registry
+
+
+def test_a_subsidy_posting_of_a_batch_is_read_only_whole(org, admin_user):
+    from funding.models import PaymentBatch
+
+    spending = SpendingFactory(category="case_subsidy", batch=PaymentBatch.objects.create(number="2025-002"))
+    readonly = set(_model_admin("funding.Spending").get_readonly_fields(_request(admin_user), spending))
+    assert {"date", "category", "amount", "description", "batch"} <= readonly
+
+
+def test_the_admin_cannot_change_an_applications_status_by_posting_it(org, client_for):
+    app = ApplicationFactory(status="received", number="示援受字1号")
+    client_for("admin").post(_admin_url(app, "change", app.pk), {
+        "applicant": app.applicant_id, "received_on": app.received_on.isoformat(), "category": "civil",
+        "cause": "labour_pay", "status": "granted", "number": "X", "decision_number": "X",
+        "recipient_count": 1, "materials-TOTAL_FORMS": 0, "materials-INITIAL_FORMS": 0,
+    })
+    app.refresh_from_db()
+    assert (app.status, app.number, app.decision_number) == ("received", "示援受字1号", "")
+
+
+@pytest.mark.parametrize("label", ["intake.Application", "intake.SupplementNotice", "intake.Objection",
+                                   "intake.CriminalNotice", "funding.PaymentBatch", "funding.Subsidy"])
+def test_records_born_of_a_service_cannot_be_added_in_the_admin(label, client_for):
+    model_admin = _model_admin(label)
+    url = reverse(f"admin:{model_admin.opts.app_label}_{model_admin.opts.model_name}_add")
+    assert client_for("admin").get(url).status_code == 403
+
+
+def test_a_past_version_of_an_application_cannot_be_reverted_in_the_admin(org, client_for):
+    app = ApplicationFactory(status="received")
+    first = app.history.earliest()
+    app.status = "granted"
+    app.save()
+    client = client_for("admin")
+    url = reverse("admin:intake_application_simple_history", args=[app.pk, first.history_id])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"applicant": app.applicant_id}).status_code == 403
+    app.refresh_from_db()
+    assert app.status == "granted"
+
+
+def test_the_materials_checklist_of_an_application_cannot_be_deleted_in_the_admin(org, client_for):
+    from intake.models import ApplicationMaterial
+
+    app = ApplicationFactory()
+    ApplicationMaterial.objects.create(application=app, name="身份证明")
+    body = client_for("admin").get(_admin_url(app, "change", app.pk)).content.decode()
+    assert "-DELETE" not in body
