@@ -311,6 +311,15 @@ DOCUMENTS = {
     "termination": _("Decision to terminate legal aid"),
     "closing_report": _("Closing report form"),
     "opinion_form": _("Opinion form"),
+    "delivery-assignment": _("Delivery receipt: assignment notice"),
+    "delivery-letter": _("Delivery receipt: legal-aid letter"),
+    "delivery-termination": _("Delivery receipt: termination decision"),
+}
+# 送达回证 of the documents the center serves: (title, whom it is served to).
+SERVED = {
+    "assignment": "指派通知书",
+    "letter": "法律援助公函",
+    "termination": "终止法律援助决定书",
 }
 
 
@@ -324,6 +333,7 @@ def printable_documents(case: Case) -> list[tuple[str, object]]:
         docs.append("termination")
     if case.closed_on:
         docs += ["closing_report", "opinion_form"]
+    docs += [f"delivery-{d}" for d in list(docs) if d in SERVED]
     return [(d, DOCUMENTS[d]) for d in docs]
 
 
@@ -334,10 +344,31 @@ def case_print(request, pk, doc):
         raise Http404
     assignments = list(case.assignments.select_related("handler__provider").order_by("assigned_on", "pk"))
     current = assignments[-1] if assignments else None
+    if doc.startswith("delivery-"):
+        return _print_delivery(request, case, doc.removeprefix("delivery-"), current)
     return render(request, f"cases/print/{doc}.html", {
         "case": case, "assignment": current, "profile": CenterProfile.get(), "today": timezone.localdate(),
         "notice_ground": rules.notice_ground(case), "progress": case.progress.order_by("date", "pk"),
     })
+
+
+def _print_delivery(request, case: Case, served: str, assignment):
+    """The 送达回证 of a served document: to the handler (or firm) for the assignment notice, to the notifying
+    organ for the 公函, to the recipient for the termination decision."""
+    from core.delivery import delivery_receipt
+
+    if served == "assignment":
+        handler = assignment.handler if assignment else case.handler
+        to = handler.provider.name if handler and handler.provider else (handler.name if handler else "")
+        obj, number = (assignment or case), (assignment.number if assignment else "")
+    elif served == "letter":
+        to = (case.notice.organ_name if case.notice_id and case.notice.organ_name else case.get_organ_display())
+        obj, number = (assignment or case), (assignment.letter_number if assignment else "")
+    else:
+        to, obj, number = case.recipient.name, case, case.termination_number
+    receipt = delivery_receipt(obj=obj, document=served, title=SERVED[served], number=number, served_to=to,
+                               by=request.user)
+    return render(request, "core/print/delivery.html", {"receipt": receipt, "center": CenterProfile.get()})
 
 
 # --- attachments -----------------------------------------------------------------

@@ -104,3 +104,31 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type}#{self.object_id}"
+
+
+class DeliveryReceipt(models.Model):
+    """送达回证 (DOMAIN.md §12): accompanies a document the center serves (a decision, a notice, a 公函).
+
+    Numbered (援送字) when first printed, and kept: a reprint shows the same number and the same document it
+    was issued for."""
+
+    number = models.CharField(_("number"), max_length=60, unique=True)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    document = models.CharField(_("document"), max_length=30)
+    document_title = models.CharField(_("document served"), max_length=60)
+    document_number = models.CharField(_("number of the document served"), max_length=60, blank=True)
+    served_to = models.CharField(_("served to"), max_length=100)
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("delivery receipt")
+        verbose_name_plural = _("delivery receipts")
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id", "document"],
+                                               name="delivery_receipt_one_per_document")]
+
+    def __str__(self) -> str:
+        return self.number

@@ -23,6 +23,7 @@ DOCUMENT_WORDS = {
     "letter": "援函字",
     "termination": "援终字",
     "batch": "援补贴字",
+    "delivery": "援送字",
 }
 
 

@@ -429,13 +429,30 @@ def print_supplement(request, pk):
     require(request.user, "application_intake")
     notice = get_visible(SupplementNotice.objects.filter(
         application__in=applications_visible_to(request.user)).select_related("application__applicant"), pk=pk)
+    if request.GET.get("delivery"):
+        return _print_delivery(request, notice, "supplement", "补充材料通知书", notice.number,
+                               notice.application.applicant.name)
     return _print(request, "intake/print/supplement.html", notice=notice, app=notice.application)
+
+
+def _print_delivery(request, obj, document, title, number, served_to):
+    """The 送达回证 that goes with a served document: numbered on first print, the same one ever after."""
+    from core.delivery import delivery_receipt
+
+    receipt = delivery_receipt(obj=obj, document=document, title=title, number=number, served_to=served_to,
+                               by=request.user)
+    return _print(request, "core/print/delivery.html", receipt=receipt)
 
 
 @login_required
 def print_decision(request, pk):
     require(request.user, "application_intake")
     app = _visible_app(request, pk)
+    if request.GET.get("delivery") and app.status in (Application.Status.GRANTED, Application.Status.REFUSED):
+        granted = app.status == Application.Status.GRANTED
+        return _print_delivery(request, app, "grant" if granted else "refusal",
+                               "给予法律援助决定书" if granted else "不予法律援助决定书", app.decision_number,
+                               app.applicant.name)
     if app.status == Application.Status.GRANTED:
         return _print(request, "intake/print/grant.html", app=app, case=getattr(app, "case", None))
     if app.status == Application.Status.REFUSED:
