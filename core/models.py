@@ -103,7 +103,9 @@ class AccessLog(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type}#{self.object_id}"
+        from .display import time_text
+
+        return f"{time_text(self.at)} {self.user} {self.action} {self.object_type}#{self.object_id}"
 
 
 class DeliveryReceipt(models.Model):
@@ -119,8 +121,8 @@ class DeliveryReceipt(models.Model):
     document_title = models.CharField(_("document served"), max_length=60)
     document_number = models.CharField(_("number of the document served"), max_length=60, blank=True)
     served_to = models.CharField(_("served to"), max_length=100)
-    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, blank=True,
+    created_at = models.DateTimeField(_("receipt issued at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("receipt issued by"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     history = HistoricalRecords()
 

@@ -69,7 +69,9 @@ class Consultation(models.Model):
                                               name="consultation_person_count_positive")]
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d} {self.get_channel_display()} {self.person_name or ''}".strip()
+        from core.display import date_text
+
+        return f"{date_text(self.occurred_at)} {self.get_channel_display()} {self.person_name or ''}".strip()
 
 
 class Application(models.Model):

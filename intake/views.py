@@ -110,7 +110,7 @@ def consultation_detail(request, pk):
         "c": c, "show_full": request.user.can("applicant_view_full"),
         "groups": [GROUP.label(g) for g in c.person_groups],
         "breadcrumbs": _crumbs((_("Consultations"), reverse("intake:consultation_list")),
-                               (f"{c.occurred_at:%Y-%m-%d %H:%M}", None)),
+                               (c.occurred_at, None)),  # written in Beijing time by the base template
     })
 
 

@@ -7,50 +7,34 @@ from decimal import Decimal
 
 from django import template
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from applicants.idcard import mask, mask_phone
+from core.display import date_text, time_text
+from core.history import history_rows
 
 register = template.Library()
 
 
 @register.inclusion_tag("core/_history.html", takes_context=True)
 def history_table(context, obj, limit: int = 30):
-    """Who changed what and when, newest first, with the fields that changed."""
+    """Who changed what and when, newest first, with the fields that changed (core.history)."""
     user = context["request"].user
     if not user.can("history_view") and not getattr(context.get("can_see_history"), "__bool__", lambda: False)():
         return {"rows": None}
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
-    rows = []
-    for newer, older in zip(records, records[1:] + [None], strict=False):
-        if len(rows) >= limit:
-            break
-        changes = []
-        if older is not None:
-            delta = newer.diff_against(older)
-            for change in delta.changes:
-                field = newer.instance._meta.get_field(change.field)
-                changes.append({"field": str(getattr(field, "verbose_name", change.field)),
-                                "old": _display(field, change.old), "new": _display(field, change.new)})
-        rows.append({
-            "when": newer.history_date,
-            "who": newer.history_user.display_name if newer.history_user else _("system"),
-            "type": {"+": _("created"), "~": _("changed"), "-": _("deleted")}[newer.history_type],
-            "reason": newer.history_change_reason or "",
-            "changes": changes,
-        })
-    return {"rows": rows}
+    return {"rows": history_rows(obj, limit=limit)}
 
 
-def _display(field, value):
-    """Choice codes as their labels (lists too), so the history reads 已归档, not archived."""
-    choices = getattr(field, "flatchoices", None) or getattr(getattr(field, "base_field", None), "flatchoices", None)
-    if not choices:
-        return value
-    labels = {k: str(v) for k, v in choices}
-    if isinstance(value, (list, tuple)):
-        return "、".join(labels.get(v, str(v)) for v in value)
-    return labels.get(value, value)
+@register.filter
+def local_time(value):
+    """A datetime as 2026-12-02 00:56 in Beijing time, a date as 2026-12-02; anything else (a breadcrumb's
+    text) as it is. Every date and time a shared template writes goes through here (core.display)."""
+    return time_text(value) if isinstance(value, date) else value
+
+
+@register.filter
+def local_date(value):
+    """The Beijing day of a datetime, or a date, as 2026-12-02; anything else as it is."""
+    return date_text(value) if isinstance(value, date) else value
 
 
 @register.filter

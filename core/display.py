@@ -1,0 +1,39 @@
+"""The one way a date or a time is written on a page: in Beijing time, as 2026-12-02 or 2026-12-02 00:56.
+
+A DateTimeField holds UTC. Formatting it directly (`f"{dt:%Y-%m-%d}"`, `str(dt)`, `dt.isoformat()`,
+`dt.date()`) gives the UTC day, which is the day before between 00:00 and 08:00 in Beijing. Views that
+build a label (a breadcrumb, a sentence) pass the datetime itself to the template, which writes it
+with the `local_time` filter, or call `time_text` here; both go through `local_datetime`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.utils import timezone
+
+EMPTY = "—"
+
+
+def local_datetime(value: datetime) -> datetime:
+    """An aware datetime in the center's time zone (Asia/Shanghai), whatever zone a request activated."""
+    if timezone.is_naive(value):
+        return value
+    return timezone.localtime(value, timezone.get_default_timezone())
+
+
+def local_date(value: date | datetime) -> date:
+    """The Beijing day of a datetime; a date as it is."""
+    return local_datetime(value).date() if isinstance(value, datetime) else value
+
+
+def date_text(value: date | datetime | None) -> str:
+    """2026-12-02: the Beijing day of a datetime, or a date; "" for None."""
+    return "" if value is None else local_date(value).strftime("%Y-%m-%d")
+
+
+def time_text(value: date | datetime | None) -> str:
+    """2026-12-02 00:56 for a datetime in Beijing time, 2026-12-02 for a date, "" for None."""
+    if isinstance(value, datetime):
+        return local_datetime(value).strftime("%Y-%m-%d %H:%M")
+    return date_text(value)
