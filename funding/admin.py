@@ -38,14 +38,15 @@ class BudgetAdmin(NoDeleteAdmin):
 
 @admin.register(Spending)
 class SpendingAdmin(NoDeleteAdmin):
-    workflow_fields = ("batch", "import_fingerprint", "created_by")
+    workflow_fields = ("batch", "reverses", "reason", "import_fingerprint", "created_by")
     list_display = ["date", "category", "amount", "description", "batch"]
     list_filter = ["category"]
     date_hierarchy = "date"
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.batch_id:
-            # A subsidy posting is payment data: it changes only through its batch.
+        if obj is not None and (obj.batch_id or obj.reverses_id or obj.reversals.exists()):
+            # A subsidy posting is payment data: it changes only through its batch; a correction and the
+            # entry it corrects stand as they are (红字冲销).
             return [f.name for f in obj._meta.concrete_fields if f.name != "id"]
         return super().get_readonly_fields(request, obj)
 

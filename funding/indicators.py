@@ -11,16 +11,17 @@ from core.choices import FUNDING_SOURCE
 from core.indicators import Family, Measure, Ratio, Registry
 from core.periods import Period
 
-from .models import Budget, Spending, Subsidy
+from .models import Budget, Spending, SubsidyPayment
 
-SUBSIDIES = Family("subsidies", lambda p: Subsidy.objects.filter(status=Subsidy.Status.PAID), "case__station")
+# Dated payment lines, so past periods never move: a reversal is a negative line in the period it happens.
+SUBSIDIES = Family("subsidy_payments", lambda p: SubsidyPayment.objects.all(), "subsidy__case__station")
 # Budgets and spending have no station: a station's figures leave them empty, not 0.
 BUDGETS = Family("budgets", lambda p: Budget.objects.all(), None)
 SPENDING = Family("spending", lambda p: Spending.objects.all(), None)
 
 
 def _paid(p: Period) -> Q:
-    return Q(paid_on__gte=p.start, paid_on__lte=p.end)
+    return Q(date__gte=p.start, date__lte=p.end)
 
 
 def _years(p: Period) -> Q:
@@ -42,8 +43,8 @@ SOURCE_NAMES = {"central": "中央转移支付", "provincial": "省级专项", "
 
 subsidy_measures = [
     Measure("subsidy.paid.total", "发放办案补贴", "元", SUBSIDIES, _paid, "amount", money=True),
-    # A case has at most one subsidy, so the number of paid subsidies is the number of cases.
-    Measure("subsidy.paid.cases", "发放补贴案件", "件", SUBSIDIES, _paid),
+    # Net cases paid: +1 per payment line, −1 per reversal line (a summed field, so the list's sum row equals it).
+    Measure("subsidy.paid.cases", "发放补贴案件", "件", SUBSIDIES, _paid, "case_count"),
     Ratio("subsidy.average", "案均补贴", "元", "subsidy.paid.total", "subsidy.paid.cases", percent=False),
 ]
 

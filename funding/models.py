@@ -70,6 +70,7 @@ class PaymentBatch(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Prepared")
         PAID = "paid", _("Paid")
+        REVERSED = "reversed", _("Reversed")  # every line of it reversed (红字冲销)
 
     number = models.CharField(_("batch number"), max_length=60, unique=True)
     title = models.CharField(_("title"), max_length=100, blank=True)
@@ -140,10 +141,14 @@ class Budget(models.Model):
 class Spending(models.Model):
     date = models.DateField(_("date"), db_index=True)
     category = models.CharField(_("category"), max_length=20, choices=SPENDING_CATEGORY.choices)
-    amount = models.DecimalField(_("amount"), **money)
+    # Negative only for a reversing entry (红字冲销), which names the entry it reverses (a DB check).
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     description = models.CharField(_("description"), max_length=200, blank=True)
     batch = models.ForeignKey(PaymentBatch, verbose_name=_("payment batch"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="spending")
+    reverses = models.ForeignKey("self", verbose_name=_("reverses"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="reversals")
+    reason = models.TextField(_("reason"), blank=True)
     import_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -153,9 +158,88 @@ class Spending(models.Model):
         verbose_name = _("spending entry")
         verbose_name_plural = _("spending")
         ordering = ["-date", "-pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gte=0) | models.Q(reverses__isnull=False),
+                                              name="spending_negative_only_reversing")]
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_category_display()} {self.amount}"
+
+
+class BatchReversal(models.Model):
+    """A request to reverse (红字冲销) paid lines of a batch: finance asks with a reason, the director approves,
+    and approval executes it (services.reversal_approve)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Awaiting the director's approval")
+        APPROVED = "approved", _("Approved and reversed")
+        DECLINED = "declined", _("Declined")
+
+    batch = models.ForeignKey(PaymentBatch, verbose_name=_("batch"), on_delete=models.PROTECT,
+                              related_name="reversals")
+    payments = models.ManyToManyField("SubsidyPayment", verbose_name=_("lines to reverse"), related_name="+")
+    reason = models.TextField(_("reason for the reversal"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+                                     on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    spending = models.OneToOneField(Spending, verbose_name=_("reversing entry"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="batch_reversal")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("batch reversal")
+        verbose_name_plural = _("batch reversals")
+        ordering = ["requested_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.batch} {self.get_status_display()}"
+
+
+class SubsidyPayment(models.Model):
+    """A dated line of a subsidy's payment: + when its batch is paid, − when it is reversed. Past periods
+    never move: a reversal is a new line dated the day it happens."""
+
+    class Kind(models.TextChoices):
+        PAYMENT = "payment", _("Payment")
+        REVERSAL = "reversal", _("Reversal")
+
+    subsidy = models.ForeignKey(Subsidy, verbose_name=_("subsidy"), on_delete=models.PROTECT,
+                                related_name="payments")
+    batch = models.ForeignKey(PaymentBatch, verbose_name=_("batch"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="payments")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PAYMENT)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    # +1 for a payment, −1 for a reversal: subsidy.paid.cases sums it, so its list's sum row equals it.
+    case_count = models.SmallIntegerField(_("case count"), default=1)
+    date = models.DateField(_("date"), db_index=True)
+    reverses = models.OneToOneField("self", verbose_name=_("reverses"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="reversal_line")
+    reversal = models.ForeignKey(BatchReversal, verbose_name=_("reversal"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="lines")
+    reason = models.TextField(_("reason"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+                           on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("subsidy payment line")
+        verbose_name_plural = _("subsidy payment lines")
+        ordering = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kind="payment", amount__gte=0, case_count=1, reverses__isnull=True)
+                           | models.Q(kind="reversal", amount__lte=0, case_count=-1, reverses__isnull=False)),
+                name="subsidy_payment_sign_by_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subsidy.case} {self.date} {self.amount}"
 
 
 class BudgetYearLock(models.Model):

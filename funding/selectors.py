@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 
-from .models import Budget, PaymentBatch, Spending, Subsidy
+from .models import Budget, PaymentBatch, Spending, Subsidy, SubsidyPayment
 
 ZERO = Decimal("0.00")
 
@@ -20,6 +20,14 @@ def subsidies():
 def batches():
     return PaymentBatch.objects.select_related("created_by").annotate(
         total=Sum("subsidies__amount"), count=Count("subsidies")).order_by("-created_at", "-pk")
+
+
+def finally_paid(start: date, end: date):
+    """Payments made in [start, end) that were not reversed: what was finally paid (the Art. 58 list)."""
+    return (SubsidyPayment.objects.filter(kind=SubsidyPayment.Kind.PAYMENT, date__gte=start, date__lt=end,
+                                          reversal_line__isnull=True)
+            .select_related("subsidy__case__recipient", "subsidy__handler__provider")
+            .order_by("date", "subsidy__case__number", "pk"))
 
 
 def budgets():

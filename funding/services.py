@@ -20,7 +20,16 @@ from django.utils.translation import gettext as _
 
 from core import numbering
 
-from .models import Budget, BudgetYearLock, PaymentBatch, Spending, Subsidy, SubsidyPolicy
+from .models import (
+    BatchReversal,
+    Budget,
+    BudgetYearLock,
+    PaymentBatch,
+    Spending,
+    Subsidy,
+    SubsidyPayment,
+    SubsidyPolicy,
+)
 from .subsidy import calculate, standard_lookup_for
 
 ZERO = Decimal("0.00")
@@ -182,6 +191,8 @@ def batch_pay(*, batch, paid_on: date, by) -> Spending:
         subsidy.status = Subsidy.Status.PAID
         subsidy.paid_on = paid_on
         _save(subsidy, by)
+        _save(SubsidyPayment(subsidy=subsidy, batch=batch, kind=SubsidyPayment.Kind.PAYMENT, amount=subsidy.amount,
+                             case_count=1, date=paid_on, by=by), by)
     batch.status = PaymentBatch.Status.PAID
     batch.paid_on = paid_on
     _save(batch, by)
@@ -206,6 +217,108 @@ def batch_remove_subsidy(*, batch, subsidy, by) -> None:
 
 def batch_total(batch) -> Decimal:
     return batch.subsidies.aggregate(t=Sum("amount"))["t"] or ZERO
+
+
+# --- Reversal (红字冲销) ----------------------------------------------------------
+# A paid line is never edited or deleted: finance asks with a reason, the director approves, and approval
+# posts a negative spending entry dated that day, a negative payment line per subsidy, and puts the
+# subsidies back to payable (computed, out of the batch) so that a corrected payment is a new batch.
+
+def can_approve_reversal(user) -> bool:
+    """Approving a reversal is the director's decision, like adjusting a subsidy (DOMAIN.md §7)."""
+    return can_adjust(user)
+
+
+def _open_lines(batch) -> list[SubsidyPayment]:
+    """The batch's payment lines not yet reversed."""
+    return list(SubsidyPayment.objects.select_for_update(of=("self",)).filter(
+        batch=batch, kind=SubsidyPayment.Kind.PAYMENT, reversal_line__isnull=True).order_by("pk"))
+
+
+@transaction.atomic
+def reversal_request(*, batch, payments, reason: str, by) -> BatchReversal:
+    """Finance asks to reverse some paid lines of a batch (the whole batch, one payee's, or one line)."""
+    if not by.can("payment_manage"):
+        raise PermissionDenied
+    batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != PaymentBatch.Status.PAID:
+        raise ValidationError(_("Only a paid batch can be reversed; batch %(number)s is “%(status)s”.")
+                              % {"number": batch.number, "status": batch.get_status_display()})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the reversal."))
+    ids = {p.pk for p in payments}
+    if not ids:
+        raise ValidationError(_("Select the lines to reverse."))
+    open_lines = {p.pk: p for p in _open_lines(batch)}
+    if not ids <= set(open_lines):
+        raise ValidationError(_("Some of the selected lines are not paid lines of this batch, or were already "
+                                "reversed."))
+    pending = BatchReversal.payments.through.objects.filter(
+        batchreversal__batch=batch, batchreversal__status=BatchReversal.Status.REQUESTED, subsidypayment_id__in=ids)
+    if pending.exists():
+        raise ValidationError(_("A reversal of some of these lines is already awaiting the director's approval."))
+    reversal = BatchReversal(batch=batch, reason=reason, requested_by=by)
+    _save(reversal, by, reason)
+    reversal.payments.set([open_lines[i] for i in sorted(ids)])
+    return reversal
+
+
+@transaction.atomic
+def reversal_approve(*, reversal, by) -> Spending:
+    """The director approves: the reversal is executed at once, dated today."""
+    if not can_approve_reversal(by):
+        raise PermissionDenied
+    reversal = BatchReversal.objects.select_for_update().select_related("batch").get(pk=reversal.pk)
+    if reversal.status != BatchReversal.Status.REQUESTED:
+        raise ValidationError(_("This reversal was already %(status)s.")
+                              % {"status": reversal.get_status_display()})
+    if reversal.requested_by_id == by.pk:
+        raise ValidationError(_("A reversal is approved by someone other than the person who asked for it."))
+    batch = PaymentBatch.objects.select_for_update().get(pk=reversal.batch_id)
+    lines = list(reversal.payments.select_for_update().order_by("pk"))
+    open_ids = {p.pk for p in _open_lines(batch)}
+    if not lines or any(p.pk not in open_ids for p in lines):
+        raise ValidationError(_("Some of these lines were already reversed."))
+    today = timezone.localdate()
+    check_year_open(today)
+    posted = batch.spending.filter(reverses__isnull=True).first()
+    total = sum((p.amount for p in lines), ZERO)
+    reversal.status = BatchReversal.Status.APPROVED
+    reversal.decided_by, reversal.decided_at = by, timezone.now()
+    spending = Spending(date=today, category="case_subsidy", amount=-total, batch=batch, reverses=posted,
+                        reason=reversal.reason, created_by=by,
+                        description=_("Reversal (红字冲销) of batch %(number)s (%(n)s cases)")
+                        % {"number": batch.number, "n": len(lines)})
+    _save(spending, by, reversal.reason)
+    reversal.spending = spending
+    _save(reversal, by, reversal.reason)
+    subsidies = {s.pk: s for s in Subsidy.objects.select_for_update().filter(pk__in=[p.subsidy_id for p in lines])}
+    for line in lines:
+        _save(SubsidyPayment(subsidy_id=line.subsidy_id, batch=batch, kind=SubsidyPayment.Kind.REVERSAL,
+                             amount=-line.amount, case_count=-1, date=today, reverses=line, reversal=reversal,
+                             reason=reversal.reason, by=reversal.requested_by, approved_by=by), by)
+        subsidy = subsidies[line.subsidy_id]
+        subsidy.status, subsidy.batch, subsidy.paid_on = Subsidy.Status.COMPUTED, None, None
+        _save(subsidy, by, _("reversed: %(reason)s") % {"reason": reversal.reason})
+    if not _open_lines(batch):
+        batch.status = PaymentBatch.Status.REVERSED
+        _save(batch, by, reversal.reason)
+    return spending
+
+
+@transaction.atomic
+def reversal_decline(*, reversal, by) -> BatchReversal:
+    if not can_approve_reversal(by):
+        raise PermissionDenied
+    reversal = BatchReversal.objects.select_for_update().get(pk=reversal.pk)
+    if reversal.status != BatchReversal.Status.REQUESTED:
+        raise ValidationError(_("This reversal was already %(status)s.")
+                              % {"status": reversal.get_status_display()})
+    reversal.status = BatchReversal.Status.DECLINED
+    reversal.decided_by, reversal.decided_at = by, timezone.now()
+    _save(reversal, by)
+    return reversal
 
 
 # --- Duty subsidies ----------------------------------------------------------
@@ -308,6 +421,8 @@ def spending_update(*, spending, date: date, category: str, amount, description:
     spending = Spending.objects.select_for_update().get(pk=spending.pk)
     if spending.batch_id:
         raise ValidationError(_("A subsidy posting is changed only through its batch."))
+    if spending.reverses_id or spending.reversals.exists():
+        raise ValidationError(_("A corrected entry and its correcting entry are not edited."))
     check_not_future(date, _("The date of spending"))
     check_year_open(spending.date)
     check_year_open(date)
@@ -335,3 +450,27 @@ def budget_update(*, budget, year: int, source: str, amount, note: str, reason: 
     budget.amount = _check_money(amount)
     _save(budget, by, reason)
     return budget
+
+
+@transaction.atomic
+def spending_correct(*, spending, reason: str, by) -> Spending:
+    """A wrong manual entry is corrected, not edited away: a correcting entry of the negative amount, dated
+    today, names the entry it corrects and why. The right amount, if any, is then entered anew."""
+    spending = Spending.objects.select_for_update().get(pk=spending.pk)
+    if spending.batch_id:
+        raise ValidationError(_("A subsidy posting is corrected only by reversing its batch."))
+    if spending.reverses_id:
+        raise ValidationError(_("A correcting entry is not corrected again."))
+    if spending.reversals.exists():
+        raise ValidationError(_("This entry was already corrected."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the correction."))
+    today = timezone.localdate()
+    check_year_open(today)
+    correction = Spending(date=today, category=spending.category, amount=-spending.amount, reverses=spending,
+                          reason=reason, created_by=by,
+                          description=_("Correction (红字冲销) of the entry of %(day)s")
+                          % {"day": spending.date.isoformat()})
+    _save(correction, by, reason)
+    return correction

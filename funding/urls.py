@@ -18,6 +18,10 @@ urlpatterns = [
     path("batches/<int:pk>/voucher/", views.batch_voucher, name="batch_voucher"),
     path("batches/<int:pk>/pay/", views.batch_pay, name="batch_pay"),
     path("batches/<int:pk>/remove/<int:subsidy_pk>/", views.batch_remove, name="batch_remove"),
+    path("batches/<int:pk>/reverse/", views.batch_reverse, name="batch_reverse"),
+    path("batches/<int:pk>/reversals/<int:reversal_pk>/approve/", views.reversal_approve, name="reversal_approve"),
+    path("batches/<int:pk>/reversals/<int:reversal_pk>/decline/", views.reversal_decline, name="reversal_decline"),
+    path("payments/<int:pk>/", views.payment_detail, name="payment_detail"),
     path("duty/", views.duty_subsidy, name="duty_subsidy"),
     path("public-list/", views.public_list, name="public_list"),
     path("budgets/", views.budget_list, name="budget_list"),
@@ -28,4 +32,5 @@ urlpatterns = [
     path("spending/new/", views.spending_create, name="spending_create"),
     path("spending/<int:pk>/", views.spending_detail, name="spending_detail"),
     path("spending/<int:pk>/edit/", views.spending_edit, name="spending_edit"),
+    path("spending/<int:pk>/correct/", views.spending_correct, name="spending_correct"),
 ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
@@ -22,9 +24,18 @@ from core.xlsx import SafeWorkbook, chunked, workbook_response
 
 from . import selectors, services
 from .filters import BatchCandidateFilter, BudgetFilter, SpendingFilter, SubsidyFilter
-from .forms import AdjustForm, BudgetForm, PayForm, PublicListForm, SpendingForm
+from .forms import AdjustForm, BudgetForm, CorrectForm, PayForm, PublicListForm, SpendingForm
 from .indicators import INDICATORS
-from .models import Budget, PaymentBatch, Spending, Subsidy, SubsidyPolicy, SubsidyStandard
+from .models import (
+    BatchReversal,
+    Budget,
+    PaymentBatch,
+    Spending,
+    Subsidy,
+    SubsidyPayment,
+    SubsidyPolicy,
+    SubsidyStandard,
+)
 from .money import amount_in_words, mask_name
 
 PAGE = 25
@@ -131,6 +142,7 @@ def subsidy_detail(request, pk):
     return render(request, "funding/subsidy_detail.html", {
         "subsidy": subsidy, "can_adjust": services.can_adjust(request.user), "can_see_history": True,
         "in_words": amount_in_words(subsidy.amount),
+        "payments": subsidy.payments.select_related("batch", "by", "approved_by").order_by("date", "pk"),
         "breadcrumbs": [_money_crumb(), (_("Subsidies"), reverse("funding:subsidy_list")), (subsidy.case.number, None)],
     })
 
@@ -232,17 +244,71 @@ def batch_create(request):
     })
 
 
+@dataclass
+class _Line:
+    """One line of a batch: a subsidy in an open batch, or a paid line (with its reversal, if any)."""
+
+    subsidy: Subsidy
+    amount: Decimal
+    payment: SubsidyPayment | None = None
+    pending: bool = False
+
+    @property
+    def case(self):
+        return self.subsidy.case
+
+    @property
+    def reversed_line(self) -> SubsidyPayment | None:
+        return getattr(self.payment, "reversal_line", None) if self.payment else None
+
+
+def _lines(batch) -> list[_Line]:
+    if batch.status == PaymentBatch.Status.OPEN:
+        return [_Line(s, s.amount) for s in batch.subsidies.select_related(
+            "case", "case__recipient", "handler", "handler__provider").order_by("handler__name", "case__number")]
+    pending = set(BatchReversal.payments.through.objects.filter(
+        batchreversal__batch=batch, batchreversal__status=BatchReversal.Status.REQUESTED)
+        .values_list("subsidypayment_id", flat=True))
+    # Paid lines stay on the batch after a reversal (the subsidy itself goes back to payable).
+    payments = (batch.payments.filter(kind=SubsidyPayment.Kind.PAYMENT)
+                .select_related("subsidy", "subsidy__case", "subsidy__case__recipient", "subsidy__handler",
+                                "subsidy__handler__provider", "reversal_line")
+                .order_by("subsidy__handler__name", "subsidy__case__number"))
+    return [_Line(p.subsidy, p.amount, p, p.pk in pending) for p in payments]
+
+
 def _payees(batch) -> list[dict]:
-    """The batch's subsidies grouped per payee (handler), for the detail page and the vouchers."""
+    """The batch's lines grouped per payee (handler), for the detail page and the vouchers; the totals are
+    net of reversed lines."""
     groups: dict[int, dict] = {}
-    for s in batch.subsidies.select_related("case", "case__recipient", "handler", "handler__provider") \
-            .order_by("handler__name", "case__number"):
-        group = groups.setdefault(s.handler_id, {"handler": s.handler, "rows": [], "total": selectors.ZERO})
-        group["rows"].append(s)
-        group["total"] += s.amount
+    for line in _lines(batch):
+        group = groups.setdefault(line.subsidy.handler_id, {"handler": line.subsidy.handler, "rows": [],
+                                                            "total": selectors.ZERO, "reversed": selectors.ZERO})
+        group["rows"].append(line)
+        if line.reversed_line:
+            group["reversed"] += line.amount
+        else:
+            group["total"] += line.amount
     for group in groups.values():
         group["in_words"] = amount_in_words(group["total"])
     return list(groups.values())
+
+
+def _record(batch) -> list[dict]:
+    """The batch's payment and its reversals: who, when, why, approved by."""
+    rows = []
+    first = batch.payments.filter(kind=SubsidyPayment.Kind.PAYMENT).select_related("by").order_by("pk").first()
+    if first:
+        paid = batch.payments.filter(kind=SubsidyPayment.Kind.PAYMENT).aggregate(t=Sum("amount"), n=Count("pk"))
+        rows.append({"kind": "payment", "label": _("Paid"), "day": first.date, "at": first.created_at,
+                     "by": first.by, "amount": paid["t"], "n": paid["n"]})
+    for r in batch.reversals.select_related("requested_by", "decided_by", "spending").prefetch_related(
+            "payments__subsidy__case"):
+        rows.append({"kind": "reversal", "label": r.get_status_display(), "reversal": r, "at": r.requested_at,
+                     "day": r.spending.date if r.spending else None, "by": r.requested_by,
+                     "amount": -sum((p.amount for p in r.payments.all()), selectors.ZERO),
+                     "n": len(r.payments.all()), "cases": [p.subsidy.case.number for p in r.payments.all()]})
+    return rows
 
 
 @capability_required("payment_manage")
@@ -252,7 +318,12 @@ def batch_detail(request, pk):
     return render(request, "funding/batch_detail.html", {
         "batch": batch, "payees": payees, "pay_form": PayForm(), "can_see_history": True,
         "total": sum((p["total"] for p in payees), selectors.ZERO),
-        "spending": batch.spending.first(),
+        "reversed_total": sum((p["reversed"] for p in payees), selectors.ZERO),
+        "spending": batch.spending.filter(reverses__isnull=True).first(),
+        "record": _record(batch),
+        "can_approve": services.can_approve_reversal(request.user),
+        "reversible": any(not line.reversed_line and not line.pending for p in payees for line in p["rows"])
+        and batch.status == PaymentBatch.Status.PAID,
         "breadcrumbs": [_money_crumb(), (_("Payment batches"), reverse("funding:batch_list")), (batch.number, None)],
     })
 
@@ -285,6 +356,56 @@ def batch_pay(request, pk):
             messages.success(request, _("Batch %(number)s marked paid; the spending entry was posted.")
                              % {"number": batch.number})
     return redirect("funding:batch_detail", pk=batch.pk)
+
+
+@require_POST
+@capability_required("payment_manage")
+def batch_reverse(request, pk):
+    """Finance asks to reverse the ticked paid lines (红字冲销), with a reason; the director approves."""
+    batch = get_object_or_404(PaymentBatch, pk=pk)
+    ids = [int(i) for i in request.POST.getlist("payment") if i.isdigit()]
+    try:
+        services.reversal_request(batch=batch, payments=list(SubsidyPayment.objects.filter(pk__in=ids, batch=batch)),
+                                  reason=request.POST.get("reason", "")[:500], by=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The reversal was requested; it takes effect when the director approves it."))
+    return redirect("funding:batch_detail", pk=batch.pk)
+
+
+@require_POST
+@capability_required("subsidy_adjust")
+def reversal_approve(request, pk, reversal_pk):
+    reversal = get_object_or_404(BatchReversal, pk=reversal_pk, batch_id=pk)
+    try:
+        spending = services.reversal_approve(reversal=reversal, by=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Reversed: a reversing entry of %(amount)s yuan was posted; the subsidies are "
+                                    "payable again in a new batch.") % {"amount": f"{spending.amount:,.2f}"})
+    return redirect("funding:batch_detail", pk=pk)
+
+
+@require_POST
+@capability_required("subsidy_adjust")
+def reversal_decline(request, pk, reversal_pk):
+    reversal = get_object_or_404(BatchReversal, pk=reversal_pk, batch_id=pk)
+    try:
+        services.reversal_decline(reversal=reversal, by=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.info(request, _("The reversal was declined."))
+    return redirect("funding:batch_detail", pk=pk)
+
+
+@capability_required("subsidy_manage")
+def payment_detail(request, pk):
+    """A payment line (the list behind subsidy.paid.*) is shown on its subsidy's page."""
+    line = get_object_or_404(SubsidyPayment, pk=pk)
+    return redirect(f"{reverse('funding:subsidy_detail', args=[line.subsidy_id])}#payments")
 
 
 @require_POST
@@ -339,20 +460,22 @@ PUBLIC_HEADER = ["案号", "受援人", "承办人", "承办机构", "补贴金�
 
 @capability_required("payment_manage")
 def public_list(request):
-    """The quarterly public list of paid subsidies (Art. 58), names of recipients masked."""
+    """The quarterly public list of paid subsidies (Art. 58), names of recipients masked: what was finally
+    paid, i.e. the payments of the quarter that were not reversed (a corrected payment is listed when made)."""
     today = timezone.localdate()
     form = PublicListForm(request.GET or None, initial={"year": today.year, "quarter": (today.month - 1) // 3 + 1})
     if request.GET and form.is_valid():
         year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
         start = date(year, 3 * quarter - 2, 1)
         end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
-        qs = (selectors.subsidies().filter(status=Subsidy.Status.PAID, paid_on__gte=start, paid_on__lt=end)
-              .order_by("paid_on", "case__number"))
+        qs = selectors.finally_paid(start, end)
         book = SafeWorkbook()
         book.add_sheet(f"{year}年第{quarter}季度", PUBLIC_HEADER, (
-            [s.case.number, mask_name(s.case.recipient.name), s.handler.name if s.handler else "",
-             s.handler.provider.name if s.handler and s.handler.provider else "", s.amount, s.paid_on]
-            for s in chunked(qs)), widths={0: 30, 1: 10, 2: 10, 3: 24, 4: 14, 5: 12})
+            [p.subsidy.case.number, mask_name(p.subsidy.case.recipient.name),
+             p.subsidy.handler.name if p.subsidy.handler else "",
+             p.subsidy.handler.provider.name if p.subsidy.handler and p.subsidy.handler.provider else "",
+             p.amount, p.date]
+            for p in chunked(qs)), widths={0: 30, 1: 10, 2: 10, 3: 24, 4: 14, 5: 12})
         return workbook_response(book, f"办案补贴公示{year}年第{quarter}季度.xlsx")
     return render(request, "funding/public_list.html", {
         "form": form, "breadcrumbs": [_money_crumb(), (_("Quarterly public list"), None)]})
@@ -440,7 +563,7 @@ def spending_list(request):
 def spending_detail(request, pk):
     spending = get_object_or_404(selectors.spending(), pk=pk)
     return render(request, "funding/spending_detail.html", {
-        "spending": spending, "can_see_history": True,
+        "spending": spending, "can_see_history": True, "corrected": list(spending.reversals.all()),
         "breadcrumbs": [_money_crumb(), (_("Spending"), reverse("funding:spending_list")), (str(spending), None)],
     })
 
@@ -474,6 +597,28 @@ def _spending_form(request, spending=None):
 
 
 @capability_required("funding_manage")
+def spending_correct(request, pk):
+    """A wrong manual entry is corrected by a correcting entry (negative, dated today), not edited away."""
+    spending = get_object_or_404(Spending, pk=pk)
+    form = CorrectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            correction = services.spending_correct(spending=spending, reason=form.cleaned_data["reason"],
+                                                   by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The correcting entry was posted."))
+            return redirect("funding:spending_detail", pk=correction.pk)
+    return render(request, "funding/form.html", {
+        "form": form, "title": _("Correct spending entry %(entry)s") % {"entry": spending},
+        "cancel": reverse("funding:spending_detail", args=[spending.pk]),
+        "breadcrumbs": [_money_crumb(), (_("Spending"), reverse("funding:spending_list")),
+                        (str(spending), reverse("funding:spending_detail", args=[spending.pk])), (_("Correct"), None)],
+    })
+
+
+@capability_required("funding_manage")
 def spending_create(request):
     return _spending_form(request)
 
@@ -483,5 +628,8 @@ def spending_edit(request, pk):
     spending = get_object_or_404(Spending, pk=pk)
     if spending.batch_id:
         messages.error(request, _("A subsidy posting is changed only through its batch."))
+        return redirect("funding:spending_detail", pk=spending.pk)
+    if spending.reverses_id or spending.reversals.exists():
+        messages.error(request, _("A corrected entry and its correcting entry are not edited."))
         return redirect("funding:spending_detail", pk=spending.pk)
     return _spending_form(request, spending)

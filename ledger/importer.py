@@ -1163,7 +1163,7 @@ def _write_cases(rows, ctx):
     from cases.models import Assignment, Case
     from core.models import CenterProfile
     from core.numbering import bump_to_at_least, format_case_number
-    from funding.models import Subsidy
+    from funding.models import Subsidy, SubsidyPayment
 
     numbers = [r.values["number"] for r in rows if r.values.get("number")]
     existing = set()
@@ -1252,6 +1252,10 @@ def _write_cases(rows, ctx):
                 paid_on=v["subsidy_paid_on"]))
     _bulk(Assignment, assignments, ctx)
     _bulk(Subsidy, subsidies, ctx)
+    # A paid subsidy's payment is a dated line (what subsidy.paid.* count), as batch_pay writes it.
+    _bulk(SubsidyPayment, [SubsidyPayment(subsidy=s, kind=SubsidyPayment.Kind.PAYMENT, amount=s.amount, case_count=1,
+                                          date=s.paid_on, by=user)
+                           for s in subsidies if s.status == Subsidy.Status.PAID], ctx)
     return len(cases), matched
 
 

@@ -91,10 +91,11 @@ LAYOUTS: dict[str, Layout] = {
         Column("结案或终止日期", lambda c: c.closed_on or c.terminated_on), Column("状态", lambda c: c.get_status_display()),
         Column("工作站", _station)), "cases:case_detail", ("accepted_on", "pk")),
     "applications": Layout(("applicant", "station"), (
-        Column("收件编号", _d("number")), Column("收到日期", _d("received_on")), Column("申请人", _d("applicant.name")),
+        Column("收件编号", _d("number")), Column("中心收到日期", _d("center_received_on")),
+        Column("申请人", _d("applicant.name")),
         Column("案件类别", _zh(CATEGORY, "category")), Column("审查期限", _d("review_due")),
         Column("决定日期", _d("decided_on")), Column("状态", lambda a: a.get_status_display()),
-        Column("工作站", _station)), "intake:application_detail", ("received_on", "pk")),
+        Column("工作站", _station)), "intake:application_detail", ("center_received_on", "pk")),
     "consultations": Layout(("station",), (
         Column("时间", lambda c: c.occurred_at), Column("方式", _zh(CHANNEL, "channel")),
         Column("咨询人", _d("person_name")), _n("人次", "person_count"), Column("工作站", _station)),
@@ -113,10 +114,11 @@ LAYOUTS: dict[str, Layout] = {
     "complaints": Layout(("case", "case__station"), (
         Column("收到日期", _d("received_on")), Column("案号", _d("case.number")), Column("投诉人", _d("complainant")),
         Column("工作站", _case_station)), None, ("received_on", "pk")),
-    "subsidies": Layout(("case", "handler", "case__station"), (
-        Column("案号", _d("case.number")), Column("收款人", _d("handler.name")), Column("质量等级", _zh(GRADE, "case.grade")),
-        _n("金额", "amount"), Column("发放日期", _d("paid_on")), Column("工作站", _case_station)),
-        "funding:subsidy_detail", ("paid_on", "pk")),
+    "subsidy_payments": Layout(("subsidy__case", "subsidy__handler", "subsidy__case__station", "batch"), (
+        Column("案号", _d("subsidy.case.number")), Column("收款人", _d("subsidy.handler.name")),
+        Column("质量等级", _zh(GRADE, "subsidy.case.grade")), Column("类型", lambda x: "冲销" if x.kind == "reversal" else "发放"),
+        _n("金额", "amount"), _n("件数", "case_count"), Column("日期", _d("date")), Column("批次", _d("batch.number")),
+        Column("工作站", lambda x: _case_station(x.subsidy))), "funding:payment_detail", ("date", "pk")),
     "budgets": Layout((), (
         Column("年度", _d("year")), Column("来源", _zh(FUNDING_SOURCE, "source")), _n("金额", "amount"),
         Column("备注", _d("note"))), "funding:budget_detail", ("year", "source", "pk")),

@@ -78,3 +78,68 @@ def test_finance_computes_batches_prints_and_pays_subsidies_and_sees_the_indicat
     assert page.locator("[data-code='rate.subsidy_share'] td").nth(1).inner_text() == "100.0"
     page.wait_for_function("document.getElementById('spending-chart').width > 0")
     screenshot(page, "funding-08-overview")
+
+
+def test_finance_reverses_one_line_with_the_directors_approval_and_pays_it_again_in_a_new_batch(
+        live_server, page, login, screenshot, ready_case, other_handler, finance):
+    from funding import services
+
+    ours = services.subsidy_compute(case=ready_case("pass"), by=finance)
+    wrong = services.subsidy_compute(case=ready_case("good", handler=other_handler), by=finance)
+    batch = services.batch_create(subsidies=[ours, wrong], by=finance)
+    services.batch_pay(batch=batch, paid_on=timezone.localdate(), by=finance)
+    batch_url = f"{live_server.url}/funding/batches/{batch.pk}/"
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    # finance asks to reverse the second payee's line, with a reason
+    login(page, "finance")
+    page.goto(batch_url)
+    page.click("[data-testid=reverse-request] button[type=submit]")  # no line ticked, no reason: refused
+    assert page.locator("[data-testid=batch-record]").inner_text().count("冲销") == 0
+    page.check(f"[data-testid='reverse-{wrong.case.number}']")
+    page.fill("#id_reason", "承办人系法援中心律师，不应领取办案补贴")
+    screenshot(page, "funding-reversal-01-ask")
+    page.click("[data-testid=reverse-request] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "已提交冲销申请" in page.content()
+    assert "待主任批准" in page.locator("[data-testid=batch-record]").inner_text()
+    assert page.locator("[data-testid=approve-reversal]").count() == 0  # finance cannot approve
+    screenshot(page, "funding-reversal-02-asked")
+
+    # the director approves on the batch page: the reversal is executed
+    page.context.clear_cookies()
+    login(page, "director")
+    page.goto(batch_url)
+    page.click("[data-testid=approve-reversal]")
+    page.wait_for_load_state("networkidle")
+    assert "已冲销" in page.content()
+    record = page.locator("[data-testid=batch-record]").inner_text()
+    assert "已批准并冲销" in record and "承办人系法援中心律师" in record and "-1,400.00" in record
+    assert re.search("已发放", page.locator("[data-testid=batch-status]").inner_text())  # one line still paid
+    screenshot(page, "funding-reversal-03-approved")
+
+    # the voucher marks the reversed line
+    page.goto(f"{batch_url}voucher/")
+    assert page.locator("[data-testid=reversed-line]").count() == 1 and "红字冲销" in page.content()
+    screenshot(page, "funding-reversal-04-voucher")
+
+    # finance pays the corrected subsidy in a new batch
+    page.context.clear_cookies()
+    login(page, "finance")
+    page.goto(f"{live_server.url}/funding/batches/new/")
+    assert wrong.case.number in page.content()
+    page.click("[data-testid=create-batch]")
+    page.wait_for_load_state("networkidle")
+    assert "援补贴字第2号" in page.content()
+    page.click("[data-testid=pay-form] button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert re.search("已发放", page.locator("[data-testid=batch-status]").inner_text())
+    screenshot(page, "funding-reversal-05-paid-again")
+
+    # the spending list shows the payment, the reversal and the new payment; the figures net them
+    page.goto(f"{live_server.url}/funding/spending/")
+    assert "-1,400.00" in page.content()
+    screenshot(page, "funding-reversal-06-spending")
+    page.goto(f"{live_server.url}/funding/")
+    assert page.locator("[data-code='subsidy.paid.cases'] td").nth(1).inner_text() == "2"
+    assert page.locator("[data-code='subsidy.paid.total'] td").nth(1).inner_text() == "2,600.00"

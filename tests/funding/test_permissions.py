@@ -14,15 +14,22 @@ from tests.permission_table import check, expect
 MONEY = expect(403, admin=200, director=200, finance=200)
 MONEY_POST = expect(403, admin=302, director=302, finance=302)
 DIRECTOR_ONLY = expect(403, admin=200, director=200)
+DIRECTOR_POST = expect(403, admin=302, director=302)
+MONEY_REDIRECT = expect(403, admin=302, director=302, finance=302)
 
 
 @pytest.fixture
-def records(ready_case, finance):
+def records(ready_case, finance, director):
     subsidy = services.subsidy_compute(case=ready_case("pass"), by=finance)
     paid = services.subsidy_compute(case=ready_case("good"), by=finance)
     batch = services.batch_create(subsidies=[paid], by=finance)
     services.batch_pay(batch=batch, paid_on=dt.date.today(), by=finance)
+    # A declined reversal: approving or declining it again is refused with a message, nothing changes.
+    reversal = services.reversal_request(batch=batch, payments=list(batch.payments.all()), reason="金额有误",
+                                         by=finance)
+    services.reversal_decline(reversal=reversal, by=director)
     return {
+        "reversal": reversal, "payment": batch.payments.get(),
         "subsidy": subsidy, "paid": paid, "batch": batch, "case": ready_case("excellent"),
         "budget": BudgetFactory(year=2026, amount=Decimal("100000")),
         "spending": SpendingFactory(),
@@ -46,6 +53,14 @@ def table(r):
         # A paid batch: paying again and removing are refused with a message (302 back to the batch).
         ("funding:batch_pay", "POST", f"/funding/batches/{b}/pay/", MONEY_POST),
         ("funding:batch_remove", "POST", f"/funding/batches/{b}/remove/{r['paid'].pk}/", MONEY_POST),
+        # Asking without lines or reason is refused with a message; the director decides on a declined reversal
+        # only to be told it was already declined.
+        ("funding:batch_reverse", "POST", f"/funding/batches/{b}/reverse/", MONEY_POST),
+        ("funding:reversal_approve", "POST", f"/funding/batches/{b}/reversals/{r['reversal'].pk}/approve/",
+         DIRECTOR_POST),
+        ("funding:reversal_decline", "POST", f"/funding/batches/{b}/reversals/{r['reversal'].pk}/decline/",
+         DIRECTOR_POST),
+        ("funding:payment_detail", "GET", f"/funding/payments/{r['payment'].pk}/", MONEY_REDIRECT),
         ("funding:duty_subsidy", "GET", "/funding/duty/", MONEY),
         ("funding:public_list", "GET", "/funding/public-list/", MONEY),
         ("funding:budget_list", "GET", "/funding/budgets/", MONEY),
@@ -56,6 +71,7 @@ def table(r):
         ("funding:spending_create", "GET", "/funding/spending/new/", MONEY),
         ("funding:spending_detail", "GET", f"/funding/spending/{r['spending'].pk}/", MONEY),
         ("funding:spending_edit", "GET", f"/funding/spending/{r['spending'].pk}/edit/", MONEY),
+        ("funding:spending_correct", "GET", f"/funding/spending/{r['spending'].pk}/correct/", MONEY),
     ]
 
 
@@ -77,5 +93,14 @@ def test_the_permission_table_did_not_pay_or_change_anything(client_for, records
     check(client_for, "POST", f"/funding/batches/{records['batch'].pk}/pay/", MONEY_POST,
           data={"paid_on": dt.date.today().isoformat()})
     assert records["batch"].spending.count() == 1
+    records["paid"].refresh_from_db()
+    assert records["paid"].status == "paid"
+
+
+def test_the_permission_table_reversed_nothing(client_for, records):
+    b, r = records["batch"].pk, records["reversal"].pk
+    check(client_for, "POST", f"/funding/batches/{b}/reversals/{r}/approve/", DIRECTOR_POST)
+    check(client_for, "POST", f"/funding/batches/{b}/reverse/", MONEY_POST, data={"reason": "x"})
+    assert records["batch"].spending.count() == 1 and records["batch"].reversals.count() == 1
     records["paid"].refresh_from_db()
     assert records["paid"].status == "paid"

@@ -8,7 +8,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from cases.models import Case, Complaint, Discussion, FollowUp, HearingAttendance
-from funding.models import Subsidy
+from funding.models import Subsidy, SubsidyPayment
 from stations.models import Station, Volunteer
 from tests.factories import (
     ApplicationFactory,
@@ -126,12 +126,12 @@ def build(station_a) -> dict:
     MatterFactory(kind="drafting", date=D(2025, 2, 1), person_count=3)
     MatterFactory(kind="drafting", date=D(2025, 7, 1))
 
-    Subsidy.objects.create(case=c[1], computed_amount=Decimal("1200"), amount=Decimal("1200.00"), status="paid",
-                           paid_on=D(2025, 6, 30))
-    Subsidy.objects.create(case=c[4], computed_amount=Decimal("800"), amount=Decimal("800.00"), status="paid",
-                           paid_on=D(2025, 7, 1))
-    Subsidy.objects.create(case=c[10], computed_amount=Decimal("500.5"), amount=Decimal("500.50"), status="paid",
-                           paid_on=D(2025, 1, 1))
+    # Paid subsidies and their dated payment lines (what subsidy.paid.* count).
+    for paid_case, amount, day in ((c[1], "1200.00", D(2025, 6, 30)), (c[4], "800.00", D(2025, 7, 1)),
+                                   (c[10], "500.50", D(2025, 1, 1))):
+        subsidy = Subsidy.objects.create(case=paid_case, computed_amount=Decimal(amount), amount=Decimal(amount),
+                                         status="paid", paid_on=day)
+        SubsidyPayment.objects.create(subsidy=subsidy, amount=Decimal(amount), date=day)
     BudgetFactory(year=2025, source="county", amount=Decimal("500000"))
     BudgetFactory(year=2025, source="central", amount=Decimal("100000"))
     BudgetFactory(year=2024, source="county", amount=Decimal("400000"))
