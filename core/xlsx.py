@@ -69,8 +69,22 @@ class SafeWorkbook:
         self.wb.save(str(path))
 
 
+# The plain classes, kept in a tuple: openpyxl knows only these, and a subclass (a test clock's date)
+# would be refused, so values are rebuilt as the plain class first.
+_PLAIN = (date, datetime)
+
+
+def _plain(value):
+    if type(value) not in _PLAIN:
+        if isinstance(value, datetime):
+            return _PLAIN[1].fromisoformat(value.isoformat())
+        if isinstance(value, date):
+            return _PLAIN[0].fromordinal(value.toordinal())
+    return value
+
+
 def _cell(ws, value):
-    value = safe_value(value)
+    value = _plain(safe_value(value))
     if isinstance(value, date) and not isinstance(value, datetime):
         cell = WriteOnlyCell(ws, value=value)
         cell.number_format = "yyyy-mm-dd"

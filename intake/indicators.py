@@ -4,9 +4,10 @@ drafting matters. Each is defined once here (core/indicators.py); decisions: rep
 from __future__ import annotations
 
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce, TruncDate
 
 from core.indicators import Family, Measure
-from core.periods import Period
+from core.periods import SHANGHAI, Period
 
 from .models import Application, Consultation, Matter, SupplementNotice
 
@@ -22,8 +23,11 @@ def _applications(p: Period):
     # before forwarding never reached the center and counts nowhere.
     paused = SupplementNotice.objects.filter(application=OuterRef("pk"), issued_on__lte=p.end).filter(
         Q(fulfilled_on__isnull=True) | Q(fulfilled_on__gt=p.end))
+    # The center receives a station's intake the day it is forwarded: a December intake forwarded in January
+    # is a January application of the center, and last year's figures do not move when it arrives.
     return (Application.objects.exclude(status=Application.Status.DRAFT).filter(reached_center=True)
-            .annotate(paused_at_end=Exists(paused)))
+            .annotate(paused_at_end=Exists(paused),
+                      center_received_on=Coalesce(TruncDate("forwarded_at", tzinfo=SHANGHAI), "received_on")))
 
 
 APPLICATIONS = Family("applications", _applications, "station")
@@ -35,14 +39,14 @@ def _decided(p: Period) -> Q:
 
 def _open_at_end(p: Period) -> Q:
     end = p.end
-    return (Q(received_on__lte=end)
+    return (Q(center_received_on__lte=end)
             & (Q(decided_on__isnull=True) | Q(decided_on__gt=end))
             & (Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=end))
             & ~Q(status="withdrawn", withdrawn_on__isnull=True))
 
 
 received = Measure("applications.received", "收到援助申请", "件", APPLICATIONS,
-                   lambda p: _between("received_on", p))
+                   lambda p: _between("center_received_on", p))
 granted = Measure("applications.granted", "决定给予援助", "件", APPLICATIONS,
                   lambda p: _between("decided_on", p) & Q(status="granted"))
 refused = Measure("applications.refused", "决定不予援助", "件", APPLICATIONS,

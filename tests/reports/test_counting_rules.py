@@ -194,3 +194,14 @@ def test_the_report_form_refuses_a_future_period_with_a_message(client_for, org)
     from reports.models import ReportRun
 
     assert not ReportRun.objects.exists()
+
+
+def test_a_station_intake_forwarded_next_year_is_received_next_year(org, staff_a):
+    with freeze_time("2025-12-29 10:00:00+08:00"):
+        app = intake_services.application_receive(application=Application(
+            applicant=PersonFactory(), received_on=D(2025, 12, 29), category="civil", cause="labour_pay"), by=staff_a)
+    with freeze_time("2026-01-10 10:00:00+08:00"):
+        last_year = ind.compute(parse_period("2025"))
+        intake_services.application_forward(application=app, by=staff_a)
+        assert ind.compute(parse_period("2025")) == last_year  # the closed year does not move
+        assert ind.compute(parse_period("2026"))["applications.received"] == 1
