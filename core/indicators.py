@@ -125,7 +125,8 @@ class Ratio:
 
     @property
     def parts(self) -> list[str]:
-        return [c for c in (self.numerator, self.numerator_adjust, self.denominator) if c]
+        """Numerator, the part taken from it (if any), denominator; each once."""
+        return list(dict.fromkeys(c for c in (self.numerator, self.numerator_adjust, self.denominator) if c))
 
 
 @dataclass(frozen=True)

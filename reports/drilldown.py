@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.urls import reverse
-from django.utils import timezone
 
 from core.choices import (
     CATEGORY,
@@ -32,7 +31,8 @@ from core.choices import (
     SPENDING_CATEGORY,
     STATION_KIND,
 )
-from core.indicators import CENTER, Measure, Ratio, Total
+from core.display import time_text
+from core.indicators import CENTER, Measure, Ratio
 
 from .indicators import REGISTRY
 from .periods import Period
@@ -186,10 +186,8 @@ class Section:
 def _text(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
+    if isinstance(value, date):  # datetimes too: Beijing time, one formatting path (core/display.py)
+        return time_text(value)
     if isinstance(value, Decimal):
         return f"{value:,.2f}"
     if isinstance(value, bool):
@@ -220,15 +218,6 @@ def section(measure: Measure, p: Period, station, page_number=None) -> Section:
     total = page.paginator.count
     value = sum_value if measure.sum_field else total
     return Section(measure, value, total, sum_value, page, _rows(layout, page.object_list), layout)
-
-
-def parts_of(code: str) -> list[str]:
-    item = REGISTRY[code]
-    if isinstance(item, Ratio):
-        return item.parts
-    if isinstance(item, Total):
-        return list(item.parts)
-    return []
 
 
 def figure_list(code: str, p: Period, station=None, page_number=None) -> dict:
