@@ -27,6 +27,14 @@ def panels(request) -> list[Panel]:
             "waiting": waiting, "open_batches": open_batches,
             "to_compute": selectors.cases_awaiting_subsidy().count(),
         }, order=40))
+    if user.can("subsidy_adjust"):
+        from .models import BatchReversal
+
+        asked = list(BatchReversal.objects.filter(status=BatchReversal.Status.REQUESTED)
+                     .select_related("batch", "requested_by").order_by("requested_at", "pk")[:10])
+        if asked:
+            out.append(Panel(_("Reversals awaiting your approval"), "funding/panel_reversals.html",
+                             {"asked": asked}, order=8))
     if user.can("funding_manage") and (user.has_role(roles.DIRECTOR) or user.has_role(roles.FINANCE)):
         today = timezone.localdate()
         values = selectors.indicators(date(today.year, 1, 1), date(today.year, 12, 31))

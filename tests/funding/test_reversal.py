@@ -215,3 +215,12 @@ def test_a_batch_posting_is_neither_edited_nor_corrected_by_hand(paid_batch, fin
     with pytest.raises(ValidationError):
         services.spending_update(spending=posted, date=posted.date, category="office", amount=D("1"),
                                  description="", by=finance)
+
+
+def test_the_director_sees_reversals_awaiting_approval_on_the_workbench(paid_batch, finance, client_for):
+    batch, _, _ = paid_batch
+    assert 'data-testid="panel-reversals"' not in client_for("director").get("/").content.decode()
+    services.reversal_request(batch=batch, payments=_lines(batch), reason="金额有误", by=finance)
+    home = client_for("director").get("/").content.decode()
+    assert 'data-testid="panel-reversals"' in home and batch.number in home and "金额有误" in home
+    assert 'data-testid="panel-reversals"' not in client_for("finance").get("/").content.decode()
