@@ -45,6 +45,7 @@ class Column:
     header: str
     value: Callable
     field: str | None = None  # a number column: the field it shows (its sum goes in the sum row)
+    personal: bool = False  # a person's name: shown only to those who may open the records themselves
 
 
 def _n(header: str, field: str) -> Column:
@@ -85,24 +86,24 @@ class Layout:
 LAYOUTS: dict[str, Layout] = {
     "cases": Layout(("recipient", "station"), (
         Column("案号", _d("number")), Column("受理日期", _d("accepted_on")),
-        Column("案件类别", _zh(CATEGORY, "category")), Column("受援人", _d("recipient.name")),
+        Column("案件类别", _zh(CATEGORY, "category")), Column("受援人", _d("recipient.name"), personal=True),
         _n("受援人数", "recipient_count"), _n("涉案金额", "amount_involved"), _n("挽回经济损失", "amount_recovered"),
         Column("指派日期", _d("assigned_on")),
         Column("结案或终止日期", lambda c: c.closed_on or c.terminated_on), Column("状态", lambda c: c.get_status_display()),
         Column("工作站", _station)), "cases:case_detail", ("accepted_on", "pk")),
     "applications": Layout(("applicant", "station"), (
         Column("收件编号", _d("number")), Column("中心收到日期", _d("center_received_on")),
-        Column("申请人", _d("applicant.name")),
+        Column("申请人", _d("applicant.name"), personal=True),
         Column("案件类别", _zh(CATEGORY, "category")), Column("审查期限", _d("review_due")),
         Column("决定日期", _d("decided_on")), Column("状态", lambda a: a.get_status_display()),
         Column("工作站", _station)), "intake:application_detail", ("center_received_on", "pk")),
     "consultations": Layout(("station",), (
         Column("时间", lambda c: c.occurred_at), Column("方式", _zh(CHANNEL, "channel")),
-        Column("咨询人", _d("person_name")), _n("人次", "person_count"), Column("工作站", _station)),
+        Column("咨询人", _d("person_name"), personal=True), _n("人次", "person_count"), Column("工作站", _station)),
         "intake:consultation_detail", ("occurred_at", "pk")),
     "matters": Layout(("station",), (
         Column("日期", _d("date")), Column("类型", _zh(MATTER_KIND, "kind")), Column("地点", _d("place")),
-        Column("律师", _d("lawyer_name")), Column("当事人", _d("person_name")),
+        Column("律师", _d("lawyer_name")), Column("当事人", _d("person_name"), personal=True),
         Column("认罪认罚", lambda m: "是" if m.plea else ""), _n("人次", "person_count"),
         Column("工作站", _station)), "intake:matter_detail", ("date", "pk")),
     "followups": Layout(("case", "case__station"), (
@@ -195,17 +196,22 @@ def _text(value) -> str:
     return str(value)
 
 
-def _rows(layout: Layout, objects) -> list[dict]:
+def _rows(layout: Layout, objects, hide_personal: bool = False) -> list[dict]:
     out = []
     for obj in objects:
-        url = reverse(layout.link, args=[obj.pk]) if layout.link else None
-        out.append({"url": url, "cells": [{"text": _text(c.value(obj)), "number": c.field is not None}
-                                          for c in layout.columns]})
+        # Records about people (cases, applications, consultations, matters) are not opened by viewers who may
+        # not see them; money and publicity records are.
+        hide_link = hide_personal and any(c.personal for c in layout.columns)
+        url = reverse(layout.link, args=[obj.pk]) if layout.link and not hide_link else None
+        out.append({"url": url, "cells": [{"text": "—" if c.personal and hide_personal else _text(c.value(obj)),
+                                           "number": c.field is not None} for c in layout.columns]})
     return out
 
 
-def section(measure: Measure, p: Period, station, page_number=None) -> Section:
-    """The records of one measure: total and sum over the whole list (the figure), one page of rows."""
+def section(measure: Measure, p: Period, station, page_number=None, hide_personal: bool = False) -> Section:
+    """The records of one measure: total and sum over the whole list (the figure), one page of rows.
+
+    `hide_personal`: a viewer of figures who may not open these records (finance) sees no names and no links."""
     layout = LAYOUTS[measure.family.key]
     qs = measure.records(p, station)
     qs = qs.select_related(*layout.related).order_by(*layout.order)
@@ -217,10 +223,10 @@ def section(measure: Measure, p: Period, station, page_number=None) -> Section:
     page = Paginator(qs, PAGE_SIZE).get_page(page_number)
     total = page.paginator.count
     value = sum_value if measure.sum_field else total
-    return Section(measure, value, total, sum_value, page, _rows(layout, page.object_list), layout)
+    return Section(measure, value, total, sum_value, page, _rows(layout, page.object_list, hide_personal), layout)
 
 
-def figure_list(code: str, p: Period, station=None, page_number=None) -> dict:
+def figure_list(code: str, p: Period, station=None, page_number=None, hide_personal: bool = False) -> dict:
     """What the figure's page shows; KeyError for an unknown code."""
     item = REGISTRY[code]
     values = REGISTRY.evaluate(p, station, codes=[code])
@@ -229,16 +235,17 @@ def figure_list(code: str, p: Period, station=None, page_number=None) -> dict:
         if station is not None and item.family.station_field is None:
             ctx["county_only"] = True
             return ctx
-        ctx["sections"] = [section(item, p, station, page_number)]
+        ctx["sections"] = [section(item, p, station, page_number, hide_personal)]
     elif isinstance(item, Ratio):
         ctx["parts"] = [{"code": c, "name": REGISTRY[c].name, "unit": REGISTRY[c].unit, "value": values[c],
                          "url": figure_url(c, p, station)} for c in item.parts]
         numerator = REGISTRY[item.numerator]
         if isinstance(numerator, Measure) and not (station is not None and numerator.family.station_field is None):
-            ctx["sections"] = [section(numerator, p, station, page_number)]
+            ctx["sections"] = [section(numerator, p, station, page_number, hide_personal)]
     else:
         ctx["parts"] = [{"code": c, "name": REGISTRY[c].name, "unit": REGISTRY[c].unit, "value": values[c],
                          "url": figure_url(c, p, station)} for c in item.parts]
         # Several lists on one page: each shows its first page and links to its own list for the rest.
-        ctx["sections"] = [section(REGISTRY[c], p, station) for c in item.parts if isinstance(REGISTRY[c], Measure)]
+        ctx["sections"] = [section(REGISTRY[c], p, station, hide_personal=hide_personal) for c in item.parts
+                           if isinstance(REGISTRY[c], Measure)]
     return ctx

@@ -75,7 +75,10 @@ def figure(request, code):
         station = CENTER
     else:
         station = dash._station_for(request)
-    ctx = drilldown.figure_list(code, p, station, request.GET.get("page"))
+    user = request.user
+    # Figures are for everyone with the dashboard; names and record pages only for those who work with people.
+    sees_people = any(user.can(c) for c in ("case_view_all", "application_intake", "consultation_log"))
+    ctx = drilldown.figure_list(code, p, station, request.GET.get("page"), hide_personal=not sees_people)
     ctx["station_name"] = (_("Center (no station)") if station == CENTER else station.name if station is not None
                            else _("Whole county"))
     ctx["dashboard_url"] = reverse("reports:dashboard") + (

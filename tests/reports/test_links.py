@@ -127,3 +127,13 @@ def test_the_figure_page_has_a_fixed_number_of_queries(client_for, data, django_
     c = client_for("director")
     with django_assert_max_num_queries(40):
         c.get(indicator_url("services.total", H1))
+
+
+def test_finance_sees_the_figures_lists_without_peoples_names(client_for, data):
+    """Finance has the dashboard but does not work with people: the lists keep their totals, not the names."""
+    director = client_for("director").get(indicator_url("cases.accepted", H1)).context
+    finance = client_for("finance").get(indicator_url("cases.accepted", H1)).context
+    assert finance["sections"][0].total == director["sections"][0].total == 6
+    names = {row["cells"][3]["text"] for row in finance["sections"][0].rows}
+    assert names == {"—"} and all(row["url"] is None for row in finance["sections"][0].rows)
+    assert {row["cells"][3]["text"] for row in director["sections"][0].rows} != {"—"}
