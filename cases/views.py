@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import get_visible, require
 from core.choices import CAUSE, GROUP
+from core.issued import print_issued
 from core.models import AccessLog, CenterProfile
 from stations.models import Handler, Provider
 
@@ -346,10 +347,15 @@ def case_print(request, pk, doc):
     current = assignments[-1] if assignments else None
     if doc.startswith("delivery-"):
         return _print_delivery(request, case, doc.removeprefix("delivery-"), current)
-    return render(request, f"cases/print/{doc}.html", {
+    # The numbered documents are kept as first printed (core.issued); the closing report and the opinion
+    # form carry the case's number only and are filled in as the case goes, so they print as the record is.
+    obj, number = {"assignment": (current, current.number if current else ""),
+                   "letter": (current, current.letter_number if current else ""),
+                   "termination": (case, case.termination_number)}.get(doc, (case, ""))
+    return print_issued(request, f"cases/print/{doc}.html", {
         "case": case, "assignment": current, "profile": CenterProfile.get(), "today": timezone.localdate(),
         "notice_ground": rules.notice_ground(case), "progress": case.progress.order_by("date", "pk"),
-    })
+    }, obj=obj, document=doc, number=number)
 
 
 def _print_delivery(request, case: Case, served: str, assignment):
@@ -368,7 +374,8 @@ def _print_delivery(request, case: Case, served: str, assignment):
         to, obj, number = case.recipient.name, case, case.termination_number
     receipt = delivery_receipt(obj=obj, document=served, title=SERVED[served], number=number, served_to=to,
                                by=request.user)
-    return render(request, "core/print/delivery.html", {"receipt": receipt, "center": CenterProfile.get()})
+    return print_issued(request, "core/print/delivery.html", {"receipt": receipt, "center": CenterProfile.get()},
+                        obj=receipt, document="delivery", number=receipt.number)
 
 
 # --- attachments -----------------------------------------------------------------

@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_mixins import NoDeleteMixin
-from .models import AccessLog, CenterProfile, DeadlineRule
+from .models import AccessLog, CenterProfile, DeadlineRule, DeliveryReceipt, IssuedDocument
 
 
 # Configuration: editable with history. The profile (with the number patterns) and the deadline
@@ -39,3 +39,25 @@ class AccessLogAdmin(NoDeleteMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class _PrintRecordAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    """Printed records: shown for audit, written only by the print views."""
+
+    added_only_by_services = True
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IssuedDocument)
+class IssuedDocumentAdmin(_PrintRecordAdmin):
+    list_display = ("number", "title", "issued_at", "issued_by", "reprints", "last_printed_at")
+    search_fields = ("number", "title")
+    date_hierarchy = "issued_at"
+
+
+@admin.register(DeliveryReceipt)
+class DeliveryReceiptAdmin(_PrintRecordAdmin):
+    list_display = ("number", "document_title", "document_number", "served_to", "created_at", "created_by")
+    search_fields = ("number", "document_number", "served_to")

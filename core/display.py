@@ -37,3 +37,12 @@ def time_text(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         return local_datetime(value).strftime("%Y-%m-%d %H:%M")
     return date_text(value)
+
+
+def money_text(value) -> str:
+    """Yuan with two decimals and thousands separators, as every page, list and document writes it: 1,800.00."""
+    from decimal import Decimal
+
+    if value in (None, ""):
+        return "—"
+    return f"{Decimal(value):,.2f}"

@@ -134,3 +134,30 @@ class DeliveryReceipt(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class IssuedDocument(models.Model):
+    """A numbered document as it was first printed (DOMAIN.md §12): the printed text is kept, so a later edit
+    of the record does not change what the applicant, the handler or the organ holds; a reprint shows the
+    kept text and says it is a reprint."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    document = models.CharField(_("document"), max_length=30)
+    number = models.CharField(_("number"), max_length=60)
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("printed text"))
+    issued_at = models.DateTimeField(_("first printed at"), auto_now_add=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("first printed by"), null=True,
+                                  blank=True, on_delete=models.PROTECT, related_name="+")
+    reprints = models.PositiveIntegerField(_("reprints"), default=0)
+    last_printed_at = models.DateTimeField(_("last printed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id", "document"],
+                                               name="issued_document_one_per_document")]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.number}"

@@ -72,7 +72,15 @@ class PaymentBatch(models.Model):
         PAID = "paid", _("Paid")
         REVERSED = "reversed", _("Reversed")  # every line of it reversed (红字冲销)
 
+    class VouchersPer(models.TextChoices):
+        """领款凭单: one per handler, or one per firm (firms are often paid as a whole)."""
+        HANDLER = "handler", _("One voucher per handler")
+        FIRM = "firm", _("One voucher per firm")
+
     number = models.CharField(_("batch number"), max_length=60, unique=True)
+    vouchers_per = models.CharField(_("payment vouchers"), max_length=10, choices=VouchersPer.choices,
+                                    default=VouchersPer.HANDLER,
+                                    help_text=_("A handler without a firm always gets a voucher of their own."))
     title = models.CharField(_("title"), max_length=100, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     paid_on = models.DateField(_("paid on"), null=True, blank=True, db_index=True)

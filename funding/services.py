@@ -135,7 +135,7 @@ def compute_all(*, cases, by) -> tuple[int, list[str]]:
 # --- Payment batches ---------------------------------------------------------
 
 @transaction.atomic
-def batch_create(*, subsidies, by, title: str = "", zero_reason: str = "") -> PaymentBatch:
+def batch_create(*, subsidies, by, title: str = "", zero_reason: str = "", vouchers_per: str = "") -> PaymentBatch:
     """A batch of computed subsidies. A subsidy of 0.00 (e.g. a case graded 不合格) goes in only by an explicit
     choice with its reason, kept in the subsidy's history."""
     ids = [s.pk for s in subsidies]
@@ -151,15 +151,23 @@ def batch_create(*, subsidies, by, title: str = "", zero_reason: str = "") -> Pa
     if zero and not zero_reason:
         raise ValidationError(_("These subsidies are 0.00 yuan: %(cases)s. Give the reason for putting them in "
                                 "a batch, or leave them out.") % {"cases": "、".join(zero)})
+    if vouchers_per and vouchers_per not in PaymentBatch.VouchersPer.values:
+        raise ValidationError(_("Choose one voucher per handler or one per firm."))
     today = timezone.localdate()
     batch = PaymentBatch(number=numbering.issue_document_number(kind="batch", year=today.year),
-                         title=title, created_by=by)
+                         title=title, created_by=by, vouchers_per=vouchers_per or last_vouchers_per())
     _save(batch, by)
     for subsidy in locked:
         subsidy.batch = batch
         subsidy.status = Subsidy.Status.BATCHED
         _save(subsidy, by, zero_reason if subsidy.amount == 0 else "")
     return batch
+
+
+def last_vouchers_per() -> str:
+    """The center's way of paying, as a setting that follows use: the choice of the latest batch."""
+    last = PaymentBatch.objects.order_by("-created_at", "-pk").values_list("vouchers_per", flat=True).first()
+    return last or PaymentBatch.VouchersPer.HANDLER
 
 
 def _payable(case) -> bool:

@@ -226,7 +226,8 @@ def batch_create(request):
         try:
             batch = services.batch_create(subsidies=list(Subsidy.objects.filter(pk__in=ids)), by=request.user,
                                           title=request.POST.get("title", "")[:100],
-                                          zero_reason=request.POST.get("zero_reason", "")[:100])
+                                          zero_reason=request.POST.get("zero_reason", "")[:100],
+                                          vouchers_per=request.POST.get("vouchers_per", "")[:10])
         except ValidationError as exc:
             _errors(request, exc)
         else:
@@ -239,6 +240,8 @@ def batch_create(request):
     return render(request, "funding/batch_create.html", {
         "filter": filterset, "rows": rows, "total": sum((r.amount for r in rows if r.amount > 0), selectors.ZERO),
         "has_zero": any(r.amount == 0 for r in rows), "zero_reason": request.POST.get("zero_reason", ""),
+        "vouchers_per": request.POST.get("vouchers_per") or services.last_vouchers_per(),
+        "vouchers_choices": PaymentBatch.VouchersPer.choices,
         "breadcrumbs": [_money_crumb(), (_("Payment batches"), reverse("funding:batch_list")),
                         (_("New batch"), None)],
     })
@@ -278,12 +281,20 @@ def _lines(batch) -> list[_Line]:
 
 
 def _payees(batch) -> list[dict]:
-    """The batch's lines grouped per payee (handler), for the detail page and the vouchers; the totals are
-    net of reversed lines."""
-    groups: dict[int, dict] = {}
+    """The batch's lines grouped per payee, for the detail page and the vouchers: per handler, or per firm when
+    the batch pays firms as a whole (a handler without a firm is a payee of their own). The totals are net of
+    reversed lines."""
+    per_firm = batch.vouchers_per == PaymentBatch.VouchersPer.FIRM
+    groups: dict[tuple, dict] = {}
     for line in _lines(batch):
-        group = groups.setdefault(line.subsidy.handler_id, {"handler": line.subsidy.handler, "rows": [],
-                                                            "total": selectors.ZERO, "reversed": selectors.ZERO})
+        handler = line.subsidy.handler
+        firm = handler.provider if per_firm and handler is not None and handler.provider_id else None
+        key = ("firm", firm.pk) if firm else ("handler", line.subsidy.handler_id)
+        group = groups.setdefault(key, {"handler": None if firm else handler, "firm": firm,
+                                        "name": firm.name if firm else (handler.name if handler else "—"),
+                                        "unit": firm.name if firm else (handler.provider.name if handler and
+                                                                        handler.provider_id else ""),
+                                        "rows": [], "total": selectors.ZERO, "reversed": selectors.ZERO})
         group["rows"].append(line)
         if line.reversed_line:
             group["reversed"] += line.amount
@@ -330,12 +341,22 @@ def batch_detail(request, pk):
 
 @capability_required("payment_manage")
 def batch_voucher(request, pk):
-    batch = get_object_or_404(PaymentBatch, pk=pk)
+    """领款凭单: issued (kept as printed) once the batch is paid; a reversal after that is a red entry of its
+    own, so a reprint keeps the voucher as paid and notes the reversal beside the reprint mark."""
+    from core.display import money_text
+    from core.issued import print_issued
     from core.models import CenterProfile
 
-    return render(request, "funding/voucher.html", {"batch": batch, "payees": _payees(batch),
-                                                     "center": CenterProfile.get(),
-                                                     "today": timezone.localdate()})
+    batch = get_object_or_404(PaymentBatch, pk=pk)
+    payees = _payees(batch)
+    notes = []
+    reversed_total = sum((p["reversed"] for p in payees), selectors.ZERO)
+    if reversed_total:
+        notes.append(_("Reversed since: %(amount)s yuan") % {"amount": money_text(reversed_total)})
+    issued = batch.status != PaymentBatch.Status.OPEN
+    return print_issued(request, "funding/voucher.html", {
+        "batch": batch, "payees": payees, "center": CenterProfile.get(), "today": timezone.localdate()},
+        obj=batch, document="voucher", number=batch.number if issued else "", notes=notes if issued else ())
 
 
 @require_POST

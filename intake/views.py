@@ -409,10 +409,13 @@ def objection_decide(request, pk):
 
 # --- Printable documents --------------------------------------------------------------------
 
-def _print(request, template, **ctx):
+def _print(request, template, *, obj=None, document="", number="", **ctx):
+    """A document printed as issued: the text kept at its first print (core.issued) when it has a number."""
+    from core.issued import print_issued
+
     ctx["center"] = CenterProfile.get()
     ctx["today"] = timezone.localdate()
-    return render(request, template, ctx)
+    return print_issued(request, template, ctx, obj=obj, document=document, number=number if obj else "")
 
 
 @login_required
@@ -421,7 +424,7 @@ def print_receipt(request, pk):
     app = _visible_app(request, pk)
     if not app.number:
         raise Http404
-    return _print(request, "intake/print/receipt.html", app=app)
+    return _print(request, "intake/print/receipt.html", app=app, obj=app, document="receipt", number=app.number)
 
 
 @login_required
@@ -432,7 +435,8 @@ def print_supplement(request, pk):
     if request.GET.get("delivery"):
         return _print_delivery(request, notice, "supplement", "补充材料通知书", notice.number,
                                notice.application.applicant.name)
-    return _print(request, "intake/print/supplement.html", notice=notice, app=notice.application)
+    return _print(request, "intake/print/supplement.html", notice=notice, app=notice.application, obj=notice,
+                  document="supplement", number=notice.number)
 
 
 def _print_delivery(request, obj, document, title, number, served_to):
@@ -441,7 +445,8 @@ def _print_delivery(request, obj, document, title, number, served_to):
 
     receipt = delivery_receipt(obj=obj, document=document, title=title, number=number, served_to=served_to,
                                by=request.user)
-    return _print(request, "core/print/delivery.html", receipt=receipt)
+    return _print(request, "core/print/delivery.html", receipt=receipt, obj=receipt, document="delivery",
+                  number=receipt.number)
 
 
 @login_required
@@ -454,9 +459,11 @@ def print_decision(request, pk):
                                "给予法律援助决定书" if granted else "不予法律援助决定书", app.decision_number,
                                app.applicant.name)
     if app.status == Application.Status.GRANTED:
-        return _print(request, "intake/print/grant.html", app=app, case=getattr(app, "case", None))
+        return _print(request, "intake/print/grant.html", app=app, case=getattr(app, "case", None), obj=app,
+                      document="grant", number=app.decision_number)
     if app.status == Application.Status.REFUSED:
-        return _print(request, "intake/print/refusal.html", app=app)
+        return _print(request, "intake/print/refusal.html", app=app, obj=app, document="refusal",
+                      number=app.decision_number)
     raise Http404
 
 

@@ -48,8 +48,10 @@ def _subsidy(org):
 
 def _make(model_label: str, org):
     """One row of each domain model, made the shortest way (these tests are about the admin only)."""
+    from django.contrib.contenttypes.models import ContentType
+
     from accounts.models import User
-    from core.models import AccessLog
+    from core.models import AccessLog, DeliveryReceipt, IssuedDocument
     from funding.models import PaymentBatch
     from intake.models import Objection, SupplementNotice
     from reports.models import ReportRun
@@ -61,6 +63,12 @@ def _make(model_label: str, org):
         "auth.Group": lambda: Group.objects.order_by("pk").first(),
         "core.AccessLog": lambda: AccessLog.objects.create(user=admin_user, action="view", object_type="person",
                                                            object_id="1"),
+        "core.IssuedDocument": lambda: IssuedDocument.objects.create(
+            content_type=ContentType.objects.get_for_model(User), object_id=admin_user.pk, document="grant",
+            number="（2025）示援决字第1号", title="给予法律援助决定书", body="<p>正文</p>"),
+        "core.DeliveryReceipt": lambda: DeliveryReceipt.objects.create(
+            number="（2025）示援送字第1号", content_type=ContentType.objects.get_for_model(User),
+            object_id=admin_user.pk, document="grant", document_title="给予法律援助决定书", served_to="张三"),
         "stations.Station": lambda: StationFactory(),
         "stations.ContactPoint": lambda: _contact_point(org),
         "stations.Liaison": lambda: Liaison.objects.create(contact_point=_contact_point(org), name="王联络"),
@@ -97,7 +105,7 @@ def _vulnerable_entry():
 
 # Records: nobody deletes them, a superuser included; they end by deactivation or withdrawal.
 DOMAIN = {
-    "accounts.User", "auth.Group", "core.AccessLog",
+    "accounts.User", "auth.Group", "core.AccessLog", "core.IssuedDocument", "core.DeliveryReceipt",
     "stations.Station", "stations.ContactPoint", "stations.Liaison", "stations.Volunteer", "stations.DutyShift",
     "applicants.Person", "applicants.VulnerableEntry",
     "intake.Consultation", "intake.Application", "intake.SupplementNotice", "intake.Objection",
