@@ -30,6 +30,16 @@ def person_view_logged(*, person: Person, by) -> None:
     AccessLog.objects.create(user=by, action="view_person", object_type="person", object_id=str(person.pk))
 
 
+def full_id_shown(*, person: Person | None, by, asked: bool) -> bool:
+    """Pages that show a person beside a case, a notice, an application or a consultation mask the ID and phone
+    numbers as lists do; a role that may see them in full asks (a click) and the view is logged like the
+    opening of the person's own page (DOMAIN.md §13)."""
+    if not asked or person is None or not by.can("applicant_view_full"):
+        return False
+    person_view_logged(person=person, by=by)
+    return True
+
+
 @transaction.atomic
 def person_merge(*, keep: Person, drop: Person, by, reason: str = "") -> Person:
     """Move everything of `drop` to `keep`; `drop` stays as a record pointing at `keep`."""

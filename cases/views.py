@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from applicants.services import full_id_shown
 from core.access import get_visible, require
 from core.choices import CAUSE, GROUP
 from core.issued import print_issued
@@ -154,7 +155,8 @@ def case_detail(request, pk):
         "case": case, "actions": case_actions(user, case), "reviews": reviews, "docs": docs,
         "next_step": step, "next_due": step_due, "notice_ground": rules.notice_ground(case),
         "life_or_death": rules.is_life_or_death(case), "minor_case": rules.is_minor_case(case),
-        "show_full": user.can("applicant_view_full"), "groups": [GROUP.label(g) for g in case.recipient_groups],
+        "show_full": full_id_shown(person=case.recipient, by=user, asked=request.GET.get("show_id") == "1"),
+        "can_reveal": user.can("applicant_view_full"), "groups": [GROUP.label(g) for g in case.recipient_groups],
         "breadcrumbs": _crumbs(case), "title": case.number,
     })
 

@@ -181,7 +181,7 @@ def application_create(request):
     entry = registry_match(person.id_number, timezone.localdate())
     return render(request, "intake/application_form.html", {
         "form": form, "person": person, "consultation": consultation, "registry": entry,
-        "show_full": request.user.can("applicant_view_full"),
+        **_id_display(request, person),
         "registry_label": registry_label(entry),
         "groups": [GROUP.label(g) for g in groups_at(person, timezone.localdate())],
         "breadcrumbs": _crumbs((_("Applications"), reverse("intake:application_list")),
@@ -203,11 +203,19 @@ def application_edit(request, pk):
             messages.success(request, _("Saved."))
             return redirect("intake:application_detail", pk=app.pk)
     return render(request, "intake/application_form.html", {
-        "form": form, "person": app.applicant, "app": app, "show_full": request.user.can("applicant_view_full"),
+        "form": form, "person": app.applicant, "app": app, **_id_display(request, app.applicant),
         "groups": [GROUP.label(g) for g in groups_at(app.applicant, timezone.localdate())],
         "breadcrumbs": _crumbs((_("Applications"), reverse("intake:application_list")),
                                (str(app), reverse("intake:application_detail", args=[app.pk])), (_("Edit"), None)),
     })
+
+
+def _id_display(request, person) -> dict:
+    """ID and phone masked beside a record; in full, logged, when a role that may asks (?show_id=1)."""
+    from applicants.services import full_id_shown
+
+    return {"can_reveal": person is not None and request.user.can("applicant_view_full"),
+            "show_full": full_id_shown(person=person, by=request.user, asked=request.GET.get("show_id") == "1")}
 
 
 def _visible_app(request, pk) -> Application:
@@ -229,7 +237,7 @@ def application_detail(request, pk):
         "grant_form": DecisionForm(), "refuse_form": DecisionForm(refuse=True), "withdraw_form": WithdrawForm(),
         "objection_form": ObjectionForm(initial={"filed_on": today}),
         "objection_decide_form": ObjectionDecideForm(initial={"decided_on": today}),
-        "missing": services.missing_materials(app), "show_full": request.user.can("applicant_view_full"),
+        "missing": services.missing_materials(app), **_id_display(request, app.applicant),
         "groups": [GROUP.label(g) for g in groups_at(app.applicant, today)],
         "can_decide": request.user.can("application_decide") and request.user.is_center,
         "is_center": request.user.is_center, "awaits_advance_review": services.awaits_advance_review(app),
@@ -522,8 +530,7 @@ def notice_detail(request, pk):
     require(request.user, "notice_register")
     notice = get_visible(notices_visible_to(request.user), pk=pk)
     return render(request, "intake/notice_detail.html", {
-        "notice": notice, "case": getattr(notice, "case", None),
-        "show_full": request.user.can("applicant_view_full"),
+        "notice": notice, "case": getattr(notice, "case", None), **_id_display(request, notice.person),
         "breadcrumbs": _crumbs((_("Criminal notices"), reverse("intake:notice_list")), (str(notice), None)),
     })
 
