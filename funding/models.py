@@ -158,6 +158,8 @@ class Spending(models.Model):
                                  on_delete=models.PROTECT, related_name="reversals")
     reason = models.TextField(_("reason"), blank=True)
     import_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # When it was entered (entries made before this field: taken from their first history row).
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True, null=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="+")
     history = HistoricalRecords()

@@ -427,10 +427,9 @@ def spending_create(*, date: date, category: str, amount, description: str = "",
 def spending_update(*, spending, date: date, category: str, amount, description: str, reason: str = "",
                     by) -> Spending:
     spending = Spending.objects.select_for_update().get(pk=spending.pk)
-    if spending.batch_id:
-        raise ValidationError(_("A subsidy posting is changed only through its batch."))
-    if spending.reverses_id or spending.reversals.exists():
-        raise ValidationError(_("A corrected entry and its correcting entry are not edited."))
+    problem = spending_edit_refusal(spending)
+    if problem:
+        raise ValidationError(problem)
     check_not_future(date, _("The date of spending"))
     check_year_open(spending.date)
     check_year_open(date)
@@ -458,6 +457,19 @@ def budget_update(*, budget, year: int, source: str, amount, note: str, reason: 
     budget.amount = _check_money(amount)
     _save(budget, by, reason)
     return budget
+
+
+def spending_edit_refusal(spending) -> str:
+    """Why a spending entry may not be edited by hand, or "" when it may: only a manual entry, on the day it
+    was entered (a slip of the keyboard); from the next day the books show it, and a wrong entry is corrected
+    by a correcting entry (红字冲销) instead."""
+    if spending.batch_id:
+        return _("A subsidy posting is changed only through its batch.")
+    if spending.reverses_id or spending.reversals.exists():
+        return _("A corrected entry and its correcting entry are not edited.")
+    if spending.created_at is None or timezone.localdate(spending.created_at) != timezone.localdate():
+        return _("An entry can be edited only on the day it was entered; correct it with a correcting entry.")
+    return ""
 
 
 @transaction.atomic

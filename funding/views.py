@@ -585,6 +585,7 @@ def spending_detail(request, pk):
     spending = get_object_or_404(selectors.spending(), pk=pk)
     return render(request, "funding/spending_detail.html", {
         "spending": spending, "can_see_history": True, "corrected": list(spending.reversals.all()),
+        "editable": not services.spending_edit_refusal(spending),
         "breadcrumbs": [_money_crumb(), (_("Spending"), reverse("funding:spending_list")), (str(spending), None)],
     })
 
@@ -647,10 +648,8 @@ def spending_create(request):
 @capability_required("funding_manage")
 def spending_edit(request, pk):
     spending = get_object_or_404(Spending, pk=pk)
-    if spending.batch_id:
-        messages.error(request, _("A subsidy posting is changed only through its batch."))
-        return redirect("funding:spending_detail", pk=spending.pk)
-    if spending.reverses_id or spending.reversals.exists():
-        messages.error(request, _("A corrected entry and its correcting entry are not edited."))
+    problem = services.spending_edit_refusal(spending)
+    if problem:
+        messages.error(request, problem)
         return redirect("funding:spending_detail", pk=spending.pk)
     return _spending_form(request, spending)

@@ -224,3 +224,25 @@ def test_the_director_sees_reversals_awaiting_approval_on_the_workbench(paid_bat
     home = client_for("director").get("/").content.decode()
     assert 'data-testid="panel-reversals"' in home and batch.number in home and "金额有误" in home
     assert 'data-testid="panel-reversals"' not in client_for("finance").get("/").content.decode()
+
+
+def test_a_manual_entry_is_edited_only_on_the_day_it_was_entered(finance, client_for):
+    with freeze_time("2026-11-30 09:00:00+08:00"):
+        entry = services.spending_create(date=dt.date(2026, 11, 30), category="office", amount=D("500"),
+                                         by=finance)
+        services.spending_update(spending=entry, date=entry.date, category="office", amount=D("450"),
+                                 description="打印纸", reason="金额录错", by=finance)  # a slip, the same day
+        page = client_for("finance").get(f"/funding/spending/{entry.pk}/").content.decode()
+        assert f"/funding/spending/{entry.pk}/edit/" in page
+    with freeze_time("2026-12-01 00:30:00+08:00"):  # the next Beijing day (still 11-30 in UTC)
+        with pytest.raises(ValidationError):
+            services.spending_update(spending=entry, date=entry.date, category="office", amount=D("400"),
+                                     description="", by=finance)
+        c = client_for("finance")
+        page = c.get(f"/funding/spending/{entry.pk}/").content.decode()
+        assert f"/funding/spending/{entry.pk}/edit/" not in page and f"/funding/spending/{entry.pk}/correct/" in page
+        response = c.post(f"/funding/spending/{entry.pk}/edit/", {"date": "2026-11-30", "category": "office",
+                                                                  "amount": "400", "reason": "x"})
+        assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.amount == D("450.00")
