@@ -10,6 +10,40 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+class JobFields(models.Model):
+    """What every background job row keeps beside its own status and progress (core.jobs): how often it was
+    started, the last sign of life of the worker running it, and when it was last handed to the queue."""
+
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True, editable=False)
+    dispatched_at = models.DateTimeField(_("handed to the queue at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def job_state(self) -> str:
+        """"" when the job is not to run (done, failed, waiting for the user); else "unqueued" (the queue could
+        not be reached: it starts by itself when the queue is back), "queued", "running" or "stuck" (the
+        worker stopped: the sweeper restarts it, and the user may retry at once)."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from .jobs import kind_of, setting
+
+        if kind_of(self) is None:
+            return ""
+        now = timezone.now()
+        if self.heartbeat_at is not None:
+            stale = now - self.heartbeat_at > timedelta(seconds=setting("JOBS_STALE_SECONDS", 60))
+            return "stuck" if stale else "running"
+        if self.dispatched_at is None:
+            return "unqueued"
+        lost = now - self.dispatched_at > timedelta(seconds=3 * setting("JOBS_REDISPATCH_SECONDS", 60))
+        return "stuck" if lost else "queued"
+
+
 class CenterProfile(models.Model):
     """The one row describing the center; printed on every document."""
 

@@ -60,7 +60,8 @@ def seed(*, rng, stdout) -> None:
                                      (today - timedelta(days=25), today - timedelta(days=14))):
         if paid_on.year != today.year:
             continue
-        ready = list(Subsidy.objects.filter(status="computed", case__status="archived",
+        # as finance pays: the payable amounts; a 0.00 subsidy (不合格) is left out, not paid with a reason
+        ready = list(Subsidy.objects.filter(status="computed", case__status="archived", amount__gt=0,
                                             case__archived_on__lte=archived_before))
         if not ready:
             continue

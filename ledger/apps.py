@@ -6,3 +6,8 @@ class LedgerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "ledger"
     verbose_name = _("Ledger")
+
+    def ready(self) -> None:
+        from .services import register_jobs
+
+        register_jobs()

@@ -424,8 +424,14 @@ def max_bytes() -> int:
 
 
 def check_file(path) -> str | None:
-    """A file-level problem (too large, empty, not Excel) before any reading, or None."""
-    size = os.path.getsize(path)
+    """A file-level problem (too large, empty, not Excel, a part or a declared size past a limit) before any
+    reading, or None (core.files.xlsx_problem: the zip directory and the first bytes of each sheet only)."""
+    from core.files import xlsx_problem
+
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        return "文件已不存在，请重新上传"
     limit = max_bytes()
     if size > limit:
         return f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 {limit / 1024 / 1024:.1f} MB"
@@ -433,7 +439,31 @@ def check_file(path) -> str | None:
         return "文件为空"
     if not zipfile.is_zipfile(path):
         return "不是有效的 Excel 文件（.xlsx）"
-    return None
+    return xlsx_problem(path)
+
+
+class LimitReached(Exception):
+    """A file past a limit while it is read (rows, columns, cell length, errors): nothing of it is kept."""
+
+
+class Limits:
+    """The streaming limits of one parse (core.files limits, settings UPLOAD_LIMITS)."""
+
+    def __init__(self):
+        from core.files import limit
+
+        self.rows, self.columns = limit("xlsx_rows"), limit("xlsx_columns")
+        self.cell_chars, self.errors = limit("cell_chars"), limit("errors_kept")
+        self.seen = 0
+
+    def row(self, parsed: Parsed, raw) -> None:
+        self.seen += 1
+        if self.seen > self.rows:
+            raise LimitReached(f"文件超过 {self.rows:,} 行的上限，已停止读取；请拆分后分别导入")
+        if len(raw) > self.columns and any(v not in (None, "") for v in raw[self.columns:]):
+            raise LimitReached(f"文件超过 {self.columns} 列的上限，已停止读取")
+        if len(parsed.errors) > self.errors:
+            raise LimitReached(f"错误超过 {self.errors:,} 条，已停止校验；请按已列出的错误修改后重新上传")
 
 
 # ---- parse & validate ---------------------------------------------------------------------------------
@@ -483,6 +513,7 @@ def parse_workbook(path, *, default_station=None, progress: Callable[[int], None
         parsed.errors.append("不是有效的 Excel 文件（.xlsx）")
         return parsed
     stations = Stations()
+    limits = Limits()
     try:
         present = [name for name in wb.sheetnames if name.strip() in SHEETS]
         for name in wb.sheetnames:
@@ -494,7 +525,7 @@ def parse_workbook(path, *, default_station=None, progress: Callable[[int], None
         total_hint = sum((wb[name].max_row or 1) - 1 for name in present) or 1
         done = 0
         for name in present:
-            rows = _parse_sheet(wb[name], name.strip(), parsed, stations, default_station)
+            rows = _parse_sheet(wb[name], name.strip(), parsed, stations, default_station, limits)
             parsed.sheets[name.strip()] = rows
             done += len(rows)
             if progress:
@@ -505,7 +536,9 @@ def parse_workbook(path, *, default_station=None, progress: Callable[[int], None
     return parsed
 
 
-def _parse_sheet(ws, sheet: str, parsed: Parsed, stations: Stations, default_station) -> list[Row]:
+def _parse_sheet(ws, sheet: str, parsed: Parsed, stations: Stations, default_station,
+                 limits: Limits | None = None) -> list[Row]:
+    limits = limits or Limits()
     cols = SHEETS[sheet]
     it = ws.iter_rows(values_only=True)
     header = next(it, None)
@@ -528,7 +561,14 @@ def _parse_sheet(ws, sheet: str, parsed: Parsed, stations: Stations, default_sta
     rows: list[Row] = []
     active = [(c, positions.get(c.header)) for c in cols]
     for number, raw in enumerate(it, start=2):
-        if raw is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
+        if raw is None:
+            continue
+        limits.row(parsed, raw)
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
+            continue
+        long = next((v for v in raw if isinstance(v, str) and len(v) > limits.cell_chars), None)
+        if long is not None:
+            parsed.errors.append(f"{sheet}!{number}: 单元格超过 {limits.cell_chars} 个字符的上限")
             continue
         values = {}
         row_ok = True
@@ -806,8 +846,10 @@ LEDGER_LOCK_KEY = 0x1EDC3A  # any constant shared by every ledger import
 
 
 def import_ledger(path, *, user=None, station=None, filename: str | None = None, dry_run: bool = False,
-                  progress: Callable[[int], None] | None = None, parsed: Parsed | None = None) -> Result:
-    """Validate `path` and, when it has no errors, import it all in one transaction (or roll back for a dry run)."""
+                  progress: Callable[[int], None] | None = None, parsed: Parsed | None = None,
+                  on_success: Callable[[Result], None] | None = None) -> Result:
+    """Validate `path` and, when it has no errors, import it all in one transaction (or roll back for a dry run).
+    `on_success` runs inside that transaction after the rows are written, so what it records commits with them."""
     filename = filename or os.path.basename(str(path))
     if parsed is None:
         parsed = parse_workbook(path, default_station=station,
@@ -825,6 +867,8 @@ def import_ledger(path, *, user=None, station=None, filename: str | None = None,
         write(parsed, ctx, result, progress=progress)
         if dry_run:
             transaction.set_rollback(True)
+        elif on_success is not None:
+            on_success(result)
     return result
 
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import JobFields
+
 
 def ledger_path(instance: LedgerImport, filename: str) -> str:
     from django.utils import timezone
@@ -13,7 +15,7 @@ def ledger_path(instance: LedgerImport, filename: str) -> str:
     return f"ledgers/{(instance.created_at or timezone.now()):%Y%m}/{filename}"
 
 
-class LedgerImport(models.Model):
+class LedgerImport(JobFields):
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")
         VALIDATING = "validating", _("Validating")
@@ -36,6 +38,8 @@ class LedgerImport(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),
                                    on_delete=models.PROTECT, related_name="+")
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("import confirmed by"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
 
     class Meta:
         verbose_name = _("ledger import")

@@ -1,13 +1,13 @@
 """Ledger uploads through the web (LEDGER.md): upload → validate (preview) → confirm → import.
 
-Small files are validated and imported inline; large ones (over LEDGER_ASYNC_BYTES or 10,000 rows) in
-Celery tasks, with the progress written through a separate database connection so the page can poll it
-while the import's own transaction is still open.
+The web request only stores the file after cheap checks (size, a real .xlsx, the uncompressed size of each
+part, the declared dimensions: core.files); every parse runs in a durable background job (core.jobs), under
+the row, column and cell limits of the importer, with the progress written through a separate database
+connection so the page can poll it while the import's own transaction is still open. The import marks itself
+done in its own transaction, so a retry after a crash finds it done or finds nothing of it.
 """
 
 from __future__ import annotations
-
-import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,37 +15,35 @@ from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .importer import check_file, import_ledger
+from core import jobs
+from core.files import xlsx_problem
+
+from .importer import LimitReached, check_file, import_ledger
 from .models import LedgerImport
 
-ASYNC_ROWS = 10_000
+VALIDATE, IMPORT = "ledger.validate", "ledger.import"
 
 
-def async_bytes() -> int:
-    return int(getattr(settings, "LEDGER_ASYNC_BYTES", 2 * 1024 * 1024))
+def register_jobs() -> None:
+    S = LedgerImport.Status
+    jobs.register(jobs.JobKind(name=VALIDATE, model="ledger.LedgerImport", states=(S.VALIDATING,),
+                               body=lambda pk: ledger_validate(_load(pk)), fail=_fail, reset={"progress": 0}))
+    jobs.register(jobs.JobKind(name=IMPORT, model="ledger.LedgerImport", states=(S.IMPORTING,),
+                               body=lambda pk: _import_job(pk), fail=_fail, reset={"progress": 0}))
 
 
-def _row_estimate(path: str) -> int:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True)
-    except Exception:  # noqa: BLE001 - the validation reports it
-        return 0
-    try:
-        return sum(max((ws.max_row or 1) - 1, 0) for ws in wb.worksheets)
-    finally:
-        wb.close()
+def _load(pk: int) -> LedgerImport:
+    return LedgerImport.objects.select_related("created_by", "confirmed_by", "station").get(pk=pk)
 
 
-def is_large(imp: LedgerImport) -> bool:
-    path = imp.file.path
-    size = os.path.getsize(path)
-    if size > async_bytes():
-        return True
-    if check_file(path):
-        return False
-    return _row_estimate(path) > ASYNC_ROWS
+def _fail(pk: int, message: str) -> None:
+    LedgerImport.objects.filter(pk=pk).update(status=LedgerImport.Status.FAILED, errors=[str(message)],
+                                              finished_at=timezone.now())
+
+
+def _import_job(pk: int) -> None:
+    imp = _load(pk)
+    ledger_run(imp, by=imp.confirmed_by or imp.created_by)
 
 
 class ProgressWriter:
@@ -76,35 +74,48 @@ class ProgressWriter:
 
 
 def ledger_upload(*, file, station=None, by) -> LedgerImport:
-    """Store the upload under MEDIA_ROOT and validate it (inline, or queue the task when large)."""
+    """Check the upload cheaply, store it under the private files root and queue its validation."""
     limit = int(getattr(settings, "LEDGER_MAX_BYTES", 20 * 1024 * 1024))
     if file.size > limit:
         raise ValidationError(_("The file is too large (%(size).1f MB); the limit is %(limit).1f MB."),
                               params={"size": file.size / 1024 / 1024, "limit": limit / 1024 / 1024})
+    problem = xlsx_problem(file.temporary_file_path() if hasattr(file, "temporary_file_path") else file)
+    file.seek(0)
+    if problem:
+        raise ValidationError(problem)
+    import os
+
     name = os.path.basename(file.name)[:200]
-    imp = LedgerImport(original_name=name, station=station, created_by=by, status=LedgerImport.Status.UPLOADED)
+    imp = LedgerImport(original_name=name, station=station, created_by=by, status=LedgerImport.Status.VALIDATING)
     imp.file.save(f"{timezone.now():%d%H%M%S}-{name}", file, save=False)
     imp.save()
-    if is_large(imp):
-        from .tasks import validate_ledger
-
-        imp.status = LedgerImport.Status.VALIDATING
-        imp.save(update_fields=["status"])
-        transaction.on_commit(lambda: validate_ledger.delay(imp.pk))
-    else:
-        ledger_validate(imp)
+    jobs.dispatch(VALIDATE, imp.pk)
     return imp
+
+
+def _drop_file(imp: LedgerImport) -> None:
+    """A file refused for a limit is not kept."""
+    if imp.file:
+        imp.file.delete(save=False)
 
 
 def ledger_validate(imp: LedgerImport) -> LedgerImport:
     """Validate and count (a dry run: the counts of what would be created and what is already there)."""
-    imp.status = LedgerImport.Status.VALIDATING
-    imp.progress = 0
-    imp.save(update_fields=["status", "progress"])
+    LedgerImport.objects.filter(pk=imp.pk).update(status=LedgerImport.Status.VALIDATING, progress=0)
     progress = ProgressWriter(imp.pk)
     try:
+        problem = check_file(imp.file.path) if imp.file else _("The file is no longer kept; upload it again.")
+        if problem:
+            raise LimitReached(problem)
         result = import_ledger(imp.file.path, user=imp.created_by, station=imp.station,
                                filename=imp.original_name, dry_run=True, progress=progress)
+    except LimitReached as exc:
+        _drop_file(imp)
+        imp.errors, imp.counts, imp.warnings = [str(exc)], {}, []
+        imp.status, imp.progress = LedgerImport.Status.INVALID, 100
+        imp.finished_at = timezone.now()
+        imp.save(update_fields=["errors", "counts", "warnings", "status", "progress", "file", "finished_at"])
+        return imp
     finally:
         progress.close()
     imp.counts = result.counts
@@ -117,39 +128,57 @@ def ledger_validate(imp: LedgerImport) -> LedgerImport:
 
 
 def ledger_confirm(*, imp: LedgerImport, by) -> LedgerImport:
-    """Import a validated upload: inline when small, in a Celery task when large."""
-    if imp.status != LedgerImport.Status.PREVIEWED:
+    """Queue the import of a validated upload."""
+    changed = LedgerImport.objects.filter(pk=imp.pk, status=LedgerImport.Status.PREVIEWED).update(
+        status=LedgerImport.Status.IMPORTING, progress=0, confirmed_by=by, heartbeat_at=None, dispatched_at=None,
+        attempts=0)
+    if not changed:
         raise ValidationError(_("Only a validated ledger without errors can be imported."))
-    imp.status = LedgerImport.Status.IMPORTING
-    imp.progress = 0
-    imp.save(update_fields=["status", "progress"])
-    if is_large(imp):
-        from .tasks import run_ledger_import
+    imp.refresh_from_db()
+    jobs.dispatch(IMPORT, imp.pk)
+    return imp
 
-        transaction.on_commit(lambda: run_ledger_import.delay(imp.pk, by.pk))
+
+def ledger_retry(*, imp: LedgerImport, by) -> LedgerImport:
+    """Start a failed or stuck job again at once: a failed import is validated again first."""
+    S = LedgerImport.Status
+    if imp.status == S.FAILED:
+        if not imp.file:
+            raise ValidationError(_("The file is no longer kept; upload it again."))
+        jobs.retry_now(imp, status=S.VALIDATING, progress=0, errors=[], finished_at=None)
+    elif imp.job_state in ("stuck", "unqueued"):
+        jobs.retry_now(imp, progress=0)
     else:
-        ledger_run(imp, by=by)
+        raise ValidationError(_("Only a failed import, or one whose worker stopped, can be retried."))
+    imp.refresh_from_db()
     return imp
 
 
 def ledger_run(imp: LedgerImport, *, by) -> LedgerImport:
+    """Import: all or nothing, in one transaction that also marks the import done (a retry after a crash
+    finds it done, or finds nothing of it)."""
     progress = ProgressWriter(imp.pk)
+
+    def done(result) -> None:
+        LedgerImport.objects.filter(pk=imp.pk).update(
+            counts=result.counts, errors=result.errors, warnings=result.warnings, progress=100,
+            status=LedgerImport.Status.INVALID if result.errors else LedgerImport.Status.DONE,
+            finished_at=timezone.now())
+
     try:
         result = import_ledger(imp.file.path, user=by, station=imp.station, filename=imp.original_name,
-                               progress=progress)
+                               progress=progress, on_success=done)
+        # the file had errors after all (it changed on disk, or a limit): nothing was written
+        LedgerImport.objects.filter(pk=imp.pk, status=LedgerImport.Status.IMPORTING).update(
+            counts=result.counts, errors=result.errors, warnings=result.warnings, progress=100,
+            status=LedgerImport.Status.INVALID, finished_at=timezone.now())
+    except LimitReached as exc:
+        LedgerImport.objects.filter(pk=imp.pk).update(status=LedgerImport.Status.INVALID, errors=[str(exc)],
+                                                      finished_at=timezone.now())
     except Exception as exc:  # noqa: BLE001 - shown on the page; the transaction rolled back
-        imp.status = LedgerImport.Status.FAILED
-        imp.errors = [str(exc)]
-        imp.finished_at = timezone.now()
-        imp.save(update_fields=["status", "errors", "finished_at"])
-        return imp
+        LedgerImport.objects.filter(pk=imp.pk).update(status=LedgerImport.Status.FAILED, errors=[str(exc)],
+                                                      finished_at=timezone.now())
     finally:
         progress.close()
-    imp.counts = result.counts
-    imp.errors = result.errors
-    imp.warnings = result.warnings
-    imp.progress = 100
-    imp.status = LedgerImport.Status.INVALID if result.errors else LedgerImport.Status.DONE
-    imp.finished_at = timezone.now()
-    imp.save(update_fields=["counts", "errors", "warnings", "progress", "status", "finished_at"])
+    imp.refresh_from_db()
     return imp

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.import_detail, name="import_detail"),
     path("<int:pk>/progress/", views.import_progress, name="import_progress"),
     path("<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("<int:pk>/retry/", views.import_retry, name="import_retry"),
 ]

@@ -13,7 +13,7 @@ from core.access import get_visible, require
 
 from .forms import LedgerUploadForm
 from .models import LedgerImport
-from .services import ledger_confirm, ledger_upload
+from .services import ledger_confirm, ledger_retry, ledger_upload
 
 CAP = "ledger_import"
 
@@ -124,6 +124,18 @@ def import_confirm(request, pk):
         return response
     try:
         ledger_confirm(imp=imp, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("ledger:import_detail", pk=imp.pk)
+
+
+@require_POST
+def import_retry(request, pk):
+    imp, response = _get(request, pk)
+    if response:
+        return response
+    try:
+        ledger_retry(imp=imp, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("ledger:import_detail", pk=imp.pk)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.models import JobFields
 
 
 class Target(models.Model):
@@ -32,14 +31,25 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.code} {self.value}"
+        return f"{self.year} {self.code} {self.value_text}"
+
+    @property
+    def value_text(self) -> str:
+        """The target in its indicator's unit: 1,324,900.00 for money (core.display), 120 for a count."""
+        from core.display import money_text
+
+        from .indicators import BY_CODE
+
+        if BY_CODE.get(self.code, ("", ""))[1] == "元":
+            return money_text(self.value)
+        return f"{self.value.normalize():f}" if self.value is not None else ""
 
 
 def report_path(instance: ReportRun, filename: str) -> str:
     return f"reports/{instance.pk}/{filename}"
 
 
-class ReportRun(models.Model):
+class ReportRun(JobFields):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
@@ -86,15 +96,10 @@ class ReportRun(models.Model):
     def __str__(self) -> str:
         return f"{self.period} {self.get_status_display()}"
 
-    STALLED_AFTER = timedelta(hours=1)
-
     @property
     def is_stalled(self) -> bool:
-        """Queued or running for over an hour: its worker died (a restart, a crash); it may be retried."""
-        if self.status not in (self.Status.QUEUED, self.Status.RUNNING):
-            return False
-        since = self.started_at or self.created_at
-        return since is not None and timezone.now() - since > self.STALLED_AFTER
+        """Its worker stopped (no heartbeat) or its message was lost: it restarts by itself, or may be retried."""
+        return self.job_state == "stuck"
 
     @property
     def period_label(self) -> str:

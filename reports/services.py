@@ -52,25 +52,38 @@ def report_run_request(*, period: str, station=None, want_docx: bool = True, by,
 
 
 def _queue(run: ReportRun) -> None:
-    from .tasks import build_report_run
+    from core import jobs
 
-    transaction.on_commit(lambda: build_report_run.delay(run.pk))
+    jobs.dispatch(JOB, run.pk)
 
 
 @transaction.atomic
 def report_run_retry(*, run: ReportRun, by) -> ReportRun:
+    from core import jobs
+
     run = ReportRun.objects.select_for_update().get(pk=run.pk)
-    if run.status != ReportRun.Status.FAILED and not run.is_stalled:
-        raise ValidationError(_("Only a failed report, or one stuck for over an hour, can be retried."))
+    if run.status != ReportRun.Status.FAILED and run.job_state not in ("stuck", "unqueued"):
+        raise ValidationError(_("Only a failed report, or one whose worker stopped, can be retried."))
     if not may_request(by, run.station):
         raise PermissionDenied
-    run.status = ReportRun.Status.QUEUED
-    run.progress = 0
-    run.error = ""
-    run.started_at = run.finished_at = None
-    run.save()
-    _queue(run)
+    jobs.retry_now(run, status=ReportRun.Status.QUEUED, progress=0, error="", started_at=None, finished_at=None)
     return run
+
+
+JOB = "reports.build"
+
+
+def _fail(run_id: int, message: str) -> None:
+    _set(run_id, status=ReportRun.Status.FAILED, error=message[:2000], finished_at=timezone.now())
+
+
+def register_jobs() -> None:
+    from core import jobs
+
+    jobs.register(jobs.JobKind(
+        name=JOB, model="reports.ReportRun", states=(ReportRun.Status.QUEUED, ReportRun.Status.RUNNING),
+        body=lambda pk: report_run_execute(run_id=pk), fail=_fail,
+        reset={"status": ReportRun.Status.QUEUED, "progress": 0}))
 
 
 def _set(run_id: int, **fields) -> None:

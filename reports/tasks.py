@@ -4,11 +4,14 @@ from celery import shared_task
 from django.utils import timezone
 
 
-@shared_task(name="reports.build_report_run")
+@shared_task(name="reports.build_report_run", acks_late=True, reject_on_worker_lost=True)
 def build_report_run(run_id: int) -> None:
-    from .services import report_run_execute
+    """Messages queued before core.run_job existed: run as a durable job."""
+    from core import jobs
 
-    report_run_execute(run_id=run_id)
+    from .services import JOB
+
+    jobs.execute(JOB, run_id)
 
 
 @shared_task(name="reports.scheduled_reports")

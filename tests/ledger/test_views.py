@@ -67,24 +67,19 @@ def test_a_non_excel_upload_is_refused_on_the_form(client_for, tmp_path):
     assert response.status_code == 200 and not LedgerImport.objects.exists()
 
 
-def test_a_large_file_is_validated_and_imported_in_celery_with_progress(client_for, tmp_path, settings,
-                                                                       django_capture_on_commit_callbacks):
-    settings.LEDGER_ASYNC_BYTES = 100  # every file counts as large
+def test_every_file_is_validated_and_imported_as_a_background_job_with_progress(client_for, tmp_path):
+    """Tests run jobs eagerly (inline); the real worker, its faults and the queue are drilled in test_faults."""
     client = client_for("clerk")
     path = build_ledger(tmp_path / "l.xlsx", {"咨询": [consultation_row(**{"日期": dt.date(2024, 1, d)})
                                                        for d in range(1, 11)]})
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        upload(client, path)
-    assert len(callbacks) == 1
+    upload(client, path)
     imp = LedgerImport.objects.get()
-    assert imp.status == "previewed" and imp.progress == 100
+    assert imp.status == "previewed" and imp.progress == 100 and imp.attempts == 1 and imp.dispatched_at
     fragment = client.get(f"/ledger/{imp.pk}/progress/")
     assert fragment["HX-Refresh"] == "true"
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        client.post(f"/ledger/{imp.pk}/confirm/")
-    assert len(callbacks) == 1
+    client.post(f"/ledger/{imp.pk}/confirm/")
     imp.refresh_from_db()
-    assert imp.status == "done" and Consultation.objects.count() == 10
+    assert imp.status == "done" and Consultation.objects.count() == 10 and imp.confirmed_by.username == "clerk"
 
 
 def test_the_progress_fragment_polls_while_the_work_runs(client_for, tmp_path, director):

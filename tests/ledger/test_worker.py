@@ -29,7 +29,6 @@ def test_a_large_ledger_is_validated_and_imported_by_a_real_worker(celery_worker
                                                                    tmp_path):
     from legalaid.celery import app
 
-    settings.LEDGER_ASYNC_BYTES = 100  # treat the file as large
     client.force_login(org["users"]["director"])
     path = multi_year_ledger(tmp_path / "历年台账.xlsx")
     app.conf.task_always_eager = False

@@ -1,4 +1,5 @@
-"""A failed run, or one whose worker died (stuck over an hour), can be retried; a fresh one cannot."""
+"""A failed run, or one whose worker stopped (its heartbeat is stale), can be retried at once; a run whose
+worker is alive cannot."""
 
 from datetime import date, timedelta
 
@@ -16,23 +17,30 @@ def make_run(director, **kw):
                                     requested_by=director, **kw)
 
 
-def test_a_run_still_running_after_an_hour_can_be_retried(director, django_capture_on_commit_callbacks):
-    run = make_run(director, started_at=timezone.now() - timedelta(hours=2))
-    assert run.is_stalled
-    with django_capture_on_commit_callbacks(execute=False):
-        report_run_retry(run=run, by=director)
+def test_a_run_whose_worker_stopped_can_be_retried_at_once(director):
+    run = make_run(director, started_at=timezone.now() - timedelta(minutes=3), attempts=1,
+                   heartbeat_at=timezone.now() - timedelta(minutes=2))
+    assert run.is_stalled and run.job_state == "stuck"
+    report_run_retry(run=run, by=director)  # tests run jobs eagerly: it is sent and built at once
     run.refresh_from_db()
-    assert run.status == ReportRun.Status.QUEUED and run.started_at is None
+    assert run.status == ReportRun.Status.DONE and run.attempts == 1 and run.error == ""
 
 
-def test_a_run_that_started_minutes_ago_cannot_be_retried(director):
-    run = make_run(director, started_at=timezone.now() - timedelta(minutes=5))
-    assert not run.is_stalled
+def test_a_run_whose_worker_is_alive_cannot_be_retried(director):
+    run = make_run(director, started_at=timezone.now() - timedelta(minutes=5), attempts=1,
+                   heartbeat_at=timezone.now() - timedelta(seconds=5))
+    assert run.job_state == "running" and not run.is_stalled
     with pytest.raises(ValidationError):
         report_run_retry(run=run, by=director)
 
 
 def test_the_run_page_offers_a_retry_for_a_stalled_run(director, client_for):
-    run = make_run(director, started_at=timezone.now() - timedelta(hours=3))
+    run = make_run(director, attempts=1, heartbeat_at=timezone.now() - timedelta(minutes=5))
     body = client_for("director").get(f"/reports/runs/{run.pk}/").content.decode()
-    assert 'data-testid="run-stalled"' in body
+    assert 'data-testid="job-stuck"' in body and 'data-testid="job-retry"' in body
+
+
+def test_the_run_page_says_a_run_waits_for_the_queue(director, client_for):
+    run = make_run(director, status=ReportRun.Status.QUEUED)  # saved, never reached the broker
+    body = client_for("director").get(f"/reports/runs/{run.pk}/").content.decode()
+    assert 'data-testid="job-unqueued"' in body and "队列恢复后自动开始" in body

@@ -6,7 +6,7 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ledger.importer import Stations, import_ledger
+from ledger.importer import LimitReached, Stations, import_ledger
 
 
 class Command(BaseCommand):
@@ -25,8 +25,11 @@ class Command(BaseCommand):
             default_station = Stations().get(station.strip())
             if default_station is None:
                 raise CommandError(f"--station: 未知的工作站「{station}」")
-        result = import_ledger(file, user=None, station=default_station, filename=os.path.basename(file),
-                               dry_run=dry_run)
+        try:
+            result = import_ledger(file, user=None, station=default_station, filename=os.path.basename(file),
+                                   dry_run=dry_run)
+        except LimitReached as exc:
+            raise CommandError(f"{exc}，未导入任何数据") from None
         for warning in result.warnings:
             self.stderr.write(f"警告 {warning}")
         if result.errors:
