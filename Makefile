@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 
-.PHONY: run test bench venv services lint messages check clean-data
+.PHONY: run test bench venv services lint messages check clean-data backup restore
 
 venv: $(STAMP) .env
 
@@ -38,6 +38,18 @@ test: venv services
 ## bench: performance figures on generated data (never part of `make test`).
 bench: venv services
 	$(PY) scripts/bench.py
+
+## backup: the database and the private files with a manifest, into BACKUP_DIR (default backups/);
+## KEEP=14 keeps only the newest 14. No venv dependency: a server runs it with its own python,
+## e.g. `make backup PY=/opt/legalaid/venv/bin/python`, and must not get the development .env.
+backup:
+	$(PY) manage.py backup $(if $(KEEP),--keep $(KEEP))
+
+## restore: BACKUP=backups/legalaid-backup-YYYYMMDD-HHMMSS into the configured, empty database and
+## files folder (FORCE=1 replaces what is there). Stop web, worker and beat first.
+restore:
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/legalaid-backup-YYYYMMDD-HHMMSS [FORCE=1]" >&2; exit 2; }
+	$(PY) manage.py restore "$(BACKUP)" $(if $(FORCE),--force)
 
 lint: venv
 	$(VENV)/bin/ruff check .
