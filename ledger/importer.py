@@ -867,9 +867,22 @@ def import_ledger(path, *, user=None, station=None, filename: str | None = None,
         write(parsed, ctx, result, progress=progress)
         if dry_run:
             transaction.set_rollback(True)
-        elif on_success is not None:
-            on_success(result)
+        else:
+            _drill_pause()
+            if on_success is not None:
+                on_success(result)
     return result
+
+
+def _drill_pause() -> None:
+    """Fault drills only (tests/core/test_faults.py): hold the written, uncommitted rows long enough to kill."""
+    from django.conf import settings
+
+    pause = float(getattr(settings, "LEDGER_DRILL_PAUSE_BEFORE_COMMIT", 0) or 0)
+    if pause:
+        import time
+
+        time.sleep(pause)
 
 
 WRITERS: dict[str, Callable] = {}
