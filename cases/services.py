@@ -235,6 +235,11 @@ def validate_upload(upload) -> None:
     if upload.size > settings.UPLOAD_MAX_BYTES:
         raise ValidationError(_("The file is too large (%(size).1f MB); the limit is %(limit).0f MB.")
                               % {"size": upload.size / 1048576, "limit": settings.UPLOAD_MAX_BYTES / 1048576})
+    from core.files import content_problem
+
+    problem = content_problem(upload)  # by what it is, not by its name: an HTML page named .pdf is refused
+    if problem:
+        raise ValidationError(problem)
 
 
 @transaction.atomic

@@ -170,9 +170,40 @@ def test_an_upload_over_the_size_limit_is_refused(assigned_case, client_for):
     assert not Attachment.objects.exists()
 
 
+def _docx_bytes() -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("起诉状.pdf", b"<!doctype html><script>alert(1)</script>"),  # an HTML page named .pdf
+    ("照片.jpg", b"%PDF-1.4 a pdf named .jpg"),
+    ("笔录.docx", b"PK\x03\x04 not really a zip"),
+    ("合同.docx", b"MZ\x90\x00"),
+])
+def test_an_attachment_is_accepted_by_its_content_not_its_name(assigned_case, client_for, name, content):
+    resp = client_for("handler").post(reverse("cases:case_attach", args=[assigned_case.pk]), {
+        "kind": "other", "file": SimpleUploadedFile(name, content, content_type="application/pdf")})
+    assert resp.status_code == 200 and "文件内容不是" in resp.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_real_office_files_and_pictures_are_accepted(assigned_case, handler):
+    for name, content in (("笔录.docx", _docx_bytes()), ("现场.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20),
+                          ("判决书.pdf", b"%PDF-1.7\n")):
+        services.attachment_add(case=assigned_case, by=handler, upload=SimpleUploadedFile(name, content))
+    assert Attachment.objects.count() == 3
+
+
 def test_uploaded_files_are_stored_under_the_private_root(assigned_case, handler, settings):
     att = services.attachment_add(case=assigned_case, by=handler,
-                                  upload=SimpleUploadedFile("a.docx", b"PK", content_type="application/zip"))
+                                  upload=SimpleUploadedFile("a.docx", _docx_bytes(), content_type="application/zip"))
     from pathlib import Path
 
     assert Path(att.file.path).is_relative_to(Path(settings.MEDIA_ROOT))
@@ -347,7 +378,7 @@ def test_the_detail_page_query_count_does_not_grow_with_records(assigned_case, h
     before = count()
     for day in (6, 7, 8):
         services.case_record_progress(case=assigned_case, kind="evidence", on=D(2025, 11, day), note="取证",
-                                      by=handler, files=[SimpleUploadedFile(f"{day}.pdf", b"%PDF")])
+                                      by=handler, files=[SimpleUploadedFile(f"{day}.pdf", b"%PDF-1.4")])
         services.followup_record(case=assigned_case, by=reviewer, date=D(2025, 11, day), channel="phone",
                                  satisfaction="satisfied")
     assert count() == before
