@@ -38,6 +38,7 @@ class LedgerImport(JobFields):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),
                                    on_delete=models.PROTECT, related_name="+")
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    file_removed_at = models.DateTimeField(_("file removed at"), null=True, blank=True, editable=False)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("import confirmed by"), null=True,
                                      blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections, transaction
+from django.db import connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -182,3 +182,23 @@ def ledger_run(imp: LedgerImport, *, by) -> LedgerImport:
         progress.close()
     imp.refresh_from_db()
     return imp
+
+
+def expire_files(*, now=None) -> int:
+    """Uploaded ledgers hold personal data: a finished upload's file is removed LEDGER_FILES_KEEP_DAYS after it
+    finished (the counts, errors and the imported records stay); the page says when."""
+    from datetime import timedelta
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=int(getattr(settings, "LEDGER_FILES_KEEP_DAYS", 90)))
+    S = LedgerImport.Status
+    old = (LedgerImport.objects.filter(file_removed_at__isnull=True).exclude(file="")
+           .filter(models.Q(status__in=(S.DONE, S.FAILED), finished_at__lt=cutoff)
+                   | models.Q(status__in=(S.INVALID, S.PREVIEWED), created_at__lt=cutoff)))
+    removed = 0
+    for imp in old:
+        imp.file.delete(save=False)
+        imp.file_removed_at = now
+        imp.save(update_fields=["file", "file_removed_at"])
+        removed += 1
+    return removed

@@ -1,23 +1,31 @@
-"""Celery tasks for large ledgers: thin, load by id, call the service."""
+"""Celery tasks of the ledger: the jobs run through core.run_job; here only the old names and the file expiry."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
 
-@shared_task(name="ledger.validate")
+# Messages queued before core.run_job existed: run them as durable jobs.
+@shared_task(name="ledger.validate", acks_late=True, reject_on_worker_lost=True)
 def validate_ledger(import_id: int) -> None:
-    from .models import LedgerImport
-    from .services import ledger_validate
+    from core import jobs
 
-    ledger_validate(LedgerImport.objects.select_related("created_by", "station").get(pk=import_id))
+    from .services import VALIDATE
+
+    jobs.execute(VALIDATE, import_id)
 
 
-@shared_task(name="ledger.import")
-def run_ledger_import(import_id: int, user_id: int) -> None:
-    from accounts.models import User
+@shared_task(name="ledger.import", acks_late=True, reject_on_worker_lost=True)
+def run_ledger_import(import_id: int, user_id: int | None = None) -> None:
+    from core import jobs
 
-    from .models import LedgerImport
-    from .services import ledger_run
+    from .services import IMPORT
 
-    ledger_run(LedgerImport.objects.select_related("station").get(pk=import_id), by=User.objects.get(pk=user_id))
+    jobs.execute(IMPORT, import_id)
+
+
+@shared_task(name="ledger.expire_files", ignore_result=True)
+def expire_files() -> int:
+    from .services import expire_files as run
+
+    return run()

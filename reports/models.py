@@ -82,6 +82,9 @@ class ReportRun(JobFields):
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    files_removed_at = models.DateTimeField(_("files removed at"), null=True, blank=True, editable=False,
+                                            help_text=_("Past the keeping time; the figures stay, the files can "
+                                                        "be built again."))
 
     class Meta:
         verbose_name = _("report run")

@@ -161,3 +161,25 @@ def scheduled_reports(*, today) -> list[ReportRun]:
             continue  # beat may fire twice; one scheduled run per period and station
         runs.append(report_run_request(period=p.code, station=station, want_docx=True, by=None, scheduled=True))
     return runs
+
+
+def expire_files(*, now=None) -> int:
+    """Remove the files of runs finished more than REPORT_FILES_KEEP_DAYS ago (they hold personal data): the
+    run keeps its figures and says when its files went; it can be built again. A submitted version's files
+    are kept for good."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=int(getattr(settings, "REPORT_FILES_KEEP_DAYS", 180)))
+    removed = 0
+    for run in ReportRun.objects.filter(finished_at__lt=cutoff, submitted_at__isnull=True,
+                                        files_removed_at__isnull=True).exclude(xlsx="", docx=""):
+        for field in (run.xlsx, run.docx):
+            if field:
+                field.delete(save=False)
+        run.files_removed_at = now
+        run.save(update_fields=["xlsx", "docx", "files_removed_at"])
+        removed += 1
+    return removed

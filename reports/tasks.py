@@ -19,3 +19,10 @@ def scheduled_reports() -> int:
     from .services import scheduled_reports as run
 
     return len(run(today=timezone.localdate()))
+
+
+@shared_task(name="reports.expire_files", ignore_result=True)
+def expire_files() -> int:
+    from .services import expire_files as run
+
+    return run()

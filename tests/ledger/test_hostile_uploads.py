@@ -103,3 +103,23 @@ def test_a_file_that_vanished_before_its_job_ran_is_reported_not_crashed(clerk, 
     Path(imp.file.path).unlink()
     imp = ledger_validate(imp)
     assert imp.status == "invalid" and imp.errors == ["文件已不存在，请重新上传"]
+
+
+def test_an_uploaded_ledger_is_removed_past_its_keeping_time(client_for, tmp_path, settings):
+    from django.utils import timezone
+
+    from ledger.services import expire_files
+
+    settings.LEDGER_FILES_KEEP_DAYS = 10
+    client = client_for("clerk")
+    post(client, build_ledger(tmp_path / "l.xlsx", {"咨询": [consultation_row()]}))
+    imp = LedgerImport.objects.get()
+    client.post(f"/ledger/{imp.pk}/confirm/")
+    imp.refresh_from_db()
+    path = Path(imp.file.path)
+    assert imp.status == "done" and expire_files() == 0  # not yet
+    LedgerImport.objects.filter(pk=imp.pk).update(finished_at=timezone.now() - dt.timedelta(days=11))
+    assert expire_files() == 1
+    imp.refresh_from_db()
+    assert not path.exists() and imp.file_removed_at and imp.counts["咨询"]["created"] == 1
+    assert 'data-testid="file-removed"' in client.get(f"/ledger/{imp.pk}/").content.decode()

@@ -44,3 +44,27 @@ def test_the_run_page_says_a_run_waits_for_the_queue(director, client_for):
     run = make_run(director, status=ReportRun.Status.QUEUED)  # saved, never reached the broker
     body = client_for("director").get(f"/reports/runs/{run.pk}/").content.decode()
     assert 'data-testid="job-unqueued"' in body and "队列恢复后自动开始" in body
+
+
+def test_a_runs_files_are_removed_past_their_keeping_time_unless_submitted(director, client_for, settings):
+    from reports.services import expire_files, report_run_request
+
+    settings.REPORT_FILES_KEEP_DAYS = 30
+    old = report_run_request(period="2025", by=director)
+    kept = report_run_request(period="2025H1", by=director)
+    ReportRun.objects.filter(pk=kept.pk).update(submitted_at=timezone.now())
+    ReportRun.objects.filter(pk__in=[old.pk, kept.pk]).update(finished_at=timezone.now() - timedelta(days=31))
+    old.refresh_from_db()
+    path = old.xlsx.path
+    assert expire_files() == 1
+    old.refresh_from_db()
+    kept.refresh_from_db()
+    assert old.files_removed_at and not old.xlsx and not old.docx and old.figures  # the figures stay
+    from pathlib import Path
+
+    assert not Path(path).exists() and kept.xlsx and Path(kept.xlsx.path).exists()
+    c = client_for("director")
+    page = c.get(f"/reports/runs/{old.pk}/").content.decode()
+    assert 'data-testid="files-removed"' in page and "download/xlsx" not in page
+    assert c.get(f"/reports/runs/{old.pk}/download/xlsx/").status_code == 404
+    assert expire_files() == 0
