@@ -258,29 +258,56 @@ def case_list_rows(data: ReportData) -> Iterator[list]:
 
 # --- writers -------------------------------------------------------------------------------------
 
+# Report sheets open with a title line and a period line; the header is the third row, the data follow.
+HEADER_ROW = 3
+
+
+def title_lines(data: ReportData) -> Callable[[str], list[str]]:
+    """The two lines above the header of every report sheet: who and which period, then the sheet and
+    the dates (the day stock figures were taken when the period has not ended)."""
+    from core.models import CenterProfile
+
+    center = CenterProfile.get().name
+    who = center if data.station is None else f"{center} {data.station.name}"
+    p = data.period
+    own_end = p.nominal_end or p.end
+    first = f"{who} {p.label} 法律援助工作统计"
+    dates = f"统计期间：{_zh(p.start)}至{_zh(own_end)}　统计截至：{_zh(p.end)}"
+    return lambda sheet: [first, f"{sheet}　{dates}"]
+
+
+def _zh(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
 def write_workbook(data: ReportData, path: str | Path) -> None:
     book = SafeWorkbook()
-    book.add_sheet("指标", HEADER, indicator_sheet_rows(data), widths={0: 40, 1: 22, 2: 6, 3: 16, 4: 16, 5: 10})
-    book.add_sheet("案件按案由", ["案由", "受理", "结案"], by_cause_rows(data))
-    book.add_sheet("案件按人群", ["人群类别", "本期", "上年同期", "同比(%)"], by_group_rows(data))
-    book.add_sheet("案件按阶段", ["案件类别", "诉讼阶段", "受理"], by_stage_rows(data))
-    book.add_sheet("案件按工作站", ["工作站", "受理", "结案", "终止", "期末未结", "受援人数"], by_station_rows(data))
-    book.add_sheet("咨询按方式", ["方式", "人次"], consultation_channel_rows(data))
-    book.add_sheet("咨询按事项", ["事项类别", "人次"], consultation_topic_rows(data))
-    book.add_sheet("咨询按工作站", ["工作站", "人次"], consultation_station_rows(data))
-    book.add_sheet("宣传按形式", ["活动形式", "场次", "发放资料", "现场咨询", "受众"], publicity_rows(data))
-    book.add_sheet("经费", ["类型", "来源或类别", "金额"], funding_rows(data))
-    book.add_sheet("质量", ["指标", "单位", "本期", "上年同期", "同比(%)"], quality_rows(data))
-    book.add_sheet("目标", ["编码", "指标", "单位", "目标", "完成", "完成率(%)", "预计全年", "预计完成率(%)"],
-                   target_sheet_rows(data))
-    book.add_sheet("受理案件", CASE_COLUMNS, case_list_rows(data))
+    lines = title_lines(data)
+
+    def sheet(title: str, header: list[str], rows, **kwargs) -> None:
+        book.add_sheet(title, header, rows, title_lines=lines(title), **kwargs)
+
+    sheet("指标", HEADER, indicator_sheet_rows(data))
+    sheet("案件按案由", ["案由", "受理", "结案"], by_cause_rows(data))
+    sheet("案件按人群", ["人群类别", "本期", "上年同期", "同比(%)"], by_group_rows(data))
+    sheet("案件按阶段", ["案件类别", "诉讼阶段", "受理"], by_stage_rows(data))
+    sheet("案件按工作站", ["工作站", "受理", "结案", "终止", "期末未结", "受援人数"], by_station_rows(data))
+    sheet("咨询按方式", ["方式", "人次"], consultation_channel_rows(data))
+    sheet("咨询按事项", ["事项类别", "人次"], consultation_topic_rows(data))
+    sheet("咨询按工作站", ["工作站", "人次"], consultation_station_rows(data))
+    sheet("宣传按形式", ["活动形式", "场次", "发放资料", "现场咨询", "受众"], publicity_rows(data))
+    sheet("经费", ["类型", "来源或类别", "金额"], funding_rows(data))
+    sheet("质量", ["指标", "单位", "本期", "上年同期", "同比(%)"], quality_rows(data))
+    sheet("目标", ["编码", "指标", "单位", "目标", "完成", "完成率(%)", "预计全年", "预计完成率(%)"],
+          target_sheet_rows(data))
+    sheet("受理案件", CASE_COLUMNS, case_list_rows(data))
     if data.differences is not None:
         from .submission import difference_rows
 
-        book.add_sheet("与上报版本差异", ["编码", "指标", "单位", "上报数", "本次数", "新增记录", "减少记录"],
-                       difference_rows(data.differences) or [["", "与上报版本一致，没有差异", "", "", "", "", ""]],
-                       widths={0: 36, 1: 24, 2: 6, 3: 14, 4: 14, 5: 60, 6: 60})
-    book.add_sheet("说明", ["项目", "内容"], about_rows(data), widths={0: 14, 1: 80})
+        sheet("与上报版本差异", ["编码", "指标", "单位", "上报数", "本次数", "新增记录", "减少记录"],
+              difference_rows(data.differences) or [["", "与上报版本一致，没有差异", "", "", "", "", ""]],
+              widths={0: 36, 1: 24, 2: 6, 3: 14, 4: 14, 5: 60, 6: 60})
+    sheet("说明", ["项目", "内容"], about_rows(data), widths={0: 14, 1: 80})
     book.save(path)
 
 

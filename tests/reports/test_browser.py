@@ -6,6 +6,7 @@ import docx
 import openpyxl
 import pytest
 
+from reports.builder import HEADER_ROW
 from tests.reports import dataset
 
 
@@ -56,7 +57,7 @@ def test_director_requests_the_annual_report_watches_it_and_downloads_both_files
     assert info.value.suggested_filename.endswith("2025年法律援助统计.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "annual.xlsx")
     assert wb.sheetnames[0] == "指标"
-    values = {r[0]: r[3] for r in wb["指标"].iter_rows(min_row=2, values_only=True)}
+    values = {r[0]: r[3] for r in wb["指标"].iter_rows(min_row=HEADER_ROW + 1, values_only=True)}
     assert values["cases.accepted"] == 7 and values["consultations.total"] == 12
     with page.expect_download() as info:
         page.click("[data-testid=download-docx]")

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from reports import indicators as ind
-from reports.builder import CASE_COLUMNS, HEADER, build
+from reports.builder import CASE_COLUMNS, HEADER, HEADER_ROW, build
 from reports.periods import parse_period
 from tests.reports import dataset
 from tests.reports.test_indicators import EXPECTED_2025H1
@@ -23,8 +23,9 @@ def data(org, station_a):
 
 
 def _sheet_rows(path, name):
+    """The rows of a report sheet from its header on (the title lines above it left out)."""
     wb = openpyxl.load_workbook(path)
-    return wb, [list(r) for r in wb[name].iter_rows(values_only=True)]
+    return wb, [list(r) for r in wb[name].iter_rows(min_row=HEADER_ROW, values_only=True)]
 
 
 def test_workbook_starts_with_the_indicator_sheet_exactly_as_specified(data, tmp_path):
@@ -72,16 +73,16 @@ def test_breakdown_sheets_add_up_to_the_indicators(data, tmp_path):
     out = tmp_path / "r.xlsx"
     build(parse_period("2025H1"), xlsx_path=out)
     wb = openpyxl.load_workbook(out)
-    by_station = [list(r) for r in wb["案件按工作站"].iter_rows(values_only=True)][1:]
+    by_station = [list(r) for r in wb["案件按工作站"].iter_rows(values_only=True, min_row=HEADER_ROW + 1)]
     assert sum(r[1] for r in by_station) == EXPECTED_2025H1["cases.accepted"]
     assert sum(r[2] for r in by_station) == EXPECTED_2025H1["cases.closed"]
-    channels = dict(list(r) for r in wb["咨询按方式"].iter_rows(values_only=True, min_row=2))
+    channels = dict(list(r) for r in wb["咨询按方式"].iter_rows(values_only=True, min_row=HEADER_ROW + 1))
     assert channels["来访"] == 2 and channels["12348"] == 3 and channels["来电"] == 1
-    topics = [list(r) for r in wb["咨询按事项"].iter_rows(values_only=True, min_row=2)]
+    topics = [list(r) for r in wb["咨询按事项"].iter_rows(values_only=True, min_row=HEADER_ROW + 1)]
     assert sum(r[1] for r in topics) == EXPECTED_2025H1["consultations.total"]
-    causes = [list(r) for r in wb["案件按案由"].iter_rows(values_only=True, min_row=2)]
+    causes = [list(r) for r in wb["案件按案由"].iter_rows(values_only=True, min_row=HEADER_ROW + 1)]
     assert sum(r[1] for r in causes) == EXPECTED_2025H1["cases.accepted"]
-    funding = [list(r) for r in wb["经费"].iter_rows(values_only=True, min_row=2)]
+    funding = [list(r) for r in wb["经费"].iter_rows(values_only=True, min_row=HEADER_ROW + 1)]
     assert sum(r[2] for r in funding if r[0] == "预算") == 600000
 
 
@@ -89,7 +90,7 @@ def test_word_draft_writes_the_figures_and_changes_into_sentences(data, tmp_path
     out_x, out_d = tmp_path / "r.xlsx", tmp_path / "r.docx"
     build(parse_period("2025H1"), xlsx_path=out_x, docx_path=out_d)
     text = "\n".join(p.text for p in docx.Document(str(out_d)).paragraphs)
-    assert "示范县法律援助中心2025年上半年法律援助工作总结" in text
+    assert "示范县法律援助中心\n2025年上半年法律援助工作总结" in text  # broken after the issuing body
     assert "上半年共受理法律援助案件6件，同比增长200.0%，其中刑事案件2件、民事案件3件、行政案件1件" in text
     assert "结案3件，同比增长200.0%" in text
     assert "受援人数8人" in text

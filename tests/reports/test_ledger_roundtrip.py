@@ -6,6 +6,8 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
+from reports.builder import HEADER_ROW
+
 
 def _ledger(path):
     wb = openpyxl.Workbook()
@@ -49,7 +51,7 @@ def test_imported_ledger_figures_in_the_half_year_report(org, tmp_path):
     call_command("import_ledger", str(path))
     out = tmp_path / "r.xlsx"
     call_command("build_report", "--period", "2025H1", "--output", str(out))
-    rows = {r[0]: r for r in openpyxl.load_workbook(out)["指标"].iter_rows(min_row=2, values_only=True)}
+    rows = {r[0]: r for r in openpyxl.load_workbook(out)["指标"].iter_rows(min_row=HEADER_ROW + 1, values_only=True)}
     v = {code: r[3] for code, r in rows.items()}
     assert v["cases.accepted"] == 3  # 10 Jan, 30 Jun, 3 Mar; 1 Jul is H2
     assert (v["cases.accepted.criminal"], v["cases.accepted.civil"], v["cases.accepted.administrative"]) == (1, 1, 1)
@@ -69,5 +71,5 @@ def test_imported_ledger_figures_in_the_half_year_report(org, tmp_path):
     assert v["funding.budget"] == 300000 and v["funding.spent"] == 1500 and v["rate.subsidy_share"] == 100.0
     station = tmp_path / "s.xlsx"
     call_command("build_report", "--period", "2025H1", "--station", "station-a", "--output", str(station))
-    s = {r[0]: r[3] for r in openpyxl.load_workbook(station)["指标"].iter_rows(min_row=2, values_only=True)}
+    s = {r[0]: r[3] for r in openpyxl.load_workbook(station)["指标"].iter_rows(min_row=HEADER_ROW + 1, values_only=True)}
     assert s["cases.accepted"] == 1 and s["consultations.total"] == 2

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from freezegun import freeze_time
 
 from reports import indicators as ind
+from reports.builder import HEADER_ROW
 from reports.dashboard import dashboard_period
 from reports.models import ReportRun, Target
 from reports.periods import parse_period
@@ -39,7 +40,7 @@ def test_director_requests_a_report_which_is_built_and_downloaded(client_for, da
     assert run.status == "done" and run.progress == 100 and run.requested_by.username == "director"
     assert (run.start, run.end) == (date(2025, 1, 1), date(2025, 6, 30))
     wb = _download(c, f"/reports/runs/{run.pk}/download/xlsx/")
-    values = {r[0]: r[3] for r in wb["指标"].iter_rows(min_row=2, values_only=True)}
+    values = {r[0]: r[3] for r in wb["指标"].iter_rows(min_row=HEADER_ROW + 1, values_only=True)}
     assert values["cases.accepted"] == 6 and values["services.total"] == 25
     docx = c.get(f"/reports/runs/{run.pk}/download/docx/")
     assert docx.status_code == 200 and "attachment" in docx["Content-Disposition"]

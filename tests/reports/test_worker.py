@@ -8,6 +8,7 @@ import time
 import openpyxl
 import pytest
 
+from reports.builder import HEADER_ROW
 from reports.models import ReportRun
 
 
@@ -36,7 +37,7 @@ def test_a_report_run_is_built_by_a_real_worker_and_downloaded(celery_worker_pro
     response = client.get(f"/reports/runs/{run.pk}/download/xlsx/")
     assert response.status_code == 200
     wb = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    values = {r[0]: r[3] for r in wb["指标"].iter_rows(min_row=2, values_only=True)}
+    values = {r[0]: r[3] for r in wb["指标"].iter_rows(min_row=HEADER_ROW + 1, values_only=True)}
     assert values["cases.accepted"] == 6
     assert client.get(f"/reports/runs/{run.pk}/download/docx/").status_code == 200
     assert ReportRun.objects.get(pk=run.pk).xlsx.name.startswith(f"reports/{run.pk}/")
