@@ -3,18 +3,41 @@ written into sentences; the narrative left to staff, marked 【请补充：…�
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from pathlib import Path
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Emu, Mm, Pt, RGBColor
+
+from core.display import money_text
 
 from . import indicators as ind
 
-FONT = "仿宋"
-HEADING_FONT = "黑体"
+# The layout of GB/T 9704-2012 (党政机关公文格式): A4, a type area (版心) of 156 × 225 mm — top 37,
+# bottom 35, left 28, right 26 mm — holding 22 lines of 28 characters of 三号 (16pt). Of the two
+# line counts in circulation we chose the 2012 standard's 22 lines: a fixed line pitch of 28.95pt
+# (22 × 28.95pt = 636.9pt, within 225 mm = 637.8pt) on a line grid of that pitch. 28 characters of 16pt
+# need 158 mm, so characters are set 0.25pt closer (156 mm / 28 = 15.79pt a character); Word's
+# character grid would do the same, but LibreOffice then gives each character two grid cells.
+PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
+TOP, BOTTOM, LEFT, RIGHT = Mm(37), Mm(35), Mm(28), Mm(26)
+TYPE_WIDTH = Emu(PAGE_WIDTH - LEFT - RIGHT)  # 156 mm
+LINES, CHARS = 22, 28
+LINE_PITCH = Pt(28.95)
+BODY_SIZE = Pt(16)  # 三号
+TITLE_SIZE = Pt(22)  # 二号
+PAGE_NUMBER_SIZE = Pt(14)  # 四号
+
+BODY_FONT = "仿宋_GB2312"
+TITLE_FONT = "方正小标宋简体"
+LEVEL_FONTS = {1: "黑体", 2: "楷体_GB2312", 3: BODY_FONT}  # 一、 / （一） / 1. (bold)
+PAGE_NUMBER_FONT = "宋体"
+TODO_COLOUR = RGBColor(0xC0, 0x00, 0x00)
+BLACK = RGBColor(0, 0, 0)
 
 
 def fmt(value) -> str:
@@ -22,7 +45,7 @@ def fmt(value) -> str:
     if value is None:
         return "—"
     if isinstance(value, Decimal):
-        return f"{value:,.2f}"
+        return money_text(value)
     if isinstance(value, float):
         return f"{value:.1f}"
     return f"{value:,}" if isinstance(value, int) and value >= 10000 else str(value)
@@ -124,42 +147,38 @@ def sentences(data) -> dict[str, list[str]]:
 
 def write_docx(data, path: str | Path) -> None:
     doc = Document()
-    section = doc.sections[0]  # A4, as official documents are printed (GB/T 9704)
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    style = doc.styles["Normal"]
-    style.font.name = FONT
-    style.font.size = Pt(14)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    _page_layout(doc)
+    _styles(doc)
+    doc.core_properties.title = data.title
+    doc.core_properties.language = "zh-CN"
     s = sentences(data)
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(data.title)
-    run.bold = True
-    run.font.size = Pt(20)
-    _east_asian(run, "方正小标宋简体")
 
-    def heading(text: str) -> None:
-        p = doc.add_paragraph()
-        r = p.add_run(text)
-        r.bold = True
-        _east_asian(r, HEADING_FONT)
+    title = doc.add_paragraph(style="Title")
+    who, rest = data.who, data.title[len(data.who):]
+    run = title.add_run(who)
+    if _width(data.title) * TITLE_SIZE.pt > TYPE_WIDTH.pt:
+        # Too long for one line: break after the issuing body, so each line reads whole (GB/T 9704).
+        run.add_break()
+    run.add_text(rest)
+    _fonts(run, TITLE_FONT)
+    doc.add_paragraph(style="Normal")  # 标题下空一行
+
+    def heading(text: str, level: int) -> None:
+        p = doc.add_paragraph(style=f"Heading {level}")
+        _fonts(p.add_run(text), LEVEL_FONTS[level])
 
     def para(text: str) -> None:
-        p = doc.add_paragraph(text)
-        p.paragraph_format.first_line_indent = Pt(28)
+        _fonts(doc.add_paragraph(style="Normal").add_run(text), BODY_FONT)
 
     def todo(text: str) -> None:
-        p = doc.add_paragraph()
-        p.paragraph_format.first_line_indent = Pt(28)
-        r = p.add_run(f"【请补充：{text}】")
-        r.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+        r = doc.add_paragraph(style="Normal").add_run(f"【请补充：{text}】")
+        r.font.color.rgb = TODO_COLOUR
+        _fonts(r, BODY_FONT)
 
     todo("总体情况概述，如上级部署、重点工作和主要成效")
     for line in s["overview"]:
         para(line)
-    heading("一、工作开展情况")
+    heading("一、工作开展情况", 1)
     sections = [
         ("（一）法律援助网络建设", "network", "工作站、联系点建设和志愿者队伍的具体做法与成效"),
         ("（二）法律援助案件办理", "cases", "典型案例和办案中的亮点做法"),
@@ -168,18 +187,174 @@ def write_docx(data, path: str | Path) -> None:
         ("（五）经费保障", "funding", "经费落实、补贴发放和资金监管情况"),
     ]
     for head, key, hint in sections:
-        heading(head)
+        heading(head, 2)
         for line in s[key]:
             para(line)
         todo(hint)
-    heading("二、存在的问题")
+    heading("二、存在的问题", 1)
     todo("结合上述数据分析存在的问题和不足，如案件质量、办案及时性、经费保障、队伍建设等")
-    heading("三、下一步工作计划" if data.period.kind != "year" else f"三、{data.period.end.year + 1}年工作计划")
+    heading("三、下一步工作计划" if data.period.kind != "year" else f"三、{data.period.end.year + 1}年工作计划", 1)
     todo("下一步工作思路、目标和具体措施")
+    _page_numbers(doc)
     doc.save(str(path))
 
 
-def _east_asian(run, font: str) -> None:
-    run.font.name = font
-    rpr = run._element.get_or_add_rPr()
-    rpr.get_or_add_rFonts().set(qn("w:eastAsia"), font)
+def _width(text: str) -> float:
+    """Width in em: a Chinese character is one, a digit or Latin letter about half."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text)
+
+
+def _page_layout(doc) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    section.top_margin, section.bottom_margin = TOP, BOTTOM
+    section.left_margin, section.right_margin = LEFT, RIGHT
+    section.header_distance = Mm(15)
+    # The page number's dashes sit 7 mm below the type area (GB/T 9704): a 四号 line is about 6 mm.
+    section.footer_distance = Emu(BOTTOM - Mm(7) - Mm(6))
+    grid = section._sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        section._sectPr.append(grid)
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(round(LINE_PITCH.pt * 20)))
+
+
+def _styles(doc) -> None:
+    """Fonts on the styles themselves, so what staff add in Word (body, 标题 1–3) looks right too.
+    Theme fonts and colours are removed: a theme's East Asian font is not 仿宋 (python-docx's template
+    even names a Japanese one)."""
+    styles = doc.styles
+    defaults = styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_fonts(rpr, BODY_FONT)
+    lang = rpr.find(qn("w:lang"))
+    if lang is not None:
+        lang.set(qn("w:eastAsia"), "zh-CN")  # Chinese line breaking (no 、。 at a line start)
+    theme_lang = doc.settings.element.find(qn("w:themeFontLang"))
+    if theme_lang is not None:
+        theme_lang.set(qn("w:eastAsia"), "zh-CN")
+
+    normal = styles["Normal"]
+    _style(normal, BODY_FONT, BODY_SIZE)
+    fmt = normal.paragraph_format
+    fmt.line_spacing = LINE_PITCH  # a Length: exactly this pitch
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.widow_control = True
+    _indent_two_characters(normal)
+    # Character spacing in twentieths of a point, rounded down so that 28 characters fit a line.
+    tracking = OxmlElement("w:spacing")
+    tracking.set(qn("w:val"), str(math.floor((TYPE_WIDTH.pt / CHARS - BODY_SIZE.pt) * 20)))
+    normal.element.rPr.insert_element_before(tracking, *_AFTER_SPACING)
+
+    title = styles["Title"]
+    _style(title, TITLE_FONT, TITLE_SIZE)
+    ppr = title.element.get_or_add_pPr()
+    for tag in ("w:pBdr", "w:contextualSpacing"):
+        for el in ppr.findall(qn(tag)):
+            ppr.remove(el)
+    for tag in ("w:spacing", "w:kern"):
+        for el in title.element.get_or_add_rPr().findall(qn(tag)):
+            title.element.rPr.remove(el)
+    tf = title.paragraph_format
+    tf.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    tf.line_spacing = LINE_PITCH
+    tf.space_before = tf.space_after = Pt(0)
+    tf.first_line_indent = Pt(0)
+    _drop_char_indent(title)
+
+    for level, font in LEVEL_FONTS.items():
+        for name in (f"Heading {level}", f"Heading {level} Char"):
+            _style(styles[name], font, BODY_SIZE, bold=level == 3)
+        hf = styles[f"Heading {level}"].paragraph_format
+        hf.line_spacing = LINE_PITCH
+        hf.space_before = hf.space_after = Pt(0)
+        _indent_two_characters(styles[f"Heading {level}"])
+
+    footer = styles["Footer"]
+    _style(footer, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
+    ff = footer.paragraph_format
+    ff.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    ff.first_line_indent = Pt(0)
+    _drop_char_indent(footer)
+
+
+# The elements that follow w:spacing in a run's properties (schema order, which Word insists on).
+_AFTER_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr",
+                  "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
+                  "w:specVanish", "w:oMath")
+
+
+def _style(style, font: str, size, *, bold: bool = False) -> None:
+    _set_fonts(style.element.get_or_add_rPr(), font)
+    style.font.size = size
+    style.font.bold = bold
+    style.font.italic = False
+    style.font.color.rgb = BLACK  # replaces a theme colour (python-docx drops w:themeColor)
+    color = style.element.rPr.find(qn("w:color"))
+    for attr in ("w:themeColor", "w:themeShade", "w:themeTint"):
+        color.attrib.pop(qn(attr), None)
+
+
+def _set_fonts(rpr, font: str) -> None:
+    rfonts = rpr.get_or_add_rFonts()
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        rfonts.set(qn(attr), font)
+
+
+def _indent_two_characters(style) -> None:
+    """首行缩进2字符: in characters for Word and WPS, and 32pt for readers that only know lengths."""
+    style.paragraph_format.first_line_indent = BODY_SIZE * 2
+    style.element.pPr.find(qn("w:ind")).set(qn("w:firstLineChars"), "200")
+
+
+def _drop_char_indent(style) -> None:
+    ind_ = style.element.get_or_add_pPr().find(qn("w:ind"))
+    if ind_ is not None:
+        ind_.set(qn("w:firstLineChars"), "0")
+
+
+def _page_numbers(doc) -> None:
+    """"— 1 —" in 宋体 四号: odd pages at the right, even pages at the left, one character in
+    (GB/T 9704), from a PAGE field."""
+    doc.settings.odd_and_even_pages_header_footer = True
+    section = doc.sections[0]
+    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer,
+                                                                        WD_ALIGN_PARAGRAPH.LEFT)):
+        p = footer.paragraphs[0]
+        p.style = doc.styles["Footer"]
+        p.alignment = align
+        if align == WD_ALIGN_PARAGRAPH.RIGHT:
+            p.paragraph_format.right_indent = PAGE_NUMBER_SIZE
+        else:
+            p.paragraph_format.left_indent = PAGE_NUMBER_SIZE
+        _page_run(p, "— ")
+        _page_run(p, field="begin")
+        _page_run(p, instr=" PAGE ")
+        _page_run(p, field="separate")
+        _page_run(p, "1")
+        _page_run(p, field="end")
+        _page_run(p, " —")
+
+
+def _page_run(p, text: str | None = None, *, field: str | None = None, instr: str | None = None) -> None:
+    run = p.add_run(text)
+    if field:
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), field)
+        run._r.append(el)
+    if instr:
+        el = OxmlElement("w:instrText")
+        el.set(qn("xml:space"), "preserve")
+        el.text = instr
+        run._r.append(el)
+    run.font.size = PAGE_NUMBER_SIZE
+    _fonts(run, PAGE_NUMBER_FONT)
+
+
+def _fonts(run, font: str) -> None:
+    """The font named for Latin and East Asian text alike (python-docx's `font.name` sets only the
+    Latin slots, and Word then shows Chinese in the theme's font)."""
+    _set_fonts(run._element.get_or_add_rPr(), font)
