@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.display import money_text
+
 ELIGIBLE = "eligible"
 NOT_ELIGIBLE = "not_eligible"
 NEEDS_REVIEW = "needs_review"
@@ -65,7 +67,7 @@ class Result:
 
 
 def money(value: Decimal) -> str:
-    return f"{Decimal(value).quantize(Decimal('0.01'), ROUND_HALF_UP):,.2f}"
+    return money_text(value)
 
 
 def _mult(value: Decimal) -> str:

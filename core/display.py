@@ -1,4 +1,6 @@
-"""The one way a date or a time is written on a page: in Beijing time, as 2026-12-02 or 2026-12-02 00:56.
+"""The one way a date, a time or an amount of money is written on a page.
+
+Dates and times in Beijing time, as 2026-12-02 or 2026-12-02 00:56; money in yuan as 1,324,900.00.
 
 A DateTimeField holds UTC. Formatting it directly (`f"{dt:%Y-%m-%d}"`, `str(dt)`, `dt.isoformat()`,
 `dt.date()`) gives the UTC day, which is the day before between 00:00 and 08:00 in Beijing. Views that
@@ -9,10 +11,12 @@ with the `local_time` filter, or call `time_text` here; both go through `local_d
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
 EMPTY = "—"
+CENT = Decimal("0.01")
 
 
 def local_datetime(value: datetime) -> datetime:
@@ -40,9 +44,9 @@ def time_text(value: date | datetime | None) -> str:
 
 
 def money_text(value) -> str:
-    """Yuan with two decimals and thousands separators, as every page, list and document writes it: 1,800.00."""
-    from decimal import Decimal
-
-    if value in (None, ""):
-        return "—"
-    return f"{Decimal(value):,.2f}"
+    """1,324,900.00: yuan with thousands separators and two decimals, rounded half up to the fen as a cashier
+    does; "—" for None. Every page, list, history line and document writes money through here (the `yuan`
+    filter, funding.money.fmt)."""
+    if value is None or value == "":
+        return EMPTY
+    return f"{Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"

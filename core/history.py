@@ -3,7 +3,7 @@
 django-simple-history diffs give raw values: the id of a related record, a choice code, a Python list.
 Here a related record is written as its str() (looked up once per related model for the whole table,
 not once per row), a choice as its label, a list as its items joined with 、, a boolean as 是/否, a date
-as 2026-12-02, a time in Beijing time and an empty value as —.
+as 2026-12-02, a time in Beijing time, an amount as 1,324,900.00 and an empty value as —.
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext as _
 
-from .display import EMPTY, time_text
+from .display import EMPTY, money_text, time_text
 
 SEPARATOR = "、"
 
@@ -125,6 +126,9 @@ def _scalar(value, labels: dict) -> str:
         return _("Yes") if value else _("No")
     if isinstance(value, date):  # a datetime too: in Beijing time
         return time_text(value)
+    if isinstance(value, Decimal):  # the project's decimal fields are amounts of yuan (a share, a multiplier
+        # or a target under 1,000 reads the same either way)
+        return money_text(value)
     if isinstance(value, (list, tuple)):
         return SEPARATOR.join(_scalar(v, labels) for v in value)
     try:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.choices import CATEGORY, FUNDING_SOURCE, SPENDING_CATEGORY
+from core.display import money_text
 
 money = dict(max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
 
@@ -126,7 +127,7 @@ class Subsidy(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.case} {self.amount}"
+        return f"{self.case} {money_text(self.amount)}"
 
 
 class Budget(models.Model):
@@ -143,7 +144,7 @@ class Budget(models.Model):
         ordering = ["-year", "source", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.get_source_display()} {self.amount}"
+        return f"{self.year} {self.get_source_display()} {money_text(self.amount)}"
 
 
 class Spending(models.Model):
@@ -172,7 +173,7 @@ class Spending(models.Model):
                                               name="spending_negative_only_reversing")]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.get_category_display()} {self.amount}"
+        return f"{self.date} {self.get_category_display()} {money_text(self.amount)}"
 
 
 class BatchReversal(models.Model):
@@ -249,7 +250,7 @@ class SubsidyPayment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subsidy.case} {self.date} {self.amount}"
+        return f"{self.subsidy.case} {self.date} {money_text(self.amount)}"
 
 
 class BudgetYearLock(models.Model):

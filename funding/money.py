@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.display import money_text
+
 CENT = Decimal("0.01")
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 INNER_UNITS = ["", "拾", "佰", "仟"]
@@ -16,8 +18,8 @@ def to_fen(value) -> Decimal:
 
 
 def fmt(value) -> str:
-    """1,200.00"""
-    return f"{to_fen(value):,.2f}"
+    """1,200.00 (core.display.money_text, the one way money is written)."""
+    return money_text(value)
 
 
 def _group_words(group: int) -> str:

@@ -9,7 +9,7 @@ from django import template
 from django.utils import timezone
 
 from applicants.idcard import mask, mask_phone
-from core.display import date_text, time_text
+from core.display import EMPTY, date_text, money_text, time_text
 from core.history import history_rows
 
 register = template.Library()
@@ -49,9 +49,21 @@ def masked_phone(value: str, show_full: bool = False) -> str:
 
 @register.filter
 def yuan(value) -> str:
-    if value in (None, ""):
-        return "—"
-    return f"{Decimal(value):,.2f}"
+    """Money as 1,324,900.00 (core.display.money_text), "—" for none."""
+    return money_text(value)
+
+
+@register.filter
+def figure(value, unit: str = ""):
+    """A statistics figure in its unit: an amount of money (元) as money, a whole count stored as a decimal (a
+    target of 120.00 件) as 120, anything else as it is; "—" for none (a rate without a base)."""
+    if value is None or value == "":
+        return EMPTY
+    if unit == "元":
+        return money_text(value)
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    return value
 
 
 @register.inclusion_tag("core/_due.html")
