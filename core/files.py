@@ -23,7 +23,7 @@ DEFAULT_LIMITS = {
     "xlsx_part_bytes": 150 * 1024 * 1024,       # one sheet's XML, uncompressed (streamed)
     "xlsx_shared_strings_bytes": 40 * 1024 * 1024,  # read whole into memory by openpyxl
     "xlsx_total_bytes": 400 * 1024 * 1024,      # all parts together, uncompressed
-    "xlsx_rows": 200_000,                       # rows of all ledger sheets together
+    "xlsx_rows": 60_000,                        # all ledger sheets together: 50,000 case rows take 290 MB
     "xlsx_columns": 80,
     "cell_chars": 4000,
     "errors_kept": 1000,

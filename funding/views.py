@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import require
 from core.choices import FUNDING_SOURCE, SPENDING_CATEGORY
+from core.redirects import safe_next
 from core.xlsx import SafeWorkbook, chunked, workbook_response
 
 from . import selectors, services
@@ -71,10 +72,9 @@ def _money_crumb():
 
 
 def _year(request) -> int:
-    try:
-        return int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
+    from core.params import query_year
+
+    return query_year(request)
 
 
 # --- Funding overview ----------------------------------------------------------
@@ -199,7 +199,7 @@ def subsidy_compute(request, case_pk):
         subsidy = services.subsidy_compute(case=case, by=request.user)
     except ValidationError as exc:
         _errors(request, exc)
-        return redirect(request.POST.get("next") or reverse("funding:subsidy_pending"))
+        return redirect(safe_next(request, reverse("funding:subsidy_pending")))
     messages.success(request, _("Subsidy of %(case)s computed: %(amount)s yuan.")
                      % {"case": case.number, "amount": subsidy.amount})
     return redirect("funding:subsidy_detail", pk=subsidy.pk)

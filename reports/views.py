@@ -203,10 +203,9 @@ def run_title(run: ReportRun, kind: str = "xlsx") -> str:
 def target_list(request):
     require(request.user, "target_manage")
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        year = today.year
+    from core.params import query_year
+
+    year = query_year(request, default=today.year)
     if request.method == "POST":
         form = TargetSetForm(request.POST)
         if form.is_valid():

@@ -12,10 +12,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from core.access import get_visible, require
+from core.params import query_date
 from core.xlsx import SafeWorkbook, chunked, workbook_response
 
 from . import selectors, services
@@ -420,8 +420,7 @@ def _duty_crumb() -> list:
 
 def _duty_filtered(request):
     qs = selectors.duty_shifts_visible_to(request.user)
-    date_from = parse_date(request.GET.get("date_from", "") or "")
-    date_to = parse_date(request.GET.get("date_to", "") or "")
+    date_from, date_to = query_date(request, "date_from"), query_date(request, "date_to")
     if date_from:
         qs = qs.filter(date__gte=date_from)
     if date_to:
@@ -435,7 +434,7 @@ def _duty_filtered(request):
 def duty_list(request):
     require(request.user, "duty_roster_manage")
     try:
-        day = parse_date(request.GET.get("week", "")) or timezone.localdate()
+        day = query_date(request, "week") or timezone.localdate()
     except ValueError:
         day = timezone.localdate()
     monday = selectors.week_start(day)
@@ -477,7 +476,7 @@ def duty_detail(request, pk):
 def duty_create(request):
     require(request.user, "duty_roster_manage")
     initial = {}
-    if parse_date(request.GET.get("date", "") or ""):
+    if query_date(request, "date"):
         initial["date"] = request.GET["date"]
     form = DutyShiftForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
