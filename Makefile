@@ -33,7 +33,7 @@ services:
 test: venv services
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run --settings=legalaid.test_settings
-	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	DRILL_RESTART_POSTGRES=1 $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 ## bench: performance figures on generated data (never part of `make test`).
 bench: venv services

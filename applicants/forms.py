@@ -66,9 +66,10 @@ class PersonForm(forms.ModelForm):
                 clash = clash.exclude(pk=self.instance.pk)
             other = clash.first()
             if other is not None:
-                self.add_error("id_number", ValidationError(
-                    _("%(name)s is already registered with this ID number; open the existing record instead."),
-                    params={"name": other.name}, code="duplicate"))
+                # Neutral on purpose: the form does not know who is asking, and station staff must not learn a
+                # name from an ID number (DOMAIN.md §13). The view shows the record to those who may see it.
+                self.add_error("id_number", ValidationError(_("This ID number is already registered."),
+                                                            code="duplicate"))
                 self.duplicate = other
         return data
 

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core import signing
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
-from core.access import station_scope
+from core.access import get_visible, in_station_scope, station_scope
 from core.choices import REGISTRY_CATEGORY
 
 from . import idcard
@@ -15,6 +17,43 @@ def persons_visible_to(user) -> QuerySet[Person]:
     """Center staff see every person; station staff those registered by their station."""
     return station_scope(Person.objects.all(), user, capability="applicant_manage").select_related(
         "station", "merged_into")
+
+
+def person_is_visible(user, person: Person) -> bool:
+    """Whether `persons_visible_to(user)` holds this person: may the user see its name and open its page."""
+    return in_station_scope(person, user, capability="applicant_manage")
+
+
+# A registered person outside the user's scope, named by a duplicate-ID check, is carried to the intake
+# forms as a signed reference bound to that user (never a bare id, which could be counted through), so
+# station staff can take an application for a person registered elsewhere without learning who it is.
+PERSON_REF_SALT = "applicants.person-ref"
+PERSON_REF_MAX_AGE = 12 * 60 * 60
+
+
+def person_ref(*, person: Person, user) -> str:
+    return signing.dumps({"p": person.pk, "u": user.pk}, salt=PERSON_REF_SALT, compress=True)
+
+
+def person_for_intake(user, *, pk: str | int | None = None, ref: str | None = None) -> Person:
+    """The person an intake form is for: one the user may see (by id), or one named to this user by a
+    duplicate-ID check (by reference). Anything else answers 404."""
+    if pk:
+        return get_visible(persons_visible_to(user).filter(merged_into__isnull=True), pk=pk)
+    if not ref or not user.is_authenticated or not user.can("applicant_manage"):
+        raise Http404
+    try:
+        data = signing.loads(ref, salt=PERSON_REF_SALT, max_age=PERSON_REF_MAX_AGE)
+    except signing.BadSignature:
+        raise Http404
+    if not isinstance(data, dict) or data.get("u") != user.pk:
+        raise Http404
+    person = Person.objects.filter(pk=data.get("p")).select_related("station", "merged_into").first()
+    while person is not None and person.merged_into_id:  # merged since: the kept record
+        person = person.merged_into
+    if person is None:
+        raise Http404
+    return person
 
 
 def person_search(qs: QuerySet[Person], q: str) -> QuerySet[Person]:

@@ -8,22 +8,55 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from core.access import get_visible, require
 from core.choices import GROUP
+from core.redirects import safe_next
 
 from . import services
 from .forms import MergeForm, PersonForm, RegistryEntryForm
 from .groups import groups_at
-from .models import VulnerableEntry
-from .selectors import person_search, persons_visible_to, registry_label, registry_match
+from .models import Person, VulnerableEntry
+from .selectors import (
+    person_is_visible,
+    person_ref,
+    person_search,
+    persons_visible_to,
+    registry_label,
+    registry_match,
+)
 
 
 def _next(request) -> str:
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    return url if url and url_has_allowed_host_and_scheme(url, {request.get_host()}) else ""
+    return safe_next(request, "")
+
+
+def _with_param(url: str, name: str, value) -> str:
+    return f"{url}{'&' if '?' in url else '?'}{urlencode({name: value})}"
+
+
+def _duplicate_context(request, duplicate: Person | None, nxt: str) -> dict:
+    """What the page says about an ID number registered already.
+
+    A user who may see that person gets its name and a link; anybody else learns only that the number is
+    registered, and may go on with that person (the consultation's application, or a new one) through a
+    signed reference, without seeing the record."""
+    if duplicate is None:
+        return {"duplicate": None, "duplicate_hidden": False, "use_url": ""}
+    target = nxt
+    if not target and request.user.can("application_intake"):
+        try:  # intake sits above this app: link to it when it is installed
+            target = reverse("intake:application_create")
+        except NoReverseMatch:
+            target = ""
+    if person_is_visible(request.user, duplicate):
+        return {"duplicate": duplicate, "duplicate_hidden": False,
+                "use_url": _with_param(target, "person", duplicate.pk) if target else ""}
+    return {"duplicate": None, "duplicate_hidden": True,
+            "use_url": _with_param(target, "person_ref", person_ref(person=duplicate, user=request.user))
+            if target else ""}
 
 
 def _export(request, sheet: str, qs, filename: str):
@@ -59,11 +92,12 @@ def person_create(request):
         messages.success(request, _("Applicant %(name)s registered.") % {"name": person.name})
         nxt = _next(request)
         if nxt:
-            return redirect(f"{nxt}{'&' if '?' in nxt else '?'}person={person.pk}")
+            return redirect(_with_param(nxt, "person", person.pk))
         return redirect("applicants:person_detail", pk=person.pk)
     return render(request, "applicants/person_form.html", {
         "form": form, "q": q, "matches": matches, "next": _next(request), "creating": True,
-        "duplicate": getattr(form, "duplicate", None), "show_full": request.user.can("applicant_view_full"),
+        **_duplicate_context(request, getattr(form, "duplicate", None), _next(request)),
+        "show_full": request.user.can("applicant_view_full"),
         "breadcrumbs": [(_("Applicants"), reverse("applicants:person_list")), (_("New applicant"), None)],
     })
 
@@ -77,8 +111,10 @@ def person_edit(request, pk):
         services.person_save(person=form.save(commit=False), by=request.user)
         messages.success(request, _("Saved."))
         return redirect("applicants:person_detail", pk=person.pk)
+    duplicate = _duplicate_context(request, getattr(form, "duplicate", None), "")
+    duplicate["use_url"] = ""  # editing a record: there is nothing to go on with
     return render(request, "applicants/person_form.html", {
-        "form": form, "person": person, "creating": False,
+        "form": form, "person": person, "creating": False, **duplicate,
         "breadcrumbs": [(_("Applicants"), reverse("applicants:person_list")),
                         (person.name, reverse("applicants:person_detail", args=[person.pk])), (_("Edit"), None)],
     })

@@ -15,7 +15,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +23,7 @@ from core.access import get_visible, require
 from core.choices import CAUSE, GROUP
 from core.issued import print_issued
 from core.models import AccessLog, CenterProfile
+from core.redirects import safe_next
 from stations.models import Handler, Provider
 
 from . import forms, rules, services
@@ -295,11 +295,7 @@ def complaint_handle(request, pk):
                 form.add_error(None, message)
         else:
             messages.success(request, _("Saved: %(what)s") % {"what": _("Complaint handling")})
-            back = request.GET.get("next", "")
-            if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
-                                                        require_https=request.is_secure()):
-                return redirect(back)
-            return redirect("cases:case_detail", pk=case.pk)
+            return redirect(safe_next(request, reverse("cases:case_detail", args=[case.pk])))
     title = _("Complaint handling")
     return render(request, "cases/case_action.html", {
         "case": case, "form": form, "title": title, "breadcrumbs": _crumbs(case, title), "complaint": complaint,

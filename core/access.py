@@ -27,6 +27,13 @@ def station_scope(qs: QuerySet, user, *, capability: str, station_field: str = "
     return qs.filter(**{station_field: user.station_id})
 
 
+def in_station_scope(obj: Model, user, *, capability: str, station_field: str = "station") -> bool:
+    """Whether `station_scope` would include this one row, without a query."""
+    if not user.is_authenticated or not user.is_active or not user.can(capability):
+        return False
+    return user.is_center or getattr(obj, f"{station_field}_id") == user.station_id
+
+
 def get_visible(qs: QuerySet, **lookup) -> Model:
     try:
         return qs.get(**lookup)

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from applicants.models import Person
 from core.choices import CHANNEL, CONSULTATION_OUTCOME, MATTER_KIND, NOTICE_GROUND, ORGAN, TOPIC
 from stations.models import Station
 
@@ -62,9 +63,21 @@ class ApplicationFilter(StationFilterMixin):
     q = df.CharFilter(method="search", label=_("search"))
 
     def search(self, qs, name, value):
-        return qs.filter(Q(number__icontains=value) | Q(applicant__name__icontains=value)
-                         | Q(applicant__id_number__icontains=value.upper()) | Q(applicant__phone__contains=value)
-                         | Q(decision_number__icontains=value))
+        by_person = (Q(applicant__name__icontains=value) | Q(applicant__id_number__icontains=value.upper())
+                     | Q(applicant__phone__contains=value))
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_center:
+            # An application of a station may be for a person registered elsewhere: its name, phone or part
+            # of its ID number must not be found by guessing (DOMAIN.md §13); the whole ID number may.
+            from applicants import idcard
+            from applicants.selectors import persons_visible_to
+
+            visible = persons_visible_to(user) if user is not None else Person.objects.none()
+            by_person &= Q(applicant__in=visible)
+            number = idcard.normalise(value)
+            if number:
+                by_person |= Q(applicant__id_number=number)
+        return qs.filter(Q(number__icontains=value) | by_person | Q(decision_number__icontains=value))
 
 
 class NoticeFilter(df.FilterSet):

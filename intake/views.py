@@ -13,7 +13,14 @@ from django.views.decorators.http import require_POST
 
 from applicants.groups import groups_at
 from applicants.models import Person
-from applicants.selectors import persons_visible_to, registry_label, registry_match
+from applicants.selectors import (
+    person_for_intake,
+    person_is_visible,
+    person_ref,
+    persons_visible_to,
+    registry_label,
+    registry_match,
+)
 from core.access import get_visible, require
 from core.choices import GROUP
 from core.models import CenterProfile
@@ -123,7 +130,7 @@ def consultation_to_application(request, pk):
         return redirect("intake:application_detail", pk=c.application_id)
     target = reverse("intake:application_create") + f"?consultation={c.pk}"
     if c.person_id:
-        return redirect(f"{target}&person={c.person_id}")
+        return redirect(f"{target}&{_person_param(request.user, c.person)}")
     params = {"next": target, "q": c.person_name or c.person_phone, "name": c.person_name,
               "phone": c.person_phone, "sex": c.person_sex}
     from django.utils.http import urlencode
@@ -136,7 +143,7 @@ def consultation_to_application(request, pk):
 @login_required
 def application_list(request):
     require(request.user, "application_intake")
-    f = ApplicationFilter(request.GET or None, queryset=applications_visible_to(request.user))
+    f = ApplicationFilter(request.GET or None, queryset=applications_visible_to(request.user), request=request)
     qs = f.qs
     if request.GET.get("export") == "xlsx":
         return _export(request, "申请", qs, "申请.xlsx")
@@ -150,14 +157,16 @@ def application_list(request):
 def application_create(request):
     require(request.user, "application_intake")
     person_id = request.GET.get("person") or request.POST.get("person")
-    if not person_id:
+    ref = request.GET.get("person_ref") or request.POST.get("person_ref")
+    if not person_id and not ref:
         target = reverse("intake:application_create")
         if request.GET.get("consultation"):
             target += f"?consultation={request.GET['consultation']}"
         from django.utils.http import urlencode
 
         return redirect(reverse("applicants:person_create") + "?" + urlencode({"next": target}))
-    person = get_visible(persons_visible_to(request.user).filter(merged_into__isnull=True), pk=person_id)
+    person = person_for_intake(request.user, pk=person_id, ref=ref)
+    hidden = not person_is_visible(request.user, person)
     consultation = None
     cid = request.GET.get("consultation") or request.POST.get("consultation")
     if cid:
@@ -178,15 +187,33 @@ def application_create(request):
         else:
             messages.success(request, _("Application received."))
             return redirect("intake:application_detail", pk=app.pk)
-    entry = registry_match(person.id_number, timezone.localdate())
     return render(request, "intake/application_form.html", {
-        "form": form, "person": person, "consultation": consultation, "registry": entry,
-        **_id_display(request, person),
-        "registry_label": registry_label(entry),
-        "groups": [GROUP.label(g) for g in groups_at(person, timezone.localdate())],
+        "form": form, "consultation": consultation, **_person_context(request, person),
+        "person_ref": ref if hidden else "",
         "breadcrumbs": _crumbs((_("Applications"), reverse("intake:application_list")),
                                (_("New application"), None)),
     })
+
+
+def _person_param(user, person) -> str:
+    """How a link names the person: by id when the user may see it, else by a signed reference."""
+    from django.utils.http import urlencode
+
+    if person_is_visible(user, person):
+        return urlencode({"person": person.pk})
+    return urlencode({"person_ref": person_ref(person=person, user=user)})
+
+
+def _person_context(request, person) -> dict:
+    """The applicant beside an application: in full for those who may see the person; for station staff
+    whose application is for a person registered elsewhere, only that the person is registered."""
+    if not person_is_visible(request.user, person):
+        return {"person": person, "person_hidden": True, "registry": None, "registry_label": "", "groups": [],
+                "can_reveal": False, "show_full": False}
+    today = timezone.localdate()
+    entry = registry_match(person.id_number, today)
+    return {"person": person, "person_hidden": False, "registry": entry, "registry_label": registry_label(entry),
+            "groups": [GROUP.label(g) for g in groups_at(person, today)], **_id_display(request, person)}
 
 
 @login_required
@@ -203,8 +230,7 @@ def application_edit(request, pk):
             messages.success(request, _("Saved."))
             return redirect("intake:application_detail", pk=app.pk)
     return render(request, "intake/application_form.html", {
-        "form": form, "person": app.applicant, "app": app, **_id_display(request, app.applicant),
-        "groups": [GROUP.label(g) for g in groups_at(app.applicant, timezone.localdate())],
+        "form": form, "app": app, **_person_context(request, app.applicant),
         "breadcrumbs": _crumbs((_("Applications"), reverse("intake:application_list")),
                                (str(app), reverse("intake:application_detail", args=[app.pk])), (_("Edit"), None)),
     })
@@ -228,17 +254,19 @@ def application_detail(request, pk):
     require(request.user, "application_intake")
     app = _visible_app(request, pk)
     today = timezone.localdate()
-    entry = registry_match(app.applicant.id_number, today)
-    preview = services.eligibility_for(app, today) if app.status in services.OPEN_STATES else None
+    person = _person_context(request, app.applicant)
+    # The check's reasons speak of the person's income, groups and registry entry: not for those who may
+    # not see the person.
+    preview = (services.eligibility_for(app, today)
+               if app.status in services.OPEN_STATES and not person["person_hidden"] else None)
     case = getattr(app, "case", None) if app.status == Application.Status.GRANTED else None
     return render(request, "intake/application_detail.html", {
-        "app": app, "person": app.applicant, "registry": entry, "registry_label": registry_label(entry),
+        "app": app, **person,
         "preview": preview, "preview_label": _label(preview), "case": case, "materials_form": MaterialsForm(),
         "grant_form": DecisionForm(), "refuse_form": DecisionForm(refuse=True), "withdraw_form": WithdrawForm(),
         "objection_form": ObjectionForm(initial={"filed_on": today}),
         "objection_decide_form": ObjectionDecideForm(initial={"decided_on": today}),
-        "missing": services.missing_materials(app), **_id_display(request, app.applicant),
-        "groups": [GROUP.label(g) for g in groups_at(app.applicant, today)],
+        "missing": services.missing_materials(app),
         "can_decide": request.user.can("application_decide") and request.user.is_center,
         "is_center": request.user.is_center, "awaits_advance_review": services.awaits_advance_review(app),
         "breadcrumbs": _crumbs((_("Applications"), reverse("intake:application_list")), (str(app), None)),
@@ -426,10 +454,18 @@ def _print(request, template, *, obj=None, document="", number="", **ctx):
     return print_issued(request, template, ctx, obj=obj, document=document, number=number if obj else "")
 
 
+def _printable_app(request, pk) -> Application:
+    """A printed document names the applicant: only for those who may see the person."""
+    app = _visible_app(request, pk)
+    if not person_is_visible(request.user, app.applicant):
+        raise Http404
+    return app
+
+
 @login_required
 def print_receipt(request, pk):
     require(request.user, "application_intake")
-    app = _visible_app(request, pk)
+    app = _printable_app(request, pk)
     if not app.number:
         raise Http404
     return _print(request, "intake/print/receipt.html", app=app, obj=app, document="receipt", number=app.number)
@@ -440,6 +476,8 @@ def print_supplement(request, pk):
     require(request.user, "application_intake")
     notice = get_visible(SupplementNotice.objects.filter(
         application__in=applications_visible_to(request.user)).select_related("application__applicant"), pk=pk)
+    if not person_is_visible(request.user, notice.application.applicant):
+        raise Http404
     if request.GET.get("delivery"):
         return _print_delivery(request, notice, "supplement", "补充材料通知书", notice.number,
                                notice.application.applicant.name)
@@ -460,7 +498,7 @@ def _print_delivery(request, obj, document, title, number, served_to):
 @login_required
 def print_decision(request, pk):
     require(request.user, "application_intake")
-    app = _visible_app(request, pk)
+    app = _printable_app(request, pk)
     if request.GET.get("delivery") and app.status in (Application.Status.GRANTED, Application.Status.REFUSED):
         granted = app.status == Application.Status.GRANTED
         return _print_delivery(request, app, "grant" if granted else "refusal",

@@ -57,7 +57,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz answers whatever the Host header (the compose probe asks for 127.0.0.1:8000,
+    # which is not in ALLOWED_HOSTS in production) and is never redirected to https.
+    "core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "core.input_guard.QueryGuardMiddleware",  # control characters out of queries; no 500 from a query value
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -98,6 +103,8 @@ if DATABASES["default"].get("HOST", "").startswith("%2F"):  # a unix socket fold
     DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"])
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A kept connection is checked before reuse, so a PostgreSQL restart costs at most one failed request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if env("TEST_DB_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DB_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -123,6 +130,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Behind a reverse proxy every request comes from the proxy's address: name the proxies (addresses or
+# networks, comma-separated) and the client's address is read from X-Forwarded-For, past the trusted
+# hops only. Without TRUSTED_PROXIES the header is ignored, so a client cannot pose as another address.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 
 # Sessions end after inactivity (default 2 hours), renewed on every request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=2 * 60 * 60)
@@ -135,6 +147,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["legalaid.formats"]  # dates as 2026-12-02 wherever Django formats one itself
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
@@ -186,6 +199,22 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Durable jobs (core/jobs.py): a message is acknowledged when the job is done, one at a time per process, and
+# a request never waits long on a broker that is down (the job stays queued; the sweeper sends it later).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+JOBS_HEARTBEAT_SECONDS = env.int("JOBS_HEARTBEAT_SECONDS", default=10)
+JOBS_STALE_SECONDS = env.int("JOBS_STALE_SECONDS", default=60)  # no heartbeat for this long: the worker died
+JOBS_REDISPATCH_SECONDS = env.int("JOBS_REDISPATCH_SECONDS", default=60)  # queued, not started: send again
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
+JOBS_SWEEP_SECONDS = env.int("JOBS_SWEEP_SECONDS", default=30)
+JOBS_DRILL_PAUSE_SECONDS = env.float("JOBS_DRILL_PAUSE_SECONDS", default=0)  # fault drills only
+REPORT_FILES_KEEP_DAYS = env.int("REPORT_FILES_KEEP_DAYS", default=180)  # a submitted version's: for good
+LEDGER_FILES_KEEP_DAYS = env.int("LEDGER_FILES_KEEP_DAYS", default=90)
+LEDGER_DRILL_PAUSE_BEFORE_COMMIT = env.float("LEDGER_DRILL_PAUSE_BEFORE_COMMIT", default=0)  # fault drills only
 
 # Security: production-safe unless DEBUG.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -201,6 +230,21 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Content-Security-Policy (django-csp 4): scripts only from our own static files (no inline script, no
+# inline event handler). Styles allow 'unsafe-inline': print pages, progress bars and the admin use
+# style attributes and <style> blocks, and a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
 LOGGING = {
     "version": 1,
@@ -217,6 +261,9 @@ CENTER_ABBR = env("CENTER_ABBR", default="示")
 from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
+    "sweep-jobs": {"task": "core.sweep_jobs", "schedule": float(JOBS_SWEEP_SECONDS)},
+    "expire-report-files": {"task": "reports.expire_files", "schedule": crontab(hour=3, minute=10)},
+    "expire-ledger-files": {"task": "ledger.expire_files", "schedule": crontab(hour=3, minute=20)},
     "deem-withdrawn-daily": {"task": "intake.deem_withdrawn_daily", "schedule": crontab(hour=1, minute=10)},
     "scan-deadlines-daily": {"task": "cases.scan_deadlines_daily", "schedule": crontab(hour=1, minute=20)},
     "half-year-reports": {"task": "reports.scheduled_reports", "schedule": crontab(hour=2, minute=0, day_of_month=1,

@@ -18,7 +18,8 @@ def production_env(tmp_path) -> dict:
         "DJANGO_SETTINGS_MODULE": "legalaid.settings",
         "DEBUG": "0",
         "SECRET_KEY": "production-like-secret-for-this-test-only-4f8a9b2c7d1e",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # As deployed: the real domain only; the compose healthcheck still asks http://127.0.0.1:8000/healthz.
+        "ALLOWED_HOSTS": "legalaid.example.gov.cn",
         "STATIC_ROOT": str(tmp_path / "static"),
     })
     return env

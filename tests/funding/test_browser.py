@@ -91,8 +91,12 @@ def test_finance_reverses_one_line_with_the_directors_approval_and_pays_it_again
     batch_url = f"{live_server.url}/funding/batches/{batch.pk}/"
     page.on("dialog", lambda dialog: dialog.accept())
 
-    # finance asks to reverse the second payee's line, with a reason
+    # finance prints the vouchers of the paid batch: they are issued as printed
     login(page, "finance")
+    page.goto(f"{batch_url}voucher/")
+    assert page.locator("[data-testid=voucher]").count() == 2 and page.locator("[data-testid=reprint-mark]").count() == 0
+
+    # finance asks to reverse the second payee's line, with a reason
     page.goto(batch_url)
     page.click("[data-testid=reverse-request] button[type=submit]")  # no line ticked, no reason: refused
     assert page.locator("[data-testid=batch-record]").inner_text().count("冲销") == 0
@@ -118,9 +122,11 @@ def test_finance_reverses_one_line_with_the_directors_approval_and_pays_it_again
     assert re.search("已发放", page.locator("[data-testid=batch-status]").inner_text())  # one line still paid
     screenshot(page, "funding-reversal-03-approved")
 
-    # the voucher marks the reversed line
+    # a reprint of the vouchers is the vouchers as paid, marked as a reprint with the reversal noted beside
     page.goto(f"{batch_url}voucher/")
-    assert page.locator("[data-testid=reversed-line]").count() == 1 and "红字冲销" in page.content()
+    mark = page.locator("[data-testid=reprint-mark]").inner_text()
+    assert "重印件" in mark and "1,400.00" in mark
+    assert page.locator("[data-testid=voucher]").count() == 2 and page.locator("[data-testid=reversed-line]").count() == 0
     screenshot(page, "funding-reversal-04-voucher")
 
     # finance pays the corrected subsidy in a new batch

@@ -33,6 +33,8 @@ def table(imp, admin_user):
         ("ledger:import_progress", "GET", f"/ledger/{imp.pk}/progress/", expect(403, **allowed)),
         # An upload that is not ready to import: the page comes back with a message (302).
         ("ledger:import_confirm", "POST", f"/ledger/{imp.pk}/confirm/", expect(403, **confirm)),
+        # An upload that is neither failed nor stuck: nothing to retry, the page comes back with a message.
+        ("ledger:import_retry", "POST", f"/ledger/{imp.pk}/retry/", expect(403, **confirm)),
     ]
 
 
