@@ -146,6 +146,10 @@ def application_list(request):
     f = ApplicationFilter(request.GET or None, queryset=applications_visible_to(request.user), request=request)
     qs = f.qs
     if request.GET.get("export") == "xlsx":
+        from django.db.models import Exists, OuterRef
+
+        # as on the page: an applicant outside the user's scope is "registered person", no number, no phone
+        qs = qs.annotate(applicant_hidden=~Exists(persons_visible_to(request.user).filter(pk=OuterRef("applicant_id"))))
         return _export(request, "申请", qs, "申请.xlsx")
     return render(request, "intake/application_list.html", {
         "filter": f, "page_obj": Paginator(qs, 25).get_page(request.GET.get("page")),

@@ -222,9 +222,11 @@ def application_rows(qs, *, full: bool = False) -> Iterator[list]:
             case_number = a.case.number
         except Exception:  # noqa: BLE001 - no case yet
             case_number = None
+        hidden = getattr(a, "applicant_hidden", False)  # set by the list for a person outside the user's scope
         yield [
-            a.number or None, a.received_on, a.get_status_display(), p.name, _id(p.id_number, full),
-            _phone(p.phone, full), a.agent_name or None, zh(CATEGORY, a.category), zh(CAUSE, a.cause),
+            a.number or None, a.received_on, a.get_status_display(), "已登记人员" if hidden else p.name,
+            None if hidden else _id(p.id_number, full), None if hidden else _phone(p.phone, full),
+            a.agent_name or None, zh(CATEGORY, a.category), zh(CAUSE, a.cause),
             zh(STAGE, a.stage), a.recipient_count, yes_no(a.is_mass), a.amount_involved,
             a.opposing_party or None, station_text(a.station), a.review_due, a.decided_on,
             a.decision_number or None, case_number,

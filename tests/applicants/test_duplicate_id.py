@@ -92,6 +92,22 @@ def test_station_staff_go_on_to_an_application_for_the_registered_person(client_
     assert_nothing_of(elsewhere, staff.get("/intake/applications/").content.decode())
     assert_nothing_of(elsewhere, staff.get("/").content.decode())
     assert staff.get(f"/applicants/{elsewhere.pk}/").status_code == 404
+    # nor in the list's Excel export
+    import io
+
+    import openpyxl
+
+    export = staff.get("/intake/applications/", {"export": "xlsx"})
+    cells = [str(v) for row in openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+             .iter_rows(values_only=True) for v in row if v is not None]
+    from applicants.idcard import mask, mask_phone
+
+    assert "已登记人员" in cells and NAME not in cells
+    assert not {elsewhere.id_number, mask(elsewhere.id_number), PHONE, mask_phone(PHONE)} & set(cells)
+    clerk_cells = [str(v) for row in openpyxl.load_workbook(io.BytesIO(b"".join(client_for("clerk").get(
+        "/intake/applications/", {"export": "xlsx"}).streaming_content))).active.iter_rows(values_only=True)
+        for v in row if v is not None]
+    assert NAME in clerk_cells  # the center's export names the applicant
     # Guessing the name or part of the number in the search finds nothing; the whole number finds it.
     assert not staff.get("/intake/applications/", {"q": NAME}).context["page_obj"].object_list
     assert not staff.get("/intake/applications/", {"q": elsewhere.id_number[-6:]}).context["page_obj"].object_list
