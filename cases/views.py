@@ -60,7 +60,7 @@ def case_list(request):
         from ledger.exporters import export_response
 
         return export_response("案件", rows, filename=f"案件-{timezone.localdate():%Y%m%d}.xlsx",
-                               full=request.user.can("applicant_view_full"))
+                               full=request.user.can("applicant_view_full"), request=request)
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
     return render(request, "cases/case_list.html", {
         "filter": flt, "page_obj": page, "breadcrumbs": [(_("Cases"), None)],

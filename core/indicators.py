@@ -189,9 +189,11 @@ class Registry:
                 todo += list(getattr(item, "parts", ()))
         return found
 
-    def evaluate(self, p: Period, station=None, codes: Iterable[str] | None = None) -> dict:
+    def evaluate(self, p: Period, station=None, codes: Iterable[str] | None = None, *,
+                 progress: Callable[[int, int], None] | None = None) -> dict:
         """{code: value} for every indicator and every part of one (unpublished measures included), or only
-        for `codes` and their parts: one aggregate query per family, whatever the data size."""
+        for `codes` and their parts: one aggregate query per family, whatever the data size.
+        `progress(done, total)` is told the measures computed after each family's query."""
         wanted = self.needed(codes) if codes is not None else None
         items = [i for i in self.items if wanted is None or i.code in wanted]
         values: dict = {}
@@ -199,12 +201,15 @@ class Registry:
         for item in items:
             if isinstance(item, Measure):
                 families.setdefault(item.family.key, (item.family, []))[1].append(item)
+        total = sum(len(m) for _f, m in families.values())
         for fam, measures in families.values():
             if station is not None and fam.station_field is None:
                 values.update({m.code: None for m in measures})  # county-only records: empty, not 0
-                continue
-            raw = fam.queryset(p, station).aggregate(**{_alias(m.code): m.aggregate(p) for m in measures})
-            values.update({m.code: m.clean(raw[_alias(m.code)]) for m in measures})
+            else:
+                raw = fam.queryset(p, station).aggregate(**{_alias(m.code): m.aggregate(p) for m in measures})
+                values.update({m.code: m.clean(raw[_alias(m.code)]) for m in measures})
+            if progress:
+                progress(len(values), total)
         for item in items:  # derived figures after every measure they read
             if not isinstance(item, Measure):
                 values[item.code] = item.value(values)

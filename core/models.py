@@ -17,9 +17,23 @@ class JobFields(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
     heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True, editable=False)
     dispatched_at = models.DateTimeField(_("handed to the queue at"), null=True, blank=True, editable=False)
+    # What the running body has done of how much, in its own unit (core.jobs.UNITS): rows, indicators,
+    # sheets; the progress page shows "12,000 / 50,000 行" beside the bar (core/_job_progress.html).
+    work_done = models.PositiveIntegerField(_("work done"), default=0, editable=False)
+    work_total = models.PositiveIntegerField(_("work in all"), default=0, editable=False)
+    work_unit = models.CharField(_("unit of work"), max_length=20, blank=True, editable=False)
 
     class Meta:
         abstract = True
+
+    @property
+    def work_text(self) -> str:
+        """"12,000 / 50,000 行" while a body reports its work; "" before."""
+        if not self.work_total:
+            return ""
+        from .jobs import units
+
+        return f"{self.work_done:,} / {self.work_total:,} {units().get(self.work_unit, self.work_unit)}"
 
     @property
     def job_state(self) -> str:

@@ -504,10 +504,10 @@ def public_list(request):
 
 # --- Budgets and spending ----------------------------------------------------------
 
-def _export(sheet: str, qs, filename: str):
+def _export(request, sheet: str, qs, filename: str):
     from ledger.exporters import export_response
 
-    return export_response(sheet, qs, filename=filename)
+    return export_response(sheet, qs, filename=filename, request=request)
 
 
 @capability_required("funding_manage")
@@ -515,7 +515,7 @@ def budget_list(request):
     filterset = BudgetFilter(request.GET, queryset=selectors.budgets())
     qs = filterset.qs
     if request.GET.get("export") == "xlsx":
-        return _export("经费预算", qs, "经费预算.xlsx")
+        return _export(request, "经费预算", qs, "经费预算.xlsx")
     return render(request, "funding/budget_list.html", {
         "filter": filterset, "page_obj": _page(request, qs), "total": qs.aggregate(t=Sum("amount"))["t"],
         "breadcrumbs": [_money_crumb(), (_("Budgets"), None)],
@@ -573,7 +573,7 @@ def spending_list(request):
     filterset = SpendingFilter(request.GET, queryset=selectors.spending())
     qs = filterset.qs
     if request.GET.get("export") == "xlsx":
-        return _export("经费支出", qs, "经费支出.xlsx")
+        return _export(request, "经费支出", qs, "经费支出.xlsx")
     return render(request, "funding/spending_list.html", {
         "filter": filterset, "page_obj": _page(request, qs), "total": qs.aggregate(t=Sum("amount"))["t"],
         "breadcrumbs": [_money_crumb(), (_("Spending"), None)],

@@ -60,7 +60,8 @@ def form_errors(form, exc: ValidationError) -> None:
 def _export(request, sheet: str, qs, filename: str):
     from ledger.exporters import export_response
 
-    return export_response(sheet, qs, filename=filename, full=request.user.can("applicant_view_full"))
+    return export_response(sheet, qs, filename=filename, full=request.user.can("applicant_view_full"),
+                           request=request)
 
 
 def _label(result) -> str:

@@ -8,6 +8,7 @@ class LedgerConfig(AppConfig):
     verbose_name = _("Ledger")
 
     def ready(self) -> None:
-        from .services import register_jobs
+        from . import exports, services
 
-        register_jobs()
+        services.register_jobs()
+        exports.register_jobs()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from django.http import FileResponse
+from django.http import HttpResponse
 
 from core.choices import (
     AID_FORM,
@@ -253,10 +253,31 @@ def write_sheet(book: SafeWorkbook, sheet: str, queryset, *, full: bool = False)
     return book.add_sheet(sheet, COLUMNS[sheet], ROWS[sheet](queryset, full=full))
 
 
-def export_response(sheet: str, queryset, *, filename: str, full: bool = False) -> FileResponse:
-    """Stream `queryset` as one sheet of the ledger; `full=False` masks ID numbers and phones."""
-    book = SafeWorkbook()
-    write_sheet(book, sheet, queryset, full=full)
+def export_response(sheet: str, queryset, *, filename: str, full: bool = False, request=None) -> HttpResponse:
+    """Stream `queryset` as one sheet of the ledger; `full=False` masks ID numbers and phones.
+
+    Given the request, a list over EXPORT_BACKGROUND_ROWS rows is exported in the background instead
+    (ledger.exports): the user is sent to the job's page, which offers the file when it is built."""
     if not filename.lower().endswith(".xlsx"):
         filename += ".xlsx"
+    if request is not None and request.user.is_authenticated:
+        from django.contrib import messages
+        from django.shortcuts import redirect
+        from django.utils.translation import gettext as _
+
+        from core import jobs
+
+        from .exports import is_large, request_export
+
+        if is_large(queryset):
+            params = request.GET.copy()
+            params.pop("export", None)
+            back = request.path + (f"?{params.urlencode()}" if params else "")
+            job = request_export(sheet=sheet, queryset=queryset, filename=filename, full=full, user=request.user,
+                                 list_url=back)
+            messages.info(request, _("The list is long; it is exported in the background. The file appears "
+                                     "here when it is ready.") if job.queued else jobs.queued_message())
+            return redirect("ledger:export_detail", job.pk)
+    book = SafeWorkbook()
+    write_sheet(book, sheet, queryset, full=full)
     return workbook_response(book, filename)

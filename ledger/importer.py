@@ -499,7 +499,9 @@ def resolve_station(text, stations: Stations | None = None):
     return (stations or Stations()).get(text.strip())
 
 
-def parse_workbook(path, *, default_station=None, progress: Callable[[int], None] | None = None) -> Parsed:
+def parse_workbook(path, *, default_station=None, progress: Callable[..., None] | None = None) -> Parsed:
+    """Read and check every row. `progress(done, total, base=0, span=50)` is called as the rows are read
+    (core.jobs.Progress: checking is the first half of a job's bar, writing the second)."""
     from openpyxl import load_workbook
 
     parsed = Parsed()
@@ -522,14 +524,18 @@ def parse_workbook(path, *, default_station=None, progress: Callable[[int], None
         if not present:
             parsed.errors.append(f"文件中没有台账工作表（{'、'.join(LEDGER_SHEETS)}）")
             return parsed
-        total_hint = sum((wb[name].max_row or 1) - 1 for name in present) or 1
-        done = 0
-        for name in present:
-            rows = _parse_sheet(wb[name], name.strip(), parsed, stations, default_station, limits)
-            parsed.sheets[name.strip()] = rows
-            done += len(rows)
+        # the declared dimensions (checked against the limits already); rows actually read may be fewer
+        total_hint = sum(max((wb[name].max_row or 1) - 1, 0) for name in present) or 1
+        read = [0]
+
+        def tick(n: int) -> None:
+            read[0] += n
             if progress:
-                progress(min(99, int(done * 100 / total_hint)))
+                progress(min(read[0], total_hint), total_hint, base=0, span=50)
+
+        for name in present:
+            rows = _parse_sheet(wb[name], name.strip(), parsed, stations, default_station, limits, tick=tick)
+            parsed.sheets[name.strip()] = rows
     finally:
         wb.close()
     _cross_checks(parsed)
@@ -537,8 +543,10 @@ def parse_workbook(path, *, default_station=None, progress: Callable[[int], None
 
 
 def _parse_sheet(ws, sheet: str, parsed: Parsed, stations: Stations, default_station,
-                 limits: Limits | None = None) -> list[Row]:
+                 limits: Limits | None = None, tick: Callable[[int], None] | None = None) -> list[Row]:
     limits = limits or Limits()
+    tick = tick or (lambda n: None)
+    pending = 0
     cols = SHEETS[sheet]
     it = ws.iter_rows(values_only=True)
     header = next(it, None)
@@ -561,6 +569,10 @@ def _parse_sheet(ws, sheet: str, parsed: Parsed, stations: Stations, default_sta
     rows: list[Row] = []
     active = [(c, positions.get(c.header)) for c in cols]
     for number, raw in enumerate(it, start=2):
+        pending += 1
+        if pending == 1000:
+            tick(pending)
+            pending = 0
         if raw is None:
             continue
         limits.row(parsed, raw)
@@ -606,6 +618,7 @@ def _parse_sheet(ws, sheet: str, parsed: Parsed, stations: Stations, default_sta
                 parsed.errors.append(f"{sheet}!{number}: {error[0]}: {error[1]}")
                 row_ok = False
         rows.append(Row(number, values))
+    tick(pending)
     return rows
 
 
@@ -846,14 +859,13 @@ LEDGER_LOCK_KEY = 0x1EDC3A  # any constant shared by every ledger import
 
 
 def import_ledger(path, *, user=None, station=None, filename: str | None = None, dry_run: bool = False,
-                  progress: Callable[[int], None] | None = None, parsed: Parsed | None = None,
+                  progress: Callable[..., None] | None = None, parsed: Parsed | None = None,
                   on_success: Callable[[Result], None] | None = None) -> Result:
     """Validate `path` and, when it has no errors, import it all in one transaction (or roll back for a dry run).
     `on_success` runs inside that transaction after the rows are written, so what it records commits with them."""
     filename = filename or os.path.basename(str(path))
     if parsed is None:
-        parsed = parse_workbook(path, default_station=station,
-                                progress=(lambda p: progress(p // 2)) if progress else None)
+        parsed = parse_workbook(path, default_station=station, progress=progress)
     result = Result(errors=list(parsed.errors), warnings=list(parsed.warnings), dry_run=dry_run)
     if parsed.errors:
         return result
@@ -899,7 +911,7 @@ def write(parsed: Parsed, ctx: Context, result: Result, *, progress=None) -> Non
         result.counts[sheet] = {"rows": len(rows), "created": created, "matched": matched}
         done += len(rows)
         if progress:
-            progress(50 + int(done * 50 / total))
+            progress(done, total, base=50, span=50)
     result.warnings.extend(ctx.warnings)
 
 

@@ -49,3 +49,50 @@ class LedgerImport(JobFields):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+def export_path(instance: ExportJob, filename: str) -> str:
+    from django.utils import timezone
+
+    return f"exports/{(instance.created_at or timezone.now()):%Y%m}/{instance.pk}/{filename}"
+
+
+class ExportJob(JobFields):
+    """A large list export (over EXPORT_BACKGROUND_ROWS rows) built in the background (ledger.exports): the list
+    exactly as the user filtered it and was allowed to see it when asking, its progress, and the file."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    sheet = models.CharField(_("list"), max_length=20)
+    filename = models.CharField(_("file name"), max_length=200)
+    list_url = models.CharField(_("list page"), max_length=1000, blank=True,
+                                help_text=_("The list page with the filters as asked."))
+    model = models.CharField(max_length=100, editable=False)
+    query = models.BinaryField(editable=False)  # the list's query (pickled, signed: ledger.exports)
+    query_signature = models.CharField(max_length=64, editable=False)
+    django_version = models.CharField(max_length=20, editable=False)
+    full = models.BooleanField(_("unmasked ID numbers"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    file = models.FileField(_("file"), upload_to=export_path, blank=True, max_length=300)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
+                                     on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    file_removed_at = models.DateTimeField(_("file removed at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["requested_by", "-created_at"], name="export_by_user")]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections, models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -46,31 +46,9 @@ def _import_job(pk: int) -> None:
     ledger_run(imp, by=imp.confirmed_by or imp.created_by)
 
 
-class ProgressWriter:
-    """Writes LedgerImport.progress on its own autocommit connection (visible during the import)."""
-
-    def __init__(self, pk: int, *, base: int = 0, span: int = 100):
-        self.pk, self.base, self.span, self.last = pk, base, span, -1
-        self.conn = None
-        # Inside a caller's transaction the row may be locked by it: then no side writes (no deadlock).
-        self.enabled = not transaction.get_connection().in_atomic_block
-
-    def __call__(self, percent: int) -> None:
-        value = self.base + percent * self.span // 100
-        if not self.enabled or value <= self.last or (value - self.last < 2 and value < 100):
-            return
-        self.last = value
-        try:
-            if self.conn is None:
-                self.conn = connections.create_connection("default")
-            with self.conn.cursor() as cur:
-                cur.execute("UPDATE ledger_ledgerimport SET progress = %s WHERE id = %s", [value, self.pk])
-        except Exception:  # noqa: BLE001 - progress is best effort
-            pass
-
-    def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
+def ProgressWriter(pk: int) -> jobs.Progress:
+    """The import's progress, written on a connection of its own (visible during the import)."""
+    return jobs.Progress(LedgerImport, pk)
 
 
 def ledger_upload(*, file, station=None, by) -> LedgerImport:

@@ -29,3 +29,10 @@ def expire_files() -> int:
     from .services import expire_files as run
 
     return run()
+
+
+@shared_task(name="ledger.expire_exports", ignore_result=True)
+def expire_exports() -> int:
+    from .exports import expire_files as run
+
+    return run()

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from core.access import get_visible, require
+from core.models import AccessLog
+from core.xlsx import XLSX_MIME
 
+from . import exports
 from .forms import LedgerUploadForm
-from .models import LedgerImport
+from .models import ExportJob, LedgerImport
 from .services import ledger_confirm, ledger_retry, ledger_upload
 
 CAP = "ledger_import"
@@ -139,3 +148,66 @@ def import_retry(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("ledger:import_detail", pk=imp.pk)
+
+
+# --- large exports (ledger.exports) --------------------------------------------------------------------
+
+def _my_exports(request):
+    return ExportJob.objects.filter(requested_by=request.user)
+
+
+@login_required
+def export_list(request):
+    """The user's own exports of the last weeks (each holds only what they could see when asking)."""
+    page = Paginator(_my_exports(request), 25).get_page(request.GET.get("page"))
+    return render(request, "ledger/export_list.html", {
+        "page_obj": page, "keep_days": getattr(settings, "EXPORT_FILES_KEEP_DAYS", 7),
+        "breadcrumbs": [(_("My exports"), None)],
+    })
+
+
+@login_required
+def export_detail(request, pk):
+    job = get_object_or_404(_my_exports(request), pk=pk)
+    return render(request, "ledger/export_detail.html", {
+        "job": job, "keep_days": getattr(settings, "EXPORT_FILES_KEEP_DAYS", 7),
+        "breadcrumbs": [(_("My exports"), reverse("ledger:export_list")), (job.filename, None)],
+    })
+
+
+@login_required
+def export_status(request, pk):
+    """htmx polling: the status block; when the file is built, the whole page reloads."""
+    job = get_object_or_404(_my_exports(request), pk=pk)
+    response = render(request, "ledger/_export_status.html", {"job": job})
+    if job.status not in (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+def export_download(request, pk):
+    job = get_object_or_404(_my_exports(request), pk=pk)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404
+    try:
+        fh = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    AccessLog.objects.create(user=request.user, action="download", object_type="ledger.ExportJob",
+                             object_id=str(job.pk), detail=job.filename[:200])
+    response = FileResponse(fh, content_type=XLSX_MIME)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(job.filename)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def export_retry(request, pk):
+    job = get_object_or_404(_my_exports(request), pk=pk)
+    try:
+        exports.export_retry(job=job, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("ledger:export_detail", pk=job.pk)

@@ -214,6 +214,9 @@ JOBS_SWEEP_SECONDS = env.int("JOBS_SWEEP_SECONDS", default=30)
 JOBS_DRILL_PAUSE_SECONDS = env.float("JOBS_DRILL_PAUSE_SECONDS", default=0)  # fault drills only
 REPORT_FILES_KEEP_DAYS = env.int("REPORT_FILES_KEEP_DAYS", default=180)  # a submitted version's: for good
 LEDGER_FILES_KEEP_DAYS = env.int("LEDGER_FILES_KEEP_DAYS", default=90)
+# A list export over this many rows is built in the background (ledger.exports); its file is kept this long.
+EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=5000)
+EXPORT_FILES_KEEP_DAYS = env.int("EXPORT_FILES_KEEP_DAYS", default=7)
 LEDGER_DRILL_PAUSE_BEFORE_COMMIT = env.float("LEDGER_DRILL_PAUSE_BEFORE_COMMIT", default=0)  # fault drills only
 
 # Security: production-safe unless DEBUG.
@@ -264,6 +267,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-jobs": {"task": "core.sweep_jobs", "schedule": float(JOBS_SWEEP_SECONDS)},
     "expire-report-files": {"task": "reports.expire_files", "schedule": crontab(hour=3, minute=10)},
     "expire-ledger-files": {"task": "ledger.expire_files", "schedule": crontab(hour=3, minute=20)},
+    "expire-export-files": {"task": "ledger.expire_exports", "schedule": crontab(hour=3, minute=30)},
     "deem-withdrawn-daily": {"task": "intake.deem_withdrawn_daily", "schedule": crontab(hour=1, minute=10)},
     "scan-deadlines-daily": {"task": "cases.scan_deadlines_daily", "schedule": crontab(hour=1, minute=20)},
     "half-year-reports": {"task": "reports.scheduled_reports", "schedule": crontab(hour=2, minute=0, day_of_month=1,

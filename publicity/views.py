@@ -23,10 +23,10 @@ from .filters import EventFilter, MediaFilter
 from .forms import EventForm, MediaReportForm
 
 
-def _export(sheet: str, qs, filename: str):
+def _export(request, sheet: str, qs, filename: str):
     from ledger.exporters import export_response
 
-    return export_response(sheet, qs, filename=filename)
+    return export_response(sheet, qs, filename=filename, request=request)
 
 
 def _events_crumb() -> list:
@@ -57,7 +57,7 @@ def event_list(request):
     filterset = EventFilter(request.GET or None, queryset=selectors.event_list(request.user), user=request.user)
     qs = filterset.qs
     if request.GET.get("export") == "xlsx":
-        return _export("宣传活动", qs.order_by("date", "pk"), f"宣传活动-{timezone.localdate():%Y%m%d}.xlsx")
+        return _export(request, "宣传活动", qs.order_by("date", "pk"), f"宣传活动-{timezone.localdate():%Y%m%d}.xlsx")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(request, "publicity/event_list.html", {
         "filter": filterset, "page_obj": page, "events": page.object_list,
@@ -152,7 +152,7 @@ def media_list(request):
     filterset = MediaFilter(request.GET or None, queryset=selectors.media_visible_to(request.user))
     qs = filterset.qs
     if request.GET.get("export") == "xlsx":
-        return _export("媒体报道", qs.order_by("date", "pk"), f"媒体报道-{timezone.localdate():%Y%m%d}.xlsx")
+        return _export(request, "媒体报道", qs.order_by("date", "pk"), f"媒体报道-{timezone.localdate():%Y%m%d}.xlsx")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(request, "publicity/media_list.html", {
         "filter": filterset, "page_obj": page, "reports": page.object_list, "total": page.paginator.count,

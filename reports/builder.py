@@ -73,9 +73,14 @@ class ReportData:
         return CenterProfile.get().name
 
 
-def collect(period: Period, station=None) -> ReportData:
-    values = ind.compute(period, station)
-    last = ind.compute(period.last_year(), station)
+def collect(period: Period, station=None, progress=None) -> ReportData:
+    """Every figure of the period and of the same days a year before. `progress` (core.jobs.Progress) moves
+    with the indicators: this period's 0–35 %, last year's 35–60 %."""
+    def step(base: int, span: int):
+        return (lambda done, total: progress(done, total, "indicators", base=base, span=span)) if progress else None
+
+    values = ind.compute(period, station, progress=step(0, 35))
+    last = ind.compute(period.last_year(), station, progress=step(35, 25))
     rows = ind.indicator_rows(period, station, values=values, last=last)
     return ReportData(period, station, values, last, rows)
 
@@ -280,12 +285,21 @@ def _zh(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def write_workbook(data: ReportData, path: str | Path) -> None:
+SHEET_COUNT = 14  # the sheets write_workbook writes (one more with the differences), for the progress bar
+
+
+def write_workbook(data: ReportData, path: str | Path, progress=None) -> None:
+    """`progress(done, total, "sheets", base=60, span=30)` after each sheet (core.jobs.Progress)."""
     book = SafeWorkbook()
     lines = title_lines(data)
+    total = SHEET_COUNT + (data.differences is not None)
+    written = [0]
 
     def sheet(title: str, header: list[str], rows, **kwargs) -> None:
         book.add_sheet(title, header, rows, title_lines=lines(title), **kwargs)
+        written[0] += 1
+        if progress:
+            progress(written[0], total, "sheets", base=60, span=30)
 
     sheet("指标", HEADER, indicator_sheet_rows(data))
     sheet("案件按案由", ["案由", "受理", "结案"], by_cause_rows(data))
@@ -328,7 +342,7 @@ def about_rows(data: ReportData) -> list[list]:
 
 
 def build(period: Period, station=None, *, xlsx_path: str | Path, docx_path: str | Path | None = None,
-          progress: Callable[[int], None] | None = None, submitted=None) -> ReportData:
+          progress: Callable[..., None] | None = None, submitted=None) -> ReportData:
     """Build the report into the given paths (each written to a temporary file first, then renamed).
 
     `submitted`: the submitted version of the same period, if any (default: looked up); the workbook then
@@ -336,21 +350,16 @@ def build(period: Period, station=None, *, xlsx_path: str | Path, docx_path: str
     from .submission import differences, submitted_version
     from .summary import write_docx
 
-    step = progress or (lambda n: None)
-    step(5)
     if submitted is None:
         submitted = submitted_version(period.code, station)
     with snapshot():
-        data = collect(period, station)
+        data = collect(period, station, progress=progress)
         if submitted is not None:
             data.differences = differences(period, station, data.values, submitted)
-    step(30)
     with snapshot():
-        _atomic_write(xlsx_path, lambda tmp: write_workbook(data, tmp))
-    step(80)
+        _atomic_write(xlsx_path, lambda tmp: write_workbook(data, tmp, progress=progress))
     if docx_path:
         _atomic_write(docx_path, lambda tmp: write_docx(data, tmp))
-    step(95)
     return data
 
 

@@ -72,9 +72,10 @@ COUNTY_ONLY = {i.code for i in REGISTRY if i.published and (
                                      for c in i.parts)))}
 
 
-def compute(p: Period, station=None) -> dict:
-    """{code: value} for every indicator of one period (ints, Decimal money, float rates, None)."""
-    values = REGISTRY.evaluate(p, station)
+def compute(p: Period, station=None, *, progress=None) -> dict:
+    """{code: value} for every indicator of one period (ints, Decimal money, float rates, None).
+    `progress(done, total)`: measures computed so far (core.indicators.Registry.evaluate)."""
+    values = REGISTRY.evaluate(p, station, progress=progress)
     return {code: values[code] for code in CODES}
 
 

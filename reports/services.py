@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import jobs
+
 from .models import ReportRun
 from .periods import Period, parse_period, period_from_input
 from .submission import figures_of, sha256, submitted_version
@@ -109,9 +111,9 @@ def report_run_execute(*, run_id: int) -> None:
         base = f"{_slug(run)}"
         xlsx = Path(tmpdir) / f"{base}.xlsx"
         docx = Path(tmpdir) / f"{base}.docx" if run.want_docx else None
-        data = build(p, run.station, xlsx_path=xlsx, docx_path=docx,
-                     progress=lambda n: _set(run.pk, progress=min(n, 99)),
-                     submitted=submitted_version(run.period, run.station, exclude=run))
+        with jobs.Progress(ReportRun, run.pk) as progress:
+            data = build(p, run.station, xlsx_path=xlsx, docx_path=docx, progress=progress,
+                         submitted=submitted_version(run.period, run.station, exclude=run))
         run.refresh_from_db()
         if run.submitted_at is not None:  # never replace the files of a submitted version
             return

@@ -129,7 +129,7 @@ def test_progress_is_written_on_its_own_connection_so_the_page_sees_it_during_th
     writer = ProgressWriter(imp.pk)
     try:
         with transaction.atomic():  # the import's transaction stays open …
-            writer(40)
+            writer(40, 100)
             # … and yet another connection already sees the progress
             assert LedgerImport.objects.values_list("progress", flat=True).get(pk=imp.pk) in (0, 40)
         imp.refresh_from_db()
