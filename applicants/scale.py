@@ -107,7 +107,7 @@ def seed_scale(*, cases: int, rng, stdout) -> None:
             earliest = 0 if adult else max(0, born + 4383 - start_ordinal)
             created = earliest + int(r() * (t.span - earliest)) if earliest < t.today else t.today
             size = HOUSEHOLD(rng)
-            income = round(1220 * min(3.0, rng.lognormvariate(-0.8, 0.35)) * size, -1)
+            income = round(1220 * min(3.0, rng.lognormvariate(-0.8, 0.35)) * size, -2)
             number = id_number(born, sex)
             name = person_name(rng)
             if "low_income" in groups or (adult and r() < 0.015):

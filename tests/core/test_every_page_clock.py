@@ -146,6 +146,9 @@ PAGES: dict[str, tuple[str, Args]] = {
     "ledger:import_upload": ("director", None),
     "ledger:import_detail": ("director", "ledger"),
     "ledger:import_progress": ("director", "ledger"),
+    "ledger:export_list": ("director", None),
+    "ledger:export_detail": ("director", "export"),
+    "ledger:export_status": ("director", "export"),
     "stations:station_list": ("director", None),
     "stations:station_create": ("director", None),
     "stations:station_detail": ("director", "station"),
@@ -204,6 +207,8 @@ NOT_OPENED = {
     "reports:run_download": "a file (xlsx, docx), not a page; its cells are checked by tests/reports",
     "ledger:import_confirm": POST_ONLY,
     "ledger:import_retry": POST_ONLY,
+    "ledger:export_retry": POST_ONLY,
+    "ledger:export_download": "a file (xlsx), not a page; tests/ledger/test_exports.py reads it",
     "publicity:photo_remove": POST_ONLY,
     "publicity:event_photo": "an image file, not a page",
     "cases:attachment_download": "an uploaded file, not a page",
@@ -217,7 +222,7 @@ WITH_TIMESTAMPS = {
     "intake:notice_detail", "intake:matter_detail", "applicants:person_detail", "cases:case_detail",
     "funding:subsidy_detail", "funding:batch_detail", "funding:spending_detail", "funding:budget_detail",
     "publicity:event_detail", "reports:run_detail", "reports:run_list", "ledger:import_detail",
-    "ledger:import_upload",
+    "ledger:import_upload", "ledger:export_list", "ledger:export_detail",
 }
 
 # A calendar shows the days around today, yesterday among them: the UTC day is a real day there.
@@ -407,6 +412,12 @@ def build_records(org) -> dict:
     with TemporaryDirectory() as folder:
         path = build_ledger(Path(folder) / "台账.xlsx", {"咨询": [consultation_row()]})
         r["ledger"] = ledger_upload(file=ContentFile(path.read_bytes(), name="台账.xlsx"), by=director)
+    from cases.models import Case
+    from ledger.exports import request_export, run_export
+
+    r["export"] = request_export(sheet="案件", queryset=Case.objects.all(), filename="案件.xlsx", full=True,
+                                 user=director, list_url="/cases/")
+    run_export(r["export"].pk)
     return r
 
 

@@ -58,3 +58,20 @@ def test_gunicorn_serves_the_health_check_as_in_production(tmp_path, db):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_the_image_can_back_up_the_database_compose_runs():
+    """pg_dump refuses a server newer than itself: the image's client is the compose database's version, and
+    every manage.py command the compose file runs exists."""
+    import re
+
+    from django.core.management import get_commands
+
+    root = Path(__file__).resolve().parents[2]
+    compose = (root / "docker-compose.yml").read_text(encoding="utf-8")
+    dockerfile = (root / "Dockerfile").read_text(encoding="utf-8")
+    server = re.search(r"image: postgres:(\d+)", compose).group(1)
+    assert f"postgresql-client-{server}" in dockerfile
+    assert "BACKUP_DIR: /data/backups" in compose and "backups:/data/backups" in compose
+    commands = set(re.findall(r"python manage\.py (\w+)", compose))
+    assert {"migrate", "backup"} <= commands and commands <= set(get_commands())

@@ -38,6 +38,35 @@ def table(imp, admin_user):
     ]
 
 
+@pytest.fixture
+def export_job(org, director):
+    from ledger.models import ExportJob
+
+    return ExportJob.objects.create(sheet="案件", filename="x.xlsx", model="cases.Case", query=b"",
+                                    query_signature="", django_version="", requested_by=director, status="done")
+
+
+def export_table(job):
+    # An export is the requester's own: everyone else gets 404, whatever their role; the list shows one's own.
+    mine = {"director": 200}
+    return [
+        ("ledger:export_list", "GET", "/ledger/exports/", expect(200)),
+        ("ledger:export_detail", "GET", f"/ledger/exports/{job.pk}/", expect(404, **mine)),
+        ("ledger:export_status", "GET", f"/ledger/exports/{job.pk}/status/", expect(404, **mine)),
+        # done without a file (it was never built here): nothing to download
+        ("ledger:export_download", "GET", f"/ledger/exports/{job.pk}/download/", expect(404)),
+        # a done export: nothing to retry, the page comes back with a message
+        ("ledger:export_retry", "POST", f"/ledger/exports/{job.pk}/retry/", expect(404, director=302)),
+    ]
+
+
+def test_export_urls_answer_only_the_requester(client_for, export_job):
+    problems = []
+    for _name, method, path, expected in export_table(export_job):
+        problems += check(client_for, method, path, expected)
+    assert problems == []
+
+
 def test_ledger_urls_answer_each_persona_as_the_table_says(client_for, imp, admin_user):
     problems = []
     for _name, method, path, expected in table(imp, admin_user):
