@@ -24,7 +24,7 @@ from types import SimpleNamespace
 from django.db import connection
 
 from applicants import eligibility
-from applicants.groups import groups_at
+from applicants.groups import age_on, groups_at
 from applicants.models import Person, VulnerableEntry
 from core.choices import REGISTRY_CATEGORY
 from core.copy import copy_rows, loading, reserve_ids
@@ -129,8 +129,8 @@ class People:
         self.everyone: tuple[list[int], list[int]] = ([], [])
         for i, row in enumerate(self.rows):
             created, disability = row[11], row[4]
-            kind = "migrant" if "migrant_worker" in row[3] else "other"
-            for key in ((kind, row[1], row[2].year), ("any", row[1], row[2].year)) + (
+            kinds = (("migrant", row[1], row[2].year),) if "migrant_worker" in row[3] else ()
+            for key in kinds + (("any", row[1], row[2].year),) + (
                     (("sense",),) if disability in ("visual", "hearing", "speech") else ()) + (
                     (("mental",),) if disability in ("mental", "intellectual") else ()):
                 pool = self.pools.setdefault(key, ([], []))
@@ -156,13 +156,18 @@ class People:
             pool = self.pools.get((kind, s, year - age - 1 + (r() < 0.5)))
             if pool:
                 found = self._from(pool, day)
-                if found is not None:
+                if found is not None and ages[0] <= age_on(self.rows[found][2], self.t.dates[day]) <= ages[1]:
                     return found
         return self._from(self.everyone, day) or 0
 
     def special(self, day: int, which: str) -> int | None:
+        """A person with a disability of the kind (sense: sight, hearing, speech; mental), 14 or older."""
         pool = self.pools.get((which,))
-        return self._from(pool, day) if pool else None
+        for _attempt in range(8 if pool else 0):
+            found = self._from(pool, day)
+            if found is not None and age_on(self.rows[found][2], self.t.dates[day]) >= 14:
+                return found
+        return None
 
     def groups(self, i: int, day: date) -> list[str]:
         row = self.rows[i]
@@ -196,6 +201,8 @@ class Window:
         self.users = user_ids()
         self.profile = CenterProfile.get()
         self.stations = list(Station.objects.values_list("pk", "code", "opened_on", "closed_on", "name"))
+        self.organ_stations = list(Station.objects.filter(host_partner__in=["detention", "court", "procuratorate"])
+                                   .values_list("pk", flat=True))
         self.counties = sorted({name[:name.index("县") + 1] for *_x, name in self.stations if "县" in name}) or ["示范县"]
         self.specs: dict[int, eligibility.PolicySpec | None] = {}
         self.verdicts: dict = {}
@@ -269,7 +276,7 @@ class Window:
         t, rng, people = self.t, self.rng, self.people
         organ_numbers: dict[tuple[str, int], int] = {}
         clerk = self.users.get("clerk")
-        detention = [pk for pk, code, *_x in self.stations if code.startswith("g")][:3]
+        detention = self.organ_stations
 
         def rows():
             for day in days:
@@ -382,24 +389,20 @@ class Window:
         """Receipt, supplementation and review days of an application decided on `decided`."""
         t, rng = self.t, self.rng
         r = rng.random
-        app["decided"] = decided
+        app["decided"], app["notice"] = decided, None
         if app.get("advance") or (app["green"] and r() < 0.8):
-            lag = 0
-        elif r() < 0.03:
-            lag = between(rng, 8, 14)  # decided late
+            received = decided  # advance aid and the green channel: decided the day they arrive
+        elif r() < 0.07:
+            # one supplementation notice; the review clock stops until the materials arrive
+            fulfilled = decided - between(rng, 1, 5)
+            issued = fulfilled - between(rng, 3, 12)
+            received = issued - between(rng, 1, 3)
+            if received >= 0:
+                app["notice"] = (issued, t.due("supplement", issued), fulfilled)
+            else:
+                received = max(0, decided - between(rng, 1, 6))
         else:
-            lag = between(rng, 1, 6)
-        received = decided - lag
-        app["notice"] = None
-        if not app.get("advance") and r() < 0.07:
-            issued = received - between(rng, 8, 20)
-            if issued > 1:
-                received, fulfilled = issued - between(rng, 1, 3), issued + between(rng, 3, 12)
-                if fulfilled < decided:
-                    app["notice"] = (issued, t.due("supplement", issued), fulfilled)
-                else:
-                    received = decided - lag
-        received = max(0, received)
+            received = max(0, decided - (between(rng, 8, 14) if r() < 0.03 else between(rng, 1, 6)))
         paused = app["notice"][2] - app["notice"][0] if app["notice"] else 0
         app["received"] = received
         app["review_due"] = t.due("application_review", received + paused)
@@ -577,7 +580,6 @@ class Window:
     def write_consultations(self, apps: list[dict]) -> None:
         t, rng, people, users = self.t, self.rng, self.people, self.users
         r = rng.random
-        clerk = users.get("clerk")
         center_staff = [users.get(u) for u in ("clerk", "clerk", "clerk", "reviewer", "director")]
         staff = {pk: users.get("staff_a" if code == "station-a" else "staff_b") for pk, code, *_x in self.stations
                  if code in ("station-a", "station-b")}
@@ -598,7 +600,7 @@ class Window:
             stamp = t.stamp(day, minute)
             return (stamp, channel, station, point, handler, person, name, sex, phone(rng) if r() < 0.7 else "",
                     "{" + ",".join(groups) + "}", topic, summary, answer, outcome, count, application, "", stamp,
-                    handler or clerk)
+                    handler)
 
         def rows():
             for app in led:

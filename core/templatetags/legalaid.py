@@ -75,8 +75,12 @@ def due_badge(due: date | None):
 
 @register.simple_tag(takes_context=True)
 def query_with(context, **kwargs) -> str:
-    """The current query string with some parameters replaced (for pagination and sorting)."""
+    """The current query string with some parameters replaced (for pagination and sorting); a parameter
+    given as None is left out (`page=None`: the export of a list starts from its first row)."""
     params = context["request"].GET.copy()
     for key, value in kwargs.items():
-        params[key] = value
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
     return params.urlencode()
