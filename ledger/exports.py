@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import jobs
+from core.replica import reading_replica
 from core.xlsx import SafeWorkbook
 
 from .models import ExportJob
@@ -125,11 +126,11 @@ def run_export(pk: int) -> None:
         _fail(pk, str(exc))
         return
     _set(pk, status=ExportJob.Status.RUNNING, started_at=timezone.now(), error="")
-    total = qs.order_by().count()
     fd, tmp = tempfile.mkstemp(prefix="export-", suffix=".xlsx")
     os.close(fd)
     try:
-        with jobs.Progress(ExportJob, pk) as progress:
+        with jobs.Progress(ExportJob, pk) as progress, reading_replica():
+            total = qs.order_by().count()
             progress(0, total)
             book = SafeWorkbook()
             rows = _Counted(ROWS[job.sheet](qs, full=job.full), total, progress)

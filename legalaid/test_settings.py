@@ -19,3 +19,8 @@ for key, value in {
 from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# A replica alias that mirrors the test database, used only by the tests that switch READ_FROM_REPLICA on
+# (tests/core/test_replica.py): elsewhere a test's uncommitted rows would be invisible to it.
+DATABASES["replica"] = {**DATABASES["default"], "ATOMIC_REQUESTS": False, "TEST": {"MIRROR": "default"}}  # noqa: F405
+READ_FROM_REPLICA = False

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import connection, transaction
+from django.db import connections, transaction
 
 from core.choices import (
     AID_FORM,
@@ -367,11 +367,15 @@ def build(period: Period, station=None, *, xlsx_path: str | Path, docx_path: str
 def snapshot():
     """A read-only repeatable-read transaction, so every figure of one step sees the same data
     (pretix). Inside an outer transaction (tests, callers) the outer one is used as it is."""
-    if connection.in_atomic_block or connection.vendor != "postgresql":
+    from core.replica import read_alias
+
+    alias = read_alias()  # the replica when the caller reads from it (core.replica)
+    conn = connections[alias]
+    if conn.in_atomic_block or conn.vendor != "postgresql":
         yield
         return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
+    with transaction.atomic(using=alias):
+        with conn.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         yield
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import jobs
+from core.replica import reading_replica
 
 from .models import ReportRun
 from .periods import Period, parse_period, period_from_input
@@ -111,7 +112,7 @@ def report_run_execute(*, run_id: int) -> None:
         base = f"{_slug(run)}"
         xlsx = Path(tmpdir) / f"{base}.xlsx"
         docx = Path(tmpdir) / f"{base}.docx" if run.want_docx else None
-        with jobs.Progress(ReportRun, run.pk) as progress:
+        with jobs.Progress(ReportRun, run.pk) as progress, reading_replica():
             data = build(p, run.station, xlsx_path=xlsx, docx_path=docx, progress=progress,
                          submitted=submitted_version(run.period, run.station, exclude=run))
         run.refresh_from_db()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import get_visible, require
+from core.replica import reading_replica
 
 from . import dashboard as dash
 from .forms import ReportRequestForm, TargetForm, TargetSetForm
@@ -34,9 +35,10 @@ def _runs_visible(user):
 @login_required
 def dashboard(request):
     require(request.user, "dashboard_view")
-    ctx = dash.dashboard_context(request)
-    ctx["breadcrumbs"] = [(_("Statistics dashboard"), None)]
-    return render(request, "reports/dashboard.html", ctx)
+    with reading_replica():
+        ctx = dash.dashboard_context(request)
+        ctx["breadcrumbs"] = [(_("Statistics dashboard"), None)]
+        return render(request, "reports/dashboard.html", ctx)
 
 
 def _figure_period(request):
@@ -78,13 +80,14 @@ def figure(request, code):
     user = request.user
     # Figures are for everyone with the dashboard; names and record pages only for those who work with people.
     sees_people = any(user.can(c) for c in ("case_view_all", "application_intake", "consultation_log"))
-    ctx = drilldown.figure_list(code, p, station, request.GET.get("page"), hide_personal=not sees_people)
-    ctx["station_name"] = (_("Center (no station)") if station == CENTER else station.name if station is not None
-                           else _("Whole county"))
-    ctx["dashboard_url"] = reverse("reports:dashboard") + (
-        f"?year={p.start.year}" + (f"&station={station.pk}" if station not in (None, CENTER) else ""))
-    ctx["breadcrumbs"] = [(_("Statistics dashboard"), ctx["dashboard_url"]), (REGISTRY[code].name, None)]
-    return render(request, "reports/figure.html", ctx)
+    with reading_replica():  # the figures and the lists, read as the page renders
+        ctx = drilldown.figure_list(code, p, station, request.GET.get("page"), hide_personal=not sees_people)
+        ctx["station_name"] = (_("Center (no station)") if station == CENTER else station.name if station is not None
+                               else _("Whole county"))
+        ctx["dashboard_url"] = reverse("reports:dashboard") + (
+            f"?year={p.start.year}" + (f"&station={station.pk}" if station not in (None, CENTER) else ""))
+        ctx["breadcrumbs"] = [(_("Statistics dashboard"), ctx["dashboard_url"]), (REGISTRY[code].name, None)]
+        return render(request, "reports/figure.html", ctx)
 
 
 @login_required

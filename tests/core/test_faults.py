@@ -6,7 +6,8 @@ the job sweeper), a Redis of the drill's own (so stopping it disturbs nothing el
 - Redis stopped when a report and a ledger are requested: a clear message, no 500; both run when Redis is back;
 - a worker killed in the middle of a ledger import: nothing of it is kept, and the retried import imports
   every row exactly once;
-- PostgreSQL restarted: the next request succeeds.
+- PostgreSQL restarted: the next request succeeds;
+- two web servers and two workers (scale-out): a session moves between servers, each job runs once.
 
 Nobody presses a button: the sweeper (Celery beat, every 2 s here) and the workers do everything.
 """
@@ -326,3 +327,29 @@ def test_after_a_postgresql_restart_the_next_request_succeeds(drill):
     for path in ("/cases/", "/reports/runs/", "/"):
         status, body = browser.get(path)
         assert status == 200, (path, status, body[-1500:])
+
+
+def test_two_web_servers_and_two_workers_share_one_queue_and_run_each_job_once(drill):
+    """Scale-out as docker-compose runs it (issue 14): the processes keep no state of their own (sessions and
+    jobs live in PostgreSQL, messages in Redis), so a user moves between web servers freely and the jobs they
+    ask for through either are shared out between the workers, each run exactly once."""
+    from ledger.models import ExportJob
+    from tests.factories import make_case
+
+    for _i in range(3):
+        make_case()
+    drill.env["EXPORT_BACKGROUND_ROWS"] = "1"
+    first, second = Browser(drill.web()), Browser(drill.web())
+    first.login("director")
+    second.jar, second.opener = first.jar, first.opener  # the same session cookie, another server
+    drill.worker(pause=1)
+    drill.worker(pause=1)
+    for n in range(8):
+        status, _body = (first if n % 2 else second).get("/cases/?export=xlsx")
+        assert status == 302
+    until(lambda: ExportJob.objects.filter(status="done").count() == 8, 120, what="eight exports done")
+    jobs = list(ExportJob.objects.all())
+    assert [(j.status, j.rows, j.attempts) for j in jobs] == [("done", 3, 1)] * 8
+    ran = [sum("core.run_job" in line and "succeeded" in line for line in log.read_text(errors="replace").splitlines())
+           for log in drill.tmp.glob("w*.log")]
+    assert len(ran) == 2 and all(ran) and sum(ran) >= 8, (ran, drill.log("w"))  # both took a share
