@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.access import get_visible, require
 from core.choices import GROUP
+from core.paging import paginate
 from core.redirects import safe_next
 
 from . import services
@@ -73,7 +73,7 @@ def person_list(request):
     qs = person_search(persons_visible_to(request.user).filter(merged_into__isnull=True), q)
     if request.GET.get("export") == "xlsx":
         return _export(request, "申请人", qs, "申请人.xlsx")
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     return render(request, "applicants/person_list.html", {
         "page_obj": page, "q": q, "show_full": request.user.can("applicant_view_full"),
         "breadcrumbs": [(_("Applicants"), None)],
@@ -188,7 +188,7 @@ def registry_list(request):
     from core.choices import REGISTRY_CATEGORY
 
     return render(request, "applicants/registry_list.html", {
-        "page_obj": Paginator(qs, 25).get_page(request.GET.get("page")), "q": q, "import_url": import_url,
+        "page_obj": paginate(request, qs), "q": q, "import_url": import_url,
         "categories": REGISTRY_CATEGORY.choices, "selected": categories, "today": timezone.localdate(),
         "show_full": request.user.can("applicant_view_full"),
         "breadcrumbs": [(_("Vulnerable-persons registry"), None)],

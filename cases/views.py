@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +22,7 @@ from core.access import get_visible, require
 from core.choices import CAUSE, GROUP
 from core.issued import print_issued
 from core.models import AccessLog, CenterProfile
+from core.paging import paginate
 from core.redirects import safe_next
 from stations.models import Handler, Provider
 
@@ -61,7 +61,7 @@ def case_list(request):
 
         return export_response("案件", rows, filename=f"案件-{timezone.localdate():%Y%m%d}.xlsx",
                                full=request.user.can("applicant_view_full"), request=request)
-    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     return render(request, "cases/case_list.html", {
         "filter": flt, "page_obj": page, "breadcrumbs": [(_("Cases"), None)],
         "title": _("Cases"),
@@ -81,7 +81,7 @@ def quality_record_list(request, kind):
     _need_case_access(request.user)
     model, filter_class, title = QUALITY_LISTS[kind]
     flt = filter_class(request.GET, queryset=quality_records_visible_to(request.user, model), request=request)
-    page = Paginator(flt.qs, 25).get_page(request.GET.get("page"))
+    page = paginate(request, flt.qs)
     return render(request, "cases/quality_list.html", {
         "filter": flt, "page_obj": page, "kind": kind, "title": title,
         "may_handle": request.user.can("quality_manage") and request.user.is_center,

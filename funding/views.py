@@ -10,7 +10,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import require
 from core.choices import FUNDING_SOURCE, SPENDING_CATEGORY
+from core.paging import paginate
 from core.redirects import safe_next
 from core.xlsx import SafeWorkbook, chunked, workbook_response
 
@@ -59,7 +59,7 @@ def capability_required(capability: str):
 
 
 def _page(request, qs):
-    return Paginator(qs, PAGE).get_page(request.GET.get("page"))
+    return paginate(request, qs, PAGE)
 
 
 def _errors(request, exc: ValidationError) -> None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from core.access import station_scope
 
@@ -12,8 +12,15 @@ def consultations_visible_to(user) -> QuerySet[Consultation]:
         "station", "handled_by", "person")
 
 
-def person_total(qs: QuerySet[Consultation]) -> int:
-    return qs.aggregate(n=Sum("person_count"))["n"] or 0
+def bounded_totals(qs: QuerySet[Consultation]) -> tuple[int, int | None]:
+    """(rows counted up to the list bound + 1, person-times or None past the bound), in one query that reads
+    at most bound + 1 rows (core.paging): a province's list never sums the whole table per page view."""
+    from core.paging import bound
+
+    limit = bound()
+    found = qs.order_by()[: limit + 1].aggregate(rows=Count("pk"), persons=Sum("person_count"))
+    rows = found["rows"] or 0
+    return rows, (found["persons"] or 0) if rows <= limit else None
 
 
 def applications_visible_to(user) -> QuerySet[Application]:

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from applicants.selectors import (
 from core.access import get_visible, require
 from core.choices import GROUP
 from core.models import CenterProfile
+from core.paging import paginate
 
 from . import services
 from .filters import ApplicationFilter, ConsultationFilter, MatterFilter, NoticeFilter
@@ -41,10 +41,10 @@ from .forms import (
 from .models import Application, Objection, SupplementNotice
 from .selectors import (
     applications_visible_to,
+    bounded_totals,
     consultations_visible_to,
     matters_visible_to,
     notices_visible_to,
-    person_total,
 )
 
 
@@ -81,9 +81,12 @@ def consultation_list(request):
     qs = f.qs
     if request.GET.get("export") == "xlsx":
         return _export(request, "咨询", qs, "咨询.xlsx")
+    rows, total = bounded_totals(qs)
+    page = paginate(request, qs, counted=rows)
     return render(request, "intake/consultation_list.html", {
-        "filter": f, "page_obj": Paginator(qs, 25).get_page(request.GET.get("page")),
-        "total": person_total(qs), "rows": qs.count(), "show_full": request.user.can("applicant_view_full"),
+        "filter": f, "page_obj": page, "total": total, "rows": page.paginator.count,
+        "rows_text": page.paginator.count_text,
+        "show_full": request.user.can("applicant_view_full"),
         "breadcrumbs": _crumbs((_("Consultations"), None)),
     })
 
@@ -153,7 +156,7 @@ def application_list(request):
         qs = qs.annotate(applicant_hidden=~Exists(persons_visible_to(request.user).filter(pk=OuterRef("applicant_id"))))
         return _export(request, "申请", qs, "申请.xlsx")
     return render(request, "intake/application_list.html", {
-        "filter": f, "page_obj": Paginator(qs, 25).get_page(request.GET.get("page")),
+        "filter": f, "page_obj": paginate(request, qs),
         "breadcrumbs": _crumbs((_("Applications"), None)),
     })
 
@@ -525,7 +528,7 @@ def notice_list(request):
     require(request.user, "notice_register")
     f = NoticeFilter(request.GET or None, queryset=notices_visible_to(request.user))
     return render(request, "intake/notice_list.html", {
-        "filter": f, "page_obj": Paginator(f.qs, 25).get_page(request.GET.get("page")),
+        "filter": f, "page_obj": paginate(request, f.qs),
         "breadcrumbs": _crumbs((_("Criminal notices"), None)),
     })
 
@@ -590,7 +593,7 @@ def matter_list(request):
     from django.db.models import Sum
 
     return render(request, "intake/matter_list.html", {
-        "filter": f, "page_obj": Paginator(qs, 25).get_page(request.GET.get("page")),
+        "filter": f, "page_obj": paginate(request, qs),
         "total": qs.aggregate(n=Sum("person_count"))["n"] or 0,
         "breadcrumbs": _crumbs((_("Duty help and drafting"), None)),
     })

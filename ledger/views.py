@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import get_visible, require
 from core.models import AccessLog
+from core.paging import paginate
 from core.xlsx import XLSX_MIME
 
 from . import exports
@@ -159,7 +159,7 @@ def _my_exports(request):
 @login_required
 def export_list(request):
     """The user's own exports of the last weeks (each holds only what they could see when asking)."""
-    page = Paginator(_my_exports(request), 25).get_page(request.GET.get("page"))
+    page = paginate(request, _my_exports(request))
     return render(request, "ledger/export_list.html", {
         "page_obj": page, "keep_days": getattr(settings, "EXPORT_FILES_KEEP_DAYS", 7),
         "breadcrumbs": [(_("My exports"), None)],

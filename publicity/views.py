@@ -7,7 +7,6 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import get_visible, require
+from core.paging import paginate
 from stations.viewutils import form_errors_from
 
 from . import selectors, services
@@ -58,7 +58,7 @@ def event_list(request):
     qs = filterset.qs
     if request.GET.get("export") == "xlsx":
         return _export(request, "宣传活动", qs.order_by("date", "pk"), f"宣传活动-{timezone.localdate():%Y%m%d}.xlsx")
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     return render(request, "publicity/event_list.html", {
         "filter": filterset, "page_obj": page, "events": page.object_list,
         "totals": selectors.event_totals(qs), "breadcrumbs": [(_("Publicity events"), None)],
@@ -153,7 +153,7 @@ def media_list(request):
     qs = filterset.qs
     if request.GET.get("export") == "xlsx":
         return _export(request, "媒体报道", qs.order_by("date", "pk"), f"媒体报道-{timezone.localdate():%Y%m%d}.xlsx")
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     return render(request, "publicity/media_list.html", {
         "filter": filterset, "page_obj": page, "reports": page.object_list, "total": page.paginator.count,
         "breadcrumbs": [(_("Media reports"), None)],

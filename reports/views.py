@@ -7,7 +7,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import get_visible, require
+from core.paging import paginate
 from core.replica import reading_replica
 
 from . import dashboard as dash
@@ -106,7 +106,7 @@ def run_list(request):
                 return redirect("reports:run_detail", pk=run.pk)
     else:
         form = ReportRequestForm(initial={"preset": f"{timezone.localdate().year - 1}", "want_docx": True})
-    page = Paginator(_runs_visible(request.user), 25).get_page(request.GET.get("page"))
+    page = paginate(request, _runs_visible(request.user))
     return render(request, "reports/run_list.html", {
         "form": form, "page_obj": page, "runs": page.object_list,
         "breadcrumbs": [(_("Reports"), None)],

@@ -8,13 +8,13 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import get_visible, require
+from core.paging import paginate
 from core.params import query_date
 from core.xlsx import SafeWorkbook, chunked, workbook_response
 
@@ -332,7 +332,7 @@ def volunteer_list(request):
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(name__icontains=q) | qs.filter(organisation__icontains=q)
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     return render(request, "stations/volunteer_list.html", {
         "page_obj": page, "volunteers": page.object_list, "show": show, "q": q,
         "breadcrumbs": [(_("Volunteers"), None)],
@@ -447,7 +447,7 @@ def duty_list(request):
         book.add_sheet("值班表", DUTY_HEADER, rows, widths={0: 12, 2: 24, 3: 12, 4: 24, 5: 30})
         return workbook_response(book, f"值班表-{timezone.localdate():%Y%m%d}.xlsx")
     listed = qs.order_by("-date", "place") if (date_from or date_to) else None
-    page = Paginator(listed, 25).get_page(request.GET.get("page")) if listed is not None else None
+    page = paginate(request, listed) if listed is not None else None
     return render(request, "stations/duty_list.html", {
         "days": selectors.week_grid(request.user, monday),
         "monday": monday, "sunday": monday + dt.timedelta(days=6),

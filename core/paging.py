@@ -1,0 +1,89 @@
+"""Pagination that stays fast on a province's data.
+
+A list counts its rows only up to LIST_COUNT_BOUND (10,000): past that it says "10,000+" and never scans the
+whole table to count. Pages go as deep as the bound; the last page is always one click away, read from the
+other end of the list (`?page=last`: the same order reversed, so an index serves it as fast as the first
+page). Everything else is Django's Paginator, so templates use `page_obj` as usual.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.utils.translation import gettext as _
+
+LAST = "last"
+
+
+def bound() -> int:
+    return int(getattr(settings, "LIST_COUNT_BOUND", 10_000))
+
+
+class BoundedPaginator(Paginator):
+    def __init__(self, object_list, per_page=25, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.bound = bound()
+
+    @cached_property
+    def counted(self) -> int:
+        qs = self.object_list
+        if hasattr(qs, "order_by"):
+            return qs.order_by()[: self.bound + 1].count()
+        return len(qs)
+
+    @property
+    def exact(self) -> bool:
+        return self.counted <= self.bound
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, self.bound)
+
+    @property
+    def count_text(self) -> str:
+        """"1,234" or "10,000+"."""
+        return f"{self.count:,}" if self.exact else f"{self.bound:,}+"
+
+    def page(self, number) -> Page:
+        """Past the bound every page is full: the rows go on beyond what was counted."""
+        if self.exact:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom:bottom + self.per_page], number, self)
+
+    def last_page(self) -> Page:
+        """The list's last rows, read backwards (the number of the page is not known past the bound)."""
+        if self.exact:
+            return self.page(self.num_pages)
+        rows = list(self.object_list.reverse()[: self.per_page])
+        rows.reverse()
+        page = Page(rows, self.num_pages + 1, self)
+        page.is_far_end = True
+        return page
+
+    def get_page(self, number) -> Page:
+        if number == LAST:
+            return self.last_page()
+        try:
+            number = self.validate_number(number)
+        except PageNotAnInteger:
+            number = 1
+        except EmptyPage:
+            number = self.num_pages
+        return self.page(number)
+
+
+def paginate(request, queryset, per_page: int = 25, *, counted: int | None = None) -> Page:
+    """The page asked for in ?page= (a number or "last"); a junk or too-deep number gives the nearest page.
+    `counted`: the rows already counted up to the bound + 1 by the caller (with a total in the same query)."""
+    paginator = BoundedPaginator(queryset, per_page)
+    if counted is not None:
+        paginator.__dict__["counted"] = counted
+    page = paginator.get_page(request.GET.get("page"))
+    if not paginator.exact:
+        page.note = _("Only the first %(n)s rows are counted; narrow the list with the filters, or go to the "
+                      "last page.") % {"n": f"{paginator.bound:,}"}
+    return page

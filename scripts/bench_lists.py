@@ -1,0 +1,230 @@
+"""`make bench-lists` (and `make bench`): every main list at scale, side by side with a Django admin changelist
+of the same columns, filters and search (legalaid/bench_urls.py) and with raw SQL for the same page.
+
+    python scripts/bench_lists.py [--scale 1000000] [--db legalaid_scale] [--runs 5]
+
+The database (default `legalaid_scale` on the configured server) is created, migrated and filled with
+`seed_demo --scale N` when it holds fewer cases than asked. Pages are fetched in-process through the Django
+test client as the director (middleware, templates and all), each scenario once to warm up and then `--runs`
+times; the median is printed. The slowest query of each list is EXPLAINed into bench-results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "bench-results"
+
+
+def _database_url(name: str) -> str:
+    base = os.environ.get("DATABASE_URL", "postgres://legalaid:legalaid@127.0.0.1:5432/legalaid")
+    return base.rsplit("/", 1)[0] + "/" + name
+
+
+def _prepare(db: str, scale: int) -> None:
+    import psycopg
+
+    admin = _database_url("postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db]).fetchone():
+            conn.execute(f'CREATE DATABASE "{db}"')
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM cases_case")
+        have = cur.fetchone()[0]
+    if have < scale:
+        if have:
+            sys.exit(f"{db} holds {have:,} cases, fewer than {scale:,}: drop it (dropdb {db}) or ask for fewer")
+        print(f"seeding {scale:,} cases into {db} …", flush=True)
+        t0 = time.perf_counter()
+        call_command("seed_demo", "--scale", str(scale))
+        print(f"seeded in {time.perf_counter() - t0:.0f} s", flush=True)
+
+
+def _timed(fn, runs: int) -> tuple[float, object]:
+    fn()  # warm up (caches, plans)
+    times, result = [], None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times), result
+
+
+def _sample(sql: str):
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(sql)
+        row = cur.fetchone()
+    return row[0] if row else ""
+
+
+def scenarios() -> dict[str, list[dict]]:
+    """Per list: (label, our URL, admin URL, raw SQL). Search values are taken from the data."""
+    from urllib.parse import quote
+
+    name = _sample("SELECT p.name FROM cases_case c JOIN applicants_person p ON p.id = c.recipient_id "
+                   "ORDER BY c.id DESC LIMIT 1 OFFSET 1000")
+    number = _sample("SELECT number FROM cases_case ORDER BY id LIMIT 1 OFFSET 5000")
+    cname = _sample("SELECT person_name FROM intake_consultation WHERE person_name <> '' ORDER BY id "
+                    "LIMIT 1 OFFSET 3000")
+    pname = _sample("SELECT name FROM applicants_person ORDER BY id LIMIT 1 OFFSET 7000")
+    aname = _sample("SELECT p.name FROM intake_application a JOIN applicants_person p ON p.id = a.applicant_id "
+                    "ORDER BY a.id LIMIT 1 OFFSET 2000")
+    n_cases = _sample("SELECT count(*) FROM cases_case")
+    mid = max(1, n_cases // 25 // 2)
+    last = max(1, -(-n_cases // 25))
+    case_page = ("SELECT c.*, p.name, h.name FROM cases_case c JOIN applicants_person p ON p.id = c.recipient_id "
+                 "LEFT JOIN stations_handler h ON h.id = c.handler_id {where} "
+                 "ORDER BY c.accepted_on DESC, c.id DESC LIMIT 25 OFFSET {offset}")
+    return {
+        "cases": [
+            {"label": "first page", "ours": "/cases/", "admin": "/bench-admin/cases/case/",
+             "sql": [case_page.format(where="", offset=0)]},
+            {"label": f"search a recipient's name ({name})", "ours": f"/cases/?q={quote(name)}",
+             "admin": f"/bench-admin/cases/case/?q={quote(name)}",
+             "sql": [case_page.format(where=f"WHERE p.name = '{name}'", offset=0)]},
+            {"label": "search a case number", "ours": f"/cases/?q={quote(number)}",
+             "admin": f"/bench-admin/cases/case/?q={quote(number)}",
+             "sql": [case_page.format(where=f"WHERE c.number = '{number}'", offset=0)]},
+            {"label": "status closed + category civil", "ours": "/cases/?status=closed&category=civil",
+             "admin": "/bench-admin/cases/case/?status__exact=closed&category__exact=civil",
+             "sql": [case_page.format(where="WHERE c.status = 'closed' AND c.category = 'civil'", offset=0),
+                     "SELECT count(*) FROM cases_case WHERE status = 'closed' AND category = 'civil'"]},
+            {"label": "cause + station", "ours": "/cases/?cause=labour_pay&station=center",
+             "admin": "/bench-admin/cases/case/?cause__exact=labour_pay&station__isnull=True",
+             "sql": [case_page.format(where="WHERE c.cause = 'labour_pay' AND c.station_id IS NULL", offset=0)]},
+            {"label": "a page in the middle", "ours": f"/cases/?page={mid}", "admin": f"/bench-admin/cases/case/?p={mid}",
+             "sql": [case_page.format(where="", offset=(mid - 1) * 25)]},
+            {"label": "the last page", "ours": f"/cases/?page={last}", "admin": f"/bench-admin/cases/case/?p={last}",
+             "sql": [case_page.format(where="", offset=(last - 1) * 25)]},
+        ],
+        "consultations": [
+            {"label": "first page", "ours": "/intake/consultations/", "admin": "/bench-admin/intake/consultation/",
+             "sql": ["SELECT * FROM intake_consultation ORDER BY occurred_at DESC, id DESC LIMIT 25"]},
+            {"label": f"search a name ({cname})", "ours": f"/intake/consultations/?q={quote(cname)}",
+             "admin": f"/bench-admin/intake/consultation/?q={quote(cname)}",
+             "sql": [f"SELECT * FROM intake_consultation WHERE person_name = '{cname}' "
+                     "ORDER BY occurred_at DESC, id DESC LIMIT 25"]},
+            {"label": "channel phone + topic labour pay",
+             "ours": "/intake/consultations/?channel=phone&topic=labour_pay",
+             "admin": "/bench-admin/intake/consultation/?channel__exact=phone&topic__exact=labour_pay",
+             "sql": ["SELECT * FROM intake_consultation WHERE channel = 'phone' AND topic = 'labour_pay' "
+                     "ORDER BY occurred_at DESC, id DESC LIMIT 25"]},
+        ],
+        "applications": [
+            {"label": "first page", "ours": "/intake/applications/", "admin": "/bench-admin/intake/application/",
+             "sql": ["SELECT * FROM intake_application ORDER BY received_on DESC, id DESC LIMIT 25"]},
+            {"label": f"search an applicant ({aname})", "ours": f"/intake/applications/?q={quote(aname)}",
+             "admin": f"/bench-admin/intake/application/?q={quote(aname)}",
+             "sql": ["SELECT a.* FROM intake_application a JOIN applicants_person p ON p.id = a.applicant_id "
+                     f"WHERE p.name = '{aname}' ORDER BY a.received_on DESC, a.id DESC LIMIT 25"]},
+            {"label": "status decided", "ours": "/intake/applications/?status=granted",
+             "admin": "/bench-admin/intake/application/?status__exact=granted",
+             "sql": ["SELECT * FROM intake_application WHERE status = 'granted' "
+                     "ORDER BY received_on DESC, id DESC LIMIT 25"]},
+        ],
+        "persons": [
+            {"label": "first page", "ours": "/applicants/", "admin": "/bench-admin/applicants/person/",
+             "sql": ["SELECT * FROM applicants_person WHERE merged_into_id IS NULL ORDER BY name, id LIMIT 25"]},
+            {"label": f"search a name ({pname})", "ours": f"/applicants/?q={quote(pname)}",
+             "admin": f"/bench-admin/applicants/person/?q={quote(pname)}",
+             "sql": [f"SELECT * FROM applicants_person WHERE name = '{pname}' ORDER BY name, id LIMIT 25"]},
+        ],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=int, default=int(os.environ.get("SCALE", "1000000")))
+    parser.add_argument("--db", default=os.environ.get("BENCH_DB", "legalaid_scale"))
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", default="", help="comma-separated lists to measure")
+    args = parser.parse_args()
+
+    os.environ["DATABASE_URL"] = _database_url(args.db)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "legalaid.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only")
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
+    os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    _prepare(args.db, args.scale)
+    setup_test_environment()
+    settings.ROOT_URLCONF = "legalaid.bench_urls"
+    settings.DEBUG = False
+    from accounts.models import User
+
+    director = User.objects.get(username="director")
+    director.is_staff = director.is_superuser = True  # the admin changelists need it; ours ignore it
+    client = Client()
+    client.force_login(director)
+    OUT.mkdir(exist_ok=True)
+    only = {s for s in args.only.split(",") if s}
+    cases = _sample("SELECT count(*) FROM cases_case")
+    print(f"lists on {args.db}: {cases:,} cases, {os.cpu_count()} cores, median of {args.runs} runs (ms)")
+    print(f"{'list':<14}{'page':<44}{'legalaid':>10}{'admin':>10}{'raw SQL':>10}{'× admin':>9}{'queries':>9}")
+    failures = []
+    for lst, items in scenarios().items():
+        if only and lst not in only:
+            continue
+        slowest = (0.0, None)
+        for s in items:
+            def ours(url=s["ours"]):
+                with CaptureQueriesContext(connection) as ctx:
+                    response = client.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+                return ctx.captured_queries
+
+            ms, queries = _timed(ours, args.runs)
+            admin_ms, _r = _timed(lambda url=s["admin"]: client.get(url), args.runs)
+            raw_ms, _r = _timed(lambda sqls=s["sql"]: [_sample_all(q) for q in sqls], args.runs)
+            ratio = admin_ms / ms if ms else 0
+            print(f"{lst:<14}{s['label'][:43]:<44}{ms:>10.0f}{admin_ms:>10.0f}{raw_ms:>10.0f}{ratio:>8.1f}×"
+                  f"{len(queries):>9}", flush=True)
+            if ms > 300 or ratio < 3 or len(queries) > 10:
+                failures.append(f"{lst} / {s['label']}: {ms:.0f} ms, {ratio:.1f}× admin, {len(queries)} queries")
+            worst = max(queries, key=lambda q: float(q["time"]))
+            if float(worst["time"]) * 1000 > slowest[0]:
+                slowest = (float(worst["time"]) * 1000, worst["sql"], s["label"])
+        if slowest[1]:
+            with connection.cursor() as cur:
+                cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest[1])
+                plan = "\n".join(r[0] for r in cur.fetchall())
+            (OUT / f"explain-{lst}.txt").write_text(f"-- {slowest[2]}\n{slowest[1]}\n\n{plan}\n", encoding="utf-8")
+    print(f"EXPLAIN of each list's slowest query: {OUT}/explain-*.txt")
+    if failures:
+        print("over target (≤ 300 ms, ≥ 3× faster than admin, ≤ 10 queries):")
+        for line in failures:
+            print("  " + line)
+    return 0
+
+
+def _sample_all(sql: str):
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(sql)
+        return cur.fetchall()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
