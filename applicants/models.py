@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -62,7 +63,13 @@ class Person(models.Model):
                 condition=~models.Q(id_number="") & models.Q(merged_into__isnull=True),
             ),
         ]
-        indexes = [GinIndex(fields=["declared_groups"], name="person_groups_gin")]
+        indexes = [
+            GinIndex(fields=["declared_groups"], name="person_groups_gin"),
+            # the search box (selectors.person_search): a part of a name, an ID number or a phone (pg_trgm)
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="person_name_trgm"),
+            GinIndex(OpClass(Upper("id_number"), name="gin_trgm_ops"), name="person_id_trgm"),
+            GinIndex(OpClass("phone", name="gin_trgm_ops"), name="person_phone_trgm"),
+        ]
 
     def __str__(self) -> str:
         return self.name

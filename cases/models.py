@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -119,7 +120,12 @@ class Case(models.Model):
                                     name="case_unique_seq"),
             models.CheckConstraint(condition=models.Q(recipient_count__gte=1), name="case_recipients_positive"),
         ]
-        indexes = [GinIndex(fields=["recipient_groups"], name="case_groups_gin")]
+        indexes = [
+            GinIndex(fields=["recipient_groups"], name="case_groups_gin"),
+            # the list's search box (filters.CaseFilter.search): a part of a number or an opposing party
+            GinIndex(OpClass(Upper("number"), name="gin_trgm_ops"), name="case_number_trgm"),
+            GinIndex(OpClass(Upper("opposing_party"), name="gin_trgm_ops"), name="case_opposing_trgm"),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -67,6 +69,10 @@ class Consultation(models.Model):
         ordering = ["-occurred_at", "-pk"]
         constraints = [models.CheckConstraint(condition=models.Q(person_count__gte=1),
                                               name="consultation_person_count_positive")]
+        indexes = [  # the list's search box (filters.ConsultationFilter.search), pg_trgm
+            GinIndex(OpClass(Upper("person_name"), name="gin_trgm_ops"), name="consultation_name_trgm"),
+            GinIndex(OpClass("person_phone", name="gin_trgm_ops"), name="consultation_phone_trgm"),
+        ]
 
     def __str__(self) -> str:
         from core.display import date_text
@@ -149,6 +155,10 @@ class Application(models.Model):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-received_on", "-pk"]
+        indexes = [  # the list's search box (filters.ApplicationFilter.search), pg_trgm
+            GinIndex(OpClass(Upper("number"), name="gin_trgm_ops"), name="application_number_trgm"),
+            GinIndex(OpClass(Upper("decision_number"), name="gin_trgm_ops"), name="application_decision_trgm"),
+        ]
 
     def __str__(self) -> str:
         return self.number or f"#{self.pk}"
