@@ -36,8 +36,10 @@ test: venv services
 	DRILL_RESTART_POSTGRES=1 $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 ## bench: performance figures on generated data (never part of `make test`).
+SCALE ?= 1000000
 bench: venv services
 	$(PY) scripts/bench.py
+	$(PY) scripts/bench_lists.py --scale $(SCALE)
 
 ## backup: the database and the private files with a manifest, into BACKUP_DIR (default backups/);
 ## KEEP=14 keeps only the newest 14. No venv dependency: a server runs it with its own python,

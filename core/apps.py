@@ -6,3 +6,11 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from .counts import invalidate
+
+        post_save.connect(invalidate, dispatch_uid="core.counts.save")
+        post_delete.connect(invalidate, dispatch_uid="core.counts.delete")

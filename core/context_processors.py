@@ -3,6 +3,7 @@ from django.urls import NoReverseMatch, reverse
 
 import legalaid
 
+from .counts import cached_count
 from .registry import SECTIONS, nav_items
 
 
@@ -34,7 +35,7 @@ def shell(request):
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        badge = item.badge(user) if item.badge else 0
+        badge = cached_count(item.url_name, user, lambda item=item: item.badge(user)) if item.badge else 0
         sections.setdefault(item.section, []).append(
             {"label": item.label, "url": url, "icon": item.icon, "badge": badge,
              "active": request.path.startswith(url) and url != "/"}

@@ -47,19 +47,32 @@ class BoundedPaginator(Paginator):
         return f"{self.count:,}" if self.exact else f"{self.bound:,}+"
 
     def page(self, number) -> Page:
-        """Past the bound every page is full: the rows go on beyond what was counted."""
-        if self.exact:
-            return super().page(number)
+        """The page's rows, found in two steps: first the keys of the page alone (the ordering's index, no
+        joins: a deep page skips its offset cheaply), then those rows with everything they show. Past the
+        bound every page is full: the rows go on beyond what was counted."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        return self._get_page(self.object_list[bottom:bottom + self.per_page], number, self)
+        top = bottom + self.per_page
+        if self.exact and top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self.rows(bottom, top), number, self)
+
+    def rows(self, bottom: int, top: int) -> list:
+        qs = self.object_list
+        if not hasattr(qs, "values_list"):
+            return list(qs[bottom:top])
+        keys = list(qs.values_list("pk", flat=True)[bottom:top])
+        found = {row.pk: row for row in qs.filter(pk__in=keys)}
+        return [found[key] for key in keys if key in found]
 
     def last_page(self) -> Page:
         """The list's last rows, read backwards (the number of the page is not known past the bound)."""
         if self.exact:
             return self.page(self.num_pages)
-        rows = list(self.object_list.reverse()[: self.per_page])
-        rows.reverse()
+        qs = self.object_list.reverse()
+        keys = list(qs.values_list("pk", flat=True)[: self.per_page])
+        found = {row.pk: row for row in qs.filter(pk__in=keys)}
+        rows = [found[key] for key in reversed(keys) if key in found]
         page = Page(rows, self.num_pages + 1, self)
         page.is_far_end = True
         return page

@@ -188,6 +188,15 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # SQLAlchemy-free filesystem broker so nothing extra has to run locally.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+# Caches: "default" is per process; "shared" (the navigation's to-do counts, core.counts) is Redis when there is
+# one, so a write seen by one web server clears the counts of all.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": ({"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                "KEY_PREFIX": "legalaid", "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}
+               if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}),
+}
+COUNTS_CACHE_SECONDS = env.int("COUNTS_CACHE_SECONDS", default=60)
 if CELERY_BROKER_URL == "filesystem://":
     _queue = BASE_DIR / ".data" / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -24,3 +24,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # (tests/core/test_replica.py): elsewhere a test's uncommitted rows would be invisible to it.
 DATABASES["replica"] = {**DATABASES["default"], "ATOMIC_REQUESTS": False, "TEST": {"MIRROR": "default"}}  # noqa: F405
 READ_FROM_REPLICA = False
+
+# The navigation's counts: a cache of this process (tests run one process; a shared Redis would carry counts
+# from one test, or one test run, into another).
+CACHES = {**CACHES, "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}}  # noqa: F405

@@ -31,6 +31,14 @@ def _private_files(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "files"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_counts():
+    """Each test starts without cached navigation counts (core.counts)."""
+    from django.core.cache import caches
+
+    caches["shared"].clear()
+
+
 @pytest.fixture
 def org(db):
     from core.demo_base import seed_organisation

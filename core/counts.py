@@ -1,0 +1,63 @@
+"""To-do counts shown on every page (the navigation's badges) from a shared cache, so a page view on a
+province's data never counts a whole table.
+
+A count is kept per user for COUNTS_CACHE_SECONDS (60) and dropped at once when any record of the project's
+apps is saved or deleted: every save moves a generation number that is part of each key (core.apps connects
+it). Writes made with QuerySet.update() send no signal: their counts catch up within the minute. When the
+cache cannot be reached (Redis stopped) the count is made directly: the page never fails for it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import caches
+
+logger = logging.getLogger(__name__)
+
+ALIAS = "shared"
+GENERATION = "counts:generation"
+# Apps whose records the to-do counts read (the apps of the project, not sessions, logs or job rows).
+WATCHED_APPS = {"accounts", "stations", "applicants", "intake", "cases", "funding", "publicity"}
+
+
+def _cache():
+    return caches[ALIAS]
+
+
+def _generation(cache) -> int:
+    value = cache.get(GENERATION)
+    if value is None:
+        cache.add(GENERATION, 1, None)
+        value = cache.get(GENERATION) or 1
+    return int(value)
+
+
+def cached_count(name: str, user, count: Callable[[], int]) -> int:
+    try:
+        cache = _cache()
+        key = f"counts:{_generation(cache)}:{name}:{user.pk}"
+        value = cache.get(key)
+        if value is None:
+            value = count()
+            cache.set(key, value, int(getattr(settings, "COUNTS_CACHE_SECONDS", 60)))
+        return int(value)
+    except Exception as exc:  # noqa: BLE001 - the cache is a convenience: count directly
+        logger.warning("counts cache unavailable: %s", exc)
+        return count()
+
+
+def invalidate(sender=None, **kwargs) -> None:
+    """A saved or deleted record of a watched app: every count is made afresh on the next page."""
+    if sender is not None and sender._meta.app_label not in WATCHED_APPS:
+        return
+    try:
+        cache = _cache()
+        try:
+            cache.incr(GENERATION)
+        except ValueError:  # not set yet (or expired from a LocMem cache)
+            cache.add(GENERATION, 2, None)
+    except Exception as exc:  # noqa: BLE001 - counts expire within COUNTS_CACHE_SECONDS anyway
+        logger.warning("counts cache unavailable: %s", exc)
