@@ -43,17 +43,17 @@ def station_choices():
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", help_text=_(
         "A recipient's or handler's name; a case number or an opposing party from three characters on."))
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Case.Status.choices)
-    category = django_filters.MultipleChoiceFilter(label=_("Category"), choices=CATEGORY.choices)
-    source = django_filters.MultipleChoiceFilter(label=_("Source"), choices=SOURCE.choices)
-    stage = django_filters.MultipleChoiceFilter(label=_("Stage"), choices=STAGE.choices)
-    cause = django_filters.MultipleChoiceFilter(label=_("Cause"), choices=CAUSE.choices)
-    group = django_filters.MultipleChoiceFilter(label=_("Beneficiary group"), choices=GROUP.choices,
+    status = django_filters.MultipleChoiceFilter(distinct=False, label=_("Status"), choices=Case.Status.choices)
+    category = django_filters.MultipleChoiceFilter(distinct=False, label=_("Category"), choices=CATEGORY.choices)
+    source = django_filters.MultipleChoiceFilter(distinct=False, label=_("Source"), choices=SOURCE.choices)
+    stage = django_filters.MultipleChoiceFilter(distinct=False, label=_("Stage"), choices=STAGE.choices)
+    cause = django_filters.MultipleChoiceFilter(distinct=False, label=_("Cause"), choices=CAUSE.choices)
+    group = django_filters.MultipleChoiceFilter(distinct=False, label=_("Beneficiary group"), choices=GROUP.choices,
                                                 method="filter_group")
     station = StationChoice(label=_("Station"), choices=[])
-    handler = django_filters.ModelMultipleChoiceFilter(label=_("Handler"), queryset=Handler.objects.all())
-    grade = django_filters.MultipleChoiceFilter(label=_("Grade"), choices=GRADE.choices)
-    handler_kind = django_filters.MultipleChoiceFilter(label=_("Handler type"), field_name="handler__kind",
+    handler = django_filters.ModelMultipleChoiceFilter(distinct=False, label=_("Handler"), queryset=Handler.objects.all())
+    grade = django_filters.MultipleChoiceFilter(distinct=False, label=_("Grade"), choices=GRADE.choices)
+    handler_kind = django_filters.MultipleChoiceFilter(distinct=False, label=_("Handler type"), field_name="handler__kind",
                                                        choices=HANDLER_KIND.choices)
     is_mass = django_filters.ChoiceFilter(label=_("Group case"), choices=YES_NO, method="filter_mass")
     is_litigation = django_filters.ChoiceFilter(label=_("Litigation"), choices=YES_NO, method="filter_litigation")

@@ -39,7 +39,7 @@ class StyledFilterSet(df.FilterSet):
 class SpendingFilter(StyledFilterSet):
     date_from = df.DateFilter(field_name="date", lookup_expr="gte", label=_("From"), **DATE)
     date_to = df.DateFilter(field_name="date", lookup_expr="lte", label=_("To"), **DATE)
-    category = df.MultipleChoiceFilter(choices=SPENDING_CATEGORY.choices, label=_("Spending category"),
+    category = df.MultipleChoiceFilter(distinct=False, choices=SPENDING_CATEGORY.choices, label=_("Spending category"),
                                        widget=SelectAny)
 
     class Meta:
@@ -49,7 +49,7 @@ class SpendingFilter(StyledFilterSet):
 
 class BudgetFilter(StyledFilterSet):
     year = df.NumberFilter(field_name="year", label=_("Year"))
-    source = df.MultipleChoiceFilter(choices=FUNDING_SOURCE.choices, label=_("Source"),
+    source = df.MultipleChoiceFilter(distinct=False, choices=FUNDING_SOURCE.choices, label=_("Source"),
                                      widget=SelectAny)
 
     class Meta:
@@ -60,9 +60,9 @@ class BudgetFilter(StyledFilterSet):
 class SubsidyFilter(StyledFilterSet):
     paid_from = df.DateFilter(field_name="paid_on", lookup_expr="gte", label=_("Paid from"), **DATE)
     paid_to = df.DateFilter(field_name="paid_on", lookup_expr="lte", label=_("Paid to"), **DATE)
-    status = df.MultipleChoiceFilter(choices=Subsidy.Status.choices, label=_("Status"),
+    status = df.MultipleChoiceFilter(distinct=False, choices=Subsidy.Status.choices, label=_("Status"),
                                      widget=SelectAny)
-    handler = df.ModelMultipleChoiceFilter(queryset=Handler.objects.all(), label=_("Handler"),
+    handler = df.ModelMultipleChoiceFilter(distinct=False, queryset=Handler.objects.all(), label=_("Handler"),
                                            widget=SelectAny)
     provider = df.ModelChoiceFilter(field_name="handler__provider", queryset=Provider.objects.all(),
                                     label=_("Provider"))

@@ -33,7 +33,7 @@ def filter_station(qs, name, value):
 
 
 class StationFilterMixin(df.FilterSet):
-    station = df.MultipleChoiceFilter(label=_("station"), choices=_station_choices, method="filter_station")
+    station = df.MultipleChoiceFilter(distinct=False, label=_("station"), choices=_station_choices, method="filter_station")
 
     def filter_station(self, qs, name, value):
         return filter_station(qs, name, value)
@@ -42,9 +42,9 @@ class StationFilterMixin(df.FilterSet):
 class ConsultationFilter(StationFilterMixin):
     date_from = df.DateFilter(field_name="occurred_at", lookup_expr="date__gte", label=_("from"), widget=DATE)
     date_to = df.DateFilter(field_name="occurred_at", lookup_expr="date__lte", label=_("to"), widget=DATE)
-    channel = df.MultipleChoiceFilter(choices=CHANNEL.choices, label=_("channel"))
-    topic = df.MultipleChoiceFilter(choices=TOPIC.choices, label=_("topic"))
-    outcome = df.MultipleChoiceFilter(choices=CONSULTATION_OUTCOME.choices, label=_("outcome"))
+    channel = df.MultipleChoiceFilter(distinct=False, choices=CHANNEL.choices, label=_("channel"))
+    topic = df.MultipleChoiceFilter(distinct=False, choices=TOPIC.choices, label=_("topic"))
+    outcome = df.MultipleChoiceFilter(distinct=False, choices=CONSULTATION_OUTCOME.choices, label=_("outcome"))
     handled_by = df.ModelChoiceFilter(queryset=User.objects.filter(is_active=True), label=_("handled by"))
     q = df.CharFilter(method="search", label=_("search"), help_text=_("A name or a phone number (any part)."))
     content = df.CharFilter(method="search_content", label=_("summary or answer contains"),
@@ -71,7 +71,7 @@ class ApplicationFilter(StationFilterMixin):
     received_to = df.DateFilter(field_name="received_on", lookup_expr="lte", label=_("received to"), widget=DATE)
     decided_from = df.DateFilter(field_name="decided_on", lookup_expr="gte", label=_("decided from"), widget=DATE)
     decided_to = df.DateFilter(field_name="decided_on", lookup_expr="lte", label=_("decided to"), widget=DATE)
-    status = df.MultipleChoiceFilter(choices=Application.Status.choices, label=_("status"))
+    status = df.MultipleChoiceFilter(distinct=False, choices=Application.Status.choices, label=_("status"))
     q = df.CharFilter(method="search", label=_("search"))
 
     def search(self, qs, name, value):
@@ -109,14 +109,14 @@ class NoticeFilter(df.FilterSet):
     received_from = df.DateFilter(field_name="received_on", lookup_expr="gte", label=_("received from"),
                                   widget=DATE)
     received_to = df.DateFilter(field_name="received_on", lookup_expr="lte", label=_("received to"), widget=DATE)
-    organ = df.MultipleChoiceFilter(choices=ORGAN.choices, label=_("notifying organ"))
-    ground = df.MultipleChoiceFilter(choices=NOTICE_GROUND.choices, label=_("ground"))
+    organ = df.MultipleChoiceFilter(distinct=False, choices=ORGAN.choices, label=_("notifying organ"))
+    ground = df.MultipleChoiceFilter(distinct=False, choices=NOTICE_GROUND.choices, label=_("ground"))
 
 
 class MatterFilter(df.FilterSet):
     date_from = df.DateFilter(field_name="date", lookup_expr="gte", label=_("from"), widget=DATE)
     date_to = df.DateFilter(field_name="date", lookup_expr="lte", label=_("to"), widget=DATE)
-    kind = df.MultipleChoiceFilter(choices=MATTER_KIND.choices, label=_("type"))
+    kind = df.MultipleChoiceFilter(distinct=False, choices=MATTER_KIND.choices, label=_("type"))
     plea = df.ChoiceFilter(choices=[("1", _("Yes")), ("0", _("No"))], method="filter_plea",
                            label=_("plea of guilt"))
 

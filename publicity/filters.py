@@ -43,7 +43,7 @@ class _Dated(django_filters.FilterSet):
 
 
 class EventFilter(_Dated):
-    form = django_filters.MultipleChoiceFilter(choices=PUBLICITY_FORM.choices, label=_("Form"),
+    form = django_filters.MultipleChoiceFilter(distinct=False, choices=PUBLICITY_FORM.choices, label=_("Form"),
                                                widget=forms.SelectMultiple(attrs={"size": 3}))
     station = StationChoiceFilter(label=_("Station"), widget=forms.SelectMultiple(attrs={"size": 3}))
     q = django_filters.CharFilter(method="search", label=_("Search"))
@@ -68,7 +68,7 @@ class EventFilter(_Dated):
 
 
 class MediaFilter(_Dated):
-    level = django_filters.MultipleChoiceFilter(choices=MEDIA_LEVEL.choices, label=_("Level"),
+    level = django_filters.MultipleChoiceFilter(distinct=False, choices=MEDIA_LEVEL.choices, label=_("Level"),
                                                 widget=forms.SelectMultiple(attrs={"size": 3}))
     q = django_filters.CharFilter(method="search", label=_("Search"))
 
