@@ -125,6 +125,17 @@ class Case(models.Model):
             # the list's search box (filters.CaseFilter.search): a part of a number or an opposing party
             GinIndex(OpClass(Upper("number"), name="gin_trgm_ops"), name="case_number_trgm"),
             GinIndex(OpClass(Upper("opposing_party"), name="gin_trgm_ops"), name="case_opposing_trgm"),
+            # the open steps (home.py's to-dos, selectors.overdue_q): few cases among a province's, each
+            # found by its own small index
+            models.Index(fields=["assign_due"], condition=models.Q(status="awaiting"), name="case_todo_assign"),
+            models.Index(fields=["agreement_due"], condition=models.Q(status="assigned",
+                                                                      agreement_signed_on__isnull=True),
+                         name="case_todo_agreement"),
+            models.Index(fields=["file_due"], condition=models.Q(status="closed", file_submitted_on__isnull=True),
+                         name="case_todo_file"),
+            models.Index(fields=["archive_due"], condition=models.Q(status="closed",
+                                                                    file_submitted_on__isnull=False),
+                         name="case_todo_archive"),
         ]
 
     def __str__(self) -> str:

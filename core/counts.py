@@ -35,18 +35,24 @@ def _generation(cache) -> int:
     return int(value)
 
 
-def cached_count(name: str, user, count: Callable[[], int]) -> int:
+def cached(name: str, scope, make: Callable[[], object]):
+    """`make()`'s value for this name and scope (a user's pk, a station and a period…), from the shared cache
+    while no watched record changed and for at most COUNTS_CACHE_SECONDS; made directly without the cache."""
     try:
         cache = _cache()
-        key = f"counts:{_generation(cache)}:{name}:{user.pk}"
+        key = f"counts:{_generation(cache)}:{name}:{scope}"
         value = cache.get(key)
         if value is None:
-            value = count()
+            value = make()
             cache.set(key, value, int(getattr(settings, "COUNTS_CACHE_SECONDS", 60)))
-        return int(value)
-    except Exception as exc:  # noqa: BLE001 - the cache is a convenience: count directly
+        return value
+    except Exception as exc:  # noqa: BLE001 - the cache is a convenience: make it directly
         logger.warning("counts cache unavailable: %s", exc)
-        return count()
+        return make()
+
+
+def cached_count(name: str, user, count: Callable[[], int]) -> int:
+    return int(cached(name, user.pk, count))
 
 
 def invalidate(sender=None, **kwargs) -> None:

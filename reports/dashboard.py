@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.choices import CATEGORY, CHANNEL, GRADE, SPENDING_CATEGORY
+from core.counts import cached
 from core.indicators import CENTER as CENTER_SCOPE
 from core.periods import first_year
 
@@ -123,8 +124,11 @@ def dashboard_context(request) -> dict:
         year = today.year
     station = _station_for(request)
     p = dashboard_period(year, today)
-    values = ind.compute_all(p, station)
-    last = ind.compute_all(p.last_year(), station)
+    # Every figure from the shared cache until a record changes, at most COUNTS_CACHE_SECONDS (core.counts):
+    # a province's dashboard is computed once a minute at most, not once per page view.
+    scope = f"{p.code}:{p.end}:{station.pk if station is not None else '-'}"
+    values = cached("dashboard-values", scope, lambda: ind.compute_all(p, station))
+    last = cached("dashboard-last", scope, lambda: ind.compute_all(p.last_year(), station))
     all_figures = figures(p, station, values, last)
     by_code = {f["code"]: f for f in all_figures}
     progress = target_progress(year, station, values, today)
@@ -140,14 +144,14 @@ def dashboard_context(request) -> dict:
     grades = [{"label": GRADE.zh[g], "value": values[f"quality.{g}"], "url": by_code[f"quality.{g}"]["url"]}
               for g in GRADE.codes]
     charts = {
-        "monthly": monthly_cases(p, station),
+        "monthly": cached("dashboard-monthly", scope, lambda: monthly_cases(p, station)),
         "groups": {"labels": [g["label"] for g in groups], "data": [g["value"] for g in groups],
                    "links": [g["url"] for g in groups]},
         "channels": {"labels": [c["label"] for c in channels], "data": [c["value"] for c in channels],
                      "links": [c["url"] for c in channels]},
         "grades": {"labels": [g["label"] for g in grades], "data": [g["value"] for g in grades],
                    "links": [g["url"] for g in grades]},
-        "funding": funding_use(p) if station is None else None,
+        "funding": cached("dashboard-funding", scope, lambda: funding_use(p)) if station is None else None,
     }
     from stations.models import Station
 
@@ -156,7 +160,8 @@ def dashboard_context(request) -> dict:
         "stations": Station.objects.order_by("name") if request.user.is_center else [],
         "key": key, "figures": all_figures, "groups": groups, "channels": channels, "grades": grades,
         "charts": charts, "targets": progress,
-        "comparison": station_comparison(p) if station is None and request.user.is_center else None,
+        "comparison": (cached("dashboard-stations", scope, lambda: station_comparison(p))
+                       if station is None and request.user.is_center else None),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.counts import cached
 from core.registry import Panel
 
 HOME_FIGURES = ["cases.accepted", "cases.closed", "consultations.total", "services.total"]
@@ -56,7 +57,9 @@ def panels(request) -> list[Panel]:
         today = timezone.localdate()
         station = None if user.is_center else user.station
         p = dashboard_period(today.year, today)
-        values = ind.compute(p, station)
+        # only the figures shown, from the shared cache until a record changes (core.counts)
+        values = cached("home-figures", f"{p.code}:{p.end}:{station.pk if station else '-'}",
+                        lambda: ind.REGISTRY.evaluate(p, station, codes=HOME_FIGURES))
         figures = [{"code": c, "name": ind.BY_CODE[c][0], "unit": ind.BY_CODE[c][1], "value": values[c],
                     "url": indicator_url(c, p, station)} for c in HOME_FIGURES]
         out.append(Panel(_("This year so far"), "reports/panel_figures.html",
