@@ -47,7 +47,13 @@ def _prepare(db: str, scale: int) -> None:
             sys.exit(f"{db} holds {have:,} cases, fewer than {scale:,}: drop it (dropdb {db}) or ask for fewer")
         print(f"seeding {scale:,} cases into {db} …", flush=True)
         t0 = time.perf_counter()
-        call_command("seed_demo", "--scale", str(scale))
+        from django.core.management.base import CommandError
+
+        try:
+            call_command("seed_demo", "--scale", str(scale))
+        except (CommandError, TypeError) as exc:
+            sys.exit(f"cannot generate the data ({exc}); measure an existing database: "
+                     f"python scripts/bench_lists.py --db NAME --no-seed")
         print(f"seeded in {time.perf_counter() - t0:.0f} s", flush=True)
 
 
