@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import CATEGORY, CAUSE, GRADE, GROUP, HANDLER_KIND, SOURCE, STAGE
+from core.filters import by_name
+from core.forms_renderer import FastSelectMultiple
 from stations.models import Handler, Station
 
 from .models import Case, Complaint, Discussion
@@ -22,6 +24,7 @@ class StationChoice(django_filters.MultipleChoiceFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("field_name", "station")
+        kwargs.setdefault("widget", FastSelectMultiple)
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
@@ -37,7 +40,7 @@ class StationChoice(django_filters.MultipleChoiceFilter):
 
 
 def station_choices():
-    return [("center", _("The center")), *[(str(pk), name) for pk, name in Station.objects.values_list("pk", "name")]]
+    return [("center", _("The center")), *by_name(Station)()]
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -51,7 +54,8 @@ class CaseFilter(django_filters.FilterSet):
     group = django_filters.MultipleChoiceFilter(distinct=False, label=_("Beneficiary group"), choices=GROUP.choices,
                                                 method="filter_group")
     station = StationChoice(label=_("Station"), choices=[])
-    handler = django_filters.ModelMultipleChoiceFilter(distinct=False, label=_("Handler"), queryset=Handler.objects.all())
+    handler = django_filters.MultipleChoiceFilter(distinct=False, label=_("Handler"), choices=by_name(Handler),
+                                               widget=FastSelectMultiple)
     grade = django_filters.MultipleChoiceFilter(distinct=False, label=_("Grade"), choices=GRADE.choices)
     handler_kind = django_filters.MultipleChoiceFilter(distinct=False, label=_("Handler type"), field_name="handler__kind",
                                                        choices=HANDLER_KIND.choices)

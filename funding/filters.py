@@ -7,6 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import FUNDING_SOURCE, SPENDING_CATEGORY
+from core.filters import by_name
+from core.forms_renderer import FastSelect
 from stations.models import Handler, Provider
 
 from .models import Budget, Spending, Subsidy
@@ -14,7 +16,7 @@ from .models import Budget, Spending, Subsidy
 DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
-class SelectAny(forms.Select):
+class SelectAny(FastSelect):
     """A one-line select for a multi-value filter: shows one choice, accepts repeated parameters."""
 
     def value_from_datadict(self, data, files, name):
@@ -62,10 +64,9 @@ class SubsidyFilter(StyledFilterSet):
     paid_to = df.DateFilter(field_name="paid_on", lookup_expr="lte", label=_("Paid to"), **DATE)
     status = df.MultipleChoiceFilter(distinct=False, choices=Subsidy.Status.choices, label=_("Status"),
                                      widget=SelectAny)
-    handler = df.ModelMultipleChoiceFilter(distinct=False, queryset=Handler.objects.all(), label=_("Handler"),
-                                           widget=SelectAny)
-    provider = df.ModelChoiceFilter(field_name="handler__provider", queryset=Provider.objects.all(),
-                                    label=_("Provider"))
+    handler = df.MultipleChoiceFilter(distinct=False, choices=by_name(Handler), label=_("Handler"), widget=SelectAny)
+    provider = df.ChoiceFilter(field_name="handler__provider", choices=by_name(Provider), label=_("Provider"),
+                               widget=FastSelect)
 
     class Meta:
         model = Subsidy
@@ -75,9 +76,9 @@ class SubsidyFilter(StyledFilterSet):
 class BatchCandidateFilter(StyledFilterSet):
     """Computed subsidies finance may put in a batch: by handler, provider and period."""
 
-    handler = df.ModelChoiceFilter(queryset=Handler.objects.all(), label=_("Handler"))
-    provider = df.ModelChoiceFilter(field_name="handler__provider", queryset=Provider.objects.all(),
-                                    label=_("Provider"))
+    handler = df.ChoiceFilter(choices=by_name(Handler), label=_("Handler"), widget=FastSelect)
+    provider = df.ChoiceFilter(field_name="handler__provider", choices=by_name(Provider), label=_("Provider"),
+                               widget=FastSelect)
     accepted_from = df.DateFilter(field_name="case__accepted_on", lookup_expr="gte", label=_("Accepted from"),
                                   **DATE)
     accepted_to = df.DateFilter(field_name="case__accepted_on", lookup_expr="lte", label=_("Accepted to"), **DATE)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import require
 from core.choices import FUNDING_SOURCE, SPENDING_CATEGORY
+from core.counts import cached_totals
 from core.paging import paginate
 from core.redirects import safe_next
 from core.xlsx import SafeWorkbook, chunked, workbook_response
@@ -129,7 +130,7 @@ def standards(request):
 def subsidy_list(request):
     filterset = SubsidyFilter(request.GET, queryset=selectors.subsidies())
     qs = filterset.qs
-    totals = qs.aggregate(total=Sum("amount"), count=Count("pk"))
+    totals = cached_totals("subsidies", qs, lambda: qs.order_by().aggregate(total=Sum("amount"), count=Count("pk")))
     return render(request, "funding/subsidy_list.html", {
         "filter": filterset, "page_obj": _page(request, qs), "totals": totals,
         "breadcrumbs": [_money_crumb(), (_("Subsidies"), None)],

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from applicants.models import Person
 from core.choices import CHANNEL, CONSULTATION_OUTCOME, MATTER_KIND, NOTICE_GROUND, ORGAN, TOPIC
+from core.filters import by_name
+from core.forms_renderer import FastSelectMultiple
 from stations.models import Station
 
 from .models import Application, Consultation
@@ -16,7 +18,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def _station_choices():
-    return [("center", _("Center"))] + [(str(s.pk), s.name) for s in Station.objects.order_by("name")]
+    return [("center", _("Center")), *by_name(Station)()]
 
 
 def filter_station(qs, name, value):
@@ -33,7 +35,8 @@ def filter_station(qs, name, value):
 
 
 class StationFilterMixin(df.FilterSet):
-    station = df.MultipleChoiceFilter(distinct=False, label=_("station"), choices=_station_choices, method="filter_station")
+    station = df.MultipleChoiceFilter(distinct=False, label=_("station"), choices=_station_choices, method="filter_station",
+                                 widget=FastSelectMultiple)
 
     def filter_station(self, qs, name, value):
         return filter_station(qs, name, value)

@@ -183,6 +183,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Selects rendered in Python (core/forms_renderer.py): thousands of handlers or stations in a filter.
+FORM_RENDERER = "core.forms_renderer.FastSelectRenderer"
 
 # Celery: Redis in production and tests. `make run` without REDIS_URL uses a
 # SQLAlchemy-free filesystem broker so nothing extra has to run locally.

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import MEDIA_LEVEL, PUBLICITY_FORM
+from core.forms_renderer import FastSelectMultiple
 from stations.forms import DateInput
 from stations.models import Station
 
@@ -45,7 +46,7 @@ class _Dated(django_filters.FilterSet):
 class EventFilter(_Dated):
     form = django_filters.MultipleChoiceFilter(distinct=False, choices=PUBLICITY_FORM.choices, label=_("Form"),
                                                widget=forms.SelectMultiple(attrs={"size": 3}))
-    station = StationChoiceFilter(label=_("Station"), widget=forms.SelectMultiple(attrs={"size": 3}))
+    station = StationChoiceFilter(label=_("Station"), widget=FastSelectMultiple(attrs={"size": 3}))
     q = django_filters.CharFilter(method="search", label=_("Search"))
 
     class Meta:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from core.access import station_scope
@@ -20,9 +20,11 @@ def shown_photos() -> QuerySet[EventPhoto]:
 
 
 def event_list(user) -> QuerySet[Event]:
-    shown = Q(photos__removed_at__isnull=True)
+    # A correlated count, not a join: a join grouped the list's page query by event over every event.
+    photos = (EventPhoto.objects.filter(event=OuterRef("pk"), removed_at__isnull=True).order_by()
+              .values("event").annotate(n=Count("pk")).values("n"))
     return (events_visible_to(user).select_related("station")
-            .annotate(photo_count=Count("photos", filter=shown, distinct=True)).order_by("-date", "-pk"))
+            .annotate(photo_count=Coalesce(Subquery(photos), 0)).order_by("-date", "-pk"))
 
 
 def event_for_detail(user, pk: int) -> Event:
@@ -34,13 +36,16 @@ def event_for_detail(user, pk: int) -> Event:
 
 
 def event_totals(qs: QuerySet[Event]) -> dict:
-    """Totals of a (filtered) set of events in one aggregate query."""
-    return qs.order_by().aggregate(
+    """Totals of a (filtered) set of events in one aggregate query (kept in the shared cache until an event
+    changes, core.counts)."""
+    from core.counts import cached_totals
+
+    return cached_totals("events", qs, lambda: qs.order_by().aggregate(
         count=Count("pk"),
         materials=Coalesce(Sum("materials"), 0),
         onsite=Coalesce(Sum("onsite"), 0),
         audience=Coalesce(Sum("audience"), 0),
-    )
+    ))
 
 
 def photos_visible_to(user) -> QuerySet[EventPhoto]:
