@@ -67,6 +67,8 @@ class Person(models.Model):
             GinIndex(fields=["declared_groups"], name="person_groups_gin"),
             # the search box (selectors.person_search): a part of a name, an ID number or a phone (pg_trgm)
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="person_name_trgm"),
+            # a name of one or two characters: its beginning (core.search.name_q)
+            models.Index(OpClass("name", name="varchar_pattern_ops"), name="person_name_prefix"),
             GinIndex(OpClass(Upper("id_number"), name="gin_trgm_ops"), name="person_id_trgm"),
             GinIndex(OpClass("phone", name="gin_trgm_ops"), name="person_phone_trgm"),
         ]

@@ -60,11 +60,22 @@ def person_search(qs: QuerySet[Person], q: str) -> QuerySet[Person]:
     q = (q or "").strip()
     if not q:
         return qs
+    return qs.filter(person_q(q))
+
+
+def person_q(q: str) -> Q:
+    """A person by the search box, each part index-served (core.search): the name (its beginning for one or
+    two characters), three digits or more of the phone, four characters or more of the ID number."""
+    from core.search import name_q, phone_q
+
+    cond = name_q("name", q)
+    phone = phone_q("phone", q)
+    if phone is not None:
+        cond |= phone
     n = idcard.normalise(q)
-    cond = Q(name__icontains=q) | Q(phone__contains=q)
     if len(n) >= 4:
         cond |= Q(id_number__icontains=n)
-    return qs.filter(cond)
+    return cond
 
 
 def registry_match(id_number: str, day: date) -> VulnerableEntry | None:

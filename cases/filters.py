@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import CATEGORY, CAUSE, GRADE, GROUP, HANDLER_KIND, SOURCE, STAGE
 from core.filters import by_name
 from core.forms_renderer import FastSelectMultiple
+from core.search import name_q
 from stations.models import Handler, Station
 
 from .models import Case, Complaint, Discussion
@@ -45,7 +46,8 @@ def station_choices():
 
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", help_text=_(
-        "A recipient's or handler's name; a case number or an opposing party from three characters on."))
+        "A recipient's name (one or two characters: its beginning) or a handler's name; a case number or an "
+        "opposing party from three characters on."))
     status = django_filters.MultipleChoiceFilter(distinct=False, label=_("Status"), choices=Case.Status.choices)
     category = django_filters.MultipleChoiceFilter(distinct=False, label=_("Category"), choices=CATEGORY.choices)
     source = django_filters.MultipleChoiceFilter(distinct=False, label=_("Source"), choices=SOURCE.choices)
@@ -93,7 +95,7 @@ class CaseFilter(django_filters.FilterSet):
         self.filters["station"].extra["choices"] = station_choices()
 
     def search(self, qs, name, value):
-        """A recipient's or handler's name (any part), and from three characters on a part of the case number
+        """A recipient's name (core.search.name_q) or a handler's, and from three characters on a part of the case number
         or of the opposing party. Each part is one index-served query (pg_trgm, the recipient's key), joined by
         UNION: an OR across the joined tables would read every case of a province."""
         value = value.strip()
@@ -101,7 +103,7 @@ class CaseFilter(django_filters.FilterSet):
             return qs
         from applicants.models import Person
 
-        arms = [Case.objects.filter(recipient__in=Person.objects.filter(name__icontains=value).values("pk")),
+        arms = [Case.objects.filter(recipient__in=Person.objects.filter(name_q("name", value)).values("pk")),
                 Case.objects.filter(handler__in=Handler.objects.filter(name__icontains=value).values("pk"))]
         if len(value) >= 3:  # a trigram index needs three characters; shorter parts would read every case
             arms += [Case.objects.filter(number__icontains=value),

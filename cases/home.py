@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import DateField, ExpressionWrapper, F, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,7 +60,11 @@ def panels(request):
         out.append(Panel(_("Case files to review"), "cases/panels/cases.html",
                          {"rows": _rows(files), "count": files.count(), "link": "?status=closed"}, order=21))
     if user.is_center and user.can("case_view_all") and user.can("dashboard_view"):
-        late = visible.filter(overdue_q(timezone.localdate())).order_by("accepted_on")
+        # Ordered by an expression, not the column: with the column PostgreSQL walks the accepted_on index from
+        # the oldest case and skips the hundreds of thousands closed long ago (340 ms on a province); the
+        # expression makes it read the four partial to-do indexes and sort the few overdue rows (10 ms).
+        oldest_first = ExpressionWrapper(F("accepted_on") + Value(0), output_field=DateField())
+        late = visible.filter(overdue_q(timezone.localdate())).order_by(oldest_first, "pk")
         out.append(Panel(_("Overdue case deadlines across the county"), "cases/panels/cases.html",
                          {"rows": _rows(late), "count": late.count(), "link": "?overdue=1"}, order=15))
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -36,11 +37,18 @@ def _generation(cache) -> int:
     return int(value)
 
 
-def cached(name: str, scope, make: Callable[[], object]):
+def cached(name: str, scope, make: Callable[[], object], *, settle: bool = False):
     """`make()`'s value for this name and scope (a user's pk, a station and a period…), from the shared cache
-    while no watched record changed and for at most COUNTS_CACHE_SECONDS; made directly without the cache."""
+    while no watched record changed and for at most COUNTS_CACHE_SECONDS; made directly without the cache.
+
+    `settle=True` is for figures that cost seconds on a province (dashboard, home figures): after a change
+    the value made before it is still served for up to FIGURES_SETTLE_SECONDS (30), so a busy center with a
+    write every second recomputes them twice a minute, not on every view; a quiet one sees a change at once
+    once that window has passed since the figures were made."""
     try:
         cache = _cache()
+        if settle:
+            return _settled(cache, name, scope, make)
         key = f"counts:{_generation(cache)}:{name}:{scope}"
         value = cache.get(key)
         if value is None:
@@ -50,6 +58,22 @@ def cached(name: str, scope, make: Callable[[], object]):
     except Exception as exc:  # noqa: BLE001 - the cache is a convenience: make it directly
         logger.warning("counts cache unavailable: %s", exc)
         return make()
+
+
+def _settled(cache, name: str, scope, make: Callable[[], object]):
+    generation, now = _generation(cache), time.time()
+    key = f"settled:{name}:{scope}"
+    hit = cache.get(key)
+    if hit is not None:
+        made_generation, made_at, value = hit
+        age = now - made_at
+        fresh = int(getattr(settings, "COUNTS_CACHE_SECONDS", 60))
+        settle = int(getattr(settings, "FIGURES_SETTLE_SECONDS", 30))
+        if age < (fresh if made_generation == generation else min(settle, fresh)):
+            return value
+    value = make()
+    cache.set(key, (generation, now, value), int(getattr(settings, "COUNTS_CACHE_SECONDS", 60)) * 2)
+    return value
 
 
 def cached_totals(name: str, qs, make: Callable[[], dict]) -> dict:

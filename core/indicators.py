@@ -206,7 +206,8 @@ class Registry:
             if station is not None and fam.station_field is None:
                 values.update({m.code: None for m in measures})  # county-only records: empty, not 0
             else:
-                raw = fam.queryset(p, station).aggregate(**{_alias(m.code): m.aggregate(p) for m in measures})
+                raw = (fam.queryset(p, station).filter(any_of(m.where(p) for m in measures))
+                       .aggregate(**{_alias(m.code): m.aggregate(p) for m in measures}))
                 values.update({m.code: m.clean(raw[_alias(m.code)]) for m in measures})
             if progress:
                 progress(len(values), total)
@@ -223,16 +224,25 @@ class Registry:
         assert all(isinstance(m, Measure) and m.family is fam for m in measures), "one family per breakdown"
         if station is not None and fam.station_field is None:
             return {}
-        q = Q()
-        for m in measures:
-            q |= m.where(p)
         fields = (by,) if isinstance(by, str) else tuple(by)
-        rows = (fam.queryset(p, station).filter(q).values(*fields)
+        rows = (fam.queryset(p, station).filter(any_of(m.where(p) for m in measures)).values(*fields)
                 .annotate(**{_alias(m.code): m.aggregate(p) for m in measures}).order_by(*fields))
 
         def key(r):
             return r[by] if isinstance(by, str) else tuple(r[f] for f in fields)
         return {key(r): {m.code: m.clean(r[_alias(m.code)]) for m in measures} for r in rows}
+
+
+def any_of(conditions: Iterable[Q]) -> Q:
+    """The rows at least one measure counts: a family's query reads only those (a province's year, not its
+    twenty). Every aggregate keeps its own FILTER, so the figures are the same. A measure that counts every
+    row of its family (an empty Q) makes the whole family read: Q() | Q(x) would be Q(x) in Django."""
+    out = None
+    for q in conditions:
+        if not q:
+            return Q()
+        out = q if out is None else out | q
+    return out if out is not None else Q()
 
 
 def _alias(code: str) -> str:

@@ -12,6 +12,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models.sql.where import WhereNode
 from django.utils.translation import gettext as _
 
 LAST = "last"
@@ -62,7 +63,7 @@ class BoundedPaginator(Paginator):
         if not hasattr(qs, "values_list"):
             return list(qs[bottom:top])
         keys = list(qs.values_list("pk", flat=True)[bottom:top])
-        found = {row.pk: row for row in qs.filter(pk__in=keys)}
+        found = {row.pk: row for row in by_keys(qs, keys)}
         return [found[key] for key in keys if key in found]
 
     def last_page(self) -> Page:
@@ -71,7 +72,7 @@ class BoundedPaginator(Paginator):
             return self.page(self.num_pages)
         qs = self.object_list.reverse()
         keys = list(qs.values_list("pk", flat=True)[: self.per_page])
-        found = {row.pk: row for row in qs.filter(pk__in=keys)}
+        found = {row.pk: row for row in by_keys(qs, keys)}
         rows = [found[key] for key in reversed(keys) if key in found]
         page = Page(rows, self.num_pages + 1, self)
         page.is_far_end = True
@@ -87,6 +88,16 @@ class BoundedPaginator(Paginator):
         except EmptyPage:
             number = self.num_pages
         return self.page(number)
+
+
+def by_keys(qs, keys: list):
+    """The rows of `keys` with the list's columns (select_related, annotations), without its filters: the filters
+    chose the keys already, and a search filter run again would cost as much as choosing them. The joins that
+    filters added stay (every chosen row satisfies them); a row met twice through a many-valued join is kept
+    once by the caller."""
+    rows = qs.all()
+    rows.query.where = WhereNode()
+    return rows.filter(pk__in=keys).order_by()
 
 
 def paginate(request, queryset, per_page: int = 25, *, counted: int | None = None) -> Page:

@@ -7,9 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from applicants.models import Person
+from applicants.selectors import person_q
 from core.choices import CHANNEL, CONSULTATION_OUTCOME, MATTER_KIND, NOTICE_GROUND, ORGAN, TOPIC
 from core.filters import by_name
 from core.forms_renderer import FastSelectMultiple
+from core.search import name_q, phone_q
 from stations.models import Station
 
 from .models import Application, Consultation
@@ -49,7 +51,9 @@ class ConsultationFilter(StationFilterMixin):
     topic = df.MultipleChoiceFilter(distinct=False, choices=TOPIC.choices, label=_("topic"))
     outcome = df.MultipleChoiceFilter(distinct=False, choices=CONSULTATION_OUTCOME.choices, label=_("outcome"))
     handled_by = df.ModelChoiceFilter(queryset=User.objects.filter(is_active=True), label=_("handled by"))
-    q = df.CharFilter(method="search", label=_("search"), help_text=_("A name or a phone number (any part)."))
+    q = df.CharFilter(method="search", label=_("search"), help_text=_(
+        "A name (one or two characters: its beginning; from three on: any part) or three digits or more of a "
+        "phone number."))
     content = df.CharFilter(method="search_content", label=_("summary or answer contains"),
                             help_text=_("Reads every consultation of the list: choose a period first on a long one."))
 
@@ -59,9 +63,9 @@ class ConsultationFilter(StationFilterMixin):
         value = value.strip()
         if not value:
             return qs
-        arms = [Consultation.objects.filter(person_name__icontains=value).order_by().values("pk"),
-                Consultation.objects.filter(person_phone__contains=value).order_by().values("pk")]
-        return qs.filter(pk__in=arms[0].union(arms[1]))
+        conds = [name_q("person_name", value), phone_q("person_phone", value)]
+        arms = [Consultation.objects.filter(c).order_by().values("pk") for c in conds if c is not None]
+        return qs.filter(pk__in=arms[0].union(*arms[1:]))
 
     def search_content(self, qs, name, value):
         value = value.strip()
@@ -84,8 +88,7 @@ class ApplicationFilter(StationFilterMixin):
         value = value.strip()
         if not value:
             return qs
-        people = Person.objects.filter(Q(name__icontains=value) | Q(id_number__icontains=value.upper())
-                                       | Q(phone__contains=value))
+        people = Person.objects.filter(person_q(value))
         whole_id = Person.objects.none()
         user = getattr(self.request, "user", None)
         if user is None or not user.is_center:

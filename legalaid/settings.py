@@ -105,13 +105,17 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # A kept connection is checked before reuse, so a PostgreSQL restart costs at most one failed request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# No JIT: it compiles every query that looks costly (150 ms for a search on a province's cases) and pays
+# only for long analytical scans, which this site does not run in a request.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 if env("TEST_DB_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DB_NAME")}
 # A streaming replica for reports, dashboards, figure lists and exports (core.replica); writes never go there.
 if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"].update(ATOMIC_REQUESTS=False, CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"],
-                                CONN_HEALTH_CHECKS=True, TEST={"MIRROR": "default"})
+                                CONN_HEALTH_CHECKS=True, TEST={"MIRROR": "default"},
+                                OPTIONS={"options": "-c jit=off", **DATABASES["replica"].get("OPTIONS", {})})
 READ_FROM_REPLICA = env.bool("READ_FROM_REPLICA", default=True)
 DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -199,6 +203,8 @@ CACHES = {
                if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}),
 }
 COUNTS_CACHE_SECONDS = env.int("COUNTS_CACHE_SECONDS", default=60)
+# Dashboard and home figures after a change: the earlier ones are served this long at most (core.counts).
+FIGURES_SETTLE_SECONDS = env.int("FIGURES_SETTLE_SECONDS", default=30)
 if CELERY_BROKER_URL == "filesystem://":
     _queue = BASE_DIR / ".data" / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -28,3 +28,5 @@ READ_FROM_REPLICA = False
 # The navigation's counts: a cache of this process (tests run one process; a shared Redis would carry counts
 # from one test, or one test run, into another).
 CACHES = {**CACHES, "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}}  # noqa: F405
+# Figures are made afresh after every change in tests (core.counts.cached(settle=True); tested on its own).
+FIGURES_SETTLE_SECONDS = 0

@@ -88,6 +88,9 @@ COMPARISON = {"accepted": "cases.accepted", "closed": "cases.closed", "open": "c
               "events": "publicity.events"}
 
 
+COMPARISON_ROWS = 30  # rows of the dashboard's station comparison (the center's own among them)
+
+
 def station_comparison(p: Period) -> list[dict]:
     """Each station's (and the center's own) figures from the indicators' definitions, one grouped query
     per family; every figure opens its list for that station."""
@@ -127,8 +130,8 @@ def dashboard_context(request) -> dict:
     # Every figure from the shared cache until a record changes, at most COUNTS_CACHE_SECONDS (core.counts):
     # a province's dashboard is computed once a minute at most, not once per page view.
     scope = f"{p.code}:{p.end}:{station.pk if station is not None else '-'}"
-    values = cached("dashboard-values", scope, lambda: ind.compute_all(p, station))
-    last = cached("dashboard-last", scope, lambda: ind.compute_all(p.last_year(), station))
+    values = cached("dashboard-values", scope, lambda: ind.compute_all(p, station), settle=True)
+    last = cached("dashboard-last", scope, lambda: ind.compute_all(p.last_year(), station), settle=True)
     all_figures = figures(p, station, values, last)
     by_code = {f["code"]: f for f in all_figures}
     progress = target_progress(year, station, values, today)
@@ -144,24 +147,31 @@ def dashboard_context(request) -> dict:
     grades = [{"label": GRADE.zh[g], "value": values[f"quality.{g}"], "url": by_code[f"quality.{g}"]["url"]}
               for g in GRADE.codes]
     charts = {
-        "monthly": cached("dashboard-monthly", scope, lambda: monthly_cases(p, station)),
+        "monthly": cached("dashboard-monthly", scope, lambda: monthly_cases(p, station), settle=True),
         "groups": {"labels": [g["label"] for g in groups], "data": [g["value"] for g in groups],
                    "links": [g["url"] for g in groups]},
         "channels": {"labels": [c["label"] for c in channels], "data": [c["value"] for c in channels],
                      "links": [c["url"] for c in channels]},
         "grades": {"labels": [g["label"] for g in grades], "data": [g["value"] for g in grades],
                    "links": [g["url"] for g in grades]},
-        "funding": cached("dashboard-funding", scope, lambda: funding_use(p)) if station is None else None,
+        "funding": cached("dashboard-funding", scope, lambda: funding_use(p), settle=True) if station is None else None,
     }
     from stations.models import Station
 
+    comparison = (cached("dashboard-stations", scope, lambda: station_comparison(p), settle=True)
+                  if station is None and request.user.is_center else None)
+    comparison_total = len(comparison) if comparison else 0
+    if comparison and comparison_total > COMPARISON_ROWS:
+        # A province's thousands of stations: the center's own row and the busiest stations by cases accepted;
+        # every station's figures are on the stations list.
+        comparison = [comparison[0], *sorted(comparison[1:], key=lambda r: (-(r["accepted"] or 0), r["name"]))
+                      [:COMPARISON_ROWS - 1]]
     return {
         "period": p, "year": year, "years": list(range(today.year, max(today.year - 4, first_year() - 1), -1)), "station": station,
-        "stations": Station.objects.order_by("name") if request.user.is_center else [],
+        "stations": Station.objects.order_by("name").values("pk", "name") if request.user.is_center else [],
         "key": key, "figures": all_figures, "groups": groups, "channels": channels, "grades": grades,
         "charts": charts, "targets": progress,
-        "comparison": (cached("dashboard-stations", scope, lambda: station_comparison(p))
-                       if station is None and request.user.is_center else None),
+        "comparison": comparison, "comparison_total": comparison_total,
     }
 
 

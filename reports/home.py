@@ -25,7 +25,8 @@ def station_figures(user, station, today=None) -> list[dict]:
     today = today or timezone.localdate()
     p = dashboard_period(today.year, today)
     codes = [c for c, _k in STATION_FIGURES]
-    values = ind.REGISTRY.evaluate(p, station, codes=codes)
+    values = cached("station-figures", f"{p.code}:{p.end}:{station.pk if station else '-'}",
+                    lambda: ind.REGISTRY.evaluate(p, station, codes=codes), settle=True)
     linked = user.can("dashboard_view")
     return [{"code": key, "indicator": code, "label": f"{ind.REGISTRY[code].name}（{ind.REGISTRY[code].unit}）",
              "value": values[code], "url": indicator_url(code, p, station) if linked else None}
@@ -39,11 +40,15 @@ def network_figures(today=None) -> dict:
 
     today = today or timezone.localdate()
     p = dashboard_period(today.year, today)
-    out: dict = {}
-    for code, key in STATION_FIGURES:
-        for station_pk, vals in ind.REGISTRY.grouped([code], p, "station").items():
-            out.setdefault(station_pk, {})[key] = vals[code]
-    return out
+
+    def make() -> dict:
+        out: dict = {}
+        for code, key in STATION_FIGURES:
+            for station_pk, vals in ind.REGISTRY.grouped([code], p, "station").items():
+                out.setdefault(station_pk, {})[key] = vals[code]
+        return out
+
+    return cached("network-figures", f"{p.code}:{p.end}", make, settle=True)
 
 
 def panels(request) -> list[Panel]:
@@ -59,7 +64,7 @@ def panels(request) -> list[Panel]:
         p = dashboard_period(today.year, today)
         # only the figures shown, from the shared cache until a record changes (core.counts)
         values = cached("home-figures", f"{p.code}:{p.end}:{station.pk if station else '-'}",
-                        lambda: ind.REGISTRY.evaluate(p, station, codes=HOME_FIGURES))
+                        lambda: ind.REGISTRY.evaluate(p, station, codes=HOME_FIGURES), settle=True)
         figures = [{"code": c, "name": ind.BY_CODE[c][0], "unit": ind.BY_CODE[c][1], "value": values[c],
                     "url": indicator_url(c, p, station)} for c in HOME_FIGURES]
         out.append(Panel(_("This year so far"), "reports/panel_figures.html",

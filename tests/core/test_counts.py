@@ -51,3 +51,33 @@ def test_without_the_cache_the_count_is_made_directly(org, client_for, monkeypat
     response = client_for("clerk").get("/cases/")
     assert response.status_code == 200
     counts.invalidate(sender=type(org["users"]["clerk"]))  # never raises either
+
+
+def test_settled_figures_are_served_a_while_after_a_change_then_made_afresh(org, settings, monkeypatch):
+    """Dashboard figures on a busy province: a change does not recompute them on every view, only once the
+    settle window has passed; without a change they last COUNTS_CACHE_SECONDS."""
+    from stations.models import Station
+
+    settings.FIGURES_SETTLE_SECONDS, settings.COUNTS_CACHE_SECONDS = 30, 60
+    clock = [1000.0]
+    monkeypatch.setattr(counts.time, "time", lambda: clock[0])
+    made = []
+
+    def make():
+        made.append(1)
+        return len(made)
+
+    assert counts.cached("figures", "x", make, settle=True) == 1
+    clock[0] += 10
+    assert counts.cached("figures", "x", make, settle=True) == 1  # unchanged, fresh
+    Station.objects.create(name="新站", code="new-a")  # a change: the generation moves
+    assert counts.cached("figures", "x", make, settle=True) == 1  # made 10 s ago: still served
+    clock[0] += 25
+    assert counts.cached("figures", "x", make, settle=True) == 2  # 35 s old after a change: made afresh
+    clock[0] += 59
+    assert counts.cached("figures", "x", make, settle=True) == 2  # no change since: kept up to 60 s
+    clock[0] += 2
+    assert counts.cached("figures", "x", make, settle=True) == 3
+    settings.FIGURES_SETTLE_SECONDS = 0
+    Station.objects.create(name="又一站", code="new-b")
+    assert counts.cached("figures", "x", make, settle=True) == 4  # no window: every change counts at once

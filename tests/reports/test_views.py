@@ -273,3 +273,20 @@ def test_demo_seed_sets_targets_and_a_finished_report_once(org):
     assert ReportRun.objects.get().status == "done"
     seed(rng=random.Random(1), stdout=out)
     assert ReportRun.objects.count() == 1 and "already seeded" in out.getvalue()
+
+
+@freeze_time("2025-06-30 12:00:00+08:00")
+def test_a_province_dashboard_compares_the_busiest_stations(client_for, data, monkeypatch):
+    """Thousands of stations: the center's row and the stations with most cases, and a link to them all."""
+    from reports import dashboard
+
+    full = client_for("director").get("/reports/").context["comparison"]
+    assert len(full) >= 3
+    monkeypatch.setattr(dashboard, "COMPARISON_ROWS", 2)
+    response = client_for("director").get("/reports/")
+    rows = response.context["comparison"]
+    assert rows[0]["name"] == full[0]["name"] and len(rows) == 2
+    assert rows[1]["accepted"] == max(r["accepted"] for r in full[1:])
+    assert response.context["comparison_total"] == len(full)
+    html = response.content.decode()
+    assert f"共 {len(full)} 行，显示 2 行" in html and 'href="/stations/"' in html
