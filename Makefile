@@ -35,11 +35,15 @@ test: venv services
 	$(PY) manage.py makemigrations --check --dry-run --settings=legalaid.test_settings
 	DRILL_RESTART_POSTGRES=1 $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
-## bench: performance figures on generated data (never part of `make test`).
+## bench: performance figures on generated data (never part of `make test`): each list, home, dashboard,
+## indicators and an export at SCALE cases next to Django admin and raw SQL, then the load test (Locust,
+## 30 users against gunicorn with 4 workers; its miss is printed, not fatal).
 SCALE ?= 1000000
 bench: venv services
+	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_lists.py --scale $(SCALE)
+	-$(PY) scripts/loadtest.py --db legalaid_scale
 
 ## backup: the database and the private files with a manifest, into BACKUP_DIR (default backups/);
 ## KEEP=14 keeps only the newest 14. No venv dependency: a server runs it with its own python,

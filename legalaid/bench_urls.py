@@ -7,8 +7,10 @@ from django.contrib import admin
 from django.urls import path
 
 from applicants.models import Person
-from cases.models import Case
-from intake.models import Application, Consultation
+from cases.models import Case, Complaint, Discussion
+from funding.models import Spending, Subsidy
+from intake.models import Application, Consultation, CriminalNotice, Matter
+from publicity.models import Event
 
 from .urls import handler403, handler404  # noqa: F401
 from .urls import urlpatterns as site_urls
@@ -53,6 +55,72 @@ class PersonBench(admin.ModelAdmin):
     list_select_related = ["station"]
     search_fields = ["name", "id_number", "phone"]
     ordering = ["name", "pk"]
+    list_per_page = 25
+
+
+@admin.register(CriminalNotice, site=bench_site)
+class NoticeBench(admin.ModelAdmin):
+    list_display = ["received_on", "organ", "organ_name", "notice_number", "person", "ground", "stage", "station"]
+    list_select_related = ["person", "station"]
+    list_filter = ["organ", "ground"]
+    ordering = ["-received_on", "-pk"]
+    list_per_page = 25
+
+
+@admin.register(Matter, site=bench_site)
+class MatterBench(admin.ModelAdmin):
+    list_display = ["date", "kind", "place", "handler", "person_name", "plea", "person_count", "station"]
+    list_select_related = ["handler", "station"]
+    list_filter = ["kind", "plea"]
+    ordering = ["-date", "-pk"]
+    list_per_page = 25
+
+
+@admin.register(Discussion, site=bench_site)
+class DiscussionBench(admin.ModelAdmin):
+    list_display = ["held_on", "case", "participants", "conclusion"]
+    list_select_related = ["case"]
+    list_filter = ["case__station"]
+    search_fields = ["case__number", "participants", "conclusion"]
+    ordering = ["-held_on", "-pk"]
+    list_per_page = 25
+
+
+@admin.register(Complaint, site=bench_site)
+class ComplaintBench(admin.ModelAdmin):
+    list_display = ["received_on", "case", "complainant", "content", "resolved_on", "substantiated"]
+    list_select_related = ["case"]
+    list_filter = ["case__station"]
+    search_fields = ["case__number", "complainant", "content"]
+    ordering = ["-received_on", "-pk"]
+    list_per_page = 25
+
+
+@admin.register(Subsidy, site=bench_site)
+class SubsidyBench(admin.ModelAdmin):
+    list_display = ["case", "handler", "computed_amount", "amount", "status", "batch", "paid_on"]
+    list_select_related = ["case", "handler", "batch"]
+    list_filter = ["status", "handler__provider"]
+    ordering = ["-created_at", "-pk"]
+    list_per_page = 25
+
+
+@admin.register(Spending, site=bench_site)
+class SpendingBench(admin.ModelAdmin):
+    list_display = ["date", "category", "amount", "description", "batch"]
+    list_select_related = ["batch"]
+    list_filter = ["category"]
+    ordering = ["-date", "-pk"]
+    list_per_page = 25
+
+
+@admin.register(Event, site=bench_site)
+class EventBench(admin.ModelAdmin):
+    list_display = ["date", "title", "form", "place", "station", "materials", "onsite", "audience"]
+    list_select_related = ["station"]
+    list_filter = ["form", "station"]
+    search_fields = ["title", "place"]
+    ordering = ["-date", "-pk"]
     list_per_page = 25
 
 
