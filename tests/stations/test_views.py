@@ -140,6 +140,17 @@ def test_director_home_shows_the_network_summary(client_for, org):
     assert "工作站网络本年概况" in body and "新桥镇法律援助工作站" in body
 
 
+def test_director_home_shows_only_the_busiest_stations_of_a_large_network(client_for, org, monkeypatch):
+    from stations import home
+
+    monkeypatch.setattr(home, "NETWORK_ROWS", 1)
+    body = client_for("director").get("/").content.decode()
+    table = body.split('data-testid="network-summary"')[1].split("</table>")[0]
+    assert table.count("<tr><td>") == 1  # one station row below the header
+    assert 'data-testid="network-busiest"' in body and "个工作站中最活跃的 1 个" in body
+    assert reverse("stations:station_list") in body.split('data-testid="network-busiest"')[1][:400]
+
+
 def test_station_staff_home_shows_their_station_this_year(client_for, org):
     body = client_for("staff_a").get("/").content.decode()
     assert "本站本年概况" in body and "城关镇法律援助工作站" in body
