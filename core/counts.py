@@ -9,8 +9,10 @@ cache cannot be reached (Redis stopped) the count is made directly: the page nev
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable
 
@@ -44,7 +46,10 @@ def cached(name: str, scope, make: Callable[[], object], *, settle: bool = False
     `settle=True` is for figures that cost seconds on a province (dashboard, home figures): after a change
     the value made before it is still served for up to FIGURES_SETTLE_SECONDS (30), so a busy center with a
     write every second recomputes them twice a minute, not on every view; a quiet one sees a change at once
-    once that window has passed since the figures were made."""
+    once that window has passed since the figures were made. When such a value is due to be made afresh, the
+    page is served the one it has and the value is made again beside it (one refresh at a time, in a thread
+    of the web process): a director never waits the seconds a province's dashboard takes, except on the first
+    view after the value expired (2 × COUNTS_CACHE_SECONDS without a view)."""
     try:
         cache = _cache()
         if settle:
@@ -60,20 +65,62 @@ def cached(name: str, scope, make: Callable[[], object], *, settle: bool = False
         return make()
 
 
+REFRESH_LOCK_SECONDS = 300  # a refresh that died (its process killed) lets another start after this
+
+
 def _settled(cache, name: str, scope, make: Callable[[], object]):
     generation, now = _generation(cache), time.time()
     key = f"settled:{name}:{scope}"
+    fresh = int(getattr(settings, "COUNTS_CACHE_SECONDS", 60))
+    settle = int(getattr(settings, "FIGURES_SETTLE_SECONDS", 30))
     hit = cache.get(key)
     if hit is not None:
         made_generation, made_at, value = hit
         age = now - made_at
-        fresh = int(getattr(settings, "COUNTS_CACHE_SECONDS", 60))
-        settle = int(getattr(settings, "FIGURES_SETTLE_SECONDS", 30))
         if age < (fresh if made_generation == generation else min(settle, fresh)):
             return value
+        if settle > 0:
+            if cache.add(f"refreshing:{key}", 1, REFRESH_LOCK_SECONDS):
+                _start(_refresher(cache, key, generation, make, fresh))
+            return value  # made afresh beside this page (or being made by another)
     value = make()
-    cache.set(key, (generation, now, value), int(getattr(settings, "COUNTS_CACHE_SECONDS", 60)) * 2)
+    cache.set(key, (generation, now, value), fresh * 2)
     return value
+
+
+def _refresher(cache, key: str, generation: int, make: Callable[[], object], fresh: int) -> Callable[[], None]:
+    """The refresh, run with the page's context (its language, its replica choice)."""
+    from django.utils import translation
+
+    context, language = contextvars.copy_context(), translation.get_language()
+
+    def in_context():
+        with translation.override(language):
+            return make()
+
+    def run() -> None:
+        try:
+            made_at = time.time()
+            value = context.run(in_context)
+            cache.set(key, (generation, made_at, value), fresh * 2)
+        except Exception:  # noqa: BLE001 - the next view makes it directly once the value expires
+            logger.exception("refreshing %s failed", key)
+        finally:
+            cache.delete(f"refreshing:{key}")
+
+    return run
+
+
+def _start(run: Callable[[], None]) -> None:
+    from django.db import connections
+
+    def target() -> None:
+        try:
+            run()
+        finally:
+            connections.close_all()  # this thread's connections only (they are per thread)
+
+    threading.Thread(target=target, name="figures-refresh", daemon=True).start()
 
 
 def cached_totals(name: str, qs, make: Callable[[], dict]) -> dict:

@@ -55,29 +55,80 @@ def test_without_the_cache_the_count_is_made_directly(org, client_for, monkeypat
 
 def test_settled_figures_are_served_a_while_after_a_change_then_made_afresh(org, settings, monkeypatch):
     """Dashboard figures on a busy province: a change does not recompute them on every view, only once the
-    settle window has passed; without a change they last COUNTS_CACHE_SECONDS."""
+    settle window has passed, and then beside the page (which gets the value it had); without a change they
+    last COUNTS_CACHE_SECONDS."""
     from stations.models import Station
 
     settings.FIGURES_SETTLE_SECONDS, settings.COUNTS_CACHE_SECONDS = 30, 60
     clock = [1000.0]
     monkeypatch.setattr(counts.time, "time", lambda: clock[0])
+    refreshes = []
+    monkeypatch.setattr(counts, "_start", refreshes.append)  # run by hand below, as the thread would
     made = []
 
     def make():
         made.append(1)
         return len(made)
 
-    assert counts.cached("figures", "x", make, settle=True) == 1
+    assert counts.cached("figures", "x", make, settle=True) == 1  # nothing yet: made for this page
     clock[0] += 10
     assert counts.cached("figures", "x", make, settle=True) == 1  # unchanged, fresh
     Station.objects.create(name="新站", code="new-a")  # a change: the generation moves
     assert counts.cached("figures", "x", make, settle=True) == 1  # made 10 s ago: still served
+    assert refreshes == []
     clock[0] += 25
-    assert counts.cached("figures", "x", make, settle=True) == 2  # 35 s old after a change: made afresh
+    assert counts.cached("figures", "x", make, settle=True) == 1  # 35 s old after a change: served, and …
+    assert counts.cached("figures", "x", make, settle=True) == 1  # … one refresh started, not two
+    assert len(refreshes) == 1 and made == [1]
+    refreshes.pop()()
+    assert counts.cached("figures", "x", make, settle=True) == 2  # the refreshed value
     clock[0] += 59
     assert counts.cached("figures", "x", make, settle=True) == 2  # no change since: kept up to 60 s
     clock[0] += 2
+    assert counts.cached("figures", "x", make, settle=True) == 2
+    refreshes.pop()()
     assert counts.cached("figures", "x", make, settle=True) == 3
+    clock[0] += 200  # not viewed for longer than the value is kept: made for the page again
+    assert counts.cached("figures", "x", make, settle=True) == 4 and refreshes == []
     settings.FIGURES_SETTLE_SECONDS = 0
     Station.objects.create(name="又一站", code="new-b")
-    assert counts.cached("figures", "x", make, settle=True) == 4  # no window: every change counts at once
+    assert counts.cached("figures", "x", make, settle=True) == 5  # no window: every change counts at once
+
+
+def test_a_refresh_in_its_thread_stores_the_value_and_frees_the_lock(org, settings):
+    """The real thread: it makes the value with the page's language and lets the next refresh start."""
+    from django.utils import translation
+
+    from stations.models import Station
+
+    settings.FIGURES_SETTLE_SECONDS, settings.COUNTS_CACHE_SECONDS = 1, 60
+    seen = []
+
+    def make():
+        seen.append(translation.get_language())
+        return len(seen)
+
+    with translation.override("en"):
+        assert counts.cached("lang", "y", make, settle=True) == 1
+        Station.objects.create(name="新站", code="new-c")
+        counts._cache().set("settled:lang:y", (0, 0.0, 1), 120)  # made long ago, before the change
+        started = []
+        original = counts._start
+
+        def start(run):
+            original(run)
+            started.append(1)
+
+        counts._start = start
+        try:
+            assert counts.cached("lang", "y", make, settle=True) == 1
+        finally:
+            counts._start = original
+    import time
+
+    for _ in range(100):
+        if counts._cache().get("refreshing:settled:lang:y") is None and len(seen) == 2:
+            break
+        time.sleep(0.05)
+    assert started == [1] and seen == ["en", "en"]
+    assert counts._cache().get("settled:lang:y")[2] == 2
