@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import CATEGORY, CAUSE, GRADE, GROUP, HANDLER_KIND, SOURCE, STAGE
 from core.filters import by_name
-from core.forms_renderer import FastSelectMultiple
+from core.forms_renderer import LookupSelectMultiple
 from core.search import name_q
 from stations.models import Handler, Station
 
@@ -25,7 +25,7 @@ class StationChoice(django_filters.MultipleChoiceFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("field_name", "station")
-        kwargs.setdefault("widget", FastSelectMultiple)
+        kwargs.setdefault("widget", LookupSelectMultiple(lookup=("stations:lookup", "stations"), pinned=("center",)))
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
@@ -57,7 +57,7 @@ class CaseFilter(django_filters.FilterSet):
                                                 method="filter_group")
     station = StationChoice(label=_("Station"), choices=[])
     handler = django_filters.MultipleChoiceFilter(distinct=False, label=_("Handler"), choices=by_name(Handler),
-                                               widget=FastSelectMultiple)
+                                               widget=LookupSelectMultiple(lookup=("stations:lookup", "handlers")))
     grade = django_filters.MultipleChoiceFilter(distinct=False, label=_("Grade"), choices=GRADE.choices)
     handler_kind = django_filters.MultipleChoiceFilter(distinct=False, label=_("Handler type"), field_name="handler__kind",
                                                        choices=HANDLER_KIND.choices)

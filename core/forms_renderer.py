@@ -87,3 +87,39 @@ class FastSelect(FastOptions, Select):
 
 class FastSelectMultiple(FastOptions, SelectMultiple):
     pass
+
+
+class LookupOptions(FastOptions):
+    """A select of thousands (a province's handlers or stations) chosen by type-ahead: the page carries only
+    the chosen options and the `pinned` ones (the empty choice, "the center"); static/js/app.js puts a search
+    box above it that asks `lookup` (a URL name and its arguments, answering `?q=` with
+    {"results": [{"id", "text"}]}) and adds the option picked. The parameter stays the record's key (`handler=12`), so links and saved searches keep
+    working, and the field still validates against every choice."""
+
+    def __init__(self, attrs=None, choices=(), *, lookup: tuple, pinned=("",)):
+        super().__init__(attrs, choices)
+        self.lookup, self.pinned = lookup, {str(v) for v in pinned}
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.urls import reverse
+        from django.utils.translation import gettext
+
+        values = value if isinstance(value, (list, tuple)) else [value]
+        keep = self.pinned | {str(v) for v in values if v not in (None, "")}
+        every = self.choices
+        self.choices = [(v, label) for v, label in every if str(v) in keep]
+        attrs = {**(attrs or {}), "data-lookup": reverse(self.lookup[0], args=self.lookup[1:]),
+                 "data-lookup-placeholder": gettext("Type a name to find"),
+                 "data-lookup-empty": gettext("Nothing matches")}
+        try:
+            return super().render(name, value, attrs, renderer)
+        finally:
+            self.choices = every
+
+
+class LookupSelect(LookupOptions, Select):
+    pass
+
+
+class LookupSelectMultiple(LookupOptions, SelectMultiple):
+    pass

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import FUNDING_SOURCE, SPENDING_CATEGORY
 from core.filters import by_name
-from core.forms_renderer import FastSelect
+from core.forms_renderer import FastSelect, LookupSelect, LookupSelectMultiple
 from stations.models import Handler, Provider
 
 from .models import Budget, Spending, Subsidy
@@ -64,7 +64,8 @@ class SubsidyFilter(StyledFilterSet):
     paid_to = df.DateFilter(field_name="paid_on", lookup_expr="lte", label=_("Paid to"), **DATE)
     status = df.MultipleChoiceFilter(distinct=False, choices=Subsidy.Status.choices, label=_("Status"),
                                      widget=SelectAny)
-    handler = df.MultipleChoiceFilter(distinct=False, choices=by_name(Handler), label=_("Handler"), widget=SelectAny)
+    handler = df.MultipleChoiceFilter(distinct=False, choices=by_name(Handler), label=_("Handler"),
+                                      widget=LookupSelectMultiple(lookup=("stations:lookup", "handlers")))
     provider = df.ChoiceFilter(field_name="handler__provider", choices=by_name(Provider), label=_("Provider"),
                                widget=FastSelect)
 
@@ -76,7 +77,8 @@ class SubsidyFilter(StyledFilterSet):
 class BatchCandidateFilter(StyledFilterSet):
     """Computed subsidies finance may put in a batch: by handler, provider and period."""
 
-    handler = df.ChoiceFilter(choices=by_name(Handler), label=_("Handler"), widget=FastSelect)
+    handler = df.ChoiceFilter(choices=by_name(Handler), label=_("Handler"),
+                              widget=LookupSelect(lookup=("stations:lookup", "handlers")))
     provider = df.ChoiceFilter(field_name="handler__provider", choices=by_name(Provider), label=_("Provider"),
                                widget=FastSelect)
     accepted_from = df.DateFilter(field_name="case__accepted_on", lookup_expr="gte", label=_("Accepted from"),

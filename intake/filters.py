@@ -10,7 +10,7 @@ from applicants.models import Person
 from applicants.selectors import person_q
 from core.choices import CHANNEL, CONSULTATION_OUTCOME, MATTER_KIND, NOTICE_GROUND, ORGAN, TOPIC
 from core.filters import by_name
-from core.forms_renderer import FastSelectMultiple
+from core.forms_renderer import LookupSelectMultiple
 from core.search import name_q, phone_q
 from stations.models import Station
 
@@ -38,7 +38,7 @@ def filter_station(qs, name, value):
 
 class StationFilterMixin(df.FilterSet):
     station = df.MultipleChoiceFilter(distinct=False, label=_("station"), choices=_station_choices, method="filter_station",
-                                 widget=FastSelectMultiple)
+                                 widget=LookupSelectMultiple(lookup=("stations:lookup", "stations"), pinned=("center",)))
 
     def filter_station(self, qs, name, value):
         return filter_station(qs, name, value)

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import MEDIA_LEVEL, PUBLICITY_FORM
-from core.forms_renderer import FastSelectMultiple
+from core.forms_renderer import FastSelectMultiple, LookupSelectMultiple
 from stations.forms import DateInput
 from stations.models import Station
 
@@ -61,6 +61,9 @@ class EventFilter(_Dated):
         choices = [(str(pk), name) for pk, name in stations.values_list("pk", "name")]
         if user.is_center:
             choices.insert(0, ("center", _("The center itself")))
+            # A province's stations are found by typing; station staff keep the select of their own one.
+            self.form.fields["station"].widget = LookupSelectMultiple(
+                attrs={"size": 3}, lookup=("stations:lookup", "stations"), pinned=("center",))
         self.filters["station"].extra["choices"] = choices
         self.form.fields["station"].choices = choices
 

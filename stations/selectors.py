@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 
 from core.access import station_scope
 
-from .models import ContactPoint, DutyShift, Handler, Liaison, Station, Volunteer
+from .models import ContactPoint, DutyShift, Handler, Liaison, Provider, Station, Volunteer
 
 
 def can_view_stations(user) -> bool:
@@ -105,3 +105,23 @@ def week_grid(user, monday: dt.date) -> list[dict]:
     for shift in shifts:
         by_day[shift.date].append(shift)
     return [{"date": d, "shifts": by_day[d]} for d in days]
+
+
+# --- Type-ahead for filter selects (core.forms_renderer.LookupOptions) ---------
+
+LOOKUP_ROWS = 20
+
+
+def lookup(kind: str, q: str) -> list[dict] | None:
+    """Up to LOOKUP_ROWS handlers, stations or providers whose name contains `q`, by name; a handler shows
+    its provider too (a province has many 张伟). None for a kind that does not exist."""
+    q = q.strip()[:50]
+    if kind == "handlers":
+        rows = (Handler.objects.filter(name__icontains=q).order_by("name", "pk")
+                .values_list("pk", "name", "provider__name")[:LOOKUP_ROWS]) if q else []
+        return [{"id": pk, "text": f"{name}（{provider}）" if provider else name} for pk, name, provider in rows]
+    model = {"stations": Station, "providers": Provider}.get(kind)
+    if model is None:
+        return None
+    rows = model.objects.filter(name__icontains=q).order_by("name", "pk").values_list("pk", "name")[:LOOKUP_ROWS]
+    return [{"id": pk, "text": name} for pk, name in rows] if q else []

@@ -7,6 +7,7 @@ app_name = "stations"
 urlpatterns = [
     path("", views.station_list, name="station_list"),
     path("mine/", views.my_station, name="my_station"),
+    path("lookup/<slug:kind>/", views.lookup, name="lookup"),
     path("new/", views.station_create, name="station_create"),
     path("<int:pk>/", views.station_detail, name="station_detail"),
     path("<int:pk>/edit/", views.station_edit, name="station_edit"),

@@ -8,6 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +28,16 @@ from .viewutils import form_errors_from
 def _can_view(user) -> None:
     if not selectors.can_view_stations(user):
         raise PermissionDenied
+
+
+@login_required
+def lookup(request, kind):
+    """Names for a list filter's type-ahead (core.forms_renderer.LookupOptions): the names the filter offered
+    in its select before, to any signed-in user."""
+    found = selectors.lookup(kind, request.GET.get("q", ""))
+    if found is None:
+        raise Http404
+    return JsonResponse({"results": found})
 
 
 def _form_page(request, *, form, title, breadcrumbs, cancel_url, submit=None, extra=None, multipart=False):

@@ -8,6 +8,7 @@
 //   <input type="checkbox" data-check-all="input[name=x]">   ticks or clears the boxes it names
 //   <button data-print>                      prints the page
 //   <a href="…" data-back>                   goes back in history (the href is the fallback)
+//   <select data-lookup="/stations/lookup/handlers/">  a search box above it finds names to add (type-ahead)
 (function () {
   "use strict";
 
@@ -52,4 +53,95 @@
       window.history.back();
     }
   });
+
+  // Type-ahead for selects of thousands (core.forms_renderer.LookupOptions): the select holds only the chosen
+  // options; the box asks the server for names as one types, and a click (or Enter) adds and selects one.
+  function setUpLookup(select) {
+    if (select.dataset.lookupReady) return;
+    select.dataset.lookupReady = "1";
+    const box = document.createElement("input");
+    box.type = "search";
+    box.autocomplete = "off";
+    box.className = "form-control form-control-sm mb-1";
+    box.placeholder = select.dataset.lookupPlaceholder || "";
+    box.setAttribute("aria-label", box.placeholder);
+    box.setAttribute("data-lookup-box", select.name);
+    const results = document.createElement("div");
+    results.className = "list-group mb-1 lookup-results";
+    select.parentNode.insertBefore(box, select);
+    select.parentNode.insertBefore(results, select);
+    let timer = null;
+    let asked = 0;
+
+    function choose(item) {
+      let option = Array.from(select.options).find(function (o) { return o.value === String(item.id); });
+      if (!option) {
+        option = new Option(item.text, item.id);
+        select.add(option);
+      }
+      if (!select.multiple) {
+        Array.from(select.options).forEach(function (o) { o.selected = false; });
+      }
+      option.selected = true;
+      box.value = "";
+      results.replaceChildren();
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+
+    function show(items) {
+      results.replaceChildren();
+      if (!items.length) {
+        const none = document.createElement("div");
+        none.className = "list-group-item py-1 small text-muted";
+        none.textContent = select.dataset.lookupEmpty || "";
+        results.append(none);
+        return;
+      }
+      items.forEach(function (item) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "list-group-item list-group-item-action py-1 small";
+        button.textContent = item.text;
+        button.addEventListener("click", function () { choose(item); });
+        results.append(button);
+      });
+    }
+
+    function search() {
+      const q = box.value.trim();
+      const mine = ++asked;
+      if (!q) {
+        results.replaceChildren();
+        return;
+      }
+      fetch(select.dataset.lookup + "?q=" + encodeURIComponent(q),
+            { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+        .then(function (data) { if (mine === asked) show(data.results || []); })
+        .catch(function () { if (mine === asked) show([]); });
+    }
+
+    box.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(search, 200);
+    });
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();  // not the filter form's submit: pick the first name
+        const first = results.querySelector("button");
+        if (first) first.click();
+      }
+    });
+  }
+
+  function setUpLookups(root) {
+    (root || document).querySelectorAll("select[data-lookup]").forEach(setUpLookup);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { setUpLookups(); });
+  } else {
+    setUpLookups();
+  }
+  document.addEventListener("htmx:load", function (event) { setUpLookups(event.target); });
 })();

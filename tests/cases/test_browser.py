@@ -164,3 +164,36 @@ def test_a_director_handles_a_complaint_from_the_complaint_list(live_server, bro
     pg.wait_for_load_state("networkidle")
     assert "王秀英" not in pg.locator("[data-testid=quality-table]").inner_text()
     pg.context.close()
+
+
+def test_a_director_finds_a_handler_by_typing_in_the_case_filter(live_server, browser, login, screenshot, org, clerk):
+    """A province's thousands of handlers are not a select: the filter's box finds them by name."""
+    from cases.services import case_assign
+
+    today = timezone.localdate()
+    mine = make_case(accepted_on=today - timedelta(days=2))
+    case_assign(case=mine, handler=org["handlers"]["李娜"], on=today, by=clerk)
+    other = make_case(accepted_on=today - timedelta(days=2))
+    case_assign(case=other, handler=org["handlers"]["张伟"], on=today, by=clerk)
+    pg = _page_for(browser, login, "director")
+    pg.goto(f"{live_server.url}/cases/")
+    pg.click("summary")  # open the filter
+    select = pg.locator("select[name=handler]")
+    assert select.locator("option").count() == 0  # no 4,000 options in the page
+    box = pg.locator("input[data-lookup-box=handler]")
+    box.fill("李")
+    pg.locator(".lookup-results button", has_text="李娜").first.wait_for()
+    screenshot(pg, "cases-13-handler-lookup")
+    pg.locator(".lookup-results button", has_text="李娜").first.click()
+    assert select.locator("option:checked").inner_text().startswith("李娜")
+    box.fill("没有这个人")
+    pg.locator(".lookup-results", has_text="没有匹配的名称").wait_for()
+    pg.click("form.row button[type=submit]")
+    pg.wait_for_load_state("networkidle")
+    assert f"handler={org['handlers']['李娜'].pk}" in pg.url
+    body = pg.content()
+    assert mine.number in body and other.number not in body
+    # The chosen handler stays in the filter after the page reloads.
+    assert pg.locator("select[name=handler] option:checked").inner_text() == "李娜"
+    screenshot(pg, "cases-14-filtered-by-handler")
+    pg.context.close()

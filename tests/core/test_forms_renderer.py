@@ -49,3 +49,21 @@ def test_fast_option_widgets_write_the_same_html():
             assert a == b, (fast, value)
     grouped = [("城关", [("1", "一")]), ("2", "二")]
     assert FastSelect(choices=grouped).render("g", "1") == forms.Select(choices=grouped).render("g", "1")
+
+
+def test_a_lookup_select_carries_only_the_chosen_and_pinned_options():
+    """A province's 4,000 handlers are found by typing: the page holds the chosen ones and "the center"."""
+    from core.forms_renderer import LookupSelect, LookupSelectMultiple
+
+    choices = [("center", "本中心"), *[(str(i), f"律师{i}") for i in range(1, 4001)]]
+    many = LookupSelectMultiple(choices=choices, lookup=("stations:lookup", "handlers"), pinned=("center",))
+    html = many.render("handler", ["17", "4000"])
+    assert html.count("<option") == 3
+    assert '<option value="17" selected>律师17</option>' in html and '<option value="4000" selected>' in html
+    assert '<option value="center">本中心</option>' in html
+    assert 'data-lookup="/stations/lookup/handlers/"' in html and "data-lookup-placeholder=" in html
+    assert many.render("handler", []).count("<option") == 1
+    assert len(many.choices) == 4001  # every choice is still there for validation
+    one = LookupSelect(choices=[("", "---------"), *choices[1:]], lookup=("stations:lookup", "stations"))
+    html = one.render("station", "5")
+    assert html.count("<option") == 2 and '<option value="5" selected>律师5</option>' in html

@@ -297,3 +297,26 @@ def test_volunteer_page_lists_the_events_they_attended(client_for, station_a):
     event.volunteers.add(volunteer)
     body = client_for("staff_a").get(reverse("stations:volunteer_detail", args=[volunteer.pk])).content.decode()
     assert "参加的宣传活动" in body and "青少年法治教育讲座" in body
+
+
+def test_the_lookup_finds_names_for_a_filter(client_for, org):
+    """The type-ahead of the list filters: up to 20 names containing the text, a handler with its provider."""
+    from stations.models import Handler, Station
+
+    handler = Handler.objects.order_by("pk").first()
+    found = client_for("clerk").get(reverse("stations:lookup", args=["handlers"]), {"q": handler.name[-1]}).json()
+    assert handler.pk in [r["id"] for r in found["results"]]
+    assert all(handler.name[-1] in r["text"] for r in found["results"])
+    station = Station.objects.order_by("pk").first()
+    found = client_for("clerk").get(reverse("stations:lookup", args=["stations"]), {"q": station.name[:3]}).json()
+    assert {"id": station.pk, "text": station.name} in found["results"]
+    for i in range(25):
+        Station.objects.create(name=f"测试站{i:02d}", code=f"t{i}")
+    found = client_for("clerk").get(reverse("stations:lookup", args=["stations"]), {"q": "测试站"}).json()
+    assert [r["text"] for r in found["results"]] == [f"测试站{i:02d}" for i in range(20)]
+    assert client_for("clerk").get(reverse("stations:lookup", args=["stations"]), {"q": " "}).json() == {
+        "results": []}
+    assert client_for("clerk").get(reverse("stations:lookup", args=["nothing"]), {"q": "a"}).status_code == 404
+    assert client_for("clerk").get(reverse("stations:lookup", args=["stations"]), {"q": "x" * 5000}).status_code == 200
+    response = client_for("anonymous").get(reverse("stations:lookup", args=["handlers"]), {"q": "张"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
