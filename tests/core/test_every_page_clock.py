@@ -212,6 +212,7 @@ NOT_OPENED = {
     "publicity:photo_remove": POST_ONLY,
     "publicity:event_photo": "an image file, not a page",
     "cases:attachment_download": "an uploaded file, not a page",
+    "stations:lookup": "JSON names for a filter's type-ahead, not a page; tests/stations/test_views.py reads it",
     "stations:my_station": "redirects station staff to their station (stations:station_detail, opened here); "
                            "403 for the center",
 }

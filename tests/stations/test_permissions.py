@@ -28,6 +28,8 @@ def objects(org, station_a, handler_profile):
         "liaison": Liaison.objects.filter(contact_point=point).first().pk,
         "volunteer": Volunteer.objects.create(name="志愿者甲", station=station_a).pk,
         "shift": DutyShift.objects.create(date="2026-11-20", place="示范县人民法院", handler=handler_profile).pk,
+        "handlers": "handlers",
+        "stations": "stations",
     }
 
 
@@ -58,10 +60,13 @@ TABLE = [
     ("stations:duty_create", None, DUTY),
     ("stations:duty_detail", "shift", DUTY),
     ("stations:duty_edit", "shift", DUTY),
+    # The names a list filter offered in its select, now by type-ahead: to every signed-in user.
+    ("stations:lookup", "handlers", expect(200)),
+    ("stations:lookup", "stations", expect(200)),
 ]
 
 
-@pytest.mark.parametrize("name,obj,expected", TABLE, ids=[row[0] for row in TABLE])
+@pytest.mark.parametrize("name,obj,expected", TABLE, ids=[f"{row[0]}-{row[1]}" if row[1] else row[0] for row in TABLE])
 def test_station_urls_answer_each_persona_as_the_table_says(client_for, objects, name, obj, expected):
     url = reverse(name, args=[objects[obj]] if obj else [])
     assert check(client_for, "GET", url, expected) == []
