@@ -76,6 +76,15 @@ def _d(day: date, today: date) -> date:
     return min(day, today)
 
 
+def _notify_organ(case: Case, *, today: date, clerk) -> None:
+    """The clerk tells the organ of a criminal termination the next day; one terminated in the last two days
+    is left on the to-do list, as on a real morning."""
+    case.refresh_from_db()
+    if services.awaits_termination_notice(case) and (today - case.terminated_on).days >= 2:
+        services.case_termination_notified(case=case, on=case.terminated_on + timedelta(days=1),
+                                           means=Case.NoticeMeans.SERVED, by=clerk)
+
+
 def _walk(case: Case, *, rng, today: date, users: dict, target: str) -> None:
     """Move one case through the services up to `target`, with dates after its acceptance."""
     clerk, reviewer, director = users["clerk"], users["reviewer"], users["director"]
@@ -85,10 +94,13 @@ def _walk(case: Case, *, rng, today: date, users: dict, target: str) -> None:
         services.case_terminate(case=case, reason=rng.choice(["own_counsel", "proceedings_ended"]),
                                 on=_d(case.accepted_on + timedelta(days=2), today), by=reviewer,
                                 note="受援人表示已自行委托律师。")
+        _notify_organ(case, today=today, clerk=clerk)
         return
     handler = suggest_handler(case)
     on = _d(case.accepted_on + timedelta(days=rng.randint(0, 2)), today)
-    services.case_assign(case=case, handler=handler, on=on, by=clerk)
+    assignment = services.case_assign(case=case, handler=handler, on=on, by=clerk)
+    if assignment.letter_number and on < today:  # the 公函 goes to the organ the next day
+        services.assignment_letter_sent(assignment=assignment, on=on + timedelta(days=1), by=clerk)
     case.refresh_from_db()
     worker = handler.user or clerk
     signed = _d(on + timedelta(days=rng.randint(1, 4)), today)
@@ -105,6 +117,7 @@ def _walk(case: Case, *, rng, today: date, users: dict, target: str) -> None:
     if target == "terminated":
         services.case_terminate(case=case, reason="recipient_request", on=_d(day + timedelta(days=1), today),
                                 by=reviewer, note="受援人因已与对方和解，申请终止法律援助。", substantive_work=True)
+        _notify_organ(case, today=today, clerk=clerk)
         return
     if case.major or rng.random() < 0.15:
         services.discussion_record(case=case, held_on=_d(signed + timedelta(days=2), today),

@@ -14,6 +14,7 @@ from . import rules
 from .models import (
     ArchiveReview,
     Attachment,
+    Case,
     Complaint,
     Discussion,
     FileInspection,
@@ -184,6 +185,22 @@ class TerminateForm(forms.Form):
     on = date_field(_("Terminated on"))
     note = forms.CharField(label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     substantive_work = forms.BooleanField(label=_("Substantive work was done before termination"), required=False)
+
+
+class TerminationNoticeForm(forms.Form):
+    """The notice of a termination to the notifying organ (Art. 48): when and how it went."""
+
+    on = forms.DateField(label=_("Organ notified on"), initial=timezone.localdate, widget=forms.DateInput(
+        attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"))
+    means = forms.ChoiceField(label=_("Means of notice"), choices=[("", "---------"), *Case.NoticeMeans.choices],
+                              widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+
+
+class LetterSentForm(forms.Form):
+    """The day a legal-aid letter (公函) of one of the case's assignments went to the organ."""
+
+    assignment = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    on = date_field(_("Letter sent on"))
 
 
 class TodayMixin:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.registry import Panel
 
 from .models import Case
-from .selectors import cases_visible_to, overdue_q
+from .selectors import cases_visible_to, overdue_q, termination_notice_q
 
 
 def todo_queryset(user):
@@ -20,7 +20,7 @@ def todo_queryset(user):
         q |= Q(handler__user=user, status=Case.Status.ASSIGNED, agreement_signed_on__isnull=True)
         q |= Q(handler__user=user, status=Case.Status.CLOSED, file_submitted_on__isnull=True)
     if user.is_center and user.can("case_assign"):
-        q |= Q(status=Case.Status.AWAITING)
+        q |= Q(status=Case.Status.AWAITING) | termination_notice_q()
     if user.is_center and user.can("case_archive_review"):
         q |= Q(status=Case.Status.CLOSED, file_submitted_on__isnull=False)
     if user.is_center and user.can("quality_manage") and user.can("dashboard_view"):
@@ -55,6 +55,11 @@ def panels(request):
                                                                         "assign_due", "pk")
         out.append(Panel(_("Cases awaiting assignment"), "cases/panels/cases.html",
                          {"rows": _rows(waiting), "count": waiting.count(), "link": "?status=awaiting"}, order=20))
+        to_notify = visible.filter(termination_notice_q()).order_by("termination_notify_due", "pk")
+        rows = _rows(to_notify)
+        if rows:  # rare: shown only while a terminated criminal case waits for its notice to the organ
+            out.append(Panel(_("Terminations to notify to the organ"), "cases/panels/cases.html",
+                             {"rows": rows, "count": to_notify.count(), "link": "?status=terminated"}, order=20))
     if user.is_center and user.can("case_archive_review"):
         files = visible.filter(status=Case.Status.CLOSED, file_submitted_on__isnull=False).order_by("archive_due")
         out.append(Panel(_("Case files to review"), "cases/panels/cases.html",

@@ -33,6 +33,13 @@ money = dict(max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
 
 
 class Case(models.Model):
+    class NoticeMeans(models.TextChoices):
+        """How the organ was told of a termination (Art. 48)."""
+
+        SERVED = "served", _("Served in person")
+        POST = "post", _("By post")
+        ELECTRONIC = "electronic", _("Electronically")
+
     class Status(models.TextChoices):
         AWAITING = "awaiting", _("Awaiting assignment")
         ASSIGNED = "assigned", _("In progress")
@@ -96,6 +103,9 @@ class Case(models.Model):
     terminated_on = models.DateField(_("terminated on"), null=True, blank=True, db_index=True)
     termination_number = models.CharField(_("termination decision number"), max_length=60, blank=True)
     termination_notify_due = models.DateField(_("notify the organ by"), null=True, blank=True)
+    termination_notified_on = models.DateField(_("organ notified on"), null=True, blank=True)
+    termination_notify_means = models.CharField(_("means of notice"), max_length=20, choices=NoticeMeans.choices,
+                                                blank=True)
     termination_reason = models.CharField(_("termination reason"), max_length=30,
                                           choices=TERMINATION_REASON.choices, blank=True)
     termination_note = models.TextField(_("termination note"), blank=True)
@@ -136,6 +146,10 @@ class Case(models.Model):
             models.Index(fields=["archive_due"], condition=models.Q(status="closed",
                                                                     file_submitted_on__isnull=False),
                          name="case_todo_archive"),
+            models.Index(fields=["termination_notify_due"],
+                         condition=models.Q(status="terminated", termination_notify_due__isnull=False,
+                                            termination_notified_on__isnull=True),
+                         name="case_todo_notify"),
         ]
 
     def __str__(self) -> str:
@@ -160,6 +174,8 @@ class Assignment(models.Model):
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True,
                                     blank=True, on_delete=models.PROTECT, related_name="+")
     letter_number = models.CharField(_("legal-aid letter number"), max_length=60, blank=True)
+    letter_sent_on = models.DateField(_("legal-aid letter sent on"), null=True, blank=True,
+                                      help_text=_("The day the legal-aid letter went to the notifying organ."))
     override_reason = models.TextField(_("reason for overriding a suitability warning"), blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.TextField(_("reason for change"), blank=True)

@@ -332,6 +332,14 @@ class Cases:
         archive_due_table, notify_due = t.due_table("archive_review"), t.due_table("termination_notify")
         kind_word = CASE_KIND_WORD
 
+        def notified(p: Plan) -> tuple:
+            """The notice of a criminal termination to the organ, one to three days after it (none yet when
+            that day is still to come); no random draw, so the rest of the data stays as it was."""
+            if p.terminated is None or p.category != "criminal":
+                return None, ""
+            day = p.terminated + 1 + p.id % 3
+            return (iso[day], "served" if p.id % 2 else "post") if day <= t.today else (None, "")
+
         def rows():
             for p in plans:
                 status = p.status
@@ -359,6 +367,7 @@ class Cases:
                     None if terminated is None else iso[terminated],
                     "" if terminated is None else p.reason_number,
                     iso[notify_due[terminated]] if terminated is not None and p.category == "criminal" else None,
+                    *notified(p),
                     p.reason or "", "" if terminated is None else TERMINATION_NOTE.get(p.reason, ""),
                     p.substantive, p.grade or "", p.score, None if p.graded is None else iso[p.graded], "",
                     t.stamp(p.acc, 540 + int(r() * 420)), clerk)
@@ -371,7 +380,8 @@ class Cases:
                 "advance_aid", "major", "outside_county", "accepted_on", "assign_due", "handler_id", "assigned_on",
                 "handler_kind", "agreement_due", "agreement_signed_on", "closed_on", "outcome", "amount_recovered",
                 "closing_report", "file_due", "file_submitted_on", "archive_due", "archived_on", "terminated_on",
-                "termination_number", "termination_notify_due", "termination_reason", "termination_note",
+                "termination_number", "termination_notify_due", "termination_notified_on", "termination_notify_means",
+                "termination_reason", "termination_note",
                 "substantive_work", "grade", "score", "graded_on", "import_fingerprint", "created_at",
                 "created_by_id"], rows())
         self.progress.done("cases", count)

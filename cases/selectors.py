@@ -64,7 +64,14 @@ def overdue_q(today=None) -> Q:
         | Q(status=Case.Status.ASSIGNED, agreement_signed_on__isnull=True, agreement_due__lt=today)
         | Q(status=Case.Status.CLOSED, file_submitted_on__isnull=True, file_due__lt=today)
         | Q(status=Case.Status.CLOSED, file_submitted_on__isnull=False, archive_due__lt=today)
+        | Q(status=Case.Status.TERMINATED, termination_notified_on__isnull=True, termination_notify_due__lt=today)
     )
+
+
+def termination_notice_q() -> Q:
+    """Terminated criminal cases whose notice to the organ (Art. 48, 3 days) is not yet recorded."""
+    return Q(status=Case.Status.TERMINATED, termination_notify_due__isnull=False,
+             termination_notified_on__isnull=True)
 
 
 def due_soon_q(today=None, days: int = 2) -> Q:
@@ -75,6 +82,8 @@ def due_soon_q(today=None, days: int = 2) -> Q:
         | Q(status=Case.Status.ASSIGNED, agreement_signed_on__isnull=True, agreement_due__range=(today, end))
         | Q(status=Case.Status.CLOSED, file_submitted_on__isnull=True, file_due__range=(today, end))
         | Q(status=Case.Status.CLOSED, file_submitted_on__isnull=False, archive_due__range=(today, end))
+        | Q(status=Case.Status.TERMINATED, termination_notified_on__isnull=True,
+            termination_notify_due__range=(today, end))
     )
 
 

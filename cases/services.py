@@ -8,13 +8,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants.groups import groups_at
 from core import deadlines, numbering
+from core.access import require
 from core.choices import CASE_OUTCOME, TERMINATION_REASON
 
 from . import rules
@@ -425,6 +426,66 @@ def case_terminate(*, case: Case, reason: str, on: date, by, note: str = "", sub
                                    if case.category == "criminal" else None)
     _save(case, by, _("Terminated"))
     return case
+
+
+def _center_capability(user, capability: str) -> None:
+    """A missing capability is a refusal (403), not a rule of the case."""
+    require(user, capability)
+    if not user.is_center:
+        raise PermissionDenied
+
+
+def awaits_termination_notice(case: Case) -> bool:
+    """A terminated criminal case whose organ has not yet been told (Art. 48, 3 days)."""
+    return (case.status == Case.Status.TERMINATED and case.termination_notify_due is not None
+            and case.termination_notified_on is None)
+
+
+@transaction.atomic
+def case_termination_notified(*, case: Case, on: date, means: str, by) -> Case:
+    """The notifying organ was told of the termination: the 3-day step is done and leaves the to-dos."""
+    _center_capability(by, "case_assign")
+    case = _lock(case)
+    if case.status != Case.Status.TERMINATED or case.termination_notify_due is None:
+        raise ValidationError(_("Only a terminated criminal case has a notice to the organ to record."))
+    if case.termination_notified_on is not None:
+        raise ValidationError(_("The notice to the organ was already recorded (%(date)s).")
+                              % {"date": case.termination_notified_on.isoformat()})
+    if means not in Case.NoticeMeans.values:
+        raise ValidationError(_("Choose how the organ was notified."))
+    if on is None:
+        raise ValidationError(_("Give the date the organ was notified."))
+    if case.terminated_on and on < case.terminated_on:
+        raise ValidationError(_("The notice cannot be dated before the termination (%(date)s).")
+                              % {"date": case.terminated_on.isoformat()})
+    _not_future(on, _("The date of the notice"))
+    case.termination_notified_on = on
+    case.termination_notify_means = means
+    _save(case, by, _("Organ notified of the termination: %(means)s") % {"means": Case.NoticeMeans(means).label})
+    return case
+
+
+@transaction.atomic
+def assignment_letter_sent(*, assignment: Assignment, on: date, by) -> Assignment:
+    """The 法律援助公函 of a notice case's assignment went to the notifying organ on `on` (DOMAIN §5)."""
+    _center_capability(by, "case_assign")
+    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("case").get(pk=assignment.pk)
+    if assignment.case.source != "notice" or not assignment.letter_number:
+        raise ValidationError(_("Only the assignment of a criminal notice has a legal-aid letter."))
+    if assignment.letter_sent_on is not None:
+        raise ValidationError(_("The sending of this letter was already recorded (%(date)s).")
+                              % {"date": assignment.letter_sent_on.isoformat()})
+    if on is None:
+        raise ValidationError(_("Give the date the letter was sent."))
+    if on < assignment.assigned_on:
+        raise ValidationError(_("The letter cannot be sent before the assignment (%(date)s).")
+                              % {"date": assignment.assigned_on.isoformat()})
+    _not_future(on, _("The date the letter was sent"))
+    assignment.letter_sent_on = on
+    assignment._history_user = by
+    assignment._change_reason = _("Legal-aid letter sent")
+    assignment.save()
+    return assignment
 
 
 # --- discussions and quality records -----------------------------------------

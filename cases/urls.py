@@ -22,6 +22,8 @@ urlpatterns = [
     action("archive-review", "archive_review"),
     action("grade", "grade"),
     action("terminate", "terminate"),
+    path("<int:pk>/termination-notice/", views.case_termination_notified, name="case_termination_notified"),
+    path("<int:pk>/letter-sent/", views.case_letter_sent, name="case_letter_sent"),
     action("discussion", "discussion"),
     action("hearing", "hearing"),
     action("inspection", "inspection"),

@@ -106,6 +106,8 @@ def case_actions(user, case: Case) -> dict[str, bool]:
         and user.can("case_archive_review") and center,
         "grade": s == Case.Status.ARCHIVED and not case.grade and user.can("quality_manage") and center,
         "terminate": s in (Case.Status.AWAITING, Case.Status.ASSIGNED) and user.can("case_terminate") and center,
+        "termination_notice": services.awaits_termination_notice(case) and user.can("case_assign") and center,
+        "letter_sent": case.source == "notice" and user.can("case_assign") and center,
         "discussion": user.can("case_assign") and center,
         "quality": user.can("quality_manage") and center and s != Case.Status.AWAITING,
     }
@@ -126,6 +128,8 @@ def next_step(case: Case) -> tuple[str, object]:
         return str(_("Archive review")), case.archive_due
     if case.status == S.ARCHIVED and not case.grade:
         return str(_("Grade the case")), None
+    if services.awaits_termination_notice(case):
+        return str(_("Notify the organ of the termination")), case.termination_notify_due
     return "", None
 
 
@@ -152,6 +156,8 @@ def case_detail(request, pk):
         subsidy = Subsidy.objects.filter(case=case).only("pk", "amount", "status").first()
     return render(request, "cases/case_detail.html", {
         "subsidy": subsidy,
+        "termination_notice_form": forms.TerminationNoticeForm(auto_id="tn_%s"),
+        "letter_form": forms.LetterSentForm(auto_id="ls_%s"),
         "case": case, "actions": case_actions(user, case), "reviews": reviews, "docs": docs,
         "next_step": step, "next_due": step_due, "notice_ground": rules.notice_ground(case),
         "life_or_death": rules.is_life_or_death(case), "minor_case": rules.is_minor_case(case),
@@ -274,6 +280,62 @@ def case_action(request, pk, action):
         "multipart": spec.files, "breadcrumbs": _crumbs(case, spec.title),
         "life_or_death": rules.is_life_or_death(case), "minor_case": rules.is_minor_case(case),
     })
+
+
+def _post_errors(request, form) -> None:
+    """A bad field of a small form on the case page comes back as a message naming the field."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else error)
+
+
+def _run(request, action: Callable[[], object], done: str) -> None:
+    try:
+        action()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+
+
+@login_required
+@require_POST
+def case_termination_notified(request, pk):
+    """Record the notice of a termination to the organ (Art. 48); errors come back as messages on the case."""
+    case = _case(request, pk)
+    if not (request.user.is_center and request.user.can("case_assign")):
+        raise PermissionDenied
+    form = forms.TerminationNoticeForm(request.POST)
+    if form.is_valid():
+        _run(request, lambda: services.case_termination_notified(
+            case=case, on=form.cleaned_data["on"], means=form.cleaned_data["means"], by=request.user),
+            _("Notice to the organ recorded."))
+    else:
+        _post_errors(request, form)
+    return redirect("cases:case_detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_letter_sent(request, pk):
+    """Record the day the legal-aid letter of one of this case's assignments was sent."""
+    case = _case(request, pk)
+    if not (request.user.is_center and request.user.can("case_assign")):
+        raise PermissionDenied
+    form = forms.LetterSentForm(request.POST)
+    if form.is_valid():
+        assignment = case.assignments.filter(pk=form.cleaned_data["assignment"]).first()
+        if assignment is None:
+            messages.error(request, _("This assignment is not one of this case's."))
+        else:
+            _run(request, lambda: services.assignment_letter_sent(assignment=assignment, on=form.cleaned_data["on"],
+                                                                  by=request.user),
+                 _("Sending of the legal-aid letter recorded."))
+    else:
+        _post_errors(request, form)
+    return redirect("cases:case_detail", pk=case.pk)
 
 
 @login_required

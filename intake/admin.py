@@ -53,13 +53,14 @@ class ConsultationAdmin(NoDeleteAdmin):
 
 @admin.register(SupplementNotice)
 class SupplementNoticeAdmin(NoDeleteAdmin):
-    workflow_fields = ("application", "number", "issued_on", "due_on", "items", "fulfilled_on", "issued_by")
+    workflow_fields = ("application", "number", "issued_on", "due_on", "items", "fulfilled_on", "issued_by",
+                       "reason")
     added_only_by_services = True  # supplement_notice_issue numbers it and pauses the review clock
 
 
 @admin.register(Objection)
 class ObjectionAdmin(NoDeleteAdmin):
-    workflow_fields = ("application", "outcome", "decided_on")
+    workflow_fields = ("application", "due_on", "outcome", "decided_on", "decided_by")
     added_only_by_services = True  # objection_file checks the application was refused
 
 

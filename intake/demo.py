@@ -93,7 +93,9 @@ class People:
 
 
 def _aware(day: date, rng) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(rng.randint(8, 16), rng.choice([0, 10, 20, 30, 45]))))
+    """A time of the office day; today's never later than now (the demo is never dated in the future)."""
+    moment = timezone.make_aware(datetime.combine(day, time(rng.randint(8, 16), rng.choice([0, 10, 20, 30, 45]))))
+    return min(moment, timezone.now())
 
 
 def _weighted(rng, pairs):
@@ -122,11 +124,15 @@ def _seed(rng, users) -> dict:
 
     # Consultations: ~1 per working day at the center, fewer at each station, outreach desks with many people.
     rows = []
+    now = timezone.now()
     for age in range(460, -1, -1):
         day = today - timedelta(days=age)
         if day.weekday() >= 5 and rng.random() < 0.85:
             continue
         for _ in range(rng.choice([0, 1, 1, 1, 2])):
+            occurred = _aware(day, rng)
+            if occurred >= now:  # later today: not yet
+                continue
             where = _weighted(rng, [("center", 55), ("station-a", 25), ("station-b", 20)])
             channel = _weighted(rng, CHANNELS)
             topic, _w, summary, answer = rng.choices(TOPICS, weights=[t[1] for t in TOPICS])[0]
@@ -142,7 +148,7 @@ def _seed(rng, users) -> dict:
             if rng.random() < 0.15:
                 groups.append("elderly")
             rows.append(Consultation(
-                occurred_at=_aware(day, rng), channel=channel, station=station, handled_by=handler,
+                occurred_at=occurred, channel=channel, station=station, handled_by=handler,
                 person_name=(rng.choice(SURNAMES) + rng.choice(GIVEN)) if named else "",
                 person_sex=("F" if female else "M") if named else "",
                 person_phone=f"13{rng.randint(100000000, 999999999)}" if named and rng.random() < 0.6 else "",

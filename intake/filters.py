@@ -40,6 +40,13 @@ class StationFilterMixin(df.FilterSet):
     station = df.MultipleChoiceFilter(distinct=False, label=_("station"), choices=_station_choices, method="filter_station",
                                  widget=LookupSelectMultiple(lookup=("stations:lookup", "stations"), pinned=("center",)))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is not None and user.is_authenticated and not user.is_center:
+            # Station staff see their own station's records only: a choice of stations would offer the others.
+            del self.filters["station"]
+
     def filter_station(self, qs, name, value):
         return filter_station(qs, name, value)
 

@@ -19,19 +19,20 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class StationBoundMixin:
-    """Station staff record for their own station: the field is fixed and checked."""
+    """Station staff record for their own station: the field offers that one station, chosen already, and a
+    posted other station is refused (never offered and then refused, as before issue 16)."""
 
     def setup_station(self, user, *, required=False):
         self.user = user
         field = self.fields["station"]
-        field.queryset = Station.objects.filter(active=True)
         field.required = required
         if not user.is_center:
+            field.queryset = Station.objects.filter(pk=user.station_id)
+            field.empty_label = None
             field.initial = user.station_id
-            field.disabled = False
             field.help_text = _("Your station.")
-            field.queryset = Station.objects.all()
         else:
+            field.queryset = Station.objects.filter(active=True)
             field.empty_label = _("Center window")
 
     def clean_station(self):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.registry import Panel
 
 from .models import Application, CriminalNotice
-from .selectors import applications_visible_to
+from .selectors import applications_visible_to, objections_to_decide
 
 
 def panels(request) -> list[Panel]:
@@ -29,6 +29,12 @@ def panels(request) -> list[Panel]:
         if pending:
             out.append(Panel(_("Advance aid awaiting its follow-up review"), "intake/panels/applications.html",
                              {"rows": pending, "today": today, "overdue": 0}, order=10))
+        waiting = objections_to_decide(user)
+        objections = list(waiting[:15])
+        if objections:
+            out.append(Panel(_("Objections awaiting the decision"), "intake/panels/objections.html",
+                             {"rows": objections, "today": today,
+                              "overdue": waiting.filter(due_on__lt=today).count()}, order=10))
     if user.is_center:
         rows = list(base.filter(status__in=[S.RECEIVED, S.INCOMPLETE]).order_by("review_due", "pk")[:15])
         out.append(Panel(_("Applications at the window"), "intake/panels/applications.html",

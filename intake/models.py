@@ -199,6 +199,10 @@ class SupplementNotice(models.Model):
     fulfilled_on = models.DateField(_("materials supplied on"), null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(
+        _("reason for a further notice"), blank=True,
+        help_text=_("Art. 43 asks for one notice listing everything missing; a further notice is issued only "
+                    "with the reason written here."))
     history = HistoricalRecords()
 
     class Meta:
@@ -211,7 +215,8 @@ class SupplementNotice(models.Model):
 
 
 class Objection(models.Model):
-    """An objection to a refusal, decided by the justice bureau within 5 days (Art. 49)."""
+    """An objection to a refusal, decided by the justice bureau within 5 days of its receipt (Art. 49);
+    the center records the decision and who recorded it."""
 
     class Outcome(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -222,8 +227,12 @@ class Objection(models.Model):
                                     related_name="objections")
     filed_on = models.DateField(_("filed on"))
     grounds = models.TextField(_("grounds"), blank=True)
+    due_on = models.DateField(_("decide by"), null=True, blank=True,
+                              help_text=_("5 days from receipt (Art. 49), by the deadline rule objection_decide."))
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("outcome recorded by"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(_("note"), blank=True)
     history = HistoricalRecords()
 
@@ -231,6 +240,9 @@ class Objection(models.Model):
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
         ordering = ["-filed_on", "-pk"]
+        indexes = [  # the deciders' to-do of objections awaiting the decision (intake/home.py)
+            models.Index(fields=["due_on", "id"], name="objection_todo", condition=models.Q(outcome="pending")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.application} {self.filed_on}"

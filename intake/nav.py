@@ -7,7 +7,14 @@ def _review_badge(user) -> int:
     from .models import Application
 
     if user.can("application_decide") and user.is_center:
-        return Application.objects.filter(status=Application.Status.UNDER_REVIEW).count()
+        # applications to decide and refusals whose objection awaits its outcome (Art. 49), in one count
+        from django.db.models import Exists, OuterRef, Q
+
+        from .models import Objection
+
+        pending = Objection.objects.filter(application=OuterRef("pk"), outcome=Objection.Outcome.PENDING)
+        return Application.objects.filter(Q(status=Application.Status.UNDER_REVIEW)
+                                          | Q(status=Application.Status.REFUSED) & Exists(pending)).count()
     if user.is_center:
         return Application.objects.filter(status=Application.Status.RECEIVED).count()
     return Application.objects.filter(status=Application.Status.DRAFT, station_id=user.station_id).count()

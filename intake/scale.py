@@ -545,11 +545,11 @@ class Window:
                 issued, due, fulfilled = app["notice"]
                 yield (app["id"], app["notice_number"], t.iso[issued], t.iso[due],
                        json.dumps(app["missing"], ensure_ascii=False),
-                       t.iso[fulfilled] if fulfilled is not None else None, clerk)
+                       t.iso[fulfilled] if fulfilled is not None else None, clerk, "")
 
         with loading(SupplementNotice):
             count = copy_rows(SupplementNotice, ["application_id", "number", "issued_on", "due_on", "items",
-                                                 "fulfilled_on", "issued_by_id"], supplement_rows())
+                                                 "fulfilled_on", "issued_by_id", "reason"], supplement_rows())
         self.progress.done("supplementation notices", count)
 
         def objections():
@@ -560,15 +560,16 @@ class Window:
                 if filed > t.today:
                     continue
                 decided = filed + between(rng, 1, 5)
+                due = t.iso[t.due("objection_decide", filed)]
                 if decided > t.today:
-                    yield (app["id"], t.iso[filed], "认为本人经济困难，应当给予法律援助", "pending", None, "")
+                    yield (app["id"], t.iso[filed], "认为本人经济困难，应当给予法律援助", due, "pending", None, "", None)
                 else:
-                    yield (app["id"], t.iso[filed], "认为本人经济困难，应当给予法律援助", "upheld", t.iso[decided],
-                           "经审查，维持不予法律援助决定。")
+                    yield (app["id"], t.iso[filed], "认为本人经济困难，应当给予法律援助", due, "upheld", t.iso[decided],
+                           "经审查，维持不予法律援助决定。", reviewer)
 
         with loading(Objection):
-            count = copy_rows(Objection, ["application_id", "filed_on", "grounds", "outcome", "decided_on", "note"],
-                              objections())
+            count = copy_rows(Objection, ["application_id", "filed_on", "grounds", "due_on", "outcome", "decided_on",
+                                          "note", "decided_by_id"], objections())
         self.progress.done("objections", count)
 
     # --- consultations -------------------------------------------------------------------------------

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet, Sum
 
+from applicants.models import Person
+from applicants.selectors import person_search, persons_visible_to
 from core.access import station_scope
 
-from .models import Application, Consultation, CriminalNotice, Matter
+from .models import Application, Consultation, CriminalNotice, Matter, Objection
 
 
 def consultations_visible_to(user) -> QuerySet[Consultation]:
@@ -28,6 +30,21 @@ def applications_visible_to(user) -> QuerySet[Application]:
         "applicant", "station", "decided_by")
 
 
+def objections_visible_to(user) -> QuerySet[Objection]:
+    """Objections to the refusals of the applications this user may see."""
+    return station_scope(Objection.objects.all(), user, capability="application_intake",
+                         station_field="application__station").select_related("application__applicant",
+                                                                               "decided_by")
+
+
+def objections_to_decide(user) -> QuerySet[Objection]:
+    """The deciders' to-do: objections still waiting for the justice bureau's decision, the earliest due first
+    (their 5 days run from receipt, Art. 49)."""
+    if not user.is_authenticated or not user.is_center or not user.can("application_decide"):
+        return Objection.objects.none()
+    return objections_visible_to(user).filter(outcome=Objection.Outcome.PENDING).order_by("due_on", "pk")
+
+
 def notices_visible_to(user) -> QuerySet[CriminalNotice]:
     if not user.is_authenticated or not user.can("notice_register") or not user.is_center:
         return CriminalNotice.objects.none()
@@ -38,6 +55,15 @@ def matters_visible_to(user) -> QuerySet[Matter]:
     if not user.is_authenticated or not user.can("matter_log"):
         return Matter.objects.none()
     return station_scope(Matter.objects.all(), user, capability="matter_log").select_related("handler", "station")
+
+
+def applicant_candidates(user, q: str, *, limit: int = 10) -> list[Person]:
+    """The registered people a new application may be for, found by the search box (name, ID number or
+    phone, as on the applicants list): those the user may see, merged records left out."""
+    if not (q or "").strip():
+        return []
+    qs = person_search(persons_visible_to(user).filter(merged_into__isnull=True), q)
+    return list(qs[:limit])
 
 
 def open_applications(user) -> QuerySet[Application]:

@@ -194,9 +194,23 @@ def application_forward(*, application: Application, by) -> Application:
     return app
 
 
+REASON_MAX = 1000
+
+
+def _history_reason(text: str) -> str:
+    """simple_history keeps at most 100 characters of a change reason."""
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
 @transaction.atomic
-def supplement_notice_issue(*, application: Application, by, issued_on: date | None = None) -> SupplementNotice:
-    """One notice listing everything missing (Art. 43); the review clock pauses."""
+def supplement_notice_issue(*, application: Application, by, issued_on: date | None = None,
+                            reason: str = "") -> SupplementNotice:
+    """One notice listing everything missing (Art. 43: 一次性告知); the review clock pauses.
+
+    The law allows one notice. DOMAIN.md names no exception, so a further notice (a material the
+    first one could not foresee) is issued only with its reason written, kept on the notice and in
+    the application's history.
+    """
     require(by, "application_intake")
     _center_only(by)
     app = Application.objects.select_for_update().get(pk=application.pk)
@@ -205,15 +219,30 @@ def supplement_notice_issue(*, application: Application, by, issued_on: date | N
     missing = missing_materials(app)
     if not missing:
         raise ValidationError(_("No required material is missing."))
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": _("The reason is too long (at most %(n)s characters).")
+                               % {"n": REASON_MAX}})
+    earlier = app.supplement_notices.order_by("issued_on", "pk").first()
+    if earlier is not None and not reason:
+        raise ValidationError({"reason": _(
+            "Supplementation notice %(n)s was already issued for this application; the law asks for one "
+            "notice listing everything missing (Art. 43). Write the reason for a further notice.")
+            % {"n": earlier.number}})
     issued_on = issued_on or _today()
     _check_date(issued_on, "issued_on", not_before=app.received_on)
     notice = SupplementNotice(
         application=app, number=numbering.issue_document_number(kind="supplement", year=issued_on.year),
-        issued_on=issued_on, due_on=deadlines.due_date("supplement", issued_on), items=missing, issued_by=by)
-    _stamp(notice, by)
+        issued_on=issued_on, due_on=deadlines.due_date("supplement", issued_on), items=missing, issued_by=by,
+        reason=reason if earlier is not None else "")
+    _stamp(notice, by, _history_reason(reason) if earlier is not None else "")
     notice.save()
     app.status = S.INCOMPLETE
-    _stamp(app, by, _("Supplementation notice %(n)s") % {"n": notice.number})
+    if earlier is None:
+        why = _("Supplementation notice %(n)s") % {"n": notice.number}
+    else:
+        why = _("Further supplementation notice %(n)s: %(reason)s") % {"n": notice.number, "reason": reason}
+    _stamp(app, by, _history_reason(why))
     app.save()
     return notice
 
@@ -458,15 +487,22 @@ def application_refuse(*, application: Application, by, reasons: str, decided_on
 
 @transaction.atomic
 def objection_file(*, application: Application, by, filed_on: date, grounds: str) -> Objection:
+    """An objection to the refusal reached the justice bureau on `filed_on`: its decision is due within
+    5 days (Art. 49, deadline rule objection_decide)."""
     require(by, "application_intake")
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status != S.REFUSED:
         raise ValidationError(_("Only a refusal can be objected to."))
+    if filed_on is None:
+        raise ValidationError({"filed_on": _("Give the date the objection was received.")})
     if filed_on > _today():
         raise ValidationError({"filed_on": _("This date is in the future.")})
     if application.decided_on and filed_on < application.decided_on:
         raise ValidationError({"filed_on": _("The objection cannot be filed before the refusal.")})
-    obj = Objection(application=application, filed_on=filed_on, grounds=grounds)
+    if application.objections.filter(outcome=Objection.Outcome.PENDING).exists():
+        raise ValidationError(_("An objection to this refusal is already waiting for its decision."))
+    obj = Objection(application=application, filed_on=filed_on, grounds=(grounds or "").strip(),
+                    due_on=deadlines.due_date("objection_decide", filed_on))
     _stamp(obj, by)
     obj.save()
     return obj
@@ -474,19 +510,35 @@ def objection_file(*, application: Application, by, filed_on: date, grounds: str
 
 @transaction.atomic
 def objection_decide(*, objection: Objection, by, outcome: str, decided_on: date, note: str = "") -> Objection:
+    """Record the justice bureau's decision on the objection: the refusal upheld, or overturned (the center
+    is ordered to correct it, and may then grant)."""
     require(by, "application_decide")
+    _center_only(by)
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if objection.outcome != Objection.Outcome.PENDING:
         raise ValidationError(_("This objection is already decided."))
     if outcome not in (Objection.Outcome.UPHELD, Objection.Outcome.OVERTURNED):
         raise ValidationError({"outcome": _("Choose the outcome.")})
+    if decided_on is None:
+        raise ValidationError({"decided_on": _("Give the date of the decision.")})
     if decided_on > _today():
         raise ValidationError({"decided_on": _("This date is in the future.")})
     if decided_on < objection.filed_on:
         raise ValidationError({"decided_on": _("The decision cannot be before the objection was filed.")})
-    objection.outcome, objection.decided_on, objection.note = outcome, decided_on, note
-    _stamp(objection, by)
+    objection.outcome, objection.decided_on, objection.note = outcome, decided_on, (note or "").strip()
+    objection.decided_by = by
+    _stamp(objection, by, str(Objection.Outcome(outcome).label))
     objection.save()
     return objection
+
+
+def objection_late(objection: Objection, today: date | None = None) -> bool:
+    """Past its 5 days: still pending after the due date, or decided after it."""
+    if objection.due_on is None:
+        return False
+    if objection.outcome == Objection.Outcome.PENDING:
+        return objection.due_on < (today or _today())
+    return bool(objection.decided_on and objection.decided_on > objection.due_on)
 
 
 # --- Criminal notices and matters ------------------------------------------------------------

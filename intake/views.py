@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,11 +41,13 @@ from .forms import (
 )
 from .models import Application, Objection, SupplementNotice
 from .selectors import (
+    applicant_candidates,
     applications_visible_to,
     bounded_totals,
     consultations_visible_to,
     matters_visible_to,
     notices_visible_to,
+    objections_visible_to,
 )
 
 
@@ -77,7 +80,8 @@ def _crumbs(*items):
 @login_required
 def consultation_list(request):
     require(request.user, "consultation_log")
-    f = ConsultationFilter(request.GET or None, queryset=consultations_visible_to(request.user))
+    f = ConsultationFilter(request.GET or None, queryset=consultations_visible_to(request.user),
+                           request=request)
     qs = f.qs
     if request.GET.get("export") == "xlsx":
         return _export(request, "咨询", qs, "咨询.xlsx")
@@ -167,12 +171,7 @@ def application_create(request):
     person_id = request.GET.get("person") or request.POST.get("person")
     ref = request.GET.get("person_ref") or request.POST.get("person_ref")
     if not person_id and not ref:
-        target = reverse("intake:application_create")
-        if request.GET.get("consultation"):
-            target += f"?consultation={request.GET['consultation']}"
-        from django.utils.http import urlencode
-
-        return redirect(reverse("applicants:person_create") + "?" + urlencode({"next": target}))
+        return _application_start(request)
     person = person_for_intake(request.user, pk=person_id, ref=ref)
     hidden = not person_is_visible(request.user, person)
     consultation = None
@@ -198,6 +197,35 @@ def application_create(request):
     return render(request, "intake/application_form.html", {
         "form": form, "consultation": consultation, **_person_context(request, person),
         "person_ref": ref if hidden else "",
+        "breadcrumbs": _crumbs((_("Applications"), reverse("intake:application_list")),
+                               (_("New application"), None)),
+    })
+
+
+START_MATCHES = 10  # people listed by the search on the new-application page
+
+
+def _application_start(request):
+    """新申请 starts from the applicant: the page says so and finds the person (or registers a new one);
+    each match opens the application form for that person."""
+    from django.utils.http import urlencode
+
+    q = request.GET.get("q", "").strip()
+    cid = request.GET.get("consultation", "")
+    consultation = get_visible(consultations_visible_to(request.user), pk=cid) if cid.isdigit() else None
+    target = reverse("intake:application_create")
+    if consultation is not None:
+        target += "?" + urlencode({"consultation": consultation.pk})
+    register = {"next": target}
+    if q:
+        register["q"] = q
+        if not any(ch.isdigit() for ch in q):  # a name typed in the search: the new record starts with it
+            register["name"] = q
+    return render(request, "intake/application_start.html", {
+        "q": q, "matches": applicant_candidates(request.user, q, limit=START_MATCHES), "limit": START_MATCHES,
+        "consultation": consultation,
+        "target": target, "register_url": reverse("applicants:person_create") + "?" + urlencode(register),
+        "show_full": request.user.can("applicant_view_full"),
         "breadcrumbs": _crumbs((_("Applications"), reverse("intake:application_list")),
                                (_("New application"), None)),
     })
@@ -254,7 +282,8 @@ def _id_display(request, person) -> dict:
 
 def _visible_app(request, pk) -> Application:
     return get_visible(applications_visible_to(request.user).prefetch_related(
-        "materials", "supplement_notices", "objections"), pk=pk)
+        "materials", "supplement_notices",
+        Prefetch("objections", queryset=Objection.objects.select_related("decided_by"))), pk=pk)
 
 
 @login_required
@@ -268,7 +297,13 @@ def application_detail(request, pk):
     preview = (services.eligibility_for(app, today)
                if app.status in services.OPEN_STATES and not person["person_hidden"] else None)
     case = getattr(app, "case", None) if app.status == Application.Status.GRANTED else None
+    objections = list(app.objections.all())
+    for o in objections:
+        o.late = services.objection_late(o, today)
     return render(request, "intake/application_detail.html", {
+        "objections": objections,
+        "objection_pending": any(o.outcome == Objection.Outcome.PENDING for o in objections),
+        "further_supplement": bool(app.supplement_notices.all()),
         "app": app, **person,
         "preview": preview, "preview_label": _label(preview), "case": case, "materials_form": MaterialsForm(),
         "grant_form": DecisionForm(), "refuse_form": DecisionForm(refuse=True), "withdraw_form": WithdrawForm(),
@@ -310,7 +345,9 @@ def application_materials(request, pk):
 @login_required
 @require_POST
 def application_supplement(request, pk):
-    app, notice = _act(request, pk, lambda a: services.supplement_notice_issue(application=a, by=request.user))
+    reason = request.POST.get("reason", "")
+    app, notice = _act(request, pk, lambda a: services.supplement_notice_issue(application=a, by=request.user,
+                                                                                reason=reason))
     if notice:
         messages.success(request, _("Supplementation notice %(n)s issued.") % {"n": notice.number})
     return redirect("intake:application_detail", pk=app.pk)
@@ -431,8 +468,7 @@ def objection_create(request, pk):
 @login_required
 def objection_decide(request, pk):
     require(request.user, "application_decide")
-    objection = get_visible(Objection.objects.filter(
-        application__in=applications_visible_to(request.user)).select_related("application"), pk=pk)
+    objection = get_visible(objections_visible_to(request.user), pk=pk)
     form = ObjectionDecideForm(request.POST or None, initial={"decided_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -575,8 +611,12 @@ def notice_create(request):
 def notice_detail(request, pk):
     require(request.user, "notice_register")
     notice = get_visible(notices_visible_to(request.user), pk=pk)
+    case = getattr(notice, "case", None)
+    # the 法律援助公函 of each assignment, and when it went to the organ
+    letters = ([a for a in case.assignments.select_related("handler").order_by("assigned_on", "pk") if a.letter_number]
+               if case is not None else [])
     return render(request, "intake/notice_detail.html", {
-        "notice": notice, "case": getattr(notice, "case", None), **_id_display(request, notice.person),
+        "notice": notice, "case": case, "letters": letters, **_id_display(request, notice.person),
         "breadcrumbs": _crumbs((_("Criminal notices"), reverse("intake:notice_list")), (str(notice), None)),
     })
 
