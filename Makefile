@@ -22,8 +22,11 @@ $(STAMP): pyproject.toml
 
 ## run: embedded PostgreSQL (unless DATABASE_URL is set), migrations, demo data,
 ## the site on http://127.0.0.1:8000 and a Celery worker with beat. Ctrl-C stops all.
+## Pages answer as in production (DEBUG off: the Chinese 404/403/500 pages; errors go to the console), over
+## plain http with the static files served by WhiteNoise; `make run DEBUG=1` shows Django's technical pages.
+DEBUG ?= 0
 run: venv
-	$(PY) scripts/dev.py
+	DEBUG=$(DEBUG) PLAIN_HTTP=1 $(PY) scripts/dev.py
 
 ## services: PostgreSQL, Redis, Chromium and Chinese fonts from Debian, started.
 services:

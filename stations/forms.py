@@ -90,7 +90,7 @@ class DutyShiftForm(forms.ModelForm):
         model = DutyShift
         fields = SHIFT_FIELDS
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         _date_widgets(self)
         handlers = Handler.objects.filter(active=True)
@@ -98,4 +98,10 @@ class DutyShiftForm(forms.ModelForm):
             handlers = handlers | Handler.objects.filter(pk=self.instance.handler_id)
         self.fields["handler"].queryset = handlers.select_related("provider").order_by("name")
         self.fields["station"].queryset = Station.objects.filter(active=True)
+        if user is not None and not user.is_center:
+            # Station staff given the roster capability keep to their own station, as in every other form.
+            self.fields["station"].queryset = Station.objects.filter(pk=user.station_id)
+            self.fields["station"].initial = user.station_id
+            self.fields["station"].required = True
+            self.fields["station"].empty_label = None
         self.fields["place"].help_text = _("E.g. 示范县人民法院, 县看守所.")

@@ -489,7 +489,7 @@ def duty_create(request):
     initial = {}
     if query_date(request, "date"):
         initial["date"] = request.GET["date"]
-    form = DutyShiftForm(request.POST or None, initial=initial)
+    form = DutyShiftForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             shift = services.duty_shift_create(data=form.cleaned_data, by=request.user)
@@ -505,7 +505,7 @@ def duty_create(request):
 @login_required
 def duty_edit(request, pk):
     shift = _visible_shift(request, pk)
-    form = DutyShiftForm(request.POST or None, instance=shift)
+    form = DutyShiftForm(request.POST or None, instance=shift, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             shift = services.duty_shift_update(shift=shift, data=form.cleaned_data, by=request.user)
