@@ -1,8 +1,24 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.forms.models import BaseInlineFormSet
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import holidays
 from .admin_mixins import NoDeleteMixin
-from .models import AccessLog, CenterProfile, DeadlineRule, DeliveryReceipt, IssuedDocument
+from .models import (
+    AccessLog,
+    CalendarDay,
+    CalendarOrigin,
+    CalendarYear,
+    CenterProfile,
+    DeadlineRule,
+    DeliveryReceipt,
+    IssuedDocument,
+)
 
 
 # Configuration: editable with history. The profile (with the number patterns) and the deadline
@@ -61,3 +77,147 @@ class IssuedDocumentAdmin(_PrintRecordAdmin):
 class DeliveryReceiptAdmin(_PrintRecordAdmin):
     list_display = ("number", "document_title", "document_number", "served_to", "created_at", "created_by")
     search_fields = ("number", "document_number", "served_to")
+
+
+# The holiday calendar (core.holidays): configuration with history, kept by whoever holds calendar_manage
+# (the director and the administrator role) as well as by Django's own model permissions.
+class _CalendarPermissions:
+    def _maintains(self, request) -> bool:
+        user = request.user
+        return user.is_active and user.is_staff and user.can("calendar_manage")
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or self._maintains(request)
+
+    def has_add_permission(self, request, *args):
+        return super().has_add_permission(request, *args) or self._maintains(request)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) or self._maintains(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) or self._maintains(request)
+
+
+class _CalendarAdmin(_CalendarPermissions, SimpleHistoryAdmin):
+    change_list_template = "admin/core/calendar_change_list.html"
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or self._maintains(request)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "calendar_warning": holidays.next_year_warning(request.user)}
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, obj) -> str:
+        return formats.date_format(obj.date, "l") if obj.date else ""
+
+
+class CalendarDayFormSet(BaseInlineFormSet):
+    """The days of one arrangement: all inside its year, and at least one holiday (a year with weekends only
+    is not known, and its deadlines would fall back to weekends)."""
+
+    def clean(self):
+        super().clean()
+        year, rest_days = self.instance.year, 0
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            if data.get("date") and year and data["date"].year != year:
+                form.add_error("date", ValidationError(_("This day is not in %(year)s."), params={"year": year}))
+            rest_days += data.get("kind") == CalendarDay.Kind.HOLIDAY
+        if not rest_days:
+            raise ValidationError(_("List at least one holiday of the year."))
+
+
+class CalendarDayInline(_CalendarPermissions, admin.TabularInline):
+    model = CalendarDay
+    formset = CalendarDayFormSet
+    fields = ("date", "weekday", "kind", "name", "source", "saved_origin")
+    readonly_fields = ("weekday", "saved_origin")
+    ordering = ("date",)
+    extra = 3
+
+    @admin.display(description=_("weekday"))
+    def weekday(self, obj) -> str:
+        return formats.date_format(obj.date, "l") if obj.date else ""
+
+    @admin.display(description=_("origin"))
+    def saved_origin(self, obj) -> str:
+        return obj.get_origin_display() if obj.pk else ""
+
+
+def _mark_edited(obj, form, change: bool) -> None:
+    """An administrator's row: `import_holidays` leaves it as it is."""
+    if not change or form.has_changed():
+        obj.origin = CalendarOrigin.ADMIN
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(_CalendarAdmin):
+    list_display = ("year", "source", "holiday_days", "workday_days", "origin")
+    search_fields = ("source",)
+    inlines = [CalendarDayInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            n_holidays=Count("days", filter=Q(days__kind=CalendarDay.Kind.HOLIDAY)),
+            n_workdays=Count("days", filter=Q(days__kind=CalendarDay.Kind.WORKDAY)))
+
+    @admin.display(description=_("holidays (days)"), ordering="n_holidays")
+    def holiday_days(self, obj) -> int:
+        return obj.n_holidays
+
+    @admin.display(description=_("make-up working days"), ordering="n_workdays")
+    def workday_days(self, obj) -> int:
+        return obj.n_workdays
+
+    def save_model(self, request, obj, form, change):
+        _mark_edited(obj, form, change)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for day_form in formset.forms:
+            if day_form.instance is not None:
+                _mark_edited(day_form.instance, day_form, day_form.instance.pk is not None)
+        super().save_formset(request, form, formset, change)
+
+
+class CalendarDayForm(forms.ModelForm):
+    """A single day: its arrangement follows from the date and must exist (with its notice) first."""
+
+    class Meta:
+        model = CalendarDay
+        fields = ("date", "kind", "name", "source")
+
+    def clean(self):
+        cleaned = super().clean()
+        day = cleaned.get("date")
+        if day is not None:
+            arrangement = CalendarYear.objects.filter(year=day.year).first()
+            if arrangement is None:
+                self.add_error("date", _("Add the %(year)s arrangement with its State Council notice first.")
+                               % {"year": day.year})
+            else:
+                self.instance.year = arrangement
+        return cleaned
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(_CalendarAdmin):
+    form = CalendarDayForm
+    list_display = ("date", "weekday", "kind", "name", "notice", "origin")
+    list_filter = ("year", "kind", "origin")
+    search_fields = ("name", "source", "year__source")
+    list_select_related = ("year",)
+    ordering = ("-year__year", "date")
+
+    @admin.display(description=_("State Council notice"))
+    def notice(self, obj) -> str:
+        return obj.notice
+
+    def save_model(self, request, obj, form, change):
+        _mark_edited(obj, form, change)
+        super().save_model(request, obj, form, change)

@@ -11,6 +11,11 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from .counts import invalidate
+        from .holidays import calendar_changed
+        from .models import CalendarDay
 
         post_save.connect(invalidate, dispatch_uid="core.counts.save")
         post_delete.connect(invalidate, dispatch_uid="core.counts.delete")
+        # A deadline computed after a holiday was edited, in this request or in another process, uses the edit.
+        post_save.connect(calendar_changed, sender=CalendarDay, dispatch_uid="core.holidays.save")
+        post_delete.connect(calendar_changed, sender=CalendarDay, dispatch_uid="core.holidays.delete")

@@ -3,16 +3,16 @@
 A limit counts calendar days (the statute's default) or working days. When the last
 day of a calendar-day limit falls on a rest day (a weekend or a statutory holiday)
 it moves to the next working day; make-up working days (调休) count as working
-days. The official calendar comes from the `chinese-calendar` package; for a year
-it does not know yet, weekends alone are rest days.
+days. Which day is which comes from the center's holiday calendar (core.holidays): a table
+imported from the `chinesecalendar` package and kept up to date by an administrator; for a
+year neither knows, weekends alone are rest days.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-import chinese_calendar
-
+from . import holidays
 from .models import DeadlineRule
 
 # Defaults shipped by migration; an administrator edits them in the admin.
@@ -31,10 +31,7 @@ DEFAULT_RULES = [
 
 
 def is_working_day(day: date) -> bool:
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        return day.weekday() < 5
+    return holidays.is_working_day(day)
 
 
 def next_working_day(day: date) -> date:

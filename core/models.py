@@ -1,4 +1,4 @@
-"""Cross-cutting configuration and records: the center's profile, deadline rules,
+"""Cross-cutting configuration and records: the center's profile, deadline rules, the holiday calendar,
 gapless document sequences and the log of who opened which personal record."""
 
 from __future__ import annotations
@@ -117,6 +117,69 @@ class DeadlineRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.length} {self.get_unit_display()})"
+
+
+class CalendarOrigin(models.TextChoices):
+    """Where a row of the holiday calendar comes from: `import_holidays` refreshes imported rows and never
+    touches one an administrator entered or changed."""
+
+    PACKAGE = "package", _("imported from the chinesecalendar package")
+    ADMIN = "admin", _("entered or changed by an administrator")
+
+
+class CalendarYear(models.Model):
+    """One year's arrangement of holidays and make-up working days, as the State Council announced it
+    (usually in November of the year before). Its days are the CalendarDay rows (core.holidays)."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    source = models.CharField(
+        _("State Council notice"), max_length=100,
+        help_text=_("The notice that announced the year's holidays, e.g. 国办发明电〔2025〕7号."))
+    origin = models.CharField(_("origin"), max_length=10, choices=CalendarOrigin.choices,
+                              default=CalendarOrigin.ADMIN, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("holiday arrangement")
+        verbose_name_plural = _("holiday arrangements")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return _("%(year)s holiday arrangement") % {"year": self.year}
+
+
+class CalendarDay(models.Model):
+    """A day that differs from the weekly rhythm: a statutory holiday or rest day (放假), or a weekend day
+    worked instead (调休上班). Every deadline reads these rows through core.deadlines."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("holiday (rest day)")
+        WORKDAY = "workday", _("make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    year = models.ForeignKey(CalendarYear, verbose_name=_("arrangement"), on_delete=models.PROTECT,
+                             related_name="days")
+    kind = models.CharField(_("rest or work"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("holiday"), max_length=50, help_text=_("e.g. 春节, 国庆节."))
+    source = models.CharField(
+        _("other notice"), max_length=100, blank=True,
+        help_text=_("Only when a later notice changed this day; otherwise the year's notice applies."))
+    origin = models.CharField(_("origin"), max_length=10, choices=CalendarOrigin.choices,
+                              default=CalendarOrigin.ADMIN, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("holiday or make-up working day")
+        verbose_name_plural = _("holidays and make-up working days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.name} {self.get_kind_display()}"
+
+    @property
+    def notice(self) -> str:
+        return self.source or self.year.source
 
 
 class DocumentSequence(models.Model):

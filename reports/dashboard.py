@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from core.choices import CATEGORY, CHANNEL, GRADE, SPENDING_CATEGORY
 from core.counts import cached
+from core.holidays import next_year_warning
 from core.indicators import CENTER as CENTER_SCOPE
 from core.periods import first_year
 
@@ -172,6 +173,7 @@ def dashboard_context(request) -> dict:
         "key": key, "figures": all_figures, "groups": groups, "channels": channels, "grades": grades,
         "charts": charts, "targets": progress,
         "comparison": comparison, "comparison_total": comparison_total,
+        "calendar_warning": next_year_warning(request.user, today),
     }
 
 

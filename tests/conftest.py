@@ -39,6 +39,18 @@ def _fresh_counts():
     caches["shared"].clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_holidays():
+    """A test that changed the holiday calendar leaves no copy of it behind: its rows are rolled back or
+    flushed, but core.holidays keeps what it read for the whole process."""
+    from core import holidays
+
+    before = holidays.changes
+    yield
+    if holidays.changes != before:
+        holidays.forget()
+
+
 @pytest.fixture
 def org(db):
     from core.demo_base import seed_organisation

@@ -119,6 +119,8 @@ DOMAIN = {
 CONFIGURATION = {
     "core.CenterProfile": False,
     "core.DeadlineRule": False,
+    "core.CalendarYear": True,
+    "core.CalendarDay": True,
     "applicants.EligibilityPolicy": True,
     "cases.GradingScale": True,
     "funding.SubsidyStandard": True,

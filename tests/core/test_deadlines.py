@@ -1,6 +1,11 @@
 from datetime import date
 
+import pytest
+
 from core.deadlines import add_period, due_date, is_working_day
+
+# The holiday calendar is a table (core.holidays).
+pytestmark = pytest.mark.django_db
 
 
 def test_a_limit_ending_on_national_day_moves_to_the_next_working_day():
