@@ -36,3 +36,13 @@ admin.site.unregister(Group)
 @admin.register(Group)
 class GroupAdmin(NoDeleteMixin, BaseGroupAdmin):
     pass
+
+
+# Authenticator devices are managed in the app (enrolment on the own account page, reset by the director);
+# the admin's own device pages would show the secret keys. Importing django-otp's admin module here, before
+# autodiscover reaches it, lets us take its registration back once and for all.
+import django_otp.plugins.otp_totp.admin  # noqa: E402,F401
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)

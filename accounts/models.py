@@ -19,7 +19,12 @@ class User(AbstractUser):
         on_delete=models.PROTECT, related_name="users",
         help_text=_("Empty for center staff; station staff see only their station's records."),
     )
-    history = HistoricalRecords(excluded_fields=["last_login", "password"])
+    must_change_password = models.BooleanField(
+        _("must change password"), default=False,
+        help_text=_("Set when a password was reset: the user chooses a new one before anything else."))
+    # Mirrors "has a confirmed TOTP device" so that every request can check the second factor without a query.
+    otp_enrolled = models.BooleanField(_("second factor enrolled"), default=False)
+    history = HistoricalRecords(excluded_fields=["last_login", "password"], m2m_fields=["groups"])
 
     class Meta:
         verbose_name = _("user")

@@ -59,6 +59,8 @@ CAPABILITIES = [
     ("target_manage", "Set yearly targets"),
     ("ledger_import", "Import Excel ledgers"),
     ("history_view", "See the change history of records"),
+    ("calendar_manage", "Keep the holiday calendar (holidays and make-up working days)"),
+    ("user_manage", "Manage user accounts: roles, station, deactivation, passwords"),
 ]
 
 ROLE_CAPABILITIES: dict[str, set[str]] = {
@@ -79,5 +81,6 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
     },
     HANDLER: {"case_work"},
     FINANCE: {"subsidy_manage", "payment_manage", "funding_manage", "dashboard_view"},
-    ADMIN: {"station_manage", "roster_manage", "history_view", "volunteer_manage"},
+    ADMIN: {"station_manage", "roster_manage", "history_view", "volunteer_manage", "calendar_manage",
+            "user_manage"},
 }

@@ -18,8 +18,10 @@ if env_file.exists():
     environ.Env.read_env(str(env_file))
 
 DEBUG = env.bool("DEBUG", default=False)
-# Tests and `make run` serve plain http on loopback; production must not.
-PLAIN_HTTP = DEBUG or env.bool("TESTING", default=False)
+# Tests and `make run` serve plain http on loopback; production must not. `make run` keeps DEBUG off (the
+# Chinese 404/403/500 pages, not Django's technical ones) and says PLAIN_HTTP=1 for cookies without https
+# and static files served by WhiteNoise from the source folders.
+PLAIN_HTTP = DEBUG or env.bool("TESTING", default=False) or env.bool("PLAIN_HTTP", default=False)
 SECRET_KEY = env("SECRET_KEY", default="" if not DEBUG else "dev-only-insecure-key-change-me")
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
@@ -54,6 +56,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # A reset password must be changed, and a role that needs a second factor must enrol, before anything else.
+    "accounts.middleware.AccountGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -134,6 +141,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Roles whose users must log in with a TOTP code (accounts): on in production for the accounts that see
+# everything, off for `make run` and the tests unless set (e.g. OTP_REQUIRED_ROLES=director,administrator).
+OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=[] if PLAIN_HTTP else ["director", "administrator"])
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="法律援助")
+# "Forgot password" by e-mail (Django's password reset views): offered only where mail is configured.
+PASSWORD_RESET_BY_EMAIL = env.bool("PASSWORD_RESET_BY_EMAIL", default=bool(env("EMAIL_HOST", default="")))
 
 # Lock out after 5 failed logins for an hour, per username and address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

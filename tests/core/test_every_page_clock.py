@@ -40,6 +40,12 @@ MOMENTS = [
 ]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
+def _username_pk(username: str) -> int:
+    from accounts.models import User
+
+    return User.objects.get(username=username).pk
+
+
 # url name → (persona, the record whose pk fills the URL, or a function of the records giving kwargs).
 Args = str | Callable[[dict], dict] | None
 PAGES: dict[str, tuple[str, Args]] = {
@@ -49,6 +55,13 @@ PAGES: dict[str, tuple[str, Args]] = {
     "profile": ("director", None),
     "password_change": ("director", None),
     "password_change_done": ("director", None),
+    "otp_setup": ("director", None),
+    "user_list": ("director", None),
+    "user_create": ("director", None),
+    "user_detail": ("director", lambda _r: {"pk": _username_pk("clerk")}),
+    "user_edit": ("director", lambda _r: {"pk": _username_pk("clerk")}),
+    "user_password_reset": ("director", lambda _r: {"pk": _username_pk("clerk")}),
+    "user_password_shown": ("director", lambda _r: {"pk": _username_pk("clerk")}),
     "applicants:person_list": ("director", None),
     "applicants:person_create": ("director", None),
     "applicants:person_detail": ("director", "person"),
@@ -184,6 +197,14 @@ QUERIES: dict[str, Callable[[dict], str]] = {
 POST_ONLY = "an action that answers POST only (a GET is refused with 405 or sent back); it renders no page"
 NOT_OPENED = {
     "logout": POST_ONLY,
+    "user_deactivate": POST_ONLY,
+    "user_reactivate": POST_ONLY,
+    "user_otp_reset": POST_ONLY,
+    "login_code": "redirects to the login page unless a password was just given (tests/accounts opens it)",
+    "password_reset": "404 unless PASSWORD_RESET_BY_EMAIL (tests/accounts opens the reset pages with it on)",
+    "password_reset_done": "404 unless PASSWORD_RESET_BY_EMAIL (tests/accounts opens the reset pages with it on)",
+    "password_reset_confirm": "404 unless PASSWORD_RESET_BY_EMAIL (tests/accounts opens the reset pages with it on)",
+    "password_reset_complete": "404 unless PASSWORD_RESET_BY_EMAIL (tests/accounts opens the reset pages with it on)",
     "set_language": POST_ONLY,
     "intake:application_materials": POST_ONLY,
     "intake:application_supplement": POST_ONLY,
@@ -212,6 +233,8 @@ NOT_OPENED = {
     "publicity:photo_remove": POST_ONLY,
     "publicity:event_photo": "an image file, not a page",
     "cases:attachment_download": "an uploaded file, not a page",
+    "cases:case_termination_notified": POST_ONLY,
+    "cases:case_letter_sent": POST_ONLY,
     "stations:lookup": "JSON names for a filter's type-ahead, not a page; tests/stations/test_views.py reads it",
     "stations:my_station": "redirects station staff to their station (stations:station_detail, opened here); "
                            "403 for the center",
