@@ -147,6 +147,13 @@ OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=[] if PLAIN_HTTP els
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="法律援助")
 # "Forgot password" by e-mail (Django's password reset views): offered only where mail is configured.
 PASSWORD_RESET_BY_EMAIL = env.bool("PASSWORD_RESET_BY_EMAIL", default=bool(env("EMAIL_HOST", default="")))
+# Django's mail settings from the environment (password reset links; notifications later).
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 
 # Lock out after 5 failed logins for an hour, per username and address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
