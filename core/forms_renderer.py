@@ -96,8 +96,10 @@ class LookupOptions(FastOptions):
     {"results": [{"id", "text"}]}) and adds the option picked. The parameter stays the record's key (`handler=12`), so links and saved searches keep
     working, and the field still validates against every choice."""
 
-    def __init__(self, attrs=None, choices=(), *, lookup: tuple, pinned=("",)):
+    def __init__(self, attrs=None, choices=(), *, lookup: tuple, pinned=None):
         super().__init__(attrs, choices)
+        if pinned is None:  # a single select keeps its empty choice
+            pinned = () if self.allow_multiple_selected else ("",)
         self.lookup, self.pinned = lookup, {str(v) for v in pinned}
 
     def render(self, name, value, attrs=None, renderer=None):
@@ -106,8 +108,14 @@ class LookupOptions(FastOptions):
 
         values = value if isinstance(value, (list, tuple)) else [value]
         keep = self.pinned | {str(v) for v in values if v not in (None, "")}
-        every = self.choices
-        self.choices = [(v, label) for v, label in every if str(v) in keep]
+        every, wanted, kept = self.choices, set(keep), []
+        for v, label in every:  # in order, and no further than the last one kept (4,000 choices cost 40 ms)
+            if str(v) in wanted:
+                kept.append((v, label))
+                wanted.discard(str(v))
+                if not wanted:
+                    break
+        self.choices = kept
         attrs = {**(attrs or {}), "data-lookup": reverse(self.lookup[0], args=self.lookup[1:]),
                  "data-lookup-placeholder": gettext("Type a name to find"),
                  "data-lookup-empty": gettext("Nothing matches")}
