@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cases.selectors import may_list_cases
 from core.access import require
 from core.choices import FUNDING_SOURCE, SPENDING_CATEGORY
 from core.counts import cached_totals
@@ -142,6 +143,7 @@ def subsidy_detail(request, pk):
     subsidy = get_object_or_404(selectors.subsidies(), pk=pk)
     return render(request, "funding/subsidy_detail.html", {
         "subsidy": subsidy, "can_adjust": services.can_adjust(request.user), "can_see_history": True,
+        "case_link": may_list_cases(request.user),
         "in_words": amount_in_words(subsidy.amount),
         "payments": subsidy.payments.select_related("batch", "by", "approved_by").order_by("date", "pk"),
         "breadcrumbs": [_money_crumb(), (_("Subsidies"), reverse("funding:subsidy_list")), (subsidy.case.number, None)],
@@ -185,7 +187,7 @@ def subsidy_pending(request):
             messages.info(request, _("No case is waiting for a subsidy."))
         return redirect("funding:subsidy_pending")
     return render(request, "funding/subsidy_pending.html", {
-        "page_obj": _page(request, qs),
+        "page_obj": _page(request, qs), "case_link": may_list_cases(request.user),
         "breadcrumbs": [_money_crumb(), (_("Cases awaiting a subsidy"), None)],
     })
 
