@@ -6,3 +6,14 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from django.contrib.auth.models import Group
+
+        from core.history import label_field, name_related
+
+        from .roles import ROLE_LABELS
+
+        # A user's roles are auth groups named by their code: the history writes 主任, not "director".
+        name_related(Group, lambda group: ROLE_LABELS.get(group.name, group.name))
+        label_field("accounts.User", "groups", _("roles"))

@@ -22,6 +22,21 @@ SEPARATOR = "、"
 
 Names = dict[tuple[type[models.Model], object], str]
 
+# Apps name what core cannot know: a related model whose str() is a code (auth's Group: "director"), a field
+# whose inherited label reads wrong in the project's language. Filled from the apps' ready().
+RELATED_NAMES: dict[type[models.Model], object] = {}
+FIELD_LABELS: dict[tuple[str, str], object] = {}
+
+
+def name_related(model: type[models.Model], namer) -> None:
+    """History tables write a record of `model` as namer(record) instead of str(record)."""
+    RELATED_NAMES[model] = namer
+
+
+def label_field(model_label: str, field_name: str, label) -> None:
+    """History tables of `model_label` ("accounts.User") head `field_name`'s changes with `label`."""
+    FIELD_LABELS[(model_label, field_name)] = label
+
 
 def history_rows(obj: models.Model, *, limit: int = 30) -> list[dict]:
     """The newest `limit` history records of `obj`, newest first, each with the fields it changed."""
@@ -50,7 +65,8 @@ def history_rows(obj: models.Model, *, limit: int = 30) -> list[dict]:
         "who": record.history_user.display_name if record.history_user else _("system"),
         "type": {"+": _("created"), "~": _("changed"), "-": _("deleted")}[record.history_type],
         "reason": record.history_change_reason or "",
-        "changes": [{"field": str(getattr(field, "verbose_name", field.name)),
+        "changes": [{"field": str(FIELD_LABELS.get((opts.label, field.name))
+                                  or getattr(field, "verbose_name", field.name)),
                      "old": display_value(field, old, names), "new": display_value(field, new, names)}
                     for field, old, new in changes],
     } for record, changes in raw]
@@ -81,8 +97,9 @@ def _related_names(changes: Iterable[tuple[models.Field, object, object]]) -> Na
             wanted[(field.related_model, _target(field))].update(v for v in _as_list(value) if v is not None)
     names: Names = {}
     for (related, target), keys in wanted.items():
+        namer = RELATED_NAMES.get(related, str)
         for record in related._base_manager.filter(**{f"{target}__in": keys}):
-            names[(related, getattr(record, target))] = str(record)
+            names[(related, getattr(record, target))] = str(namer(record))
     return names
 
 

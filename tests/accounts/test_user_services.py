@@ -53,6 +53,19 @@ def test_roles_and_station_change_in_one_history_row_with_the_roles_named(direct
     assert row.history_user == director and "承办人" in row.history_change_reason
 
 
+def test_the_history_table_names_the_roles_not_their_codes(director, staff_a):
+    from django.utils import translation
+
+    from core.history import history_rows
+
+    services.user_update(user=staff_a, full_name="冯城关", role_codes=[roles.STATION_STAFF, roles.HANDLER],
+                         station=staff_a.station, by=director)
+    with translation.override("zh-hans"):
+        changes = history_rows(staff_a)[0]["changes"]
+    roles_change = next(change for change in changes if change["field"] == "角色")
+    assert "承办人" in roles_change["new"] and "handler" not in roles_change["new"]
+
+
 def test_only_a_director_gives_the_director_role_or_touches_a_director(clerk, director, org):
     administrator, _ = services.user_create(username="adm", full_name="管理员", role_codes=[roles.ADMIN],
                                             by=director)
