@@ -35,6 +35,7 @@ services:
 ## test: the whole suite against real PostgreSQL, Redis, a Celery worker and Chromium.
 test: venv services
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run --settings=legalaid.test_settings
 	DRILL_RESTART_POSTGRES=1 $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 

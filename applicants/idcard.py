@@ -9,6 +9,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.masking import mask, mask_phone  # noqa: F401 - re-exported: callers import them from here
+
 _WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _CHECK = "10X98765432"
 _PATTERN = re.compile(r"^\d{17}[\dX]$")
@@ -45,18 +47,3 @@ def parse(number: str, *, today: date | None = None) -> IdInfo:
     if born > (today or date.today()) or born.year < 1900:
         raise ValidationError(_("The birth date inside this ID number is not possible."), code="id_birth")
     return IdInfo(number=n, birth_date=born, sex="M" if int(n[16]) % 2 else "F")
-
-
-def mask(number: str) -> str:
-    """Keep the region and the last four characters: 110101********123X."""
-    n = normalise(number)
-    if len(n) <= 8:
-        return "*" * len(n)
-    return n[:6] + "*" * (len(n) - 10) + n[-4:]
-
-
-def mask_phone(phone: str) -> str:
-    p = (phone or "").strip()
-    if len(p) < 7:
-        return "*" * len(p)
-    return p[:3] + "*" * (len(p) - 7) + p[-4:]

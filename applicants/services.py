@@ -40,6 +40,15 @@ def full_id_shown(*, person: Person | None, by, asked: bool) -> bool:
     return True
 
 
+def records_pointing_at_a_person() -> list[tuple[type, str]]:
+    """Every (model, field) of the installed apps that points at a person, read from the models themselves,
+    so applicants imports none of the apps above it and a new app's records move with the person too (a
+    person's own `merged_into` and the change history, which keeps what was, are not moved)."""
+    return sorted(((rel.related_model, rel.field.name) for rel in Person._meta.related_objects
+                   if rel.field.many_to_one and rel.related_model is not Person),
+                  key=lambda pair: (pair[0]._meta.label, pair[1]))
+
+
 @transaction.atomic
 def person_merge(*, keep: Person, drop: Person, by, reason: str = "") -> Person:
     """Move everything of `drop` to `keep`; `drop` stays as a record pointing at `keep`."""
@@ -48,11 +57,7 @@ def person_merge(*, keep: Person, drop: Person, by, reason: str = "") -> Person:
         raise ValidationError(_("A record cannot be merged into itself."))
     if keep.merged_into_id or drop.merged_into_id:
         raise ValidationError(_("One of these records has already been merged."))
-    from cases.models import Case
-    from intake.models import Application, Consultation, CriminalNotice, Matter
-
-    for model, field in ((Application, "applicant"), (CriminalNotice, "person"), (Consultation, "person"),
-                         (Matter, "person"), (Case, "recipient")):
+    for model, field in records_pointing_at_a_person():
         for obj in model.objects.filter(**{field: drop}):
             setattr(obj, field, keep)
             obj._history_user = by

@@ -60,7 +60,7 @@ def _duplicate_context(request, duplicate: Person | None, nxt: str) -> dict:
 
 
 def _export(request, sheet: str, qs, filename: str):
-    from ledger.exporters import export_response
+    from core.exports import export_response
 
     return export_response(sheet, qs, filename=filename, full=request.user.can("applicant_view_full"),
                            request=request)

@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
-import legalaid
-
 from .counts import cached_count
 from .registry import SECTIONS, nav_items
 
@@ -22,7 +20,7 @@ def _section_labels():
 
 def shell(request):
     """Navigation for the current user, grouped by section, with to-do badges."""
-    ctx = {"APP_VERSION": legalaid.__version__, "CENTER_NAME": settings.CENTER_NAME}
+    ctx = {"APP_VERSION": settings.APP_VERSION, "CENTER_NAME": settings.CENTER_NAME}
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return ctx

@@ -21,7 +21,7 @@ def home(request):
 
 
 def _check_broker() -> tuple[bool, str]:
-    from legalaid.celery import app
+    from celery import current_app as app  # the project's app (legalaid/celery.py), without importing it
 
     try:
         with app.connection_for_write() as conn:

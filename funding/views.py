@@ -508,7 +508,7 @@ def public_list(request):
 # --- Budgets and spending ----------------------------------------------------------
 
 def _export(request, sheet: str, qs, filename: str):
-    from ledger.exporters import export_response
+    from core.exports import export_response
 
     return export_response(sheet, qs, filename=filename, request=request)
 

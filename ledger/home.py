@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.registry import Panel
 
+from .exporters import export_response  # noqa: F401 - offered to the apps below (core.exports)
+
 
 def panels(request) -> list[Panel]:
     user = request.user

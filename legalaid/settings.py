@@ -10,7 +10,10 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from legalaid import __version__
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+APP_VERSION = __version__  # shown in the footer (core.context_processors)
 
 env = environ.Env()
 env_file = BASE_DIR / ".env"

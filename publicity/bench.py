@@ -13,9 +13,9 @@ EVENTS = 20_000
 
 
 def run(report) -> None:
-    from core.demo_base import seed_organisation
     from publicity.models import Event
     from publicity.selectors import event_list, event_totals
+    from stations.demo_base import seed_organisation
     from stations.selectors import network_summary
 
     org = seed_organisation()

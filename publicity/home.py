@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.registry import Panel
 
 from . import selectors
+from .selectors import events_visible_to  # noqa: F401 - offered to stations (core.registry.provided)
 
 
 def panels(request) -> list[Panel]:

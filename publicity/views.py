@@ -24,7 +24,7 @@ from .forms import EventForm, MediaReportForm
 
 
 def _export(request, sheet: str, qs, filename: str):
-    from ledger.exporters import export_response
+    from core.exports import export_response
 
     return export_response(sheet, qs, filename=filename, request=request)
 

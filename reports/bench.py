@@ -22,8 +22,8 @@ def _generate(rng: random.Random) -> None:
     from applicants.models import Person
     from cases.models import Case, FollowUp
     from core.choices import CASE_KIND_WORD, CAUSE, CHANNEL, GROUP, STAGE, TOPIC
-    from core.demo_base import seed_organisation
     from intake.models import Consultation
+    from stations.demo_base import seed_organisation
 
     org = seed_organisation()
     stations = list(org["stations"].values())

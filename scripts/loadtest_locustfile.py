@@ -34,7 +34,7 @@ from urllib.parse import urlencode, urlsplit
 
 from locust import HttpUser, between, events, task
 
-# The demo accounts of `seed_demo` (core/demo_base.py DEMO_PASSWORD).
+# The demo accounts of `seed_demo` (stations/demo_base.py DEMO_PASSWORD).
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "legalaid-demo")
 
 # Every page the users request: key -> (URL name, path template). Request names are the templates.

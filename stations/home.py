@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.registry import Panel
+from core.registry import Panel, provided
 
 from . import selectors
 
@@ -17,13 +17,8 @@ def panels(request) -> list[Panel]:
     year = timezone.localdate().year
     found = []
     if not user.is_center and selectors.can_view_stations(user) and user.station and user.station.active:
-        recent = []
-        try:
-            from publicity.selectors import events_visible_to
-
-            recent = list(events_visible_to(user).order_by("-date", "-pk")[:5])
-        except ImportError:  # pragma: no cover - publicity always ships with stations
-            pass
+        events_visible_to = provided("events_visible_to")  # publicity's, offered from its home.py
+        recent = list(events_visible_to(user).order_by("-date", "-pk")[:5]) if events_visible_to else []
         found.append(Panel(_("My station this year"), "stations/_panel_station.html", {
             "station": user.station, "year": year, "figures": selectors.station_year_figures(user, user.station),
             "recent": recent,

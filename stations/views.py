@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from core.access import get_visible, require
 from core.paging import paginate
 from core.params import query_date
+from core.registry import provided
 from core.xlsx import SafeWorkbook, chunked, workbook_response
 
 from . import selectors, services
@@ -358,11 +359,11 @@ def _visible_volunteer(request, pk):
 @login_required
 def volunteer_detail(request, pk):
     volunteer = _visible_volunteer(request, pk)
-    from publicity.selectors import events_visible_to
-
-    events = events_visible_to(request.user).filter(volunteers=volunteer).select_related("station")
+    events_visible_to = provided("events_visible_to")  # publicity's, offered from its home.py
+    events = (events_visible_to(request.user).filter(volunteers=volunteer).select_related("station")
+              .order_by("-date", "-pk")[:20] if events_visible_to else [])
     return render(request, "stations/volunteer_detail.html", {
-        "volunteer": volunteer, "events": events.order_by("-date", "-pk")[:20],
+        "volunteer": volunteer, "events": events,
         "breadcrumbs": _volunteer_crumb() + [(volunteer.name, None)],
     })
 

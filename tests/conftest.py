@@ -53,7 +53,7 @@ def _fresh_holidays():
 
 @pytest.fixture
 def org(db):
-    from core.demo_base import seed_organisation
+    from stations.demo_base import seed_organisation
 
     return seed_organisation()
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 from django import template
 from django.utils import timezone
 
-from applicants.idcard import mask, mask_phone
 from core.display import EMPTY, date_text, money_text, time_text
 from core.history import history_rows
+from core.masking import mask, mask_phone
 
 register = template.Library()
 

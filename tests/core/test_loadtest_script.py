@@ -13,7 +13,7 @@ import pytest
 from django.urls import resolve, reverse
 
 from accounts import roles
-from core.demo_base import ACCOUNTS, DEMO_PASSWORD
+from stations.demo_base import ACCOUNTS, DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCUSTFILE = ROOT / "scripts" / "loadtest_locustfile.py"

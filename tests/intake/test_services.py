@@ -247,6 +247,16 @@ def test_person_merge_moves_records_and_keeps_the_duplicate(director, clerk, per
     assert dup.history.count() >= 2
 
 
+def test_person_merge_finds_every_record_that_points_at_a_person():
+    """Read from the models, so applicants imports no app above it; a new app's records would move too."""
+    from applicants.services import records_pointing_at_a_person
+
+    found = {(model._meta.label, field) for model, field in records_pointing_at_a_person()}
+    assert {("intake.Application", "applicant"), ("intake.CriminalNotice", "person"),
+            ("intake.Consultation", "person"), ("intake.Matter", "person"), ("cases.Case", "recipient")} <= found
+    assert not any(label.startswith("applicants.") or ".Historical" in label for label, _field in found)
+
+
 def test_only_a_director_may_merge(clerk, person):
     from django.core.exceptions import PermissionDenied
 

@@ -10,9 +10,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from core import copy
-from core.demo_base import DEMO_PASSWORD, seed_organisation
 from core.models import DocumentSequence
 from core.registry import modules
+from stations.demo_base import DEMO_PASSWORD, seed_organisation
 
 
 class Command(BaseCommand):
