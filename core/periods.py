@@ -189,8 +189,3 @@ def _check_year(y: int, raw: str) -> None:
     if not 1990 <= y <= 2100:
         raise ValidationError(_("Year out of range in period “%(period)s”."), params={"period": raw},
                               code="year_range")
-
-
-def year_to_date(today: date) -> Period:
-    """This year as of `today`: the year itself, running until 31 December."""
-    return parse_period(str(today.year), today=today)

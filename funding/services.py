@@ -14,7 +14,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -221,10 +220,6 @@ def batch_remove_subsidy(*, batch, subsidy, by) -> None:
     subsidy.batch = None
     subsidy.status = Subsidy.Status.COMPUTED
     _save(subsidy, by)
-
-
-def batch_total(batch) -> Decimal:
-    return batch.subsidies.aggregate(t=Sum("amount"))["t"] or ZERO
 
 
 # --- Reversal (红字冲销) ----------------------------------------------------------

@@ -7,5 +7,4 @@ from core.periods import (  # noqa: F401
     parse_period,
     period_from_input,
     shift_year,
-    year_to_date,
 )

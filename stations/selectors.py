@@ -53,10 +53,6 @@ def station_staff(station: Station):
     return station.users.filter(is_active=True).order_by("username")
 
 
-def active_handlers() -> QuerySet[Handler]:
-    return Handler.objects.filter(active=True).select_related("provider").order_by("name")
-
-
 # --- Figures -------------------------------------------------------------------
 
 def station_year_figures(user, station: Station) -> list[dict]:
