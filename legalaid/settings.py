@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "publicity",
     "reports",
     "ledger",
+    "notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -158,6 +159,16 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 
+# Notifications (notifications/channels.py): SMS through an HTTP gateway of the kind Chinese SMS services offer
+# (a signed template message); off without SMS_GATEWAY_URL. SITE_URL makes the links in e-mails absolute.
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_KEY = env("SMS_GATEWAY_KEY", default="")
+SMS_SIGN_NAME = env("SMS_SIGN_NAME", default="")
+SMS_TEMPLATE_CODE = env("SMS_TEMPLATE_CODE", default="")
+SMS_TIMEOUT = env.float("SMS_TIMEOUT", default=5.0)
+SMS_GATEWAY_CLASS = env("SMS_GATEWAY_CLASS", default="notifications.channels.SmsGateway")
+SITE_URL = env("SITE_URL", default="")
+
 # Lock out after 5 failed logins for an hour, per username and address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=60))
@@ -222,7 +233,9 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "shared": ({"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                "KEY_PREFIX": "legalaid", "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}
+                # One Redis may serve several installations (a county's and the bench's): each database its own keys.
+                "KEY_PREFIX": f"legalaid:{DATABASES['default']['NAME']}",
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}
                if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}),
 }
 COUNTS_CACHE_SECONDS = env.int("COUNTS_CACHE_SECONDS", default=60)
@@ -316,7 +329,8 @@ CELERY_BEAT_SCHEDULE = {
     "expire-ledger-files": {"task": "ledger.expire_files", "schedule": crontab(hour=3, minute=20)},
     "expire-export-files": {"task": "ledger.expire_exports", "schedule": crontab(hour=3, minute=30)},
     "deem-withdrawn-daily": {"task": "intake.deem_withdrawn_daily", "schedule": crontab(hour=1, minute=10)},
-    "scan-deadlines-daily": {"task": "cases.scan_deadlines_daily", "schedule": crontab(hour=1, minute=20)},
+    # The scan also sends everyone's morning digest (notifications), so it runs at the start of the working day.
+    "scan-deadlines-daily": {"task": "cases.scan_deadlines_daily", "schedule": crontab(hour=7, minute=30)},
     "half-year-reports": {"task": "reports.scheduled_reports", "schedule": crontab(hour=2, minute=0, day_of_month=1,
                                                                                    month_of_year=7)},
     "annual-reports": {"task": "reports.scheduled_reports", "schedule": crontab(hour=2, minute=0, day_of_month=1,

@@ -21,6 +21,7 @@ urlpatterns = [
     path("publicity/", include("publicity.urls")),
     path("reports/", include("reports.urls")),
     path("ledger/", include("ledger.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 
