@@ -61,6 +61,8 @@ CAPABILITIES = [
     ("history_view", "See the change history of records"),
     ("calendar_manage", "Keep the holiday calendar (holidays and make-up working days)"),
     ("user_manage", "Manage user accounts: roles, station, deactivation, passwords"),
+    ("assignment_approve", "Approve or return proposed assignments"),
+    ("vocabulary_manage", "Keep the vocabularies (charges, stages, roles, closing outcomes)"),
 ]
 
 ROLE_CAPABILITIES: dict[str, set[str]] = {
@@ -72,7 +74,7 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
     REVIEWER: {
         "consultation_log", "applicant_manage", "applicant_view_full", "application_intake",
         "application_decide", "notice_register", "case_view_all", "case_assign", "case_terminate",
-        "case_archive_review", "quality_manage", "history_view",
+        "case_archive_review", "quality_manage", "history_view", "assignment_approve",
     },
     DIRECTOR: {code for code, _d in CAPABILITIES} - {"case_work"},
     STATION_STAFF: {
@@ -82,5 +84,5 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
     HANDLER: {"case_work"},
     FINANCE: {"subsidy_manage", "payment_manage", "funding_manage", "dashboard_view"},
     ADMIN: {"station_manage", "roster_manage", "history_view", "volunteer_manage", "calendar_manage",
-            "user_manage"},
+            "user_manage", "vocabulary_manage"},
 }

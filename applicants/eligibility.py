@@ -42,6 +42,7 @@ class PolicySpec:
 class Facts:
     category: str = "civil"
     cause: str = ""
+    matter_ground: str = ""  # Art. 31 item code chosen by the clerk for a matter no cause expresses
     hukou: str = ""  # urban / rural
     household_income: Decimal | None = None
     household_size: int = 1
@@ -90,8 +91,7 @@ def evaluate(*, policy: PolicySpec | None, facts: Facts) -> Result:
     else:
         if policy is None:
             return Result(NEEDS_REVIEW, ["本年度未配置法律援助经济困难标准，需人工审查"])
-        matter = next((name for name, causes in policy.matters.values() if facts.cause and facts.cause in causes),
-                      None)
+        matter = _matter(policy, facts)
         if matter is None:
             reasons.append("申请事项不属于法律援助法第三十一条规定的法律援助事项范围")
             return Result(NOT_ELIGIBLE, reasons)
@@ -146,6 +146,19 @@ def evaluate(*, policy: PolicySpec | None, facts: Facts) -> Result:
         if policy.asset_limit is not None:
             reasons.append(f"家庭财产 {money(facts.assets)} 元 ≤ 限额 {money(policy.asset_limit)} 元")
     return Result(ELIGIBLE, reasons)
+
+
+def _matter(policy: PolicySpec, facts: Facts) -> str | None:
+    """The Art. 31 item the cause belongs to; else the item the clerk chose, when it is one no cause expresses
+    (e.g. item 6, declaring a citizen without or with limited civil capacity)."""
+    by_cause = next((name for name, causes in policy.matters.values() if facts.cause and facts.cause in causes),
+                    None)
+    if by_cause is not None:
+        return by_cause
+    chosen = policy.matters.get(facts.matter_ground) if facts.matter_ground else None
+    if chosen is not None and not chosen[1]:
+        return chosen[0]
+    return None
 
 
 def _exemption(policy: PolicySpec | None, facts: Facts) -> str:

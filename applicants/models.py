@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Upper
@@ -110,9 +111,13 @@ class EligibilityPolicy(models.Model):
     rural_base = models.DecimalField(_("rural dibao standard (yuan/month)"), max_digits=10, decimal_places=2)
     multiplier = models.DecimalField(_("multiplier"), max_digits=4, decimal_places=2, default=2)
     basis = models.CharField(_("basis"), max_length=10, choices=Basis.choices, default=Basis.HOUSEHOLD)
-    asset_test = models.BooleanField(_("asset test"), default=False)
+    asset_test = models.BooleanField(
+        _("asset test"), default=False,
+        help_text=_("On: the clerk records the household's assets on the application and assets above the "
+                    "limit make it not eligible. Off: assets are not asked."))
     asset_limit = models.DecimalField(_("asset limit (yuan)"), max_digits=12, decimal_places=2, null=True,
-                                      blank=True)
+                                      blank=True, validators=[MinValueValidator(0)],
+                                      help_text=_("Required when the asset test is on."))
     history = HistoricalRecords()
 
     class Meta:
@@ -122,6 +127,10 @@ class EligibilityPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+    def clean(self):
+        if self.asset_test and self.asset_limit is None:
+            raise ValidationError({"asset_limit": _("Give the asset limit when the asset test is on.")})
 
 
 class EligibilityItem(models.Model):

@@ -14,6 +14,7 @@ from core.access import get_visible, require
 from core.choices import GROUP
 from core.paging import paginate
 from core.redirects import safe_next
+from core.registry import provided
 
 from . import services
 from .forms import MergeForm, PersonForm, RegistryEntryForm
@@ -129,8 +130,9 @@ def person_detail(request, pk):
     if show_full:
         services.person_view_logged(person=person, by=request.user)
     today = timezone.localdate()
-    from intake.selectors import applications_visible_to, consultations_visible_to
-
+    # intake's, offered from its home.py (core.registry.provided): applicants sits below intake
+    applications_visible_to = provided("applications_visible_to")
+    consultations_visible_to = provided("consultations_visible_to")
     applications = applications_visible_to(request.user).filter(applicant=person)
     cases = []
     if request.user.can("case_view_all"):

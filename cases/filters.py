@@ -7,14 +7,14 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import CATEGORY, CAUSE, GRADE, GROUP, HANDLER_KIND, SOURCE, STAGE
+from core.choices import CATEGORY, GRADE, GROUP, HANDLER_KIND, SOURCE, cause_choices, stage_choices
 from core.filters import by_name
 from core.forms_renderer import LookupSelectMultiple
 from core.search import name_q
 from stations.models import Handler, Station
 
 from .models import Case, Complaint, Discussion
-from .selectors import overdue_q
+from .selectors import overdue_q, pending_proposal_exists, returned_proposals_q
 
 DATE = forms.DateInput(attrs={"type": "date"})
 YES_NO = [("1", _("Yes")), ("0", _("No"))]
@@ -51,8 +51,8 @@ class CaseFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(distinct=False, label=_("Status"), choices=Case.Status.choices)
     category = django_filters.MultipleChoiceFilter(distinct=False, label=_("Category"), choices=CATEGORY.choices)
     source = django_filters.MultipleChoiceFilter(distinct=False, label=_("Source"), choices=SOURCE.choices)
-    stage = django_filters.MultipleChoiceFilter(distinct=False, label=_("Stage"), choices=STAGE.choices)
-    cause = django_filters.MultipleChoiceFilter(distinct=False, label=_("Cause"), choices=CAUSE.choices)
+    stage = django_filters.MultipleChoiceFilter(distinct=False, label=_("Stage"), choices=stage_choices)
+    cause = django_filters.MultipleChoiceFilter(distinct=False, label=_("Cause"), choices=cause_choices)
     group = django_filters.MultipleChoiceFilter(distinct=False, label=_("Beneficiary group"), choices=GROUP.choices,
                                                 method="filter_group")
     station = StationChoice(label=_("Station"), choices=[])
@@ -64,6 +64,8 @@ class CaseFilter(django_filters.FilterSet):
     is_mass = django_filters.ChoiceFilter(label=_("Group case"), choices=YES_NO, method="filter_mass")
     is_litigation = django_filters.ChoiceFilter(label=_("Litigation"), choices=YES_NO, method="filter_litigation")
     overdue = django_filters.ChoiceFilter(label=_("Overdue"), choices=[("1", _("Yes"))], method="filter_overdue")
+    approval = django_filters.ChoiceFilter(label=_("Assignment proposal"), method="filter_approval", choices=[
+        ("pending", _("Awaiting approval")), ("returned", _("Returned"))])
     accepted_from = django_filters.DateFilter(label=_("Accepted from"), field_name="accepted_on",
                                               lookup_expr="gte", widget=DATE)
     accepted_to = django_filters.DateFilter(label=_("Accepted to"), field_name="accepted_on", lookup_expr="lte",
@@ -129,6 +131,11 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_overdue(self, qs, name, value):
         return qs.filter(overdue_q()) if value == "1" else qs
+
+    def filter_approval(self, qs, name, value):
+        if value == "pending":
+            return qs.filter(pending_proposal_exists(), status=Case.Status.AWAITING)
+        return qs.filter(returned_proposals_q()) if value == "returned" else qs
 
 
 class _QualityRecordFilter(django_filters.FilterSet):

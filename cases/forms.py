@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import CASE_OUTCOME, CAUSE, TERMINATION_REASON
+from core.choices import CASE_OUTCOME, CAUSE, TERMINATION_REASON, cause_choices, not_offered, offer
 from stations.models import Handler, Provider
 
 from . import rules
@@ -136,11 +136,24 @@ class AttachmentForm(forms.Form):
 
 class CloseForm(forms.Form):
     closed_on = date_field(_("Closed on"))
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "---------"), *CASE_OUTCOME.choices])
+    outcome = forms.ChoiceField(label=_("Outcome"))
     amount_recovered = forms.DecimalField(label=_("Amount recovered or loss avoided (yuan)"), required=False,
                                           max_digits=14, decimal_places=2)
     closing_report = forms.CharField(label=_("Closing report"), widget=forms.Textarea(attrs={"rows": 6}))
     judgment = forms.FileField(label=_("Judgment, mediation or settlement agreement"), required=False)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The outcomes of the case's category (core.choices: no 不起诉 or 缓刑 for a civil case).
+        self.category = case.category if case is not None else ""
+        offer(self.fields["outcome"], CASE_OUTCOME, scope=self.category, blank=True)
+
+    def clean_outcome(self):
+        code = self.cleaned_data.get("outcome")
+        message = not_offered(CASE_OUTCOME, code, self.category) if code and self.category else ""
+        if message:
+            raise ValidationError(message)
+        return code
 
     def clean_amount_recovered(self):
         value = self.cleaned_data.get("amount_recovered")
@@ -282,7 +295,7 @@ class ComplaintHandleForm(forms.Form):
 
 
 class HandlerForm(forms.ModelForm):
-    specialties = forms.MultipleChoiceField(label=_("Specialties"), choices=CAUSE.choices, required=False,
+    specialties = forms.MultipleChoiceField(label=_("Specialties"), choices=cause_choices, required=False,
                                             widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, **kwargs):
@@ -303,3 +316,24 @@ class ProviderForm(forms.ModelForm):
     class Meta:
         model = Provider
         fields = ["name", "kind", "phone", "address"]
+
+
+class ProposeForm(AssignForm):
+    """A clerk's proposed handler when the center has switched assignment approval on."""
+
+    note = forms.CharField(label=_("Note to the reviewer"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    field_order = ["handler", "note", "override_reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["on"]
+
+
+class ProposalDecisionForm(forms.Form):
+    """Approve or return the pending proposal shown on the case page."""
+
+    proposal = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason for returning"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))

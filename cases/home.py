@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from core.registry import Panel
 
 from .models import Case
-from .selectors import cases_visible_to, overdue_q, termination_notice_q
+from .selectors import (
+    cases_visible_to,
+    overdue_q,
+    pending_proposal_exists,
+    returned_proposals_q,
+    termination_notice_q,
+    with_approval,
+)
 
 
 def todo_queryset(user):
@@ -20,7 +27,9 @@ def todo_queryset(user):
         q |= Q(handler__user=user, status=Case.Status.ASSIGNED, agreement_signed_on__isnull=True)
         q |= Q(handler__user=user, status=Case.Status.CLOSED, file_submitted_on__isnull=True)
     if user.is_center and user.can("case_assign"):
-        q |= Q(status=Case.Status.AWAITING) | termination_notice_q()
+        q |= _awaiting_assignment_q() | termination_notice_q()
+    if user.is_center and user.can("assignment_approve"):
+        q |= Q(pending_proposal_exists(), status=Case.Status.AWAITING)
     if user.is_center and user.can("case_archive_review"):
         q |= Q(status=Case.Status.CLOSED, file_submitted_on__isnull=False)
     if user.is_center and user.can("quality_manage") and user.can("dashboard_view"):
@@ -32,7 +41,7 @@ def _rows(qs, limit=10):
     from .views import next_step
 
     rows = []
-    for case in qs.select_related("recipient", "handler")[:limit]:
+    for case in with_approval(qs).select_related("recipient", "handler")[:limit]:
         step, due = next_step(case)
         rows.append({"case": case, "step": step, "due": due})
     return rows
@@ -51,8 +60,8 @@ def panels(request):
                          {"rows": _rows(mine, 15), "count": mine.count(), "link": "?status=assigned"}, order=10))
     if user.is_center and user.can("case_assign"):
         # Green-channel cases aim for same-day assignment (DOMAIN §5), advance aid is urgent: both first.
-        waiting = visible.filter(status=Case.Status.AWAITING).order_by("-green_channel", "-advance_aid",
-                                                                        "assign_due", "pk")
+        waiting = visible.filter(_awaiting_assignment_q()).order_by("-green_channel", "-advance_aid",
+                                                                     "assign_due", "pk")
         out.append(Panel(_("Cases awaiting assignment"), "cases/panels/cases.html",
                          {"rows": _rows(waiting), "count": waiting.count(), "link": "?status=awaiting"}, order=20))
         to_notify = visible.filter(termination_notice_q()).order_by("termination_notify_due", "pk")
@@ -72,4 +81,48 @@ def panels(request):
         late = visible.filter(overdue_q(timezone.localdate())).order_by(oldest_first, "pk")
         out.append(Panel(_("Overdue case deadlines across the county"), "cases/panels/cases.html",
                          {"rows": _rows(late), "count": late.count(), "link": "?overdue=1"}, order=15))
+    return out + approval_panels(user, visible)
+
+
+# --- assignment approval (a center setting, issue 16.3) ---------------------------
+
+def _awaiting_assignment_q() -> Q:
+    """Cases waiting for someone to assign (or propose) a handler: while approval is on, not those whose proposal
+    awaits the reviewer."""
+    from .services import approval_required
+
+    q = Q(status=Case.Status.AWAITING)
+    return q & ~Q(pending_proposal_exists()) if approval_required() else q
+
+
+def approval_panels(user, visible) -> list[Panel]:
+    from .services import approval_required
+
+    out = []
+    if user.is_center and user.can("assignment_approve"):
+        pending = visible.filter(pending_proposal_exists(), status=Case.Status.AWAITING).order_by(
+            "-green_channel", "-advance_aid", "assign_due", "pk")
+        rows = _rows(pending)
+        if rows or approval_required():
+            out.append(Panel(_("Assignments awaiting approval"), "cases/panels/cases.html",
+                             {"rows": rows, "count": pending.count(), "link": "?approval=pending"}, order=19))
+    if user.is_center and user.can("case_assign") and not user.can("assignment_approve"):
+        returned = visible.filter(returned_proposals_q()).order_by("assign_due", "pk")
+        rows = _with_return_reasons(_rows(returned))
+        if rows:
+            out.append(Panel(_("Returned assignment proposals"), "cases/panels/cases.html",
+                             {"rows": rows, "count": returned.count(), "link": "?approval=returned"}, order=19))
     return out
+
+
+def _with_return_reasons(rows: list[dict]) -> list[dict]:
+    """The step of a returned proposal's case: propose again, with the reviewer's reason (one query)."""
+    from .models import AssignmentProposal
+
+    reasons = {}
+    for p in AssignmentProposal.objects.filter(case__in=[r["case"] for r in rows],
+                                               status=AssignmentProposal.Status.RETURNED).order_by("decided_at"):
+        reasons[p.case_id] = p.return_reason  # the newest return wins
+    for row in rows:
+        row["step"] = str(_("Returned (%(reason)s): propose again") % {"reason": reasons.get(row["case"].pk, "")})
+    return rows

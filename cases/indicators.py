@@ -1,13 +1,15 @@
 """Indicators of cases and their quality (STATISTICS.md), each defined once (core/indicators.py).
 
 Facts are read from what the case stored when the event happened: `recipient_groups` (the groups at
-acceptance), `station` (taken at acceptance), `handler_kind` (the type at the first assignment),
+acceptance), `station` (taken at acceptance), `accepted_stage` (the stage at acceptance: a later change of
+stage, cases/editing.py, moves no past figure), `handler_kind` (the type at the first assignment),
 `assigned_on` (the first assignment). Editing a handler, a person or a station later changes nothing
 here. Decisions: reports/DECISIONS.md."""
 
 from __future__ import annotations
 
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 
 from core.choices import GROUP, LAWYER_KINDS
 from core.indicators import Family, Measure
@@ -33,6 +35,8 @@ def _cases(p: Period):
         has_hearing=Exists(HearingAttendance.objects.filter(case=OuterRef("pk"))),
         has_followup=Exists(FollowUp.objects.filter(case=OuterRef("pk"))),
         agreement_late_at_end=Exists(agreement_late),
+        # empty on records written without it (ledger, generated data), whose stage never moved
+        accepted_stage=Coalesce(F("stage_at_acceptance"), F("stage")),
     )
 
 
@@ -117,9 +121,9 @@ accepted_measures = [
     Measure("cases.accepted.civil", "受理民事案件", "件", CASES, _acc(Q(category="civil"))),
     Measure("cases.accepted.administrative", "受理行政案件", "件", CASES, _acc(Q(category="administrative"))),
     Measure("cases.accepted.criminal.notified", "通知辩护案件", "件", CASES, _crim(Q(source="notice"))),
-    Measure("cases.accepted.criminal.investigation", "侦查阶段", "件", CASES, _crim(Q(stage="investigation"))),
-    Measure("cases.accepted.criminal.prosecution", "审查起诉阶段", "件", CASES, _crim(Q(stage="prosecution"))),
-    Measure("cases.accepted.criminal.trial", "审判阶段", "件", CASES, _crim(Q(stage__in=["trial", "death_review"]))),
+    Measure("cases.accepted.criminal.investigation", "侦查阶段", "件", CASES, _crim(Q(accepted_stage="investigation"))),
+    Measure("cases.accepted.criminal.prosecution", "审查起诉阶段", "件", CASES, _crim(Q(accepted_stage="prosecution"))),
+    Measure("cases.accepted.criminal.trial", "审判阶段", "件", CASES, _crim(Q(accepted_stage__in=["trial", "death_review"]))),
     Measure("cases.accepted.litigation", "诉讼案件", "件", CASES, _acc(Q(is_litigation=True))),
     Measure("cases.accepted.non_litigation", "非诉讼案件", "件", CASES, _acc(Q(is_litigation=False))),
     *[Measure(f"cases.accepted.group.{g}", GROUP_NAMES[g], "件", CASES, _acc(Q(recipient_groups__contains=[g])))

@@ -15,10 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from core.choices import (
     AID_FORM,
-    CASE_OUTCOME,
-    CASE_ROLE,
     CATEGORY,
-    CAUSE,
     GRADE,
     GROUP,
     HANDLER_KIND,
@@ -27,6 +24,10 @@ from core.choices import (
     SOURCE,
     STAGE,
     TERMINATION_REASON,
+    case_outcome_choices,
+    case_role_choices,
+    cause_choices,
+    stage_choices,
 )
 
 money = dict(max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
@@ -59,10 +60,15 @@ class Case(models.Model):
     notice = models.OneToOneField("intake.CriminalNotice", verbose_name=_("criminal notice"), null=True,
                                   blank=True, on_delete=models.PROTECT, related_name="case")
     organ = models.CharField(_("notifying organ"), max_length=20, choices=ORGAN.choices, blank=True)
-    stage = models.CharField(_("stage"), max_length=20, choices=STAGE.choices, blank=True)
+    stage = models.CharField(_("stage"), max_length=20, choices=stage_choices, blank=True)
+    # The stage the case was accepted at (cases.accepted.criminal.<stage>), kept when the stage moves on
+    # (StageChange). Empty (null) on records written without it (ledger import, generated data): their stage
+    # never moved, so the current stage is the stage at acceptance (cases.indicators reads both).
+    stage_at_acceptance = models.CharField(_("stage at acceptance"), max_length=20, null=True, blank=True,
+                                           editable=False)
     aid_form = models.CharField(_("aid form"), max_length=30, choices=AID_FORM.choices, blank=True)
-    role = models.CharField(_("role"), max_length=20, choices=CASE_ROLE.choices, blank=True)
-    cause = models.CharField(_("cause"), max_length=30, choices=CAUSE.choices, blank=True, db_index=True)
+    role = models.CharField(_("role"), max_length=20, choices=case_role_choices, blank=True)
+    cause = models.CharField(_("cause"), max_length=30, choices=cause_choices, blank=True, db_index=True)
     is_litigation = models.BooleanField(_("litigation"), default=True,
                                         help_text=_("Derived from the aid form and stage."))
     recipient = models.ForeignKey("applicants.Person", verbose_name=_("recipient"), on_delete=models.PROTECT,
@@ -92,7 +98,7 @@ class Case(models.Model):
     agreement_due = models.DateField(_("agreement due"), null=True, blank=True)
     agreement_signed_on = models.DateField(_("agreement signed on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True, db_index=True)
-    outcome = models.CharField(_("closing outcome"), max_length=20, choices=CASE_OUTCOME.choices, blank=True)
+    outcome = models.CharField(_("closing outcome"), max_length=20, choices=case_outcome_choices, blank=True)
     amount_recovered = models.DecimalField(_("amount recovered or loss avoided (yuan)"), null=True, blank=True,
                                            **money)
     closing_report = models.TextField(_("closing report"), blank=True)
@@ -192,6 +198,34 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} → {self.handler}"
+
+
+class StageChange(models.Model):
+    """The case moved to another stage (侦查 → 审查起诉 → 审判, 一审 → 二审 …) on its own date; for a
+    criminal case, with the notice of the new stage (organ, number, date received) entered at the same time.
+    The case's `stage` is the latest; the stage at acceptance stays on the case for statistics."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="stage_changes")
+    from_stage = models.CharField(_("from stage"), max_length=20, blank=True)
+    to_stage = models.CharField(_("to stage"), max_length=20)
+    changed_on = models.DateField(_("date of the new stage"))
+    organ = models.CharField(_("notifying organ"), max_length=20, blank=True)
+    organ_name = models.CharField(_("organ name"), max_length=100, blank=True)
+    notice_number = models.CharField(_("notice number"), max_length=100, blank=True)
+    notice_received_on = models.DateField(_("notice received on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["case", "changed_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {STAGE.label(self.from_stage)} → {STAGE.label(self.to_stage)}"
 
 
 class ProgressEntry(models.Model):
@@ -420,3 +454,46 @@ class GradingScale(models.Model):
     @classmethod
     def current(cls) -> GradingScale:
         return cls.objects.order_by("-pk").first() or cls()
+
+
+class AssignmentProposal(models.Model):
+    """A clerk's proposed handler for a case awaiting assignment, when the center has switched assignment approval
+    on (CenterProfile.assignment_approval): a reviewer approves it (the case is then assigned) or returns it with a
+    reason. The case keeps waiting meanwhile and its assignment deadline keeps running."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned")
+        SUPERSEDED = "superseded", _("Superseded by a direct assignment")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT,
+                             related_name="assignment_proposals")
+    handler = models.ForeignKey("stations.Handler", verbose_name=_("proposed handler"), on_delete=models.PROTECT,
+                                related_name="+")
+    note = models.TextField(_("note to the reviewer"), blank=True)
+    override_reason = models.TextField(_("reason for overriding a suitability warning"), blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING,
+                              db_index=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved or returned by"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    assignment = models.OneToOneField(Assignment, verbose_name=_("assignment"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="proposal")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assignment proposal")
+        verbose_name_plural = _("assignment proposals")
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=models.Q(status="pending"),
+                                    name="proposal_one_pending_per_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.handler}"

@@ -117,3 +117,27 @@ def suggested_handlers(case: Case) -> QuerySet[Handler]:
 
 def suggest_handler(case: Case) -> Handler | None:
     return suggested_handlers(case).first()
+
+
+def pending_proposal_exists():
+    """Whether a case has a proposed handler awaiting a reviewer's approval (CenterProfile.assignment_approval)."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import AssignmentProposal
+
+    return Exists(AssignmentProposal.objects.filter(case=OuterRef("pk"), status=AssignmentProposal.Status.PENDING))
+
+
+def with_approval(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """Mark each case `awaiting_approval` (the list's badge, views.next_step)."""
+    return qs.annotate(awaiting_approval=pending_proposal_exists())
+
+
+def returned_proposals_q() -> Q:
+    """Cases still awaiting assignment whose last proposal was returned and not yet proposed again."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import AssignmentProposal
+
+    returned = AssignmentProposal.objects.filter(case=OuterRef("pk"), status=AssignmentProposal.Status.RETURNED)
+    return Q(Exists(returned), status=Case.Status.AWAITING) & ~Q(pending_proposal_exists())

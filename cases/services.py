@@ -22,6 +22,7 @@ from . import rules
 from .models import (
     ArchiveReview,
     Assignment,
+    AssignmentProposal,
     Attachment,
     Case,
     Complaint,
@@ -70,7 +71,7 @@ def case_open(
         number, seq = numbering.issue_case_number(year=year, category=category)
     case = Case(
         number=number, year=year, seq=seq, category=category, source=source, application=application,
-        notice=notice, organ=organ, stage=stage, aid_form=aid_form, role=role, cause=cause,
+        notice=notice, organ=organ, stage=stage, stage_at_acceptance=stage, aid_form=aid_form, role=role, cause=cause,
         is_litigation=rules.is_litigation(aid_form=aid_form, stage=stage),
         recipient=recipient, recipient_groups=groups_at(recipient, accepted_on, extra=extra_groups),
         recipient_count=recipient_count, is_mass=is_mass, opposing_party=opposing_party,
@@ -141,8 +142,19 @@ def _check_handler(case: Case, handler, override_reason: str) -> None:
 
 @transaction.atomic
 def case_assign(*, case: Case, handler, on: date, by, override_reason: str = "") -> Assignment:
-    """Awaiting → assigned: issue the 指派通知书 (and for notices the 公函) and start the agreement clock."""
+    """Awaiting → assigned: issue the 指派通知书 (and for notices the 公函) and start the agreement clock.
+
+    When the center has switched assignment approval on, only those who approve assignments assign directly;
+    a proposal still pending on the case is then superseded."""
     _need(by, "case_assign")
+    if not may_assign_directly(by):
+        raise ValidationError(_("Assignments need a reviewer's approval here: propose the handler instead."))
+    assignment = _assign(case=case, handler=handler, on=on, by=by, override_reason=override_reason)
+    _supersede_proposals(assignment.case, by)
+    return assignment
+
+
+def _assign(*, case: Case, handler, on: date, by, override_reason: str) -> Assignment:
     case = _lock(case)
     _state(case, Case.Status.AWAITING)
     if on < case.accepted_on:
@@ -164,6 +176,96 @@ def case_assign(*, case: Case, handler, on: date, by, override_reason: str = "")
     case.agreement_due = deadlines.due_date("agreement_sign", on)
     _save(case, by, _("Assigned to %(name)s") % {"name": handler.name})
     return assignment
+
+
+# --- assignment approval (a center setting, issue 16.3) ------------------------
+
+def approval_required() -> bool:
+    """Whether this center has a clerk propose the handler and a reviewer approve it."""
+    from core.models import CenterProfile
+
+    return CenterProfile.get().assignment_approval
+
+
+def may_approve(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_center and user.can("assignment_approve"))
+
+
+def may_assign_directly(user) -> bool:
+    """Whoever assigns cases, unless approval is on: then only those who approve assignments."""
+    if user is None or not user.can("case_assign"):
+        return False
+    return not approval_required() or user.can("assignment_approve")
+
+
+def pending_proposal(case: Case) -> AssignmentProposal | None:
+    return case.assignment_proposals.filter(status=AssignmentProposal.Status.PENDING).first()
+
+
+def _decide(proposal: AssignmentProposal, status: str, by, reason: str = "") -> None:
+    proposal.status = status
+    proposal.decided_by = by
+    proposal.decided_at = timezone.now()
+    proposal.return_reason = reason
+    proposal._history_user = by
+    proposal.save()
+
+
+def _supersede_proposals(case: Case, by) -> None:
+    for proposal in case.assignment_proposals.filter(status=AssignmentProposal.Status.PENDING):
+        _decide(proposal, AssignmentProposal.Status.SUPERSEDED, by)
+
+
+@transaction.atomic
+def case_propose_assignment(*, case: Case, handler, by, note: str = "", override_reason: str = "") -> AssignmentProposal:
+    """The clerk proposes a handler; the case stays awaiting assignment and its 3-day clock keeps running."""
+    _need(by, "case_assign")
+    if not by.is_center:
+        raise ValidationError(_("You are not allowed to do this."))
+    if not approval_required():
+        raise ValidationError(_("Assignments need no approval here: assign the handler directly."))
+    case = _lock(case)
+    _state(case, Case.Status.AWAITING)
+    if pending_proposal(case):
+        raise ValidationError(_("A proposal for this case is already awaiting approval."))
+    _check_handler(case, handler, override_reason)
+    proposal = AssignmentProposal(case=case, handler=handler, note=(note or "").strip(), proposed_by=by,
+                                  override_reason=(override_reason or "").strip())
+    proposal._history_user = by
+    proposal.save()
+    return proposal
+
+
+def _locked_pending(proposal: AssignmentProposal, by) -> AssignmentProposal:
+    if not may_approve(by):
+        raise PermissionDenied
+    proposal = AssignmentProposal.objects.select_for_update().select_related("case", "handler").get(pk=proposal.pk)
+    if proposal.status != AssignmentProposal.Status.PENDING:
+        raise ValidationError(_("This proposal is no longer awaiting approval (%(status)s).")
+                              % {"status": proposal.get_status_display()})
+    return proposal
+
+
+@transaction.atomic
+def case_approve_assignment(*, proposal: AssignmentProposal, by) -> Assignment:
+    """The reviewer approves: the case is assigned to the proposed handler today, the 指派通知书 (and for notices
+    the 公函) is issued as for a direct assignment; the assignment keeps who proposed it."""
+    proposal = _locked_pending(proposal, by)
+    assignment = _assign(case=proposal.case, handler=proposal.handler, on=timezone.localdate(), by=by,
+                         override_reason=proposal.override_reason)
+    proposal.assignment = assignment
+    _decide(proposal, AssignmentProposal.Status.APPROVED, by)
+    return assignment
+
+
+@transaction.atomic
+def case_return_assignment(*, proposal: AssignmentProposal, reason: str, by) -> AssignmentProposal:
+    """The reviewer returns the proposal with a reason; the clerk proposes again."""
+    proposal = _locked_pending(proposal, by)
+    if not (reason or "").strip():
+        raise ValidationError(_("Give the reason for returning the proposal."))
+    _decide(proposal, AssignmentProposal.Status.RETURNED, by, reason.strip())
+    return proposal
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import editing_views, views
 
 app_name = "cases"
 
@@ -24,6 +24,8 @@ urlpatterns = [
     action("terminate", "terminate"),
     path("<int:pk>/termination-notice/", views.case_termination_notified, name="case_termination_notified"),
     path("<int:pk>/letter-sent/", views.case_letter_sent, name="case_letter_sent"),
+    path("<int:pk>/stage/", editing_views.case_change_stage, name="case_change_stage"),
+    path("<int:pk>/edit/", editing_views.case_edit, name="case_edit"),
     action("discussion", "discussion"),
     action("hearing", "hearing"),
     action("inspection", "inspection"),
@@ -41,4 +43,7 @@ urlpatterns = [
     path("handlers/<int:pk>/active/", views.handler_deactivate, name="handler_deactivate"),
     path("providers/new/", views.provider_create, name="provider_create"),
     path("providers/<int:pk>/edit/", views.provider_edit, name="provider_edit"),
+    action("propose", "propose"),
+    path("<int:pk>/assignment/approve/", views.case_assignment_approve, name="case_assignment_approve"),
+    path("<int:pk>/assignment/return/", views.case_assignment_return, name="case_assignment_return"),
 ]

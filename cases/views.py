@@ -26,10 +26,25 @@ from core.paging import paginate
 from core.redirects import safe_next
 from stations.models import Handler, Provider
 
-from . import forms, rules, services
+from . import editing, forms, rules, services
 from .filters import CaseFilter, ComplaintFilter, DiscussionFilter
-from .models import ArchiveReview, Assignment, Attachment, Case, Complaint, Discussion, ProgressEntry
-from .selectors import case_detail_qs, handlers_with_load, may_list_cases, quality_records_visible_to
+from .models import (
+    ArchiveReview,
+    Assignment,
+    AssignmentProposal,
+    Attachment,
+    Case,
+    Complaint,
+    Discussion,
+    ProgressEntry,
+)
+from .selectors import (
+    case_detail_qs,
+    handlers_with_load,
+    may_list_cases,
+    quality_records_visible_to,
+    with_approval,
+)
 from .selectors import case_list as case_list_qs
 
 
@@ -53,11 +68,11 @@ def _crumbs(case=None, *extra):
 @login_required
 def case_list(request):
     _need_case_access(request.user)
-    qs = case_list_qs(request.user)
+    qs = with_approval(case_list_qs(request.user))
     flt = CaseFilter(request.GET, queryset=qs, request=request)
     rows = flt.qs
     if request.GET.get("export") == "xlsx":
-        from ledger.exporters import export_response
+        from core.exports import export_response
 
         return export_response("案件", rows, filename=f"案件-{timezone.localdate():%Y%m%d}.xlsx",
                                full=request.user.can("applicant_view_full"), request=request)
@@ -95,7 +110,8 @@ def case_actions(user, case: Case) -> dict[str, bool]:
     work = services.may_work_on(user, case)
     center = user.is_center
     return {
-        "assign": s == Case.Status.AWAITING and user.can("case_assign") and center,
+        "assign": s == Case.Status.AWAITING and center and services.may_assign_directly(user),
+        "propose": s == Case.Status.AWAITING and _may_propose(user, case),
         "change_handler": s == Case.Status.ASSIGNED and user.can("case_assign") and center,
         "agreement": s == Case.Status.ASSIGNED and work and not case.agreement_signed_on,
         "progress": s in (Case.Status.ASSIGNED, Case.Status.CLOSED) and work,
@@ -110,6 +126,8 @@ def case_actions(user, case: Case) -> dict[str, bool]:
         "letter_sent": case.source == "notice" and user.can("case_assign") and center,
         "discussion": user.can("case_assign") and center,
         "quality": user.can("quality_manage") and center and s != Case.Status.AWAITING,
+        "edit": editing.may_edit(user, case),
+        "stage": s in editing.OPEN and editing.may_change_stage(user, case),
     }
 
 
@@ -117,6 +135,8 @@ def next_step(case: Case) -> tuple[str, object]:
     """The next thing to do on a case and its due date."""
     S = Case.Status
     if case.status == S.AWAITING:
+        if _awaits_approval(case):
+            return str(_("Approve or return the proposed handler")), case.assign_due
         return str(_("Assign a handler")), case.assign_due
     if case.status == S.ASSIGNED:
         if not case.agreement_signed_on:
@@ -137,7 +157,8 @@ def next_step(case: Case) -> tuple[str, object]:
 def case_detail(request, pk):
     case = _case(request, pk)
     case = Case.objects.prefetch_related(
-        Prefetch("assignments", queryset=Assignment.objects.select_related("handler__provider", "assigned_by")),
+        Prefetch("assignments", queryset=Assignment.objects.select_related("handler__provider", "assigned_by",
+                                                                            "proposal__proposed_by")),
         Prefetch("progress", queryset=ProgressEntry.objects.select_related("recorded_by").prefetch_related(
             "attachments")),
         Prefetch("archive_reviews", queryset=ArchiveReview.objects.select_related("reviewer")),
@@ -163,7 +184,8 @@ def case_detail(request, pk):
         "life_or_death": rules.is_life_or_death(case), "minor_case": rules.is_minor_case(case),
         "show_full": full_id_shown(person=case.recipient, by=user, asked=request.GET.get("show_id") == "1"),
         "can_reveal": user.can("applicant_view_full"), "groups": [GROUP.label(g) for g in case.recipient_groups],
-        "breadcrumbs": _crumbs(case), "title": case.number,
+        "stage_history": editing.stage_history(case), "corrections": editing.correction_rows(case),
+        "breadcrumbs": _crumbs(case), "title": case.number, **_approval_context(user, case),
     })
 
 
@@ -195,7 +217,8 @@ def _center(cap):
 
 
 ACTIONS: dict[str, Action] = {
-    "assign": Action(forms.AssignForm, _center("case_assign"), _assign, _("Assign a handler"), case_form=True,
+    "assign": Action(forms.AssignForm, lambda u, c: u.is_center and services.may_assign_directly(u), _assign,
+                     _("Assign a handler"), case_form=True,
                      help=_("The first handler offered is the suggestion: suitable, specialised in the cause, "
                             "with the fewest open cases.")),
     "change_handler": Action(forms.ChangeHandlerForm, _center("case_assign"), _change, _("Change of handler"),
@@ -215,7 +238,7 @@ ACTIONS: dict[str, Action] = {
                     lambda c, d, by: services.case_close(
                         case=c, closed_on=d["closed_on"], outcome=d["outcome"], closing_report=d["closing_report"],
                         amount_recovered=d.get("amount_recovered"), judgment=d.get("judgment"), by=by),
-                    _("Close the case"), files=True,
+                    _("Close the case"), files=True, case_form=True,
                     help=_("The case file is due within 30 days of closing.")),
     "submit_file": Action(forms.SubmitFileForm, services.may_work_on,
                           lambda c, d, by: services.case_submit_file(case=c, submitted_on=d["submitted_on"], by=by),
@@ -247,6 +270,13 @@ ACTIONS: dict[str, Action] = {
                        _("Record a follow-up with the recipient")),
     "complaint": Action(forms.ComplaintForm, _center("quality_manage"),
                         lambda c, d, by: services.complaint_record(case=c, by=by, **d), _("Record a complaint")),
+    "propose": Action(forms.ProposeForm, lambda u, c: _may_propose(u, c),
+                      lambda c, d, by: services.case_propose_assignment(
+                          case=c, handler=d["handler"], note=d.get("note", ""), by=by,
+                          override_reason=d.get("override_reason", "")),
+                      _("Propose a handler"), case_form=True,
+                      help=_("A reviewer approves the proposal (the case is then assigned and the assignment "
+                             "notice issued) or returns it. The 3-day assignment deadline keeps running.")),
 }
 
 
@@ -523,3 +553,57 @@ def provider_edit(request, pk):
     require(request.user, "roster_manage")
     provider = get_object_or_404(Provider, pk=pk)
     return _roster_form(request, forms.ProviderForm, provider, _("Edit provider"), reverse("cases:handler_list"))
+
+
+# --- assignment approval (a center setting, issue 16.3) ---------------------------
+
+def _may_propose(user, case) -> bool:
+    """Proposing is the step of those who assign cases but may not assign directly while approval is on."""
+    return (user.is_center and user.can("case_assign") and services.approval_required()
+            and not user.can("assignment_approve"))
+
+
+def _awaits_approval(case: Case) -> bool:
+    known = getattr(case, "awaiting_approval", None)  # annotated by the lists (selectors.with_approval)
+    if known is not None:
+        return known
+    return services.pending_proposal(case) is not None
+
+
+def _approval_context(user, case: Case) -> dict:
+    proposals = list(case.assignment_proposals.select_related("handler", "proposed_by", "decided_by"))
+    pending = next((p for p in proposals if p.status == AssignmentProposal.Status.PENDING), None)
+    return {
+        "proposals": proposals, "pending_proposal": pending,
+        "may_decide": pending is not None and case.status == Case.Status.AWAITING and services.may_approve(user),
+    }
+
+
+def _decide_proposal(request, pk, decide: Callable, done) -> object:
+    case = _case(request, pk)
+    if not services.may_approve(request.user):
+        raise PermissionDenied
+    form = forms.ProposalDecisionForm(request.POST)
+    proposal = None
+    if form.is_valid():
+        proposal = case.assignment_proposals.filter(pk=form.cleaned_data["proposal"]).first()
+    if proposal is None:
+        messages.error(request, _("This proposal is no longer awaiting approval."))
+    else:
+        _run(request, lambda: decide(proposal, form.cleaned_data.get("reason", "")), done)
+    return redirect("cases:case_detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_assignment_approve(request, pk):
+    return _decide_proposal(request, pk, lambda p, _r: services.case_approve_assignment(proposal=p, by=request.user),
+                            _("Approved: the case is assigned and the assignment notice issued."))
+
+
+@login_required
+@require_POST
+def case_assignment_return(request, pk):
+    return _decide_proposal(request, pk, lambda p, r: services.case_return_assignment(proposal=p, reason=r,
+                                                                                       by=request.user),
+                            _("Returned: the clerk will propose again."))

@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import holidays
 from .admin_mixins import NoDeleteMixin
+from .choices import AID_FORM, CATEGORY
 from .models import (
     AccessLog,
     CalendarDay,
@@ -18,6 +19,7 @@ from .models import (
     DeadlineRule,
     DeliveryReceipt,
     IssuedDocument,
+    VocabularyTerm,
 )
 
 
@@ -221,3 +223,59 @@ class CalendarDayAdmin(_CalendarAdmin):
     def save_model(self, request, obj, form, change):
         _mark_edited(obj, form, change)
         super().save_model(request, obj, form, change)
+
+
+# Vocabularies as configuration (core.choices, issue 16): kept by whoever holds vocabulary_manage (the director
+# and the administrator role); terms are deactivated, never deleted, and their code never changes.
+class VocabularyTermForm(forms.ModelForm):
+    applies_to = forms.MultipleChoiceField(
+        label=_("offered for"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(_("Case categories"), CATEGORY.choices), (_("Aid forms (roles only)"), AID_FORM.choices)],
+        help_text=_("Tick none to offer the term everywhere."))
+
+    class Meta:
+        model = VocabularyTerm
+        fields = ("vocabulary", "code", "label_zh", "label_en", "applies_to", "active", "order")
+
+    def clean(self):
+        cleaned = super().clean()
+        vocabulary, scopes = cleaned.get("vocabulary") or self.instance.vocabulary, cleaned.get("applies_to") or []
+        allowed = AID_FORM.codes if vocabulary == VocabularyTerm.Name.ROLE else CATEGORY.codes
+        wrong = [code for code in scopes if code not in allowed]
+        if wrong:
+            message = (_("A role is offered per aid form: tick aid forms only.") if vocabulary == VocabularyTerm.Name.ROLE
+                       else _("This vocabulary is offered per case category: tick categories only."))
+            self.add_error("applies_to", message)
+        for name in ("label_zh", "label_en"):
+            if name in cleaned:
+                cleaned[name] = (cleaned[name] or "").strip()
+        return cleaned
+
+
+@admin.register(VocabularyTerm)
+class VocabularyTermAdmin(_CalendarPermissions, SimpleHistoryAdmin):
+    form = VocabularyTermForm
+    list_display = ("label_zh", "label_en", "code", "vocabulary", "offered_for", "active", "order")
+    list_filter = ("vocabulary", "active")
+    search_fields = ("code", "label_zh", "label_en")
+    list_editable = ("active", "order")
+    ordering = ("vocabulary", "order", "pk")
+
+    def _maintains(self, request) -> bool:
+        user = request.user
+        return user.is_active and user.is_staff and user.can("vocabulary_manage")
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or self._maintains(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # Records hold the code: once saved, neither it nor the vocabulary it belongs to changes.
+        return ("vocabulary", "code") if obj is not None and obj.pk else ()
+
+    @admin.display(description=_("offered for"))
+    def offered_for(self, obj) -> str:
+        vocabulary = AID_FORM if obj.vocabulary == VocabularyTerm.Name.ROLE else CATEGORY
+        return "、".join(vocabulary.label(code) for code in obj.applies_to) or _("all")

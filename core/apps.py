@@ -10,12 +10,15 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from .choices import forget as vocabulary_changed
         from .counts import invalidate
         from .holidays import calendar_changed
-        from .models import CalendarDay
+        from .models import CalendarDay, VocabularyTerm
 
         post_save.connect(invalidate, dispatch_uid="core.counts.save")
         post_delete.connect(invalidate, dispatch_uid="core.counts.delete")
         # A deadline computed after a holiday was edited, in this request or in another process, uses the edit.
         post_save.connect(calendar_changed, sender=CalendarDay, dispatch_uid="core.holidays.save")
         post_delete.connect(calendar_changed, sender=CalendarDay, dispatch_uid="core.holidays.delete")
+        # A term saved in the admin is offered (or no longer offered) at once in this process.
+        post_save.connect(vocabulary_changed, sender=VocabularyTerm, dispatch_uid="core.choices.save")

@@ -4,7 +4,8 @@ gapless document sequences and the log of who opened which personal record."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -78,6 +79,10 @@ class CenterProfile(models.Model):
         _("document number pattern"), max_length=100, default="（{year}）{abbr}{word}第{seq}号",
         help_text=_("Placeholders: {year}, {abbr}, {word} (e.g. 援决字), {seq}."),
     )
+    assignment_approval = models.BooleanField(
+        _("assignment needs approval"), default=False,
+        help_text=_("On: a clerk proposes the handler and a reviewer approves or returns the proposal; "
+                    "off: whoever assigns cases assigns directly."))
     history = HistoricalRecords()
 
     class Meta:
@@ -272,3 +277,46 @@ class IssuedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} {self.number}"
+
+
+class VocabularyTerm(models.Model):
+    """One term of a vocabulary kept as configuration (core.choices, issue 16): a charge or cause, a stage, a
+    role or a closing outcome, with its labels in Chinese (the ledger's term) and English.
+
+    Records keep the code, so a term is never deleted: it is deactivated, is then no longer offered, and its
+    label still shows on the records that hold it. `applies_to` lists the case categories (stages, outcomes,
+    causes) or aid forms (roles) a term is offered for; empty means all."""
+
+    class Name(models.TextChoices):
+        CAUSE = "cause", _("charges and causes")
+        STAGE = "stage", _("stages")
+        ROLE = "role", _("roles in the proceedings")
+        OUTCOME = "outcome", _("closing outcomes")
+
+    vocabulary = models.CharField(_("vocabulary"), max_length=20, choices=Name.choices)
+    code = models.CharField(
+        _("code"), max_length=20, validators=[RegexValidator(r"^[a-z][a-z0-9_]*$", _(
+            "Lower-case letters, digits and underscores, starting with a letter."))],
+        help_text=_("Stored on the records; cannot be changed once saved."))
+    label_zh = models.CharField(_("Chinese label"), max_length=50,
+                                help_text=_("Shown on the pages and read and written by the Excel ledger."))
+    label_en = models.CharField(_("English label"), max_length=100)
+    applies_to = ArrayField(
+        models.CharField(max_length=30), verbose_name=_("offered for"), blank=True, default=list,
+        help_text=_("Case categories (criminal, civil, administrative) or, for roles, aid forms; empty for all."))
+    active = models.BooleanField(_("offered"), default=True,
+                                 help_text=_("Untick instead of deleting: records that hold it keep showing it."))
+    order = models.PositiveIntegerField(_("order"), default=1000)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("vocabulary term")
+        verbose_name_plural = _("vocabulary terms")
+        ordering = ["vocabulary", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["vocabulary", "code"], name="vocabulary_term_unique_code"),
+            models.UniqueConstraint(fields=["vocabulary", "label_zh"], name="vocabulary_term_unique_label"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label_zh} ({self.code})"

@@ -15,6 +15,7 @@ from core.search import name_q, phone_q
 from stations.models import Station
 
 from .models import Application, Consultation
+from .selectors import granted_against_result
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -86,7 +87,12 @@ class ApplicationFilter(StationFilterMixin):
     decided_from = df.DateFilter(field_name="decided_on", lookup_expr="gte", label=_("decided from"), widget=DATE)
     decided_to = df.DateFilter(field_name="decided_on", lookup_expr="lte", label=_("decided to"), widget=DATE)
     status = df.MultipleChoiceFilter(distinct=False, choices=Application.Status.choices, label=_("status"))
+    against_result = df.BooleanFilter(method="granted_against", label=_("granted against the eligibility result"),
+                                      widget=forms.CheckboxInput)
     q = df.CharFilter(method="search", label=_("search"))
+
+    def granted_against(self, qs, name, value):
+        return granted_against_result(qs) if value else qs
 
     def search(self, qs, name, value):
         """The applicant's name, ID number or phone (any part), and from three characters on a part of the

@@ -9,11 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from applicants import idcard
 from applicants.forms import clean_phone_value, not_future
-from applicants.models import EligibilityItem, Person
-from core.choices import GROUP, SEX
+from applicants.models import EligibilityItem, EligibilityPolicy, Person
+from core.choices import CAUSE, GROUP, SEX, STAGE, check_offered, offer
 from stations.models import ContactPoint, Handler, Station
 
 from .models import Application, Consultation, CriminalNotice, Matter, Objection
+
+ASSET_FIELDS = ["asset_deposits", "asset_property_count", "asset_property_value", "asset_vehicle_value",
+                "asset_other_value"]
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -103,7 +106,7 @@ class ApplicationForm(StationBoundMixin, forms.ModelForm):
         fields = ["received_on", "station", "category", "cause", "stage", "criminal_role", "agent_name", "facts",
                   "opposing_party", "amount_involved", "recipient_count", "is_mass", "individual_income",
                   "domestic_violence", "no_fixed_income", "no_hardship_ground", "exemption_ground",
-                  "green_channel", "advance_aid", "advance_aid_reason"]
+                  "green_channel", "advance_aid", "advance_aid_reason", "matter_ground", *ASSET_FIELDS]
         widgets = {"received_on": DATE, "facts": forms.Textarea(attrs={"rows": 3}),
                    "cause": forms.Select(attrs={"autofocus": True})}
 
@@ -120,6 +123,36 @@ class ApplicationForm(StationBoundMixin, forms.ModelForm):
                     seen.add(i.code)
                     choices.append((i.code, i.name))
             self.fields[name] = forms.ChoiceField(label=self.fields[name].label, choices=choices, required=False)
+        self._setup_matter_and_assets(items)
+        # Causes and stages of the category chosen (core.choices; the page hides the others, clean() checks).
+        offer(self.fields["cause"], CAUSE, current=self.instance.cause, scoped_by="category")
+        offer(self.fields["stage"], STAGE, current=self.instance.stage, scoped_by="category")
+
+    def clean(self):
+        cleaned = super().clean()
+        check_offered(self, "cause", CAUSE, scope_field="category")
+        check_offered(self, "stage", STAGE, scope_field="category")
+        return cleaned
+
+    def _setup_matter_and_assets(self, items):
+        """Art. 31 items no cause expresses (capacity declarations …) are chosen here; the structured assets are
+        asked only while the year's policy has the asset test on."""
+        seen, choices = set(), [("", "---------")]
+        for i in items.filter(kind="matter", causes=[]).order_by("-policy__year", "sort"):
+            if i.code not in seen:
+                seen.add(i.code)
+                choices.append((i.code, i.name))
+        field = self.fields["matter_ground"]
+        self.fields["matter_ground"] = forms.ChoiceField(label=field.label, help_text=field.help_text,
+                                                         choices=choices, required=False)
+        policy = EligibilityPolicy.objects.filter(year__lte=timezone.localdate().year).order_by("-year").first()
+        self.asset_test = bool(policy and policy.asset_test)
+        if not self.asset_test:
+            for name in ASSET_FIELDS:
+                del self.fields[name]
+        else:
+            for name in ASSET_FIELDS:
+                self.fields[name].widget.attrs.update({"min": 0, "inputmode": "decimal"})
 
     def clean_received_on(self):
         return not_future(self.cleaned_data.get("received_on"))
@@ -139,9 +172,20 @@ class DecisionForm(forms.Form):
     decided_on = forms.DateField(label=_("decided on"), widget=DATE)
     reasons = forms.CharField(label=_("reasons"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args, refuse=False, **kwargs):
+    override_reason = forms.CharField(
+        label=_("reason for granting against the eligibility result"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The check says not eligible: grant only with a written reason; it is recorded and counted."))
+
+    def __init__(self, *args, refuse=False, against=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("decided_on", timezone.localdate())
+        if refuse or not against:
+            del self.fields["override_reason"]
+        else:
+            self.fields["override_reason"].required = True
+            self.fields["override_reason"].error_messages["required"] = _(
+                "The check says not eligible: write why legal aid is granted all the same.")
         if refuse:
             self.fields["reasons"].required = True
             self.fields["reasons"].label = _("reasons for refusal")
@@ -223,16 +267,18 @@ class NoticeForm(PersonInlineMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = Person.objects.filter(merged_into__isnull=True)
         self.initial.setdefault("received_on", timezone.localdate())
-        from core.choices import CAUSE, CRIMINAL_CAUSES, CRIMINAL_STAGES, STAGE
-
-        self.fields["stage"].choices = [c for c in STAGE.choices if c[0] in CRIMINAL_STAGES]
-        self.fields["cause"].choices = [("", "---------")] + [c for c in CAUSE.choices if c[0] in CRIMINAL_CAUSES]
+        # The criminal stages and the charges (涉嫌罪名), those added in the admin included.
+        offer(self.fields["stage"], STAGE, scope="criminal", current=self.instance.stage)
+        offer(self.fields["cause"], CAUSE, scope="criminal", current=self.instance.cause)
 
     def clean_received_on(self):
         return not_future(self.cleaned_data.get("received_on"))
 
     def clean(self):
-        return self.clean_person_inline(super().clean())
+        cleaned = self.clean_person_inline(super().clean())
+        check_offered(self, "stage", STAGE, scope="criminal")
+        check_offered(self, "cause", CAUSE, scope="criminal")
+        return cleaned
 
 
 class MatterForm(StationBoundMixin, forms.ModelForm):

@@ -8,7 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from core.registry import Panel
 
 from .models import Application, CriminalNotice
-from .selectors import applications_visible_to, objections_to_decide
+from .selectors import (
+    applications_visible_to,
+    consultations_visible_to,  # noqa: F401 - offered to applicants (core.registry.provided)
+    granted_against_result,
+    objections_to_decide,
+)
 
 
 def panels(request) -> list[Panel]:
@@ -29,6 +34,9 @@ def panels(request) -> list[Panel]:
         if pending:
             out.append(Panel(_("Advance aid awaiting its follow-up review"), "intake/panels/applications.html",
                              {"rows": pending, "today": today, "overdue": 0}, order=10))
+        against = granted_against_result(base).filter(decided_on__year=today.year).count()
+        out.append(Panel(_("Granted against the eligibility result"), "intake/panels/against_result.html",
+                         {"count": against, "year": today.year}, order=13, width="col-12 col-md-6 col-xl-3"))
         waiting = objections_to_decide(user)
         objections = list(waiting[:15])
         if objections:

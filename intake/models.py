@@ -15,7 +15,6 @@ from simple_history.models import HistoricalRecords
 
 from core.choices import (
     CATEGORY,
-    CAUSE,
     CHANNEL,
     CONSULTATION_OUTCOME,
     GROUP,
@@ -23,8 +22,9 @@ from core.choices import (
     NOTICE_GROUND,
     ORGAN,
     SEX,
-    STAGE,
     TOPIC,
+    cause_choices,
+    stage_choices,
 )
 
 money = dict(max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
@@ -107,8 +107,8 @@ class Application(models.Model):
                                 help_text=_("The station that took the application; empty for the center."))
     received_on = models.DateField(_("received on"), db_index=True)
     category = models.CharField(_("category"), max_length=20, choices=CATEGORY.choices, default="civil")
-    cause = models.CharField(_("cause"), max_length=30, choices=CAUSE.choices, blank=True)
-    stage = models.CharField(_("stage"), max_length=20, choices=STAGE.choices, blank=True)
+    cause = models.CharField(_("cause"), max_length=30, choices=cause_choices, blank=True)
+    stage = models.CharField(_("stage"), max_length=20, choices=stage_choices, blank=True)
     facts = models.TextField(_("facts and request"), blank=True)
     opposing_party = models.CharField(_("opposing party"), max_length=100, blank=True)
     amount_involved = models.DecimalField(_("amount in dispute (yuan)"), null=True, blank=True, **money)
@@ -127,9 +127,27 @@ class Application(models.Model):
     domestic_violence = models.BooleanField(_("domestic violence"), default=False)
     individual_income = models.DecimalField(_("applicant's own monthly income (yuan)"), null=True, blank=True,
                                             **money)
+    matter_ground = models.CharField(
+        _("eligible matter (Art. 31)"), max_length=40, blank=True, db_default="",
+        help_text=_("For a matter no cause expresses, e.g. a declaration of civil incapacity (Art. 31-6)."))
+    # Structured assets (DOMAIN §4), read by the asset test only when the year's policy switches it on.
+    asset_deposits = models.DecimalField(_("deposits and financial products (yuan)"), null=True, blank=True,
+                                         **money)
+    asset_property_count = models.PositiveSmallIntegerField(_("real estate besides the home (count)"), null=True,
+                                                            blank=True)
+    asset_property_value = models.DecimalField(_("value of real estate besides the home (yuan)"), null=True,
+                                               blank=True, **money)
+    asset_vehicle_value = models.DecimalField(_("value of motor vehicles (yuan)"), null=True, blank=True, **money)
+    asset_other_value = models.DecimalField(_("other assets (yuan)"), null=True, blank=True, **money)
     eligibility_result = models.CharField(_("eligibility"), max_length=20, choices=Eligibility.choices,
                                           blank=True)
     eligibility_reasons = models.JSONField(_("eligibility reasons"), default=list, blank=True)
+    # A grant against a "not eligible" result (issue 16): who, when and the written reason.
+    override_reason = models.TextField(_("reason for granting against the eligibility result"), blank=True,
+                                       db_default="")
+    override_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("granted against the result by"),
+                                    null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    override_at = models.DateTimeField(_("granted against the result at"), null=True, blank=True)
     review_due = models.DateField(_("review due"), null=True, blank=True)
     forwarded_at = models.DateTimeField(_("forwarded to the center at"), null=True, blank=True)
     reached_center = models.BooleanField(
@@ -185,6 +203,46 @@ class ApplicationMaterial(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def material_file_path(instance: MaterialFile, filename: str) -> str:
+    return f"applications/{instance.material.application_id}/{filename}"
+
+
+class MaterialFile(models.Model):
+    """A scan or photo of one application material (ID card, 低保证, 劳动合同 …), stored privately and served
+    only through intake.views.material_file. Removing hides it; the file and who removed it stay on record."""
+
+    class Kind(models.TextChoices):
+        JPEG = "jpeg", "JPEG"
+        PNG = "png", "PNG"
+        PDF = "pdf", "PDF"
+
+    material = models.ForeignKey(ApplicationMaterial, verbose_name=_("material"), on_delete=models.PROTECT,
+                                 related_name="files")
+    file = models.FileField(_("file"), upload_to=material_file_path, max_length=300)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"), default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+    removed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("removed by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("material file")
+        verbose_name_plural = _("material files")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind in (self.Kind.JPEG, self.Kind.PNG)
 
 
 class SupplementNotice(models.Model):
@@ -258,8 +316,8 @@ class CriminalNotice(models.Model):
     person = models.ForeignKey("applicants.Person", verbose_name=_("person"), on_delete=models.PROTECT,
                                related_name="criminal_notices")
     ground = models.CharField(_("ground"), max_length=30, choices=NOTICE_GROUND.choices)
-    stage = models.CharField(_("stage"), max_length=20, choices=STAGE.choices)
-    cause = models.CharField(_("charge"), max_length=30, choices=CAUSE.choices, blank=True)
+    stage = models.CharField(_("stage"), max_length=20, choices=stage_choices)
+    cause = models.CharField(_("charge"), max_length=30, choices=cause_choices, blank=True)
     station = models.ForeignKey("stations.Station", verbose_name=_("station"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="criminal_notices")
     note = models.TextField(_("note"), blank=True)

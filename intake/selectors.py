@@ -6,7 +6,15 @@ from applicants.models import Person
 from applicants.selectors import person_search, persons_visible_to
 from core.access import station_scope
 
-from .models import Application, Consultation, CriminalNotice, Matter, Objection
+from .models import (
+    Application,
+    ApplicationMaterial,
+    Consultation,
+    CriminalNotice,
+    MaterialFile,
+    Matter,
+    Objection,
+)
 
 
 def consultations_visible_to(user) -> QuerySet[Consultation]:
@@ -28,6 +36,22 @@ def bounded_totals(qs: QuerySet[Consultation]) -> tuple[int, int | None]:
 def applications_visible_to(user) -> QuerySet[Application]:
     return station_scope(Application.objects.all(), user, capability="application_intake").select_related(
         "applicant", "station", "decided_by")
+
+
+def materials_visible_to(user) -> QuerySet[ApplicationMaterial]:
+    return station_scope(ApplicationMaterial.objects.all(), user, capability="application_intake",
+                         station_field="application__station").select_related("application")
+
+
+def material_files_visible_to(user) -> QuerySet[MaterialFile]:
+    """Scans of the materials of the applications this user may see (station staff: their station's)."""
+    return station_scope(MaterialFile.objects.all(), user, capability="application_intake",
+                         station_field="material__application__station").select_related("material__application")
+
+
+def granted_against_result(qs: QuerySet[Application]) -> QuerySet[Application]:
+    """Applications granted although the eligibility check said not eligible, with the reviewer's reason."""
+    return qs.filter(status=Application.Status.GRANTED, override_at__isnull=False)
 
 
 def objections_visible_to(user) -> QuerySet[Objection]:

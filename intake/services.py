@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,12 +15,14 @@ from applicants.groups import groups_at
 from applicants.selectors import registry_label, registry_match
 from core import deadlines, numbering
 from core.access import require
+from core.choices import default_role
 
 from .models import (
     Application,
     ApplicationMaterial,
     Consultation,
     CriminalNotice,
+    MaterialFile,
     Matter,
     Objection,
     SupplementNotice,
@@ -172,6 +174,126 @@ def materials_update(*, application: Application, received: set[int], by, extra:
 
 def missing_materials(application: Application) -> list[str]:
     return [m.name for m in application.materials.all() if m.required and not m.received]
+
+
+# --- Scans and photos of the materials -------------------------------------------------------
+
+MATERIAL_FILE_ENDINGS = {"jpg": "jpeg", "jpeg": "jpeg", "png": "png", "pdf": "pdf"}
+MATERIAL_FILES_PER_UPLOAD = 10
+MATERIAL_MAX_PIXELS = 100_000_000  # a picture larger than this would choke the reviewer's browser
+
+
+def _image_pixels(kind: str, head: bytes) -> int | None:
+    """Width × height read from a PNG's IHDR or a JPEG's SOF marker, without decoding the picture."""
+    if kind == "png" and len(head) >= 24:
+        return int.from_bytes(head[16:20], "big") * int.from_bytes(head[20:24], "big")
+    if kind != "jpeg":
+        return None
+    i = 2
+    while i + 9 < len(head):
+        if head[i] != 0xFF:
+            return None
+        marker, length = head[i + 1], int.from_bytes(head[i + 2:i + 4], "big")
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            return int.from_bytes(head[i + 5:i + 7], "big") * int.from_bytes(head[i + 7:i + 9], "big")
+        i += 2 + length
+    return None
+
+
+def material_file_problem(upload) -> str | None:
+    """Why this upload cannot be kept as a material's scan, or None: a real JPEG, PNG or PDF within the limits,
+    judged by its content (core.files), not by its name."""
+    from django.conf import settings
+
+    from core.files import content_problem, sniff
+
+    name = getattr(upload, "name", "") or ""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in MATERIAL_FILE_ENDINGS:
+        return _("%(name)s: only JPG, PNG and PDF files can be attached.") % {"name": name or "?"}
+    if not upload.size:
+        return _("%(name)s is empty.") % {"name": name}
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        return _("%(name)s is too large (%(size).1f MB); the limit is %(limit).0f MB.") % {
+            "name": name, "size": upload.size / 1048576, "limit": settings.UPLOAD_MAX_BYTES / 1048576}
+    problem = content_problem(upload)
+    if problem:
+        return f"{name}: {problem}"
+    upload.seek(0)
+    head = upload.read(65536)
+    upload.seek(0)
+    kind = sniff(head)
+    if kind != MATERIAL_FILE_ENDINGS[ext]:
+        return _("%(name)s: only JPG, PNG and PDF files can be attached.") % {"name": name}
+    pixels = _image_pixels(kind, head)
+    if pixels is not None and pixels > MATERIAL_MAX_PIXELS:
+        return _("%(name)s is a picture of %(mp)s megapixels, over the limit of %(limit)s; take it again at a "
+                 "lower resolution.") % {"name": name, "mp": pixels // 1_000_000,
+                                         "limit": MATERIAL_MAX_PIXELS // 1_000_000}
+    return None
+
+
+def _own_open_application(app: Application, by) -> None:
+    require(by, "application_intake")
+    if not by.is_center and app.station_id != by.station_id:
+        raise PermissionDenied
+    if app.status not in OPEN_STATES and not awaits_advance_review(app):
+        raise ValidationError(_("A decided or withdrawn application cannot be changed."))
+
+
+@transaction.atomic
+def material_files_add(*, material: ApplicationMaterial, uploads, by) -> list[MaterialFile]:
+    """Attach scans or photos to a material. Every file is checked first: one refused, none is kept."""
+    import uuid
+
+    Application.objects.select_for_update().get(pk=material.application_id)  # the application first, as elsewhere
+    material = ApplicationMaterial.objects.select_for_update().select_related("application").get(pk=material.pk)
+    _own_open_application(material.application, by)
+    uploads = [u for u in uploads or [] if u is not None]
+    if not uploads:
+        raise ValidationError(_("Choose a file or take a photo first."))
+    if len(uploads) > MATERIAL_FILES_PER_UPLOAD:
+        raise ValidationError(_("At most %(n)s files at a time.") % {"n": MATERIAL_FILES_PER_UPLOAD})
+    problems = [p for p in (material_file_problem(u) for u in uploads) if p]
+    if problems:
+        raise ValidationError(problems)
+    saved = []
+    for upload in uploads:
+        ext = MATERIAL_FILE_ENDINGS[upload.name.rsplit(".", 1)[-1].lower()]
+        item = MaterialFile(material=material, kind=ext, original_name=upload.name[:200], size=upload.size,
+                            uploaded_by=by)
+        item.file.save(f"{uuid.uuid4().hex}.{'jpg' if ext == 'jpeg' else ext}", upload, save=False)
+        _stamp(item, by)
+        item.save()
+        saved.append(item)
+    reason = _history_reason(_("Files attached: %(names)s") % {"names": "、".join(f.original_name for f in saved)})
+    _note_on_application(material, by, reason)
+    return saved
+
+
+def _note_on_application(material: ApplicationMaterial, by, reason: str) -> None:
+    """The material's and the application's history say which file was attached or removed, by whom and when."""
+    _stamp(material, by, reason)
+    material.save()
+    app = Application.objects.select_for_update().get(pk=material.application_id)
+    _stamp(app, by, reason)
+    app.save()
+
+
+@transaction.atomic
+def material_file_remove(*, file: MaterialFile, by) -> MaterialFile:
+    """Hide a scan attached by mistake. The file is kept and the removal recorded with who and when."""
+    Application.objects.select_for_update().get(pk=file.material.application_id)
+    item = MaterialFile.objects.select_for_update().select_related("material__application").get(pk=file.pk)
+    _own_open_application(item.material.application, by)
+    if item.removed_at is not None:
+        raise ValidationError(_("This file was already removed."))
+    item.removed_at, item.removed_by = timezone.now(), by
+    _stamp(item, by, _("Removed"))
+    item.save()
+    _note_on_application(item.material, by, _history_reason(_("File removed: %(name)s")
+                                                            % {"name": item.original_name}))
+    return item
 
 
 @transaction.atomic
@@ -347,9 +469,18 @@ def eligibility_for(app: Application, day: date | None = None) -> eligibility.Re
         groups=frozenset(groups_at(person, day)), registry=registry_label(entry),
         no_hardship_ground=app.no_hardship_ground, exemption_ground=app.exemption_ground,
         no_fixed_income=app.no_fixed_income, domestic_violence=app.domestic_violence,
-        criminal_role=app.criminal_role,
+        criminal_role=app.criminal_role, matter_ground=app.matter_ground, assets=assets_total(app),
     )
     return eligibility.evaluate(policy=eligibility.spec_for_year(day.year), facts=facts)
+
+
+ASSET_FIELDS = ("asset_deposits", "asset_property_value", "asset_vehicle_value", "asset_other_value")
+
+
+def assets_total(app: Application):
+    """The household's assets in yuan for the asset test: the sum of the values given, None when none is."""
+    values = [getattr(app, name) for name in ASSET_FIELDS if getattr(app, name) is not None]
+    return sum(values) if values else None
 
 
 def _decidable(app: Application, by, decided_on: date) -> None:
@@ -367,31 +498,34 @@ def _decidable(app: Application, by, decided_on: date) -> None:
 
 
 def _aid_form(app: Application) -> tuple[str, str]:
+    """The aid form, and the recipient's role under it (core.choices.default_role: 申请人 in arbitration)."""
     if app.category == "criminal":
-        return ("criminal_defence", "defence") if app.criminal_role != "victim" else ("criminal_representation",
-                                                                                     "victim")
-    if app.cause == "state_compensation":
-        return "state_compensation", "plaintiff"
-    if app.stage == "arbitration":
-        return "labour_arbitration", "plaintiff"
-    if app.stage == "mediation":
-        return "labour_mediation", "plaintiff"
-    if app.stage == "non_litigation":
-        return "non_litigation", "plaintiff"
-    if app.category == "administrative":
-        return "admin_litigation", "plaintiff"
-    return "civil_litigation", "plaintiff"
+        form = "criminal_defence" if app.criminal_role != "victim" else "criminal_representation"
+    elif app.cause == "state_compensation":
+        form = "state_compensation"
+    elif app.stage in ("arbitration", "mediation", "non_litigation"):
+        form = {"arbitration": "labour_arbitration", "mediation": "labour_mediation"}.get(app.stage, app.stage)
+    elif app.category == "administrative":
+        form = "admin_litigation"
+    else:
+        form = "civil_litigation"
+    return form, default_role(form)
 
 
 @transaction.atomic
-def application_grant(*, application: Application, by, decided_on: date | None = None, note: str = ""):
-    """给予法律援助: store the eligibility reasons, number the decision and open the case."""
+def application_grant(*, application: Application, by, decided_on: date | None = None, note: str = "",
+                      override_reason: str = ""):
+    """给予法律援助: store the eligibility reasons, number the decision and open the case. Against a
+    "not eligible" result only with the reviewer's written reason, recorded with who and when."""
     app = Application.objects.select_for_update().select_related("applicant").get(pk=application.pk)
     decided_on = decided_on or _today()
     _decidable(app, by, decided_on)
     result = eligibility_for(app, decided_on)
-    if result.result == eligibility.NOT_ELIGIBLE:
-        raise ValidationError(_("The eligibility check says not eligible: %(r)s") % {"r": "；".join(result.reasons)})
+    override_reason = (override_reason or "").strip()
+    if result.result == eligibility.NOT_ELIGIBLE and not override_reason:
+        raise ValidationError({"override_reason": _(
+            "The eligibility check says not eligible: %(r)s. To grant all the same, write the reason.")
+            % {"r": "；".join(result.reasons)}})
     app.eligibility_result = result.result
     app.eligibility_reasons = result.reasons
     app.status = S.GRANTED
@@ -399,7 +533,11 @@ def application_grant(*, application: Application, by, decided_on: date | None =
     app.decided_by = by
     app.decision_number = numbering.issue_document_number(kind="grant", year=decided_on.year)
     app.decision_reasons = note
-    _stamp(app, by, _("Granted"))
+    stamp = _("Granted")
+    if result.result == eligibility.NOT_ELIGIBLE:
+        app.override_reason, app.override_by, app.override_at = override_reason, by, timezone.now()
+        stamp = _("Granted against the eligibility result: %(reason)s") % {"reason": override_reason}
+    _stamp(app, by, _history_reason(stamp))
     app.save()
     from cases.services import case_open
 

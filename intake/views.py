@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from applicants.selectors import (
 )
 from core.access import get_visible, require
 from core.choices import GROUP
-from core.models import CenterProfile
+from core.models import AccessLog, CenterProfile
 from core.paging import paginate
 
 from . import services
@@ -39,12 +39,14 @@ from .forms import (
     ObjectionForm,
     WithdrawForm,
 )
-from .models import Application, Objection, SupplementNotice
+from .models import Application, MaterialFile, Objection, SupplementNotice
 from .selectors import (
     applicant_candidates,
     applications_visible_to,
     bounded_totals,
     consultations_visible_to,
+    material_files_visible_to,
+    materials_visible_to,
     matters_visible_to,
     notices_visible_to,
     objections_visible_to,
@@ -61,7 +63,7 @@ def form_errors(form, exc: ValidationError) -> None:
 
 
 def _export(request, sheet: str, qs, filename: str):
-    from ledger.exporters import export_response
+    from core.exports import export_response
 
     return export_response(sheet, qs, filename=filename, full=request.user.can("applicant_view_full"),
                            request=request)
@@ -69,6 +71,9 @@ def _export(request, sheet: str, qs, filename: str):
 
 def _label(result) -> str:
     return str(Application.Eligibility(result.result).label) if result else ""
+
+
+MATERIAL_CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
 
 
 def _crumbs(*items):
@@ -309,11 +314,23 @@ def application_detail(request, pk):
         "grant_form": DecisionForm(), "refuse_form": DecisionForm(refuse=True), "withdraw_form": WithdrawForm(),
         "objection_form": ObjectionForm(initial={"filed_on": today}),
         "objection_decide_form": ObjectionDecideForm(initial={"decided_on": today}),
-        "missing": services.missing_materials(app),
+        "missing": services.missing_materials(app), "material_rows": (rows := _material_rows(app)),
+        "any_material_file": any(files for _m, files in rows),
+        "assets_total": services.assets_total(app),
+        "can_attach": app.status in services.OPEN_STATES or services.awaits_advance_review(app),
         "can_decide": request.user.can("application_decide") and request.user.is_center,
         "is_center": request.user.is_center, "awaits_advance_review": services.awaits_advance_review(app),
         "breadcrumbs": _crumbs((_("Applications"), reverse("intake:application_list")), (str(app), None)),
     })
+
+
+def _material_rows(app) -> list[tuple]:
+    """Each material with its scans still shown (removed ones stay on record, out of sight)."""
+    files: dict[int, list] = {}
+    for item in (MaterialFile.objects.filter(material__application=app, removed_at__isnull=True)
+                 .select_related("uploaded_by").order_by("uploaded_at", "pk")):
+        files.setdefault(item.material_id, []).append(item)
+    return [(m, files.get(m.pk, [])) for m in app.materials.all()]
 
 
 def _act(request, pk, action):
@@ -340,6 +357,60 @@ def application_materials(request, pk):
     if done:
         messages.success(request, _("Materials checklist saved."))
     return redirect("intake:application_detail", pk=app.pk)
+
+
+# --- Scans and photos of the materials ---------------------------------------------------------
+
+@login_required
+@require_POST
+def material_files_upload(request, pk):
+    """Attach scans or photos (window scanner, station phone camera) to one material; a refused file keeps
+    nothing and says why."""
+    require(request.user, "application_intake")
+    material = get_visible(materials_visible_to(request.user), pk=pk)
+    try:
+        saved = services.material_files_add(material=material, uploads=request.FILES.getlist("files"),
+                                            by=request.user)
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+    else:
+        messages.success(request, _("%(n)s file(s) attached to “%(material)s”.")
+                         % {"n": len(saved), "material": material.name})
+    return redirect(reverse("intake:application_detail", args=[material.application_id]) + "#material-files")
+
+
+@login_required
+def material_file(request, pk):
+    """A material's scan for those who may see the application, never from a public media URL."""
+    require(request.user, "application_intake")
+    item = get_visible(material_files_visible_to(request.user), pk=pk)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    AccessLog.objects.create(user=request.user, action="download", object_type="intake.MaterialFile",
+                             object_id=str(item.pk), detail=item.original_name[:200])
+    response = FileResponse(handle, content_type=MATERIAL_CONTENT_TYPES[item.kind],
+                            as_attachment=request.GET.get("download") == "1", filename=item.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_POST
+def material_file_remove(request, pk):
+    require(request.user, "application_intake")
+    item = get_visible(material_files_visible_to(request.user), pk=pk)
+    try:
+        services.material_file_remove(file=item, by=request.user)
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+    else:
+        messages.success(request, _("File removed; it stays on record."))
+    return redirect(reverse("intake:application_detail", args=[item.material.application_id]) + "#material-files")
 
 
 @login_required
@@ -409,7 +480,9 @@ def application_advance_review(request, pk):
 def _decide(request, pk, refuse: bool):
     require(request.user, "application_decide")
     app = _visible_app(request, pk)
-    form = DecisionForm(request.POST or None, refuse=refuse)
+    preview = services.eligibility_for(app, timezone.localdate())
+    against = preview.result == Application.Eligibility.NOT_ELIGIBLE
+    form = DecisionForm(request.POST or None, refuse=refuse, against=against)
     if request.method == "POST" and form.is_valid():
         try:
             if refuse:
@@ -418,15 +491,15 @@ def _decide(request, pk, refuse: bool):
             else:
                 services.application_grant(application=app, by=request.user,
                                            decided_on=form.cleaned_data["decided_on"],
-                                           note=form.cleaned_data["reasons"])
+                                           note=form.cleaned_data["reasons"],
+                                           override_reason=form.cleaned_data.get("override_reason", ""))
         except ValidationError as exc:
             form_errors(form, exc)
         else:
             messages.success(request, _("Application refused.") if refuse else _("Legal aid granted; case opened."))
             return redirect("intake:application_detail", pk=app.pk)
     return render(request, "intake/application_decide.html", {
-        "app": app, "form": form, "refuse": refuse,
-        "preview": (preview := services.eligibility_for(app, timezone.localdate())), "preview_label": _label(preview),
+        "app": app, "form": form, "refuse": refuse, "preview": preview, "preview_label": _label(preview),
         "breadcrumbs": _crumbs((_("Applications"), reverse("intake:application_list")),
                                (str(app), reverse("intake:application_detail", args=[app.pk])),
                                (_("Refuse") if refuse else _("Grant"), None)),

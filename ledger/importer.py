@@ -213,9 +213,8 @@ def parse_bool(value) -> bool | None:
 
 
 def choice(vocab, terms: dict[str, str] | None = None):
-    allowed = terms or vocab.by_zh
-
     def parse(value):
+        allowed = terms or vocab.by_zh  # read at each row: a term added in the admin is accepted at once
         text = _text(value)
         if not text:
             return None

@@ -116,7 +116,7 @@ def by_group_rows(data: ReportData) -> list[list]:
 
 
 def by_stage_rows(data: ReportData) -> list[list]:
-    found = _grouped(["cases.accepted"], data, ("category", "stage"))
+    found = _grouped(["cases.accepted"], data, ("category", "accepted_stage"))  # the stage at acceptance
     rows = []
     for cat in CATEGORY.codes:
         for stage in [*STAGE.codes, ""]:

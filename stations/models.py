@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.choices import CAUSE, HANDLER_KIND, HOST_PARTNER, PROVIDER_KIND, STATION_KIND
+from core.choices import HANDLER_KIND, HOST_PARTNER, PROVIDER_KIND, STATION_KIND, cause_choices
 
 
 class ActiveSpanQuerySet(models.QuerySet):
@@ -148,7 +148,7 @@ class Handler(models.Model):
                                 blank=True, on_delete=models.SET_NULL, related_name="handler_profile")
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     licence_number = models.CharField(_("licence number"), max_length=50, blank=True)
-    specialties = ArrayField(models.CharField(max_length=30, choices=CAUSE.choices), blank=True, default=list,
+    specialties = ArrayField(models.CharField(max_length=30, choices=cause_choices), blank=True, default=list,
                              verbose_name=_("specialties"))
     criminal_years = models.PositiveSmallIntegerField(_("years of criminal-defence experience"), default=0)
     juvenile_suitable = models.BooleanField(_("suited to juvenile cases"), default=False)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.choices import CAUSE, CRIMINAL_CAUSES, HOST_PARTNER
+from core.choices import CRIMINAL_CAUSES, HOST_PARTNER, SEED_CIVIL_CAUSES
 from core.copy import copy_rows, loading, reserve_ids
 from core.scale import Choice, Progress, Timeline, person_name, pg_array, phone, place_names
 
 from .models import ContactPoint, DutyShift, Handler, Liaison, Provider, Station, Volunteer
 
 PARTNERS = [code for code in HOST_PARTNER.codes if code != "other"]
-CIVIL_SPECIALTIES = sorted(set(CAUSE.codes) - CRIMINAL_CAUSES - {"other"})
+CIVIL_SPECIALTIES = sorted(SEED_CIVIL_CAUSES)
 SCHOOLS = ["县职业技术学院", "省政法学院（实习）", "市师范学院", "县人民法院（退休）", "县司法局（退休）",
            "县人民检察院（退休）", "县第一中学", "人民调解委员会", "社区居委会", "律师协会青年委员会"]
 SKILLS = ["法律咨询接待、普法宣讲", "代写法律文书", "婚姻家庭纠纷调解", "劳动争议咨询", "普法宣讲、视频拍摄",

@@ -262,3 +262,19 @@ def _shipped_defaults(request):
             for op in loader.graph.nodes[key].operations:
                 if isinstance(op, RunPython):
                     op.code(global_apps, editor)
+
+
+@pytest.fixture(autouse=True)
+def _vocabularies_read(request, _shipped_defaults):
+    """Database tests start with the vocabularies of core.choices read (core.VocabularyTerm), so that reading
+    them is never counted in a page's queries; a test that saved a term leaves no copy of it behind."""
+    from core import choices
+
+    names = set(request.fixturenames)
+    if {"db", "transactional_db", "live_server", "celery_worker_process"} & names or request.node.get_closest_marker(
+            "django_db"):
+        choices.CAUSE.terms()
+    before = choices.changes
+    yield
+    if choices.changes != before:
+        choices.forget()

@@ -145,3 +145,39 @@
   }
   document.addEventListener("htmx:load", function (event) { setUpLookups(event.target); });
 })();
+
+// Vocabularies offered per case category or aid form (core.choices.ScopedSelect, issue 16): a select marked
+// data-scoped-by="category" shows only the options whose data-for names the category chosen (or is empty).
+// The server checks the same; an old value a record already holds stays shown until the category changes.
+(function () {
+  function narrow(select, clearHidden) {
+    const by = select.form && select.form.elements[select.getAttribute("data-scoped-by")];
+    const scope = by ? by.value : "";
+    select.querySelectorAll("option[data-for]").forEach(function (option) {
+      const scopes = option.getAttribute("data-for").split(" ").filter(Boolean);
+      const offered = !scope || !scopes.length || scopes.indexOf(scope) >= 0;
+      const keep = offered || (option.selected && !clearHidden);
+      option.hidden = !keep;
+      option.disabled = !keep;
+      if (!keep && option.selected) select.value = "";
+    });
+  }
+
+  function narrowAll(root, clearHidden) {
+    (root || document).querySelectorAll("select[data-scoped-by]").forEach(function (s) { narrow(s, clearHidden); });
+  }
+
+  document.addEventListener("change", function (event) {
+    const form = event.target.form;
+    if (!form || !event.target.name) return;
+    form.querySelectorAll("select[data-scoped-by='" + event.target.name + "']").forEach(function (s) {
+      narrow(s, true);
+    });
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { narrowAll(document, false); });
+  } else {
+    narrowAll(document, false);
+  }
+  document.addEventListener("htmx:load", function (event) { narrowAll(event.target, false); });
+})();

@@ -46,6 +46,9 @@ TABLE = {
     "cases:case_termination_notified": ("case_post", {k: (302 if v == 200 else v) for k, v in ASSIGN.items()}),
     "cases:case_letter_sent": ("case_post", {k: (302 if v == 200 else v) for k, v in ASSIGN.items()}),
     "cases:case_discussion": ("case", ASSIGN),
+    # a change of stage and corrections of an open case: its own handler and center staff who assign cases
+    "cases:case_change_stage": ("case", WORK),
+    "cases:case_edit": ("case", WORK),
     "cases:case_hearing": ("case", QUALITY),
     "cases:case_inspection": ("case", QUALITY),
     "cases:case_opinion": ("case", QUALITY),
@@ -62,6 +65,11 @@ TABLE = {
     "cases:handler_deactivate": ("handler_post", {k: (302 if v == 200 else v) for k, v in ROSTER.items()}),
     "cases:provider_create": (None, ROSTER),
     "cases:provider_edit": ("provider", ROSTER),
+    # assignment approval (issue 16.3), here with the center's setting off (the default): nobody proposes, and the
+    # decisions are posts of those who approve (tests/cases/test_assignment_approval.py: the setting on)
+    "cases:case_propose": ("case", ASSIGN | {"admin": 403, "director": 403, "clerk": 403, "reviewer": 403}),
+    "cases:case_assignment_approve": ("case_post", {k: (302 if v == 200 else v) for k, v in REVIEW.items()}),
+    "cases:case_assignment_return": ("case_post", {k: (302 if v == 200 else v) for k, v in REVIEW.items()}),
 }
 
 

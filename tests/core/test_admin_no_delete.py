@@ -93,8 +93,23 @@ def _make(model_label: str, org):
         "publicity.MediaReport": lambda: MediaReportFactory(),
         "reports.ReportRun": lambda: ReportRun.objects.create(period="2025", start=dt.date(2025, 1, 1),
                                                               end=dt.date(2025, 12, 31)),
+        "notifications.Notification": lambda: _notification(org),
+        "notifications.Delivery": lambda: _notification(org).deliveries.get(),
+        "notifications.NotificationPreference": lambda: _preference(org),
     }
     return makers[model_label]()
+
+
+def _notification(org):
+    from notifications.services import notify
+
+    return notify(recipient=org["users"]["handler"], kind="digest", title="提醒")
+
+
+def _preference(org):
+    from notifications.services import preference_save
+
+    return preference_save(user=org["users"]["handler"], email=False, sms=False, phone="")
 
 
 def _vulnerable_entry():
@@ -113,6 +128,7 @@ DOMAIN = {
     "funding.Budget", "funding.Spending", "funding.PaymentBatch", "funding.Subsidy",
     "publicity.Event", "publicity.MediaReport",
     "reports.ReportRun",
+    "notifications.Notification", "notifications.Delivery", "notifications.NotificationPreference",
 }
 # Configuration: editable with history. True where a row may also be deleted (the history keeps it);
 # the center profile and the deadline rules are looked up by the code and are never deleted.
@@ -121,6 +137,7 @@ CONFIGURATION = {
     "core.DeadlineRule": False,
     "core.CalendarYear": True,
     "core.CalendarDay": True,
+    "core.VocabularyTerm": False,
     "applicants.EligibilityPolicy": True,
     "cases.GradingScale": True,
     "funding.SubsidyStandard": True,

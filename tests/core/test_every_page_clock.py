@@ -110,6 +110,8 @@ PAGES: dict[str, tuple[str, Args]] = {
     "cases:case_opinion": ("director", "case"),
     "cases:case_followup": ("director", "case"),
     "cases:case_complaint": ("director", "case"),
+    "cases:case_change_stage": ("director", "assigned"),
+    "cases:case_edit": ("director", "assigned"),
     "cases:complaint_handle": ("director", "complaint"),
     "cases:discussion_list": ("director", None),
     "cases:complaint_list": ("director", None),
@@ -187,6 +189,8 @@ PAGES: dict[str, tuple[str, Args]] = {
     "stations:duty_create": ("director", None),
     "stations:duty_detail": ("director", "shift"),
     "stations:duty_edit": ("director", "shift"),
+    "notifications:inbox": ("director", None),
+    "notifications:preferences": ("director", None),
 }
 
 # A query string some pages need to show anything (the application form starts from a person).
@@ -213,6 +217,10 @@ NOT_OPENED = {
     "intake:application_forward": POST_ONLY,
     "intake:application_withdraw": POST_ONLY,
     "intake:application_advance_review": POST_ONLY,
+    "intake:material_files_upload": POST_ONLY,
+    "intake:material_file_remove": POST_ONLY,
+    "intake:material_file": "a scan or photo (JPEG, PNG, PDF), not a page; tests/intake/test_material_files.py "
+                            "reads it",
     "intake:consultation_to_application": "a GET redirects to the application form (intake:application_create, "
                                           "opened here)",
     "cases:handler_deactivate": POST_ONLY,
@@ -235,7 +243,14 @@ NOT_OPENED = {
     "cases:attachment_download": "an uploaded file, not a page",
     "cases:case_termination_notified": POST_ONLY,
     "cases:case_letter_sent": POST_ONLY,
+    "cases:case_assignment_approve": POST_ONLY,
+    "cases:case_assignment_return": POST_ONLY,
+    "cases:case_propose": "only while the center has assignment approval on (opened in "
+                          "tests/cases/test_assignment_approval.py)",
     "stations:lookup": "JSON names for a filter's type-ahead, not a page; tests/stations/test_views.py reads it",
+    "notifications:open": "marks a message read and redirects to its link (tests/notifications opens it)",
+    "notifications:read": POST_ONLY,
+    "notifications:read_all": POST_ONLY,
     "stations:my_station": "redirects station staff to their station (stations:station_detail, opened here); "
                            "403 for the center",
 }
