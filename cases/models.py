@@ -466,6 +466,7 @@ class AssignmentProposal(models.Model):
         APPROVED = "approved", _("Approved")
         RETURNED = "returned", _("Returned")
         SUPERSEDED = "superseded", _("Superseded by a direct assignment")
+        WITHDRAWN = "withdrawn", _("Closed: legal aid was terminated")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT,
                              related_name="assignment_proposals")

@@ -513,6 +513,8 @@ def case_terminate(*, case: Case, reason: str, on: date, by, note: str = "", sub
     if on < case.accepted_on:
         raise ValidationError(_("The termination cannot be dated before the acceptance date."))
     _not_future(on, _("The termination date"))
+    for proposal in case.assignment_proposals.filter(status=AssignmentProposal.Status.PENDING):
+        _decide(proposal, AssignmentProposal.Status.WITHDRAWN, by)  # nothing is left to approve
     for current in case.assignments.filter(ended_on__isnull=True):
         current.ended_on = on
         current.end_reason = _("Legal aid terminated")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from cases import services
 from cases.home import panels, todo_queryset
 from cases.models import AssignmentProposal, Case
+from core.choices import TERMINATION_REASON
 from core.models import CenterProfile
 from tests.factories import CriminalNoticeFactory, make_case
 
@@ -145,6 +146,13 @@ def test_a_reviewer_may_assign_directly_and_the_pending_proposal_is_superseded(p
     assert proposal.status == AssignmentProposal.Status.SUPERSEDED and proposal.decided_by == reviewer
     with pytest.raises(ValidationError):
         services.case_approve_assignment(proposal=proposal, by=reviewer)
+
+
+def test_terminating_the_case_closes_its_waiting_proposal(proposal, awaiting_case, reviewer):
+    services.case_terminate(case=awaiting_case, reason=TERMINATION_REASON.codes[0], on=awaiting_case.accepted_on,
+                            by=reviewer)
+    proposal.refresh_from_db()
+    assert proposal.status == AssignmentProposal.Status.WITHDRAWN and proposal.decided_by == reviewer
 
 
 def test_only_one_proposal_waits_at_a_time_and_not_on_an_assigned_case(proposal, awaiting_case, clerk,
