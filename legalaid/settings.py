@@ -331,6 +331,8 @@ CELERY_BEAT_SCHEDULE = {
     "deem-withdrawn-daily": {"task": "intake.deem_withdrawn_daily", "schedule": crontab(hour=1, minute=10)},
     # The scan also sends everyone's morning digest (notifications), so it runs at the start of the working day.
     "scan-deadlines-daily": {"task": "cases.scan_deadlines_daily", "schedule": crontab(hour=7, minute=30)},
+    # E-mail and SMS that a broker outage kept from being queued (notifications).
+    "notifications-catch-up": {"task": "notifications.catch_up", "schedule": crontab(minute="*/10")},
     "half-year-reports": {"task": "reports.scheduled_reports", "schedule": crontab(hour=2, minute=0, day_of_month=1,
                                                                                    month_of_year=7)},
     "annual-reports": {"task": "reports.scheduled_reports", "schedule": crontab(hour=2, minute=0, day_of_month=1,

@@ -9,6 +9,18 @@ def send_daily_digest() -> dict:
     return digests_send()
 
 
+@shared_task(name="notifications.catch_up")
+def deliveries_catch_up() -> int:
+    """E-mail and SMS that could not be queued while the broker was down (services.deliveries_catch_up)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from .services import deliveries_catch_up as catch_up
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return catch_up()
+
+
 @shared_task(name="notifications.deliver")
 def deliver_notification(notification_id: int) -> int:
     """E-mail and SMS of one notification, out of the request; each attempt is logged, none raises."""

@@ -145,3 +145,32 @@ def test_an_inactive_or_missing_recipient_gets_nothing(handler):
     handler.save()
     assert message(handler) is None
     assert notify(recipient=None, kind="digest", title="x") is None
+
+
+def test_mail_that_a_down_broker_kept_back_goes_out_on_the_next_catch_up(handler, clerk, monkeypatch,
+                                                                         django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications import tasks
+    from notifications.services import deliveries_catch_up
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(tasks.deliver_notification, "delay", broker_down)
+    handler.email = "zhangwei@example.cn"
+    handler.save()
+    preference_save(user=handler, email=True, sms=False, phone="")
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        note = message(handler)  # after commit, queuing its e-mail meets the broker down: logged, not raised
+        message(clerk)  # keeps to the inbox: nothing to catch up
+    assert len(queued) == 1
+    assert mail.outbox == [] and not note.deliveries.filter(channel="email").exists()
+
+    assert deliveries_catch_up(now=timezone.now()) == 0  # too fresh: the queued job may still be on its way
+    later = timezone.now() + timedelta(minutes=10)
+    assert deliveries_catch_up(now=later) == 1
+    assert len(mail.outbox) == 1 and logged(note, "email").status == "sent"
+    assert deliveries_catch_up(now=later) == 0  # never twice
