@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -487,19 +488,16 @@ def case_grade(*, case: Case, score: int, on: date, by) -> Case:
     return case
 
 
+# Sent inside the grading transaction with `case` and `by`: funding (above cases, which may not import it)
+# computes the subsidy (DOMAIN §7: once the archive has passed and the grade is set).
+case_graded = Signal()
+
+
 def _compute_subsidy(case: Case, by) -> None:
-    """DOMAIN §7: the subsidy is computed once the archive has passed and the grade is set.
-
-    When it cannot be computed yet (no standard for the year, no handler) the grade still
-    stands and the case waits on finance's "cases awaiting a subsidy" list.
-    """
-    from funding.services import subsidy_compute
-
-    try:
-        with transaction.atomic():
-            subsidy_compute(case=case, by=by)
-    except ValidationError:
-        pass
+    """When the subsidy cannot be computed yet (no standard for the year, no handler) the receiver lets the
+    grade stand and the case waits on finance's "cases awaiting a subsidy" list; any other error fails the
+    grading, as it did when this called funding directly."""
+    case_graded.send(sender=Case, case=case, by=by)
 
 
 @transaction.atomic

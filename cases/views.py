@@ -171,10 +171,8 @@ def case_detail(request, pk):
     docs = printable_documents(case)
     step, step_due = next_step(case)
     subsidy = None
-    if user.can("subsidy_manage"):
-        from funding.models import Subsidy
-
-        subsidy = Subsidy.objects.filter(case=case).only("pk", "amount", "status").first()
+    if user.can("subsidy_manage"):  # funding's record, reached by its reverse accessor: cases imports no funding
+        subsidy = getattr(case, "subsidy", None)  # None when it has none (the accessor raises AttributeError)
     return render(request, "cases/case_detail.html", {
         "subsidy": subsidy,
         "termination_notice_form": forms.TerminationNoticeForm(auto_id="tn_%s"),

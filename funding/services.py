@@ -69,6 +69,16 @@ def can_adjust(user) -> bool:
 
 
 @transaction.atomic
+def subsidy_on_grading(sender, *, case, by, **kwargs) -> None:
+    """cases.services.case_graded: compute the subsidy of a case just graded; one that cannot be computed yet
+    (no standard for the year, no handler) waits on finance's "cases awaiting a subsidy" list."""
+    try:
+        with transaction.atomic():
+            subsidy_compute(case=case, by=by)
+    except ValidationError:
+        pass
+
+
 def subsidy_compute(*, case, by) -> Subsidy:
     """Create or recompute the subsidy of an archived, graded case (status computed)."""
     from cases.models import Case
