@@ -34,7 +34,9 @@ def _can_view(user) -> None:
 @login_required
 def lookup(request, kind):
     """Names for a list filter's type-ahead (core.forms_renderer.LookupOptions): the names the filter offered
-    in its select before, to any signed-in user."""
+    in its select before, to any signed-in user with a role (one without has no list to filter)."""
+    if not (request.user.role_codes or request.user.is_superuser):
+        raise PermissionDenied
     found = selectors.lookup(kind, request.GET.get("q", ""))
     if found is None:
         raise Http404

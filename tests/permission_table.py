@@ -6,14 +6,17 @@ from pathlib import Path
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PERSONAS = ["anonymous", "admin", "director", "clerk", "reviewer", "finance", "handler", "staff_a", "staff_b"]
+PERSONAS = ["anonymous", "admin", "director", "clerk", "reviewer", "finance", "handler", "staff_a", "staff_b",
+            "outsider"]
 TESTS_DIR = Path(__file__).resolve().parent
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
-    """Expected status per persona: `default` for every logged-in persona, anonymous → 302 (login)."""
+    """Expected status per persona: `default` for every logged-in persona with a role, anonymous → 302 (login),
+    the outsider (logged in, no role, no station) → 403 unless the row says otherwise."""
     table = {p: default for p in PERSONAS}
     table["anonymous"] = 302
+    table["outsider"] = 403
     table.update(overrides)
     return table
 

@@ -20,7 +20,7 @@ def _table(target_pk: int) -> list[tuple[str, str, str, dict]]:
         ("user_otp_reset", "POST", f"{user}two-step-reset/", expect(403, director=302, admin=302)),
         ("user_reactivate", "POST", f"{user}reactivate/", expect(403, director=302, admin=302)),
         ("user_deactivate", "POST", f"{user}deactivate/", expect(403, director=302, admin=302)),
-        ("otp_setup", "GET", "/accounts/me/two-step/", expect(200)),
+        ("otp_setup", "GET", "/accounts/me/two-step/", expect(200, outsider=200)),
         ("login_code", "GET", "/accounts/login/code/", {p: 302 for p in PERSONAS}),
     ]
 

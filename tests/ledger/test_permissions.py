@@ -50,13 +50,13 @@ def export_table(job):
     # An export is the requester's own: everyone else gets 404, whatever their role; the list shows one's own.
     mine = {"director": 200}
     return [
-        ("ledger:export_list", "GET", "/ledger/exports/", expect(200)),
-        ("ledger:export_detail", "GET", f"/ledger/exports/{job.pk}/", expect(404, **mine)),
-        ("ledger:export_status", "GET", f"/ledger/exports/{job.pk}/status/", expect(404, **mine)),
+        ("ledger:export_list", "GET", "/ledger/exports/", expect(200, outsider=200)),
+        ("ledger:export_detail", "GET", f"/ledger/exports/{job.pk}/", expect(404, outsider=404, **mine)),
+        ("ledger:export_status", "GET", f"/ledger/exports/{job.pk}/status/", expect(404, outsider=404, **mine)),
         # done without a file (it was never built here): nothing to download
-        ("ledger:export_download", "GET", f"/ledger/exports/{job.pk}/download/", expect(404)),
+        ("ledger:export_download", "GET", f"/ledger/exports/{job.pk}/download/", expect(404, outsider=404)),
         # a done export: nothing to retry, the page comes back with a message
-        ("ledger:export_retry", "POST", f"/ledger/exports/{job.pk}/retry/", expect(404, director=302)),
+        ("ledger:export_retry", "POST", f"/ledger/exports/{job.pk}/retry/", expect(404, director=302, outsider=404)),
     ]
 
 

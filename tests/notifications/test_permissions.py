@@ -18,13 +18,13 @@ def note(org):
 def table(note):
     mine = {"handler": 302}
     return [
-        ("notifications:inbox", "GET", "/notifications/", expect(200)),
-        ("notifications:preferences", "GET", "/notifications/preferences/", expect(200)),
+        ("notifications:inbox", "GET", "/notifications/", expect(200, outsider=200)),
+        ("notifications:preferences", "GET", "/notifications/preferences/", expect(200, outsider=200)),
         # opening marks it read and goes to its link
-        ("notifications:open", "GET", f"/notifications/{note.pk}/open/", expect(404, **mine)),
-        ("notifications:read", "POST", f"/notifications/{note.pk}/read/", expect(404, **mine)),
+        ("notifications:open", "GET", f"/notifications/{note.pk}/open/", expect(404, outsider=404, **mine)),
+        ("notifications:read", "POST", f"/notifications/{note.pk}/read/", expect(404, outsider=404, **mine)),
         # one's own messages only: the others' are untouched
-        ("notifications:read_all", "POST", "/notifications/read-all/", expect(302)),
+        ("notifications:read_all", "POST", "/notifications/read-all/", expect(302, outsider=302)),
     ]
 
 
