@@ -176,6 +176,27 @@ def screenshot():
 
 
 @pytest.fixture
+def page_for(browser, login):
+    """page_for("clerk") → a desktop page of its own browser context, logged in as that demo account (None: not
+    logged in); every context is closed after the test."""
+    contexts = []
+
+    def make(username: str | None, password: str = "legalaid-demo"):
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900},
+                                      timezone_id="Asia/Shanghai")
+        context.set_default_timeout(15000)
+        contexts.append(context)
+        pg = context.new_page()
+        if username:
+            login(pg, username, password)
+        return pg
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def login(live_server):
     """login(page, "clerk") logs in through the real form."""
 

@@ -9,12 +9,6 @@ from django_otp.oath import TOTP
 pytestmark = pytest.mark.browser
 
 
-def _context(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900}, timezone_id="Asia/Shanghai")
-    context.set_default_timeout(15000)
-    return context
-
-
 def _code(secret: str, steps_ahead: int = 0) -> str:
     """The code the phone's app shows (`steps_ahead` 30-second steps later: a code is never accepted twice)."""
     totp = TOTP(b32decode(secret.replace(" ", "")))
@@ -23,15 +17,13 @@ def _code(secret: str, steps_ahead: int = 0) -> str:
 
 
 def test_a_director_enrols_logs_in_with_a_code_and_the_administrator_resets_it(
-        live_server, browser, login, screenshot, settings, org):
+        live_server, page_for, screenshot, settings, org):
     from accounts.models import User
 
     settings.OTP_REQUIRED_ROLES = ["director"]
     director = User.objects.get(username="director")
 
-    context = _context(browser)
-    pg = context.new_page()
-    login(pg, "director")
+    pg = page_for("director")
     assert "/two-step/" in pg.url and "您的角色要求使用两步验证" in pg.content()
     secret = pg.inner_text("[data-testid=otp-secret]")
     assert pg.locator("[data-testid=otp-qr] svg").count() == 1
@@ -41,11 +33,8 @@ def test_a_director_enrols_logs_in_with_a_code_and_the_administrator_resets_it(
     pg.wait_for_load_state("networkidle")
     assert "两步验证已开启" in pg.content()
     screenshot(pg, "users-otp-02-enrolled")
-    context.close()
 
-    context = _context(browser)
-    pg = context.new_page()
-    login(pg, "director")
+    pg = page_for("director")
     assert "/login/code/" in pg.url
     pg.fill("input[name=token]", "000000" if _code(secret, 1) != "000000" else "111111")
     pg.click("main button[type=submit]")
@@ -57,11 +46,8 @@ def test_a_director_enrols_logs_in_with_a_code_and_the_administrator_resets_it(
     pg.click("main button[type=submit]")
     pg.wait_for_load_state("networkidle")
     assert pg.url.rstrip("/") == live_server.url and "周主任" in pg.content()
-    context.close()
 
-    context = _context(browser)
-    pg = context.new_page()
-    login(pg, "admin")
+    pg = page_for("admin")
     pg.goto(f"{live_server.url}/accounts/users/{director.pk}/")
     pg.once("dialog", lambda dialog: dialog.dismiss())
     pg.click("[data-testid=otp-reset]")
@@ -76,10 +62,6 @@ def test_a_director_enrols_logs_in_with_a_code_and_the_administrator_resets_it(
     director.refresh_from_db()
     assert not director.otp_enrolled
     screenshot(pg, "users-otp-05-reset")
-    context.close()
 
-    context = _context(browser)
-    pg = context.new_page()
-    login(pg, "director")
+    pg = page_for("director")
     assert "/two-step/" in pg.url, "a role that requires the second factor enrols again after a reset"
-    context.close()

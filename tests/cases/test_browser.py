@@ -12,15 +12,6 @@ from tests.factories import make_case
 pytestmark = pytest.mark.browser
 
 
-def _page_for(browser, login, username):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900},
-                                  timezone_id="Asia/Shanghai")
-    context.set_default_timeout(15000)
-    pg = context.new_page()
-    login(pg, username)
-    return pg
-
-
 def _action(pg, label):
     pg.locator("[data-testid=actions]").get_by_text(label, exact=True).click()
     pg.wait_for_load_state("networkidle")
@@ -31,14 +22,14 @@ def _submit(pg):
     pg.wait_for_load_state("networkidle")
 
 
-def test_a_case_goes_from_awaiting_to_archived_and_followed_up_in_the_browser(
-        live_server, browser, login, screenshot, org, tmp_path):
+def test_a_case_goes_from_awaiting_to_archived_and_followed_up_in_the_browser(live_server, screenshot, org, tmp_path,
+                                                                              page_for):
     case = make_case(accepted_on=timezone.localdate() - timedelta(days=1), opposing_party="某劳务公司",
                      station=org["stations"]["station-a"])
     url = f"{live_server.url}/cases/{case.pk}/"
 
     # clerk assigns
-    pg = _page_for(browser, login, "clerk")
+    pg = page_for("clerk")
     pg.goto(f"{live_server.url}/cases/")
     assert "案件" in pg.content() and case.number in pg.content()
     screenshot(pg, "cases-01-list")
@@ -58,7 +49,7 @@ def test_a_case_goes_from_awaiting_to_archived_and_followed_up_in_the_browser(
     pg.context.close()
 
     # handler signs, records work with an attachment, closes and submits the file
-    pg = _page_for(browser, login, "handler")
+    pg = page_for("handler")
     pg.goto(url)
     _action(pg, "登记委托协议")
     _submit(pg)
@@ -92,7 +83,7 @@ def test_a_case_goes_from_awaiting_to_archived_and_followed_up_in_the_browser(
     pg.context.close()
 
     # reviewer reviews the file, grades, follows up
-    pg = _page_for(browser, login, "reviewer")
+    pg = page_for("reviewer")
     pg.goto(url)
     _action(pg, "结案审查")
     for box in pg.locator("input[type=checkbox]").all():
@@ -140,14 +131,13 @@ def test_a_handler_sees_own_next_steps_on_a_phone_but_not_another_handlers_case(
     assert response.status == 404
 
 
-def test_a_director_handles_a_complaint_from_the_complaint_list(live_server, browser, login, screenshot, org,
-                                                               reviewer):
+def test_a_director_handles_a_complaint_from_the_complaint_list(live_server, screenshot, org, reviewer, page_for):
     from cases import services
 
     case = make_case(accepted_on=timezone.localdate() - timedelta(days=3), station=org["stations"]["station-a"])
     services.complaint_record(case=case, by=reviewer, received_on=timezone.localdate(), complainant="王秀英",
                               content="承办律师两周未回电话")
-    pg = _page_for(browser, login, "director")
+    pg = page_for("director")
     pg.goto(f"{live_server.url}/cases/")
     pg.get_by_role("link", name="投诉").first.click()
     pg.wait_for_load_state("networkidle")
@@ -166,7 +156,7 @@ def test_a_director_handles_a_complaint_from_the_complaint_list(live_server, bro
     pg.context.close()
 
 
-def test_a_director_finds_a_handler_by_typing_in_the_case_filter(live_server, browser, login, screenshot, org, clerk):
+def test_a_director_finds_a_handler_by_typing_in_the_case_filter(live_server, screenshot, org, clerk, page_for):
     """A province's thousands of handlers are not a select: the filter's box finds them by name."""
     from cases.services import case_assign
 
@@ -175,7 +165,7 @@ def test_a_director_finds_a_handler_by_typing_in_the_case_filter(live_server, br
     case_assign(case=mine, handler=org["handlers"]["李娜"], on=today, by=clerk)
     other = make_case(accepted_on=today - timedelta(days=2))
     case_assign(case=other, handler=org["handlers"]["张伟"], on=today, by=clerk)
-    pg = _page_for(browser, login, "director")
+    pg = page_for("director")
     pg.goto(f"{live_server.url}/cases/")
     pg.click("summary")  # open the filter
     select = pg.locator("select[name=handler]")

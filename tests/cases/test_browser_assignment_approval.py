@@ -14,21 +14,12 @@ from tests.factories import make_case
 pytestmark = pytest.mark.browser
 
 
-def _page_for(browser, login, username):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900},
-                                  timezone_id="Asia/Shanghai")
-    context.set_default_timeout(15000)
-    pg = context.new_page()
-    login(pg, username)
-    return pg
-
-
 def _submit(pg, selector: str):
     pg.click(selector)
     pg.wait_for_load_state("networkidle")
 
 
-def test_a_proposed_assignment_is_returned_then_approved(live_server, browser, login, screenshot, org):
+def test_a_proposed_assignment_is_returned_then_approved(live_server, screenshot, org, page_for):
     from cases.models import Case
     from core.models import CenterProfile
 
@@ -37,7 +28,7 @@ def test_a_proposed_assignment_is_returned_then_approved(live_server, browser, l
     url = f"{live_server.url}/cases/{case.pk}/"
 
     # the administrator switches the setting on where the center profile is kept
-    pg = _page_for(browser, login, "admin")
+    pg = page_for("admin")
     pg.goto(f"{live_server.url}/admin/core/centerprofile/{CenterProfile.get().pk}/change/")
     pg.check("input[name=assignment_approval]")
     screenshot(pg, "approval-01-setting")
@@ -46,7 +37,7 @@ def test_a_proposed_assignment_is_returned_then_approved(live_server, browser, l
     pg.context.close()
 
     # the clerk may only propose
-    pg = _page_for(browser, login, "clerk")
+    pg = page_for("clerk")
     pg.goto(url)
     actions = pg.locator("[data-testid=actions]")
     assert actions.get_by_text("指派承办人", exact=True).count() == 0
@@ -63,7 +54,7 @@ def test_a_proposed_assignment_is_returned_then_approved(live_server, browser, l
     pg.context.close()
 
     # the reviewer finds it on the workbench; returning needs a reason
-    pg = _page_for(browser, login, "reviewer")
+    pg = page_for("reviewer")
     pg.goto(f"{live_server.url}/")
     assert "待审批的指派" in pg.content() and case.number in pg.content()
     screenshot(pg, "approval-03-reviewer-workbench")
@@ -81,7 +72,7 @@ def test_a_proposed_assignment_is_returned_then_approved(live_server, browser, l
     pg.context.close()
 
     # the clerk sees the returned proposal and proposes again
-    pg = _page_for(browser, login, "clerk")
+    pg = page_for("clerk")
     pg.goto(f"{live_server.url}/")
     assert "被退回的指派建议" in pg.content() and "退回（张伟律师下周出差" in pg.content()
     screenshot(pg, "approval-05-clerk-workbench")
@@ -94,7 +85,7 @@ def test_a_proposed_assignment_is_returned_then_approved(live_server, browser, l
     pg.context.close()
 
     # the reviewer approves: assigned today, the assignment notice can be printed, the proposer is kept
-    pg = _page_for(browser, login, "reviewer")
+    pg = page_for("reviewer")
     pg.goto(url)
     _submit(pg, "[data-testid=approve-form] button[type=submit]")
     assert "已批准：案件已指派" in pg.content()

@@ -13,15 +13,6 @@ from tests.factories import CriminalNoticeFactory, make_case
 pytestmark = pytest.mark.browser
 
 
-def _page_for(browser, login, username):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900},
-                                  timezone_id="Asia/Shanghai")
-    context.set_default_timeout(15000)
-    pg = context.new_page()
-    login(pg, username)
-    return pg
-
-
 def _record_stage(pg, stage: str, on, organ: str, organ_name: str, number: str):
     pg.locator("[data-testid=change-stage]").click()
     pg.wait_for_load_state("networkidle")
@@ -33,8 +24,7 @@ def _record_stage(pg, stage: str, on, organ: str, organ_name: str, number: str):
     pg.fill("input[name=notice_received_on]", f"{on:%Y-%m-%d}")
 
 
-def test_a_criminal_case_goes_through_three_stages_with_their_notices(live_server, browser, login, screenshot,
-                                                                      org, clerk):
+def test_a_criminal_case_goes_through_three_stages_with_their_notices(live_server, screenshot, org, clerk, page_for):
     from cases import services
     from cases.models import Case
 
@@ -49,7 +39,7 @@ def test_a_criminal_case_goes_through_three_stages_with_their_notices(live_serve
     url = f"{live_server.url}/cases/{case.pk}/"
 
     # the handler: the case is at 侦查; moving to 审查起诉 dated before the acceptance is refused
-    pg = _page_for(browser, login, "handler")
+    pg = page_for("handler")
     pg.goto(url)
     assert pg.locator("[data-testid=case-stage]").inner_text() == "侦查"
     assert "受理时" in pg.locator("[data-testid=stage-history]").inner_text()
@@ -71,7 +61,7 @@ def test_a_criminal_case_goes_through_three_stages_with_their_notices(live_serve
     pg.context.close()
 
     # the clerk records the trial stage with the court's notice
-    pg = _page_for(browser, login, "clerk")
+    pg = page_for("clerk")
     pg.goto(url)
     _record_stage(pg, "trial", today - timedelta(days=2), "court", "示范县人民法院", "示法通〔2025〕7号")
     pg.fill("textarea[name=note]", "检察院已提起公诉")

@@ -13,17 +13,8 @@ from tests.factories import CriminalNoticeFactory, make_case
 pytestmark = pytest.mark.browser
 
 
-def _page_for(browser, login, username):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900},
-                                  timezone_id="Asia/Shanghai")
-    context.set_default_timeout(15000)
-    pg = context.new_page()
-    login(pg, username)
-    return pg
-
-
-def test_a_terminated_notice_case_is_notified_to_the_organ_and_leaves_the_to_dos(
-        live_server, browser, login, screenshot, org, clerk):
+def test_a_terminated_notice_case_is_notified_to_the_organ_and_leaves_the_to_dos(live_server, screenshot, org, clerk,
+                                                                                 page_for):
     from cases import services
 
     today = timezone.localdate()
@@ -35,7 +26,7 @@ def test_a_terminated_notice_case_is_notified_to_the_organ_and_leaves_the_to_dos
     url = f"{live_server.url}/cases/{case.pk}/"
 
     # the clerk records that the 公函 went to the court today
-    pg = _page_for(browser, login, "clerk")
+    pg = page_for("clerk")
     pg.goto(url)
     letter = pg.locator("[data-testid=letter-sent-form]")
     letter.get_by_role("button", name="登记公函已发出").click()
@@ -45,7 +36,7 @@ def test_a_terminated_notice_case_is_notified_to_the_organ_and_leaves_the_to_dos
     pg.context.close()
 
     # the reviewer terminates: the notice to the organ is due within 3 days
-    pg = _page_for(browser, login, "reviewer")
+    pg = page_for("reviewer")
     pg.goto(url)
     pg.locator("[data-testid=actions]").get_by_text("终止法律援助", exact=True).click()
     pg.wait_for_load_state("networkidle")
@@ -60,7 +51,7 @@ def test_a_terminated_notice_case_is_notified_to_the_organ_and_leaves_the_to_dos
     pg.context.close()
 
     # the clerk sees it on the workbench, a wrong date is refused, then the notice is recorded
-    pg = _page_for(browser, login, "clerk")
+    pg = page_for("clerk")
     pg.goto(f"{live_server.url}/")
     assert "待通知办案机关的终止案件" in pg.content()
     screenshot(pg, "tracked-02-clerk-workbench")
