@@ -94,7 +94,7 @@ def _lock(case: Case) -> Case:
 
 def _need(user, capability: str) -> None:
     if user is None or not user.can(capability):
-        raise ValidationError(_("You are not allowed to do this."))
+        raise PermissionDenied  # a refusal, not a rule of the case (issue 15.4)
 
 
 def _state(case: Case, *allowed: str) -> None:
@@ -222,7 +222,7 @@ def case_propose_assignment(*, case: Case, handler, by, note: str = "", override
     """The clerk proposes a handler; the case stays awaiting assignment and its 3-day clock keeps running."""
     _need(by, "case_assign")
     if not by.is_center:
-        raise ValidationError(_("You are not allowed to do this."))
+        raise PermissionDenied  # a refusal, not a rule of the case (issue 15.4)
     if not approval_required():
         raise ValidationError(_("Assignments need no approval here: assign the handler directly."))
     case = _lock(case)
@@ -310,7 +310,7 @@ def case_sign_agreement(*, case: Case, signed_on: date, by, late_reason: str = "
     """The handler signed the aid agreement with the recipient; due within 5 days of assignment."""
     case = _lock(case)
     if not may_work_on(by, case):
-        raise ValidationError(_("You are not allowed to do this."))
+        raise PermissionDenied  # a refusal, not a rule of the case (issue 15.4)
     _state(case, Case.Status.ASSIGNED)
     if signed_on < current_assignment_date(case):
         raise ValidationError(_("The agreement cannot be signed before the assignment date."))
@@ -349,7 +349,7 @@ def validate_upload(upload) -> None:
 @transaction.atomic
 def attachment_add(*, case: Case, upload, by, kind: str = Attachment.Kind.OTHER, entry=None) -> Attachment:
     if not may_work_on(by, case):
-        raise ValidationError(_("You are not allowed to do this."))
+        raise PermissionDenied  # a refusal, not a rule of the case (issue 15.4)
     if case.status in (Case.Status.ARCHIVED, Case.Status.TERMINATED):
         raise ValidationError(_("This cannot be done while the case is %(status)s.")
                               % {"status": case.get_status_display()})
@@ -365,7 +365,7 @@ def attachment_add(*, case: Case, upload, by, kind: str = Attachment.Kind.OTHER,
 def case_record_progress(*, case: Case, kind: str, on: date, note: str, by, files=()) -> ProgressEntry:
     case = _lock(case)
     if not may_work_on(by, case):
-        raise ValidationError(_("You are not allowed to do this."))
+        raise PermissionDenied  # a refusal, not a rule of the case (issue 15.4)
     _state(case, Case.Status.ASSIGNED, Case.Status.CLOSED)
     if kind not in ProgressEntry.Kind.values:
         raise ValidationError(_("Choose a type of work."))
@@ -388,7 +388,7 @@ def case_close(*, case: Case, closed_on: date, outcome: str, closing_report: str
     """Assigned → closed (Art. 50): the handler reports the end; the file is due in 30 days."""
     case = _lock(case)
     if not may_work_on(by, case):
-        raise ValidationError(_("Only the case's handler can close it."))
+        raise PermissionDenied  # only the case's handler (or centre staff on their behalf) closes it
     _state(case, Case.Status.ASSIGNED)
     if closed_on < case.accepted_on or (case.assigned_on and closed_on < case.assigned_on):
         raise ValidationError(_("The closing date cannot be before the acceptance or assignment date."))
@@ -416,7 +416,7 @@ def case_submit_file(*, case: Case, submitted_on: date, by) -> Case:
     """The handler hands in the case file; the center reviews it within 30 days."""
     case = _lock(case)
     if not may_work_on(by, case):
-        raise ValidationError(_("You are not allowed to do this."))
+        raise PermissionDenied  # a refusal, not a rule of the case (issue 15.4)
     _state(case, Case.Status.CLOSED)
     if case.file_submitted_on:
         raise ValidationError(_("The file has already been submitted and awaits review."))
@@ -595,7 +595,7 @@ def assignment_letter_sent(*, assignment: Assignment, on: date, by) -> Assignmen
 def _center_record(model, *, case: Case, by, capability: str, **fields):
     _need(by, capability)
     if not by.is_center:
-        raise ValidationError(_("You are not allowed to do this."))
+        raise PermissionDenied  # a refusal, not a rule of the case (issue 15.4)
     obj = model(case=case, **fields)
     obj.full_clean(exclude=["case"])
     obj._history_user = by

@@ -68,7 +68,6 @@ def can_adjust(user) -> bool:
     return bool(user.is_authenticated and user.can("subsidy_adjust"))
 
 
-@transaction.atomic
 def subsidy_on_grading(sender, *, case, by, **kwargs) -> None:
     """cases.services.case_graded: compute the subsidy of a case just graded; one that cannot be computed yet
     (no standard for the year, no handler) waits on finance's "cases awaiting a subsidy" list."""
@@ -79,6 +78,7 @@ def subsidy_on_grading(sender, *, case, by, **kwargs) -> None:
         pass
 
 
+@transaction.atomic
 def subsidy_compute(*, case, by) -> Subsidy:
     """Create or recompute the subsidy of an archived, graded case (status computed)."""
     from cases.models import Case

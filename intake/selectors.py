@@ -90,6 +90,3 @@ def applicant_candidates(user, q: str, *, limit: int = 10) -> list[Person]:
     return list(qs[:limit])
 
 
-def open_applications(user) -> QuerySet[Application]:
-    return applications_visible_to(user).filter(
-        status__in=[Application.Status.RECEIVED, Application.Status.INCOMPLETE, Application.Status.UNDER_REVIEW])

@@ -490,14 +490,6 @@ class Stations:
         return found
 
 
-def resolve_station(text, stations: Stations | None = None):
-    if text is None or text == "":
-        return None
-    if not isinstance(text, str):
-        return text
-    return (stations or Stations()).get(text.strip())
-
-
 def parse_workbook(path, *, default_station=None, progress: Callable[..., None] | None = None) -> Parsed:
     """Read and check every row. `progress(done, total, base=0, span=50)` is called as the rows are read
     (core.jobs.Progress: checking is the first half of a job's bar, writing the second)."""

@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases import rules, services
@@ -39,7 +39,7 @@ def test_assigning_a_notice_case_also_numbers_the_letter_to_the_organ(org, clerk
 
 
 def test_a_handler_cannot_assign_cases(awaiting_case, handler, handler_profile):
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.case_assign(case=awaiting_case, handler=handler_profile, on=D(2025, 11, 4), by=handler)
     awaiting_case.refresh_from_db()
     assert awaiting_case.status == "awaiting"
@@ -161,7 +161,7 @@ def test_another_handler_cannot_record_work_on_the_case(assigned_case, other_han
     u.groups.add(org["users"]["handler"].groups.first())
     other_handler.user = u
     other_handler.save()
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.case_record_progress(case=assigned_case, kind="meeting", on=D(2025, 11, 5), note="会见", by=u)
 
 
@@ -204,7 +204,7 @@ def test_closing_rejects_a_date_before_assignment_or_a_negative_amount(assigned_
 
 def test_only_the_handler_or_the_center_closes_a_case(assigned_case, staff_a, finance):
     for user in (staff_a, finance):
-        with pytest.raises(ValidationError):
+        with pytest.raises(PermissionDenied):
             services.case_close(case=assigned_case, closed_on=D(2025, 11, 10), outcome="mediation",
                                 closing_report="x", by=user)
 
@@ -254,7 +254,7 @@ def test_notice_cases_need_no_hardship_statement_or_decision(org, frozen):
 
 def test_only_reviewers_review_files(submitted_case, handler, clerk):
     for user in (handler, clerk):
-        with pytest.raises(ValidationError):
+        with pytest.raises(PermissionDenied):
             services.case_archive_review(case=submitted_case, result="passed",
                                          checklist=full_checklist(submitted_case), on=D(2025, 11, 14), by=user)
 
@@ -285,7 +285,7 @@ def test_the_default_scale_row_exists_and_a_new_scale_applies(archived_case, dir
 def test_grading_needs_an_archived_case_and_a_score_up_to_100(closed_case, archived_case, director, handler):
     with pytest.raises(ValidationError):
         services.case_grade(case=archived_case, score=101, on=D(2025, 11, 15), by=director)
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.case_grade(case=archived_case, score=90, on=D(2025, 11, 15), by=handler)
 
 
@@ -304,7 +304,7 @@ def test_terminating_a_criminal_case_numbers_the_decision_and_sets_the_notify_du
 def test_terminating_ends_the_current_assignment_and_needs_an_article_48_reason(assigned_case, reviewer, clerk):
     with pytest.raises(ValidationError):
         services.case_terminate(case=assigned_case, reason="bored", on=D(2025, 11, 18), by=reviewer)
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.case_terminate(case=assigned_case, reason="fraud", on=D(2025, 11, 18), by=clerk)
     services.case_terminate(case=assigned_case, reason="fraud", on=D(2025, 11, 18), by=reviewer,
                             substantive_work=True)
@@ -332,7 +332,7 @@ def test_quality_records_are_kept_by_the_center(assigned_case, director, reviewe
     services.complaint_handle(complaint=c, handling="约谈承办人", resolved_on=D(2025, 11, 13),
                               substantiated=False, by=reviewer)
     assert assigned_case.hearings.count() == assigned_case.opinions.count() == assigned_case.followups.count() == 1
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.followup_record(case=assigned_case, by=handler, date=D(2025, 11, 12), channel="phone",
                                  satisfaction="satisfied")
 
