@@ -8,38 +8,20 @@ from django.utils.translation import gettext_lazy as _
 
 from core.registry import Panel
 
-from .models import Case
-from .selectors import (
-    cases_visible_to,
-    overdue_q,
-    pending_proposal_exists,
-    returned_proposals_q,
-    termination_notice_q,
-    with_approval,
-)
+from .selectors import cases_visible_to, returned_proposals_q, termination_notice_q, with_approval
+from .workflow import approval_required, next_step, overdue_q, pending_proposal_exists, phase_q, todo_q
 
 
 def todo_queryset(user):
-    """Cases waiting for this user's next step (the nav badge counts them)."""
-    qs = cases_visible_to(user)
-    q = Q(pk__in=[])
-    if user.can("case_work") and not user.can("case_view_all"):
-        q |= Q(handler__user=user, status=Case.Status.ASSIGNED, agreement_signed_on__isnull=True)
-        q |= Q(handler__user=user, status=Case.Status.CLOSED, file_submitted_on__isnull=True)
-    if user.is_center and user.can("case_assign"):
-        q |= _awaiting_assignment_q() | termination_notice_q()
-    if user.is_center and user.can("assignment_approve"):
-        q |= Q(pending_proposal_exists(), status=Case.Status.AWAITING)
-    if user.is_center and user.can("case_archive_review"):
-        q |= Q(status=Case.Status.CLOSED, file_submitted_on__isnull=False)
+    """Cases waiting for this user's next step (the nav badge counts them): the phases of the workflow table
+    that are theirs, and for the director every overdue step."""
+    q = todo_q(user)
     if user.is_center and user.can("quality_manage") and user.can("dashboard_view"):
         q |= overdue_q()
-    return qs.filter(q)
+    return cases_visible_to(user).filter(q)
 
 
 def _rows(qs, limit=10):
-    from .views import next_step
-
     rows = []
     for case in with_approval(qs).select_related("recipient", "handler")[:limit]:
         step, due = next_step(case)
@@ -54,8 +36,8 @@ def panels(request):
     out = []
     visible = cases_visible_to(user)
     if user.can("case_work") and not user.can("case_view_all"):
-        mine = visible.filter(handler__user=user, status__in=[Case.Status.ASSIGNED, Case.Status.CLOSED]).filter(
-            ~Q(status=Case.Status.CLOSED, file_submitted_on__isnull=False)).order_by("agreement_due", "file_due")
+        mine = visible.filter(handler__user=user).filter(phase_q("in_progress") | phase_q("awaiting_file")).order_by(
+            "agreement_due", "file_due")
         out.append(Panel(_("My cases: next steps"), "cases/panels/cases.html",
                          {"rows": _rows(mine, 15), "count": mine.count(), "link": "?status=assigned"}, order=10))
     if user.is_center and user.can("case_assign"):
@@ -70,7 +52,7 @@ def panels(request):
             out.append(Panel(_("Terminations to notify to the organ"), "cases/panels/cases.html",
                              {"rows": rows, "count": to_notify.count(), "link": "?status=terminated"}, order=20))
     if user.is_center and user.can("case_archive_review"):
-        files = visible.filter(status=Case.Status.CLOSED, file_submitted_on__isnull=False).order_by("archive_due")
+        files = visible.filter(phase_q("awaiting_review")).order_by("archive_due")
         out.append(Panel(_("Case files to review"), "cases/panels/cases.html",
                          {"rows": _rows(files), "count": files.count(), "link": "?status=closed"}, order=21))
     if user.is_center and user.can("case_view_all") and user.can("dashboard_view"):
@@ -89,18 +71,14 @@ def panels(request):
 def _awaiting_assignment_q() -> Q:
     """Cases waiting for someone to assign (or propose) a handler: while approval is on, not those whose proposal
     awaits the reviewer."""
-    from .services import approval_required
-
-    q = Q(status=Case.Status.AWAITING)
+    q = phase_q("awaiting_assignment")
     return q & ~Q(pending_proposal_exists()) if approval_required() else q
 
 
 def approval_panels(user, visible) -> list[Panel]:
-    from .services import approval_required
-
     out = []
     if user.is_center and user.can("assignment_approve"):
-        pending = visible.filter(pending_proposal_exists(), status=Case.Status.AWAITING).order_by(
+        pending = visible.filter(phase_q("awaiting_approval")).order_by(
             "-green_channel", "-advance_aid", "assign_due", "pk")
         rows = _rows(pending)
         if rows or approval_required():

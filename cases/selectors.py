@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.db.models import Case as SqlCase
 from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
-from django.utils import timezone
 
 from stations.models import Handler
 
 from .models import Case
+from .workflow import due_soon_q, overdue_q, pending_proposal_exists, phase_q  # noqa: F401 - read from the table
 
 OPEN_STATUSES = (Case.Status.ASSIGNED,)
 
@@ -56,35 +54,9 @@ def case_detail_qs(user) -> QuerySet[Case]:
     )
 
 
-def overdue_q(today=None) -> Q:
-    """Cases with a deadline passed and the step not done."""
-    today = today or timezone.localdate()
-    return (
-        Q(status=Case.Status.AWAITING, assign_due__lt=today)
-        | Q(status=Case.Status.ASSIGNED, agreement_signed_on__isnull=True, agreement_due__lt=today)
-        | Q(status=Case.Status.CLOSED, file_submitted_on__isnull=True, file_due__lt=today)
-        | Q(status=Case.Status.CLOSED, file_submitted_on__isnull=False, archive_due__lt=today)
-        | Q(status=Case.Status.TERMINATED, termination_notified_on__isnull=True, termination_notify_due__lt=today)
-    )
-
-
 def termination_notice_q() -> Q:
     """Terminated criminal cases whose notice to the organ (Art. 48, 3 days) is not yet recorded."""
-    return Q(status=Case.Status.TERMINATED, termination_notify_due__isnull=False,
-             termination_notified_on__isnull=True)
-
-
-def due_soon_q(today=None, days: int = 2) -> Q:
-    today = today or timezone.localdate()
-    end = today + timedelta(days=days)
-    return (
-        Q(status=Case.Status.AWAITING, assign_due__range=(today, end))
-        | Q(status=Case.Status.ASSIGNED, agreement_signed_on__isnull=True, agreement_due__range=(today, end))
-        | Q(status=Case.Status.CLOSED, file_submitted_on__isnull=True, file_due__range=(today, end))
-        | Q(status=Case.Status.CLOSED, file_submitted_on__isnull=False, archive_due__range=(today, end))
-        | Q(status=Case.Status.TERMINATED, termination_notified_on__isnull=True,
-            termination_notify_due__range=(today, end))
-    )
+    return phase_q("awaiting_notice")
 
 
 def handlers_with_load() -> QuerySet[Handler]:
@@ -117,15 +89,6 @@ def suggested_handlers(case: Case) -> QuerySet[Handler]:
 
 def suggest_handler(case: Case) -> Handler | None:
     return suggested_handlers(case).first()
-
-
-def pending_proposal_exists():
-    """Whether a case has a proposed handler awaiting a reviewer's approval (CenterProfile.assignment_approval)."""
-    from django.db.models import Exists, OuterRef
-
-    from .models import AssignmentProposal
-
-    return Exists(AssignmentProposal.objects.filter(case=OuterRef("pk"), status=AssignmentProposal.Status.PENDING))
 
 
 def with_approval(qs: QuerySet[Case]) -> QuerySet[Case]:

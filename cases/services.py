@@ -3,6 +3,7 @@ writes the change with its history, and moves the deadlines, in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from applicants.groups import groups_at
 from core import deadlines, numbering
-from core.access import require
 from core.choices import CASE_OUTCOME, TERMINATION_REASON
 
 from . import rules
@@ -34,6 +34,16 @@ from .models import (
     HearingAttendance,
     OpinionLetter,
     ProgressEntry,
+)
+from .workflow import (  # noqa: F401 - who may act is part of the table; callers still reach it here
+    WORKFLOW,
+    approval_required,
+    is_own_handler,
+    may_approve,
+    may_assign_directly,
+    may_work_on,
+    phase_q,
+    step,
 )
 
 
@@ -67,23 +77,35 @@ def case_open(
 
     `number`/`seq` are given only by the ledger import for cases that already have one.
     """
-    year = accepted_on.year
     if number is None:
-        number, seq = numbering.issue_case_number(year=year, category=category)
-    case = Case(
-        number=number, year=year, seq=seq, category=category, source=source, application=application,
-        notice=notice, organ=organ, stage=stage, stage_at_acceptance=stage, aid_form=aid_form, role=role, cause=cause,
-        is_litigation=rules.is_litigation(aid_form=aid_form, stage=stage),
-        recipient=recipient, recipient_groups=groups_at(recipient, accepted_on, extra=extra_groups),
-        recipient_count=recipient_count, is_mass=is_mass, opposing_party=opposing_party,
+        number, seq = numbering.issue_case_number(year=accepted_on.year, category=category)
+    case = new_case(
+        number=number, seq=seq, category=category, source=source, application=application, notice=notice,
+        organ=organ, stage=stage, aid_form=aid_form, role=role, cause=cause, recipient=recipient,
+        extra_groups=extra_groups, recipient_count=recipient_count, is_mass=is_mass, opposing_party=opposing_party,
         amount_involved=amount_involved, station=station, green_channel=green_channel, advance_aid=advance_aid,
-        accepted_on=accepted_on, created_by=by,
-        assign_due=deadlines.due_date("notice_assign" if source == "notice" else "case_assign", accepted_on),
+        accepted_on=accepted_on, by=by,
     )
     case._history_user = by
     case.full_clean(exclude=["recipient", "application", "notice", "station"])
     case.save()
     return case
+
+
+def new_case(*, number: str, seq: int, category: str, source: str, recipient, accepted_on: date, by=None,
+             stage: str = "", aid_form: str = "", extra_groups: list[str] | None = None, registry=None,
+             due: Callable[[str, date], date] = deadlines.due_date, **fields) -> Case:
+    """The unsaved Case a new case starts as, awaiting assignment, with every derivation of `case_open`: the
+    litigation flag, the recipient's groups at acceptance, the stage at acceptance and the assignment deadline.
+    The ledger import builds its cases here too (`due` and `registry` let it cache the look-ups of a batch)."""
+    return Case(
+        number=number, year=accepted_on.year, seq=seq, category=category, source=source, stage=stage,
+        stage_at_acceptance=stage, aid_form=aid_form,
+        is_litigation=rules.is_litigation(aid_form=aid_form, stage=stage), recipient=recipient,
+        recipient_groups=groups_at(recipient, accepted_on, extra=extra_groups, registry=registry),
+        accepted_on=accepted_on, created_by=by,
+        assign_due=due("notice_assign" if source == "notice" else "case_assign", accepted_on), **fields,
+    )
 
 
 # --- helpers -----------------------------------------------------------------
@@ -97,25 +119,9 @@ def _need(user, capability: str) -> None:
         raise PermissionDenied  # a refusal, not a rule of the case (issue 15.4)
 
 
-def _state(case: Case, *allowed: str) -> None:
-    if case.status not in allowed:
-        raise ValidationError(_("This cannot be done while the case is %(status)s.")
-                              % {"status": case.get_status_display()})
-
-
 def _not_future(day: date, label: str) -> None:
     if day > timezone.localdate():
         raise ValidationError(_("%(what)s cannot be in the future.") % {"what": label})
-
-
-def is_own_handler(user, case: Case) -> bool:
-    return bool(user and user.is_authenticated and case.handler_id and case.handler.user_id == user.pk
-                and user.can("case_work"))
-
-
-def may_work_on(user, case: Case) -> bool:
-    """The case's own handler, or center staff who assign cases (recording on the handler's behalf)."""
-    return is_own_handler(user, case) or bool(user and user.is_center and user.can("case_assign"))
 
 
 def _save(case: Case, by, reason: str = "") -> None:
@@ -147,9 +153,9 @@ def case_assign(*, case: Case, handler, on: date, by, override_reason: str = "")
 
     When the center has switched assignment approval on, only those who approve assignments assign directly;
     a proposal still pending on the case is then superseded."""
-    _need(by, "case_assign")
-    if not may_assign_directly(by):
+    if by is not None and by.can("case_assign") and not may_assign_directly(by):  # the center's rule, said so
         raise ValidationError(_("Assignments need a reviewer's approval here: propose the handler instead."))
+    WORKFLOW.authorize(by, case, "assign")
     assignment = _assign(case=case, handler=handler, on=on, by=by, override_reason=override_reason)
     _supersede_proposals(assignment.case, by)
     return assignment
@@ -157,7 +163,7 @@ def case_assign(*, case: Case, handler, on: date, by, override_reason: str = "")
 
 def _assign(*, case: Case, handler, on: date, by, override_reason: str) -> Assignment:
     case = _lock(case)
-    _state(case, Case.Status.AWAITING)
+    WORKFLOW.check(case, "assign")
     if on < case.accepted_on:
         raise ValidationError(_("The assignment date cannot be before the acceptance date."))
     _not_future(on, _("The assignment date"))
@@ -181,24 +187,6 @@ def _assign(*, case: Case, handler, on: date, by, override_reason: str) -> Assig
 
 # --- assignment approval (a center setting, issue 16.3) ------------------------
 
-def approval_required() -> bool:
-    """Whether this center has a clerk propose the handler and a reviewer approve it."""
-    from core.models import CenterProfile
-
-    return CenterProfile.get().assignment_approval
-
-
-def may_approve(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_center and user.can("assignment_approve"))
-
-
-def may_assign_directly(user) -> bool:
-    """Whoever assigns cases, unless approval is on: then only those who approve assignments."""
-    if user is None or not user.can("case_assign"):
-        return False
-    return not approval_required() or user.can("assignment_approve")
-
-
 def pending_proposal(case: Case) -> AssignmentProposal | None:
     return case.assignment_proposals.filter(status=AssignmentProposal.Status.PENDING).first()
 
@@ -220,13 +208,10 @@ def _supersede_proposals(case: Case, by) -> None:
 @transaction.atomic
 def case_propose_assignment(*, case: Case, handler, by, note: str = "", override_reason: str = "") -> AssignmentProposal:
     """The clerk proposes a handler; the case stays awaiting assignment and its 3-day clock keeps running."""
-    _need(by, "case_assign")
-    if not by.is_center:
-        raise PermissionDenied  # a refusal, not a rule of the case (issue 15.4)
     if not approval_required():
         raise ValidationError(_("Assignments need no approval here: assign the handler directly."))
     case = _lock(case)
-    _state(case, Case.Status.AWAITING)
+    step(by, case, "propose")
     if pending_proposal(case):
         raise ValidationError(_("A proposal for this case is already awaiting approval."))
     _check_handler(case, handler, override_reason)
@@ -238,8 +223,7 @@ def case_propose_assignment(*, case: Case, handler, by, note: str = "", override
 
 
 def _locked_pending(proposal: AssignmentProposal, by) -> AssignmentProposal:
-    if not may_approve(by):
-        raise PermissionDenied
+    WORKFLOW.authorize(by, proposal.case, "approve")
     proposal = AssignmentProposal.objects.select_for_update().select_related("case", "handler").get(pk=proposal.pk)
     if proposal.status != AssignmentProposal.Status.PENDING:
         raise ValidationError(_("This proposal is no longer awaiting approval (%(status)s).")
@@ -272,9 +256,8 @@ def case_return_assignment(*, proposal: AssignmentProposal, reason: str, by) -> 
 @transaction.atomic
 def case_change_handler(*, case: Case, handler, on: date, reason: str, by, override_reason: str = "") -> Assignment:
     """Change of handler (Art. 55): the current assignment ends with its reason, a new one starts."""
-    _need(by, "case_assign")
     case = _lock(case)
-    _state(case, Case.Status.ASSIGNED)
+    step(by, case, "change_handler")
     if not (reason or "").strip():
         raise ValidationError(_("Give the reason for the change of handler."))
     if handler.pk == case.handler_id:
@@ -309,9 +292,7 @@ def case_change_handler(*, case: Case, handler, on: date, reason: str, by, overr
 def case_sign_agreement(*, case: Case, signed_on: date, by, late_reason: str = "") -> Case:
     """The handler signed the aid agreement with the recipient; due within 5 days of assignment."""
     case = _lock(case)
-    if not may_work_on(by, case):
-        raise PermissionDenied  # a refusal, not a rule of the case (issue 15.4)
-    _state(case, Case.Status.ASSIGNED)
+    step(by, case, "agreement")
     if signed_on < current_assignment_date(case):
         raise ValidationError(_("The agreement cannot be signed before the assignment date."))
     _not_future(signed_on, _("The signing date"))
@@ -348,11 +329,7 @@ def validate_upload(upload) -> None:
 
 @transaction.atomic
 def attachment_add(*, case: Case, upload, by, kind: str = Attachment.Kind.OTHER, entry=None) -> Attachment:
-    if not may_work_on(by, case):
-        raise PermissionDenied  # a refusal, not a rule of the case (issue 15.4)
-    if case.status in (Case.Status.ARCHIVED, Case.Status.TERMINATED):
-        raise ValidationError(_("This cannot be done while the case is %(status)s.")
-                              % {"status": case.get_status_display()})
+    step(by, case, "attach")
     validate_upload(upload)
     original = Path(upload.name).name[:200]
     att = Attachment(case=case, entry=entry, kind=kind, original_name=original, size=upload.size, uploaded_by=by)
@@ -364,9 +341,7 @@ def attachment_add(*, case: Case, upload, by, kind: str = Attachment.Kind.OTHER,
 @transaction.atomic
 def case_record_progress(*, case: Case, kind: str, on: date, note: str, by, files=()) -> ProgressEntry:
     case = _lock(case)
-    if not may_work_on(by, case):
-        raise PermissionDenied  # a refusal, not a rule of the case (issue 15.4)
-    _state(case, Case.Status.ASSIGNED, Case.Status.CLOSED)
+    step(by, case, "progress")
     if kind not in ProgressEntry.Kind.values:
         raise ValidationError(_("Choose a type of work."))
     if case.assigned_on and on < case.assigned_on:
@@ -387,9 +362,7 @@ def case_close(*, case: Case, closed_on: date, outcome: str, closing_report: str
                amount_recovered: Decimal | None = None, judgment=None) -> Case:
     """Assigned → closed (Art. 50): the handler reports the end; the file is due in 30 days."""
     case = _lock(case)
-    if not may_work_on(by, case):
-        raise PermissionDenied  # only the case's handler (or centre staff on their behalf) closes it
-    _state(case, Case.Status.ASSIGNED)
+    step(by, case, "close")  # only the case's handler (or centre staff on their behalf) closes it
     if closed_on < case.accepted_on or (case.assigned_on and closed_on < case.assigned_on):
         raise ValidationError(_("The closing date cannot be before the acceptance or assignment date."))
     _not_future(closed_on, _("The closing date"))
@@ -415,11 +388,7 @@ def case_close(*, case: Case, closed_on: date, outcome: str, closing_report: str
 def case_submit_file(*, case: Case, submitted_on: date, by) -> Case:
     """The handler hands in the case file; the center reviews it within 30 days."""
     case = _lock(case)
-    if not may_work_on(by, case):
-        raise PermissionDenied  # a refusal, not a rule of the case (issue 15.4)
-    _state(case, Case.Status.CLOSED)
-    if case.file_submitted_on:
-        raise ValidationError(_("The file has already been submitted and awaits review."))
+    step(by, case, "submit_file")
     if submitted_on < case.closed_on:
         raise ValidationError(_("The file cannot be submitted before the closing date."))
     _not_future(submitted_on, _("The submission date"))
@@ -432,11 +401,8 @@ def case_submit_file(*, case: Case, submitted_on: date, by) -> Case:
 @transaction.atomic
 def case_archive_review(*, case: Case, result: str, checklist: dict, on: date, by, reasons: str = "") -> ArchiveReview:
     """The center checks the file: pass → archived; return → back to the handler with reasons."""
-    _need(by, "case_archive_review")
     case = _lock(case)
-    _state(case, Case.Status.CLOSED)
-    if not case.file_submitted_on:
-        raise ValidationError(_("The handler has not submitted the file yet."))
+    step(by, case, "archive_review")
     if on < case.file_submitted_on:
         raise ValidationError(_("The review cannot be dated before the file was submitted."))
     _not_future(on, _("The review date"))
@@ -472,9 +438,8 @@ def case_archive_review(*, case: Case, result: str, checklist: dict, on: date, b
 @transaction.atomic
 def case_grade(*, case: Case, score: int, on: date, by) -> Case:
     """Quality grade of an archived case from its 100-point score, by the configured scale."""
-    _need(by, "quality_manage")
     case = _lock(case)
-    _state(case, Case.Status.ARCHIVED)
+    step(by, case, "grade")
     if score is None or not 0 <= int(score) <= 100:
         raise ValidationError(_("The score must be between 0 and 100."))
     if on < case.archived_on:
@@ -503,9 +468,8 @@ def _compute_subsidy(case: Case, by) -> None:
 @transaction.atomic
 def case_terminate(*, case: Case, reason: str, on: date, by, note: str = "", substantive_work: bool = False) -> Case:
     """Terminate aid (Art. 48) with the statutory reason; criminal cases notify the organ within 3 days."""
-    _need(by, "case_terminate")
     case = _lock(case)
-    _state(case, Case.Status.AWAITING, Case.Status.ASSIGNED)
+    step(by, case, "terminate")
     if reason not in TERMINATION_REASON.codes:
         raise ValidationError(_("Choose a reason from Art. 48."))
     if on < case.accepted_on:
@@ -530,29 +494,22 @@ def case_terminate(*, case: Case, reason: str, on: date, by, note: str = "", sub
     return case
 
 
-def _center_capability(user, capability: str) -> None:
-    """A missing capability is a refusal (403), not a rule of the case."""
-    require(user, capability)
-    if not user.is_center:
-        raise PermissionDenied
-
-
 def awaits_termination_notice(case: Case) -> bool:
     """A terminated criminal case whose organ has not yet been told (Art. 48, 3 days)."""
-    return (case.status == Case.Status.TERMINATED and case.termination_notify_due is not None
-            and case.termination_notified_on is None)
+    from core.workflow import matches
+
+    return matches(case, phase_q("awaiting_notice"))
 
 
 @transaction.atomic
 def case_termination_notified(*, case: Case, on: date, means: str, by) -> Case:
     """The notifying organ was told of the termination: the 3-day step is done and leaves the to-dos."""
-    _center_capability(by, "case_assign")
     case = _lock(case)
-    if case.status != Case.Status.TERMINATED or case.termination_notify_due is None:
-        raise ValidationError(_("Only a terminated criminal case has a notice to the organ to record."))
+    WORKFLOW.authorize(by, case, "termination_notice")
     if case.termination_notified_on is not None:
         raise ValidationError(_("The notice to the organ was already recorded (%(date)s).")
                               % {"date": case.termination_notified_on.isoformat()})
+    WORKFLOW.check(case, "termination_notice")
     if means not in Case.NoticeMeans.values:
         raise ValidationError(_("Choose how the organ was notified."))
     if on is None:
@@ -570,8 +527,8 @@ def case_termination_notified(*, case: Case, on: date, means: str, by) -> Case:
 @transaction.atomic
 def assignment_letter_sent(*, assignment: Assignment, on: date, by) -> Assignment:
     """The 法律援助公函 of a notice case's assignment went to the notifying organ on `on` (DOMAIN §5)."""
-    _center_capability(by, "case_assign")
     assignment = Assignment.objects.select_for_update(of=("self",)).select_related("case").get(pk=assignment.pk)
+    WORKFLOW.authorize(by, assignment.case, "letter_sent")
     if assignment.case.source != "notice" or not assignment.letter_number:
         raise ValidationError(_("Only the assignment of a criminal notice has a legal-aid letter."))
     if assignment.letter_sent_on is not None:
@@ -592,10 +549,8 @@ def assignment_letter_sent(*, assignment: Assignment, on: date, by) -> Assignmen
 
 # --- discussions and quality records -----------------------------------------
 
-def _center_record(model, *, case: Case, by, capability: str, **fields):
-    _need(by, capability)
-    if not by.is_center:
-        raise PermissionDenied  # a refusal, not a rule of the case (issue 15.4)
+def _center_record(model, *, case: Case, by, action: str, **fields):
+    step(by, case, action)
     obj = model(case=case, **fields)
     obj.full_clean(exclude=["case"])
     obj._history_user = by
@@ -606,7 +561,7 @@ def _center_record(model, *, case: Case, by, capability: str, **fields):
 @transaction.atomic
 def discussion_record(*, case: Case, held_on: date, participants: str, conclusion: str, by) -> Discussion:
     _not_future(held_on, _("The date"))
-    obj = _center_record(Discussion, case=case, by=by, capability="case_assign", held_on=held_on,
+    obj = _center_record(Discussion, case=case, by=by, action="discussion", held_on=held_on,
                          participants=participants, conclusion=conclusion)
     if not case.major:
         case.major = True
@@ -617,35 +572,32 @@ def discussion_record(*, case: Case, held_on: date, participants: str, conclusio
 @transaction.atomic
 def hearing_record(*, case: Case, by, **fields) -> HearingAttendance:
     _not_future(fields["date"], _("The date"))
-    return _center_record(HearingAttendance, case=case, by=by, capability="quality_manage", **fields)
+    return _center_record(HearingAttendance, case=case, by=by, action="hearing", **fields)
 
 
 @transaction.atomic
 def inspection_record(*, case: Case, by, **fields) -> FileInspection:
     _not_future(fields["date"], _("The date"))
-    return _center_record(FileInspection, case=case, by=by, capability="quality_manage", **fields)
+    return _center_record(FileInspection, case=case, by=by, action="inspection", **fields)
 
 
 @transaction.atomic
 def opinion_record(*, case: Case, by, **fields) -> OpinionLetter:
     if fields.get("received_on") and fields["received_on"] < fields["sent_on"]:
         raise ValidationError(_("The reply cannot be received before the letter was sent."))
-    return _center_record(OpinionLetter, case=case, by=by, capability="quality_manage", **fields)
+    return _center_record(OpinionLetter, case=case, by=by, action="opinion", **fields)
 
 
 @transaction.atomic
 def followup_record(*, case: Case, by, **fields) -> FollowUp:
     _not_future(fields["date"], _("The date"))
-    if case.status == Case.Status.AWAITING:
-        raise ValidationError(_("This cannot be done while the case is %(status)s.")
-                              % {"status": case.get_status_display()})
-    return _center_record(FollowUp, case=case, by=by, capability="quality_manage", recorded_by=by, **fields)
+    return _center_record(FollowUp, case=case, by=by, action="followup", recorded_by=by, **fields)
 
 
 @transaction.atomic
 def complaint_record(*, case: Case, by, **fields) -> Complaint:
     _not_future(fields["received_on"], _("The date"))
-    return _center_record(Complaint, case=case, by=by, capability="quality_manage", **fields)
+    return _center_record(Complaint, case=case, by=by, action="complaint", **fields)
 
 
 @transaction.atomic

@@ -20,13 +20,14 @@ from django.views.decorators.http import require_POST
 from applicants.services import full_id_shown
 from core.access import get_visible, require
 from core.choices import CAUSE, GROUP
+from core.flow import act_with, submit
 from core.issued import print_issued
 from core.models import AccessLog, CenterProfile
 from core.paging import paginate
 from core.redirects import safe_next
 from stations.models import Handler, Provider
 
-from . import editing, forms, rules, services
+from . import editing, forms, rules, services, workflow
 from .filters import CaseFilter, ComplaintFilter, DiscussionFilter
 from .models import (
     ArchiveReview,
@@ -46,6 +47,7 @@ from .selectors import (
     with_approval,
 )
 from .selectors import case_list as case_list_qs
+from .workflow import WORKFLOW
 
 
 def _need_case_access(user):
@@ -104,53 +106,8 @@ def quality_record_list(request, kind):
     })
 
 
-def case_actions(user, case: Case) -> dict[str, bool]:
-    """Which buttons the detail page offers this user (the services check again)."""
-    s = case.status
-    work = services.may_work_on(user, case)
-    center = user.is_center
-    return {
-        "assign": s == Case.Status.AWAITING and center and services.may_assign_directly(user),
-        "propose": s == Case.Status.AWAITING and _may_propose(user, case),
-        "change_handler": s == Case.Status.ASSIGNED and user.can("case_assign") and center,
-        "agreement": s == Case.Status.ASSIGNED and work and not case.agreement_signed_on,
-        "progress": s in (Case.Status.ASSIGNED, Case.Status.CLOSED) and work,
-        "attach": s in (Case.Status.AWAITING, Case.Status.ASSIGNED, Case.Status.CLOSED) and work,
-        "close": s == Case.Status.ASSIGNED and work,
-        "submit_file": s == Case.Status.CLOSED and work and not case.file_submitted_on,
-        "archive_review": s == Case.Status.CLOSED and bool(case.file_submitted_on)
-        and user.can("case_archive_review") and center,
-        "grade": s == Case.Status.ARCHIVED and not case.grade and user.can("quality_manage") and center,
-        "terminate": s in (Case.Status.AWAITING, Case.Status.ASSIGNED) and user.can("case_terminate") and center,
-        "termination_notice": services.awaits_termination_notice(case) and user.can("case_assign") and center,
-        "letter_sent": case.source == "notice" and user.can("case_assign") and center,
-        "discussion": user.can("case_assign") and center,
-        "quality": user.can("quality_manage") and center and s != Case.Status.AWAITING,
-        "edit": editing.may_edit(user, case),
-        "stage": s in editing.OPEN and editing.may_change_stage(user, case),
-    }
-
-
-def next_step(case: Case) -> tuple[str, object]:
-    """The next thing to do on a case and its due date."""
-    S = Case.Status
-    if case.status == S.AWAITING:
-        if _awaits_approval(case):
-            return str(_("Approve or return the proposed handler")), case.assign_due
-        return str(_("Assign a handler")), case.assign_due
-    if case.status == S.ASSIGNED:
-        if not case.agreement_signed_on:
-            return str(_("Sign the aid agreement")), case.agreement_due
-        return str(_("Work on the case and close it")), None
-    if case.status == S.CLOSED:
-        if not case.file_submitted_on:
-            return str(_("Submit the case file")), case.file_due
-        return str(_("Archive review")), case.archive_due
-    if case.status == S.ARCHIVED and not case.grade:
-        return str(_("Grade the case")), None
-    if services.awaits_termination_notice(case):
-        return str(_("Notify the organ of the termination")), case.termination_notify_due
-    return "", None
+case_actions = workflow.actions  # the buttons: the table decides (cases/workflow.py)
+next_step = workflow.next_step
 
 
 @login_required
@@ -191,10 +148,10 @@ def case_detail(request, pk):
 
 @dataclass
 class Action:
+    """The form page of one step of the table (who may take it and when: cases/workflow.py)."""
+
     form: type
-    allowed: Callable
     run: Callable
-    title: object
     case_form: bool = False
     files: bool = False
     help: object = ""
@@ -210,69 +167,55 @@ def _change(case, d, by):
                                         override_reason=d.get("override_reason", ""))
 
 
-def _center(cap):
-    return lambda u, c: u.is_center and u.can(cap)
+def _d(service, **fixed):
+    """A step whose service takes the form's fields as they are."""
+    return lambda c, d, by: service(case=c, by=by, **d, **fixed)
 
 
 ACTIONS: dict[str, Action] = {
-    "assign": Action(forms.AssignForm, lambda u, c: u.is_center and services.may_assign_directly(u), _assign,
-                     _("Assign a handler"), case_form=True,
+    "assign": Action(forms.AssignForm, _assign, case_form=True,
                      help=_("The first handler offered is the suggestion: suitable, specialised in the cause, "
                             "with the fewest open cases.")),
-    "change_handler": Action(forms.ChangeHandlerForm, _center("case_assign"), _change, _("Change of handler"),
-                             case_form=True),
-    "agreement": Action(forms.AgreementForm, services.may_work_on,
+    "change_handler": Action(forms.ChangeHandlerForm, _change, case_form=True),
+    "agreement": Action(forms.AgreementForm,
                         lambda c, d, by: services.case_sign_agreement(case=c, signed_on=d["signed_on"], by=by,
-                                                                      late_reason=d.get("late_reason", "")),
-                        _("Record the signed aid agreement")),
-    "progress": Action(forms.ProgressForm, services.may_work_on,
+                                                                      late_reason=d.get("late_reason", ""))),
+    "progress": Action(forms.ProgressForm,
                        lambda c, d, by: services.case_record_progress(case=c, kind=d["kind"], on=d["on"],
                                                                       note=d["note"], by=by, files=d["files"]),
-                       _("Record work on the case"), files=True),
-    "attach": Action(forms.AttachmentForm, services.may_work_on,
+                       files=True),
+    "attach": Action(forms.AttachmentForm,
                      lambda c, d, by: services.attachment_add(case=c, upload=d["file"], kind=d["kind"], by=by),
-                     _("Upload a document"), files=True),
-    "close": Action(forms.CloseForm, services.may_work_on,
+                     files=True),
+    "close": Action(forms.CloseForm,
                     lambda c, d, by: services.case_close(
                         case=c, closed_on=d["closed_on"], outcome=d["outcome"], closing_report=d["closing_report"],
                         amount_recovered=d.get("amount_recovered"), judgment=d.get("judgment"), by=by),
-                    _("Close the case"), files=True, case_form=True,
-                    help=_("The case file is due within 30 days of closing.")),
-    "submit_file": Action(forms.SubmitFileForm, services.may_work_on,
-                          lambda c, d, by: services.case_submit_file(case=c, submitted_on=d["submitted_on"], by=by),
-                          _("Submit the case file")),
-    "archive_review": Action(forms.ArchiveReviewForm, _center("case_archive_review"),
-                             lambda c, d, by, form=None: None, _("Archive review"), case_form=True,
+                    files=True, case_form=True, help=_("The case file is due within 30 days of closing.")),
+    "submit_file": Action(forms.SubmitFileForm,
+                          lambda c, d, by: services.case_submit_file(case=c, submitted_on=d["submitted_on"], by=by)),
+    "archive_review": Action(forms.ArchiveReviewForm,
+                             lambda c, d, by: services.case_archive_review(
+                                 case=c, result=d["result"], checklist=d["checklist"], on=d["on"],
+                                 reasons=d.get("reasons", ""), by=by), case_form=True,
                              help=_("Tick every document found in the file. A file passes only when all are "
                                     "present; otherwise return it with the reasons.")),
-    "grade": Action(forms.GradeForm, _center("quality_manage"),
-                    lambda c, d, by: services.case_grade(case=c, score=d["score"], on=d["on"], by=by),
-                    _("Grade the case")),
-    "terminate": Action(forms.TerminateForm, _center("case_terminate"),
+    "grade": Action(forms.GradeForm, lambda c, d, by: services.case_grade(case=c, score=d["score"], on=d["on"], by=by)),
+    "terminate": Action(forms.TerminateForm,
                         lambda c, d, by: services.case_terminate(case=c, reason=d["reason"], on=d["on"],
                                                                  note=d.get("note", ""), by=by,
-                                                                 substantive_work=d.get("substantive_work", False)),
-                        _("Terminate legal aid")),
-    "discussion": Action(forms.DiscussionForm, _center("case_assign"),
-                         lambda c, d, by: services.discussion_record(case=c, by=by, **d),
-                         _("Record a collective discussion")),
-    "hearing": Action(forms.HearingForm, _center("quality_manage"),
-                      lambda c, d, by: services.hearing_record(case=c, by=by, **d), _("Record a hearing attendance")),
-    "inspection": Action(forms.InspectionForm, _center("quality_manage"),
-                         lambda c, d, by: services.inspection_record(case=c, by=by, **d),
-                         _("Record a file inspection")),
-    "opinion": Action(forms.OpinionForm, _center("quality_manage"),
-                      lambda c, d, by: services.opinion_record(case=c, by=by, **d), _("Record an opinion letter")),
-    "followup": Action(forms.FollowUpForm, _center("quality_manage"),
-                       lambda c, d, by: services.followup_record(case=c, by=by, **d),
-                       _("Record a follow-up with the recipient")),
-    "complaint": Action(forms.ComplaintForm, _center("quality_manage"),
-                        lambda c, d, by: services.complaint_record(case=c, by=by, **d), _("Record a complaint")),
-    "propose": Action(forms.ProposeForm, lambda u, c: _may_propose(u, c),
+                                                                 substantive_work=d.get("substantive_work", False))),
+    "discussion": Action(forms.DiscussionForm, _d(services.discussion_record)),
+    "hearing": Action(forms.HearingForm, _d(services.hearing_record)),
+    "inspection": Action(forms.InspectionForm, _d(services.inspection_record)),
+    "opinion": Action(forms.OpinionForm, _d(services.opinion_record)),
+    "followup": Action(forms.FollowUpForm, _d(services.followup_record)),
+    "complaint": Action(forms.ComplaintForm, _d(services.complaint_record)),
+    "propose": Action(forms.ProposeForm,
                       lambda c, d, by: services.case_propose_assignment(
                           case=c, handler=d["handler"], note=d.get("note", ""), by=by,
                           override_reason=d.get("override_reason", "")),
-                      _("Propose a handler"), case_form=True,
+                      case_form=True,
                       help=_("A reviewer approves the proposal (the case is then assigned and the assignment "
                              "notice issued) or returns it. The 3-day assignment deadline keeps running.")),
 }
@@ -280,52 +223,24 @@ ACTIONS: dict[str, Action] = {
 
 @login_required
 def case_action(request, pk, action):
+    """The form page of one step: the table says who may take it, the service whether the case allows it."""
     spec = ACTIONS[action]
     case = _case(request, pk)
-    if not spec.allowed(request.user, case):
-        raise PermissionDenied
+    WORKFLOW.authorize(request.user, case, action)
+    title = WORKFLOW[action].label
     kwargs = {"case": case} if spec.case_form else {}
-    if request.method == "POST":
-        form = spec.form(request.POST, request.FILES if spec.files else None, **kwargs)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            try:
-                if action == "archive_review":
-                    services.case_archive_review(case=case, result=data["result"], checklist=form.checklist,
-                                                 on=data["on"], reasons=data.get("reasons", ""), by=request.user)
-                else:
-                    spec.run(case, data, request.user)
-            except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
-            else:
-                messages.success(request, _("Saved: %(what)s") % {"what": spec.title})
-                return redirect("cases:case_detail", pk=case.pk)
-    else:
-        form = spec.form(**kwargs)
+    form = spec.form(request.POST if request.method == "POST" else None,
+                     request.FILES if spec.files and request.method == "POST" else None, **kwargs)
+    done = submit(request, form, lambda d: spec.run(case, {**d, "checklist": getattr(form, "checklist", None)}
+                                                    if action == "archive_review" else d, request.user),
+                  done=_("Saved: %(what)s") % {"what": title}, to="cases:case_detail", args=(case.pk,))
+    if done:
+        return done
     return render(request, "cases/case_action.html", {
-        "case": case, "form": form, "action": action, "spec": spec, "title": spec.title,
-        "multipart": spec.files, "breadcrumbs": _crumbs(case, spec.title),
+        "case": case, "form": form, "action": action, "spec": spec, "title": title,
+        "multipart": spec.files, "breadcrumbs": _crumbs(case, title),
         "life_or_death": rules.is_life_or_death(case), "minor_case": rules.is_minor_case(case),
     })
-
-
-def _post_errors(request, form) -> None:
-    """A bad field of a small form on the case page comes back as a message naming the field."""
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}：{error}" if label else error)
-
-
-def _run(request, action: Callable[[], object], done: str) -> None:
-    try:
-        action()
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, done)
 
 
 @login_required
@@ -333,16 +248,11 @@ def _run(request, action: Callable[[], object], done: str) -> None:
 def case_termination_notified(request, pk):
     """Record the notice of a termination to the organ (Art. 48); errors come back as messages on the case."""
     case = _case(request, pk)
-    if not (request.user.is_center and request.user.can("case_assign")):
-        raise PermissionDenied
-    form = forms.TerminationNoticeForm(request.POST)
-    if form.is_valid():
-        _run(request, lambda: services.case_termination_notified(
-            case=case, on=form.cleaned_data["on"], means=form.cleaned_data["means"], by=request.user),
-            _("Notice to the organ recorded."))
-    else:
-        _post_errors(request, form)
-    return redirect("cases:case_detail", pk=case.pk)
+    WORKFLOW.authorize(request.user, case, "termination_notice")
+    return act_with(request, forms.TerminationNoticeForm(request.POST),
+                    lambda d: services.case_termination_notified(case=case, on=d["on"], means=d["means"],
+                                                                 by=request.user),
+                    done=_("Notice to the organ recorded."), to="cases:case_detail", args=(case.pk,))
 
 
 @login_required
@@ -350,20 +260,16 @@ def case_termination_notified(request, pk):
 def case_letter_sent(request, pk):
     """Record the day the legal-aid letter of one of this case's assignments was sent."""
     case = _case(request, pk)
-    if not (request.user.is_center and request.user.can("case_assign")):
-        raise PermissionDenied
-    form = forms.LetterSentForm(request.POST)
-    if form.is_valid():
-        assignment = case.assignments.filter(pk=form.cleaned_data["assignment"]).first()
+    WORKFLOW.authorize(request.user, case, "letter_sent")
+
+    def run(d):
+        assignment = case.assignments.filter(pk=d["assignment"]).first()
         if assignment is None:
-            messages.error(request, _("This assignment is not one of this case's."))
-        else:
-            _run(request, lambda: services.assignment_letter_sent(assignment=assignment, on=form.cleaned_data["on"],
-                                                                  by=request.user),
-                 _("Sending of the legal-aid letter recorded."))
-    else:
-        _post_errors(request, form)
-    return redirect("cases:case_detail", pk=case.pk)
+            raise ValidationError(_("This assignment is not one of this case's."))
+        return services.assignment_letter_sent(assignment=assignment, on=d["on"], by=request.user)
+
+    return act_with(request, forms.LetterSentForm(request.POST), run,
+                    done=_("Sending of the legal-aid letter recorded."), to="cases:case_detail", args=(case.pk,))
 
 
 @login_required
@@ -377,15 +283,11 @@ def complaint_handle(request, pk):
     form = forms.ComplaintHandleForm(request.POST or None, initial={
         "handling": complaint.handling, "resolved_on": complaint.resolved_on or timezone.localdate(),
         "substantiated": complaint.substantiated})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.complaint_handle(complaint=complaint, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("Saved: %(what)s") % {"what": _("Complaint handling")})
-            return redirect(safe_next(request, reverse("cases:case_detail", args=[case.pk])))
+    done = submit(request, form, lambda d: services.complaint_handle(complaint=complaint, by=request.user, **d),
+                  done=_("Saved: %(what)s") % {"what": _("Complaint handling")},
+                  to=safe_next(request, reverse("cases:case_detail", args=[case.pk])))
+    if done:
+        return done
     title = _("Complaint handling")
     return render(request, "cases/case_action.html", {
         "case": case, "form": form, "title": title, "breadcrumbs": _crumbs(case, title), "complaint": complaint,
@@ -555,41 +457,30 @@ def provider_edit(request, pk):
 
 # --- assignment approval (a center setting, issue 16.3) ---------------------------
 
-def _may_propose(user, case) -> bool:
-    """Proposing is the step of those who assign cases but may not assign directly while approval is on."""
-    return (user.is_center and user.can("case_assign") and services.approval_required()
-            and not user.can("assignment_approve"))
-
-
-def _awaits_approval(case: Case) -> bool:
-    known = getattr(case, "awaiting_approval", None)  # annotated by the lists (selectors.with_approval)
-    if known is not None:
-        return known
-    return services.pending_proposal(case) is not None
-
-
 def _approval_context(user, case: Case) -> dict:
     proposals = list(case.assignment_proposals.select_related("handler", "proposed_by", "decided_by"))
     pending = next((p for p in proposals if p.status == AssignmentProposal.Status.PENDING), None)
     return {
         "proposals": proposals, "pending_proposal": pending,
-        "may_decide": pending is not None and case.status == Case.Status.AWAITING and services.may_approve(user),
+        "may_decide": pending is not None and WORKFLOW.allowed(user, case, "approve"),
     }
 
 
 def _decide_proposal(request, pk, decide: Callable, done) -> object:
     case = _case(request, pk)
-    if not services.may_approve(request.user):
-        raise PermissionDenied
+    WORKFLOW.authorize(request.user, case, "approve")
+
+    def run(d):
+        proposal = case.assignment_proposals.filter(pk=d["proposal"]).first()
+        if proposal is None:
+            raise ValidationError(_("This proposal is no longer awaiting approval."))
+        return decide(proposal, d.get("reason", ""))
+
     form = forms.ProposalDecisionForm(request.POST)
-    proposal = None
-    if form.is_valid():
-        proposal = case.assignment_proposals.filter(pk=form.cleaned_data["proposal"]).first()
-    if proposal is None:
+    if not form.is_valid():  # a tampered proposal number: the same message as a proposal decided meanwhile
         messages.error(request, _("This proposal is no longer awaiting approval."))
-    else:
-        _run(request, lambda: decide(proposal, form.cleaned_data.get("reason", "")), done)
-    return redirect("cases:case_detail", pk=case.pk)
+        return redirect("cases:case_detail", pk=case.pk)
+    return act_with(request, form, run, done=done, to="cases:case_detail", args=(case.pk,))
 
 
 @login_required

@@ -40,3 +40,22 @@ def get_visible(qs: QuerySet, **lookup) -> Model:
     except qs.model.DoesNotExist:
         raise Http404
 
+
+
+def capability_required(capability: str):
+    """A view for users with `capability`: anonymous → the login page; signed in without it → 403."""
+    from functools import wraps
+
+    from django.contrib.auth.views import redirect_to_login
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            require(request.user, capability)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

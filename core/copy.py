@@ -18,6 +18,11 @@ other. Any query the caller makes through Django meanwhile first waits until eve
 so reading back what was written always sees it.
 
 Meant for seeding (`manage.py seed_demo --scale`): nothing else may write to the same tables meanwhile.
+
+`copy_objects(Model, objs)` is the other use: unsaved model instances (an import's rows) inserted with COPY in
+the caller's transaction, their ids drawn from the table's sequence and set on them as `bulk_create` does.
+Each field's value is prepared as a save would (`pre_save`, `get_db_prep_save`); no signal is sent. It runs on
+the connection itself, not in `background()`.
 """
 
 from __future__ import annotations
@@ -295,6 +300,34 @@ def sync_id_sequence(target: type[Model] | str, *, column: str = "id", using: st
         if largest is not None:
             cursor.execute("SELECT setval(%s, GREATEST(%s, COALESCE(pg_sequence_last_value(%s::regclass), 0)))",
                            [sequence, largest, sequence])
+
+
+# --- model instances ---------------------------------------------------------------------------------------
+
+def copy_objects(model: type[Model], objs: Sequence[Model], *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """INSERT the unsaved `objs` with COPY: ids are drawn from the table's sequence first (and set on the
+    objects, as bulk_create does), then every concrete field is written as a save would prepare it. Several
+    times faster than a multi-row INSERT for tens of thousands of rows."""
+    if not objs:
+        return
+    connection = connections[using]
+    meta = model._meta
+    pk = meta.pk
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                       [meta.db_table, pk.column, len(objs)])
+        ids = [row[0] for row in cursor.fetchall()]
+        for obj, new_id in zip(objs, ids, strict=True):
+            setattr(obj, pk.attname, new_id)
+        fields = list(meta.concrete_fields)
+        columns = ", ".join(quote(f.column) for f in fields)
+        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = using
 
 
 # --- the background thread ---------------------------------------------------------------------------------

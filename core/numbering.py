@@ -28,8 +28,16 @@ DOCUMENT_WORDS = {
 
 
 def next_value(scope: str, year: int) -> int:
+    return reserve_block(scope=scope, year=year, count=1)
+
+
+def reserve_block(*, scope: str, year: int, count: int) -> int:
+    """Reserve `count` consecutive numbers of (scope, year) on the same locked row as `next_value` (gapless: a
+    rollback gives the whole block back); return the first of them. The ledger import numbers its cases so."""
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("next_value must run inside a transaction")
+        raise RuntimeError("numbers are reserved only inside a transaction")
+    if count < 1:
+        raise ValueError("reserve at least one number")
     with connection.cursor() as cur:
         cur.execute(
             "INSERT INTO core_documentsequence (scope, year, last) VALUES (%s, %s, 0) "
@@ -37,9 +45,10 @@ def next_value(scope: str, year: int) -> int:
             [scope, year],
         )
     seq = DocumentSequence.objects.select_for_update().get(scope=scope, year=year)
-    seq.last += 1
+    first = seq.last + 1
+    seq.last += count
     seq.save(update_fields=["last"])
-    return seq.last
+    return first
 
 
 def bump_to_at_least(scope: str, year: int, value: int) -> None:

@@ -2,7 +2,7 @@
 
 Workbooks are written as SpreadsheetML by hand, the way Apache POI's SXSSF streams them: each sheet's XML
 is written in blocks of rows with inline strings, so 100,000 rows never sit in memory, and at several
-times the speed of openpyxl's write-only mode. (openpyxl still reads workbooks: the ledger importer.)
+times the speed of openpyxl's write-only mode. (openpyxl still reads workbooks: ledger.importing.)
 Any text cell that a spreadsheet would read as a formula (starting with = + - @, or a tab/CR) is written
 as text, and characters XML 1.0 cannot hold (control characters other than tab and newlines) are dropped.
 

@@ -74,7 +74,7 @@ def generate(path: Path, *, rows: int = ROWS, seed: int = 7) -> dict[str, int]:
 
 
 def run(report) -> None:
-    from .importer import import_ledger, parse_workbook
+    from .importing import import_ledger, parse_workbook
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench-ledger.xlsx"

@@ -4,8 +4,9 @@ List views call ``export_response(sheet, queryset, filename=..., full=user.can("
 with ``?export=xlsx``. Rows are streamed: a server-side cursor (core.xlsx.chunked) feeds a write-only
 workbook (core.xlsx.SafeWorkbook, formula-injection safe); rows are read as tuples with their related columns
 joined (values_list), not as model instances.
-The columns of the eight LEDGER.md sheets are exactly the import columns, so an exported file imports
-back (with ``full=True``; masked ID numbers and phones are recognised by the importer and never stored).
+The columns of the eight LEDGER.md sheets are the import schema's (ledger.importing.schema), so an exported
+file imports back (with ``full=True``; masked ID numbers and phones are recognised by the importer and never
+stored).
 """
 
 from __future__ import annotations
@@ -37,23 +38,14 @@ from core.choices import (
 )
 from core.xlsx import SafeWorkbook, chunked, workbook_response
 
+from .importing.schema import COLUMNS as LEDGER_COLUMNS
+
 LIST_SEP = "、"
 
-# LEDGER.md column order, sheet by sheet (the importer reads the same tables).
+# The eight ledger sheets' columns are the import schema's (one list per sheet: the importer reads what is
+# written here); the export-only sheets follow.
 COLUMNS: dict[str, list[str]] = {
-    "案件": ["案号", "受理日期", "案件类别", "案件来源", "通知机关", "诉讼阶段", "援助形式", "案由", "受援人姓名",
-           "证件号码", "性别", "出生日期", "人群类别", "群体性案件", "受援人数", "承办人", "承办人类型", "承办机构",
-           "指派日期", "结案日期", "结案方式", "挽回经济损失", "涉案金额", "质量等级", "补贴金额", "补贴发放日期",
-           "工作站"],
-    "咨询": ["日期", "方式", "工作站", "姓名", "性别", "电话", "人群类别", "事项类别", "内容摘要", "答复", "处理结果",
-           "人次"],
-    "宣传活动": ["日期", "活动名称", "活动形式", "地点", "工作站", "发放资料", "现场咨询", "受众"],
-    "媒体报道": ["日期", "媒体", "级别", "标题", "链接"],
-    "值班与代书": ["日期", "类型", "地点", "律师", "姓名", "认罪认罚", "人次"],
-    "经费预算": ["年度", "来源", "金额"],
-    "经费支出": ["日期", "类别", "金额", "说明"],
-    "困难群体": ["姓名", "证件号码", "类别", "来源单位", "有效期至"],
-    # Export-only sheets (not part of the import contract).
+    **LEDGER_COLUMNS,
     "申请人": ["姓名", "性别", "证件类型", "证件号码", "出生日期", "民族", "电话", "户籍", "乡镇", "住址", "职业",
             "人群类别", "残疾类别", "家庭人口", "家庭月收入", "登记工作站"],
     "申请": ["收件号", "收件日期", "状态", "申请人", "证件号码", "电话", "代理人", "案件类别", "案由", "诉讼阶段",

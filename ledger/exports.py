@@ -35,7 +35,7 @@ from core import jobs
 from core.replica import reading_replica
 from core.xlsx import SafeWorkbook
 
-from .models import ExportJob
+from .models import ExportJob, remove_files
 
 logger = logging.getLogger(__name__)
 
@@ -168,10 +168,4 @@ def expire_files(*, now=None) -> int:
     cutoff = now - timedelta(days=int(getattr(settings, "EXPORT_FILES_KEEP_DAYS", 7)))
     old = (ExportJob.objects.filter(file_removed_at__isnull=True).exclude(file="")
            .filter(Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff)))
-    removed = 0
-    for job in old:
-        job.file.delete(save=False)
-        job.file_removed_at = now
-        job.save(update_fields=["file", "file_removed_at"])
-        removed += 1
-    return removed
+    return remove_files(old, now=now)

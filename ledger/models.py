@@ -9,6 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from core.models import JobFields
 
 
+def remove_files(records, *, now) -> int:
+    """Remove the file of each record (a LedgerImport or an ExportJob past its keeping time), keeping the record
+    with the moment its file was removed; returns how many were removed."""
+    removed = 0
+    for record in records:
+        record.file.delete(save=False)
+        record.file_removed_at = now
+        record.save(update_fields=["file", "file_removed_at"])
+        removed += 1
+    return removed
+
+
 def ledger_path(instance: LedgerImport, filename: str) -> str:
     from django.utils import timezone
 

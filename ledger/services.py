@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from core import jobs
 from core.files import xlsx_problem
 
-from .importer import LimitReached, check_file, import_ledger
-from .models import LedgerImport
+from .importing import LimitReached, check_file, import_ledger
+from .models import LedgerImport, remove_files
 
 VALIDATE, IMPORT = "ledger.validate", "ledger.import"
 
@@ -173,10 +173,4 @@ def expire_files(*, now=None) -> int:
     old = (LedgerImport.objects.filter(file_removed_at__isnull=True).exclude(file="")
            .filter(models.Q(status__in=(S.DONE, S.FAILED), finished_at__lt=cutoff)
                    | models.Q(status__in=(S.INVALID, S.PREVIEWED), created_at__lt=cutoff)))
-    removed = 0
-    for imp in old:
-        imp.file.delete(save=False)
-        imp.file_removed_at = now
-        imp.save(update_fields=["file", "file_removed_at"])
-        removed += 1
-    return removed
+    return remove_files(old, now=now)

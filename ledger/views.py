@@ -90,7 +90,7 @@ def _get(request, pk):
 
 
 def _context(imp):
-    from .importer import LEDGER_SHEETS
+    from .importing import LEDGER_SHEETS
 
     counts = imp.counts or {}  # jsonb reorders keys: show the sheets in the ledger's order
     sheets = [(sheet, counts[sheet]) for sheet in LEDGER_SHEETS if sheet in counts]

@@ -71,7 +71,7 @@ def test_the_report_moves_with_its_indicators_then_its_sheets(org, tmp_path):
 
 
 def test_a_ledger_is_checked_row_by_row(org, tmp_path):
-    from ledger.importer import parse_workbook
+    from ledger.importing import parse_workbook
     from tests.ledger.builders import build_ledger, consultation_row
 
     path = build_ledger(tmp_path / "l.xlsx", {"咨询": [consultation_row(姓名=f"赵{i}") for i in range(2500)]})

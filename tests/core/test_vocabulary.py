@@ -18,7 +18,7 @@ from core.choices import CASE_OUTCOME, CASE_ROLE, CAUSE, STAGE, criminal_causes
 from core.models import VocabularyTerm
 from intake.forms import ApplicationForm, NoticeForm
 from intake.models import CriminalNotice
-from ledger.importer import choice
+from ledger.importing import choice
 from reports import indicators as ind
 from reports.periods import parse_period
 from tests import factories as f

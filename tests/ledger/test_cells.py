@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from ledger.importer import CellError, group_list, parse_bool, parse_date, parse_int, parse_money
+from ledger.importing import CellError, group_list, parse_bool, parse_date, parse_int, parse_money
 
 
 @pytest.mark.parametrize("value", [

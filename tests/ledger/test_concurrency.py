@@ -5,7 +5,7 @@ import threading
 from django.db import connection
 
 from intake.models import Consultation
-from ledger.importer import import_ledger
+from ledger.importing import import_ledger
 from tests.ledger.builders import build_ledger, consultation_row
 
 

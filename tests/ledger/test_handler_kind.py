@@ -10,7 +10,7 @@ from cases.models import Assignment, Case
 from core.xlsx import SafeWorkbook
 from funding.models import Subsidy
 from ledger.exporters import write_sheet
-from ledger.importer import import_ledger
+from ledger.importing import import_ledger
 from stations.models import Handler
 
 from .builders import build_ledger, case_row, rid

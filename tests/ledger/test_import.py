@@ -13,7 +13,7 @@ from cases.models import Assignment, Case
 from core.models import DocumentSequence
 from funding.models import Budget, Spending, Subsidy
 from intake.models import Consultation, Matter
-from ledger.importer import import_ledger
+from ledger.importing import import_ledger
 from publicity.models import Event, MediaReport
 from stations.models import Handler, Provider
 

@@ -27,7 +27,7 @@ MEASURE = """
 import re, sys
 import django
 django.setup()
-from ledger.importer import import_ledger
+from ledger.importing import import_ledger
 result = import_ledger(sys.argv[1], dry_run=True)
 peak_kb = int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1))
 print(len(result.errors), sum(c["rows"] for c in result.counts.values()), peak_kb // 1024)

@@ -14,7 +14,7 @@ from core.xlsx import SafeWorkbook
 from funding.models import Budget, Spending, Subsidy
 from intake.models import Consultation, Matter
 from ledger.exporters import COLUMNS, export_response, write_sheet
-from ledger.importer import import_ledger
+from ledger.importing import import_ledger
 from publicity.models import Event, MediaReport
 from tests import factories as f
 

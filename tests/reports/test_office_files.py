@@ -18,7 +18,7 @@ from cases.models import Case
 from core.xlsx import DATE_FORMAT, DATETIME_FORMAT, MONEY_FORMAT, SafeWorkbook, text_width
 from funding.models import Spending
 from ledger.exporters import COLUMNS, write_sheet
-from ledger.importer import import_ledger
+from ledger.importing import import_ledger
 from reports.builder import CASE_COLUMNS, HEADER, HEADER_ROW, build
 from reports.periods import parse_period
 from reports.summary import CHARS, LINES

@@ -6,7 +6,7 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ledger.importer import LimitReached, Stations, import_ledger
+from ledger.importing import LimitReached, Stations, import_ledger
 
 
 class Command(BaseCommand):

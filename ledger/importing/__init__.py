@@ -1,0 +1,52 @@
+"""Import of the Excel ledger (LEDGER.md): parse, validate every row, then write all or nothing.
+
+Two phases:
+
+* ``parse_workbook`` (parse.py) reads the workbook sheet by sheet, each cell with its parser (cells.py) as
+  the one schema of the sheets says (schema.py, which ledger.exporters writes too), and checks each row
+  (parse.row_rules) and the rows together and against the database (checks.py). Every problem is collected
+  as ``sheet!row: column: message`` in Chinese; unknown sheets and columns are warnings.
+* ``import_ledger`` (run.py) then writes every sheet in one transaction, by the writer of the app whose
+  records it holds (writers/), with PostgreSQL COPY in batches of 5,000 rows, history included (writing.py).
+
+Decisions (documented, see also the report of issue 7; each module says the ones it implements):
+
+* Re-import: a 案件 row with 案号 matches the case with that number and changes nothing ("matched").
+  Every other row is matched on content (fingerprints.py). Repeats count: n identical rows where m already
+  exist add n - m.
+* Row inconsistencies LEDGER.md does not name (closing before assignment, a grade or a payment date
+  without what it belongs to, an organ on an applied case, a type or firm without a handler) are warnings;
+  the row is imported and the cell that cannot be kept is left out. Errors are what the contract names
+  and what no record could hold (a date in the future, 通知辩护 on a case that is not criminal).
+* An empty 案件来源 is 申请, except on a 刑事 row that names a 通知机关, which is 通知辩护.
+* Cases are built by cases.services.new_case, with case_open's derivations; their state, numbers and
+  handler types: writers/cases.py. Subsidies: writers/funding.py.
+* Masked ID numbers and phones (``110101********123X``, from an export without full rights) are accepted
+  in 案件 and 咨询 but never stored; 困难群体 needs the full number.
+"""
+
+from __future__ import annotations
+
+from .cells import (
+    CellError,
+    choice,
+    group_list,
+    id_number,
+    is_masked,
+    parse_bool,
+    parse_date,
+    parse_int,
+    parse_money,
+    text_of,
+)
+from .parse import LimitReached, Limits, Parsed, Row, Stations, check_file, parse_workbook
+from .run import import_ledger, write
+from .schema import COLUMNS, LEDGER_SHEETS, SHEETS, Col
+from .writers.cases import build_case
+from .writing import Context, Result
+
+__all__ = [
+    "COLUMNS", "LEDGER_SHEETS", "SHEETS", "CellError", "Col", "Context", "LimitReached", "Limits", "Parsed",
+    "Result", "Row", "Stations", "build_case", "check_file", "choice", "group_list", "id_number", "import_ledger",
+    "is_masked", "parse_bool", "parse_date", "parse_int", "parse_money", "parse_workbook", "text_of", "write",
+]

@@ -1,0 +1,197 @@
+"""Cells of the ledger (LEDGER.md): each parser turns one cell into a clean Python value or raises CellError.
+
+Dates are ISO, 2025/3/7, 2025年3月7日 or Excel serial numbers; amounts may carry ¥, 元 and thousands
+separators; lists of groups are separated by 、,，;；. A text cell loses the formula guard of core.xlsx (a
+leading apostrophe before = + - @), so an exported ledger reads back as written.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+
+from core.choices import GROUP
+
+LIST_SPLIT = re.compile(r"[、,，;；]")
+DATE_PATTERNS = [
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+]
+MAX_MONEY = Decimal("999999999999.99")
+
+
+class CellError(Exception):
+    """A cell that cannot be read; the message is Chinese and goes after ``sheet!row: column:``."""
+
+
+def cell_text(value) -> str:
+    """The cell as stripped text ("" for an empty cell; 3.0 reads as 3)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    # Undo the formula guard of core.xlsx (a leading apostrophe before = + - @).
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        text = text[1:]
+    return text
+
+
+def parse_date(value) -> date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 1 <= value < 2958466:
+            from openpyxl.utils.datetime import from_excel
+
+            return from_excel(value).date()
+        raise CellError(f"日期格式无法识别「{cell_text(value)}」")
+    text = cell_text(value)
+    head = text.split(" ")[0].split("T")[0] if re.match(r"^\d{4}[-/]", text) else text
+    for pattern in DATE_PATTERNS:
+        m = pattern.match(head)
+        if m:
+            try:
+                return date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                raise CellError(f"不是有效的日期「{text}」") from None
+    raise CellError(f"日期格式无法识别「{text}」，应为 2025-03-07、2025/3/7 或 2025年3月7日")
+
+
+def parse_money(value) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise CellError(f"金额格式无法识别「{value}」")
+    if isinstance(value, (int, float, Decimal)):
+        amount = Decimal(str(value))
+    else:
+        text = cell_text(value).replace(" ", "")
+        if text.endswith("元"):
+            text = text[:-1]
+        text = text.lstrip("¥￥").replace(",", "").replace("，", "")
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise CellError(f"金额格式无法识别「{cell_text(value)}」") from None
+    if not amount.is_finite():
+        raise CellError(f"金额格式无法识别「{cell_text(value)}」")
+    if amount < 0:
+        raise CellError("金额不能为负数")
+    if amount > MAX_MONEY:
+        raise CellError("金额过大")
+    return amount.quantize(Decimal("0.01"))
+
+
+def parse_int(value, *, minimum: int = 0) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise CellError(f"应为整数「{value}」")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise CellError(f"应为整数「{cell_text(value)}」")
+        number = int(value)
+    elif isinstance(value, int):
+        number = value
+    else:
+        text = cell_text(value).replace(",", "")
+        if text.endswith(("人次", "份")):
+            text = text.rstrip("人次份")
+        if not re.fullmatch(r"-?\d+", text):
+            raise CellError(f"应为整数「{cell_text(value)}」")
+        number = int(text)
+    if number < minimum:
+        raise CellError(f"应为不小于 {minimum} 的整数")
+    if number > 2_000_000_000:
+        raise CellError("数值过大")
+    return number
+
+
+def parse_bool(value) -> bool | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        return value
+    text = cell_text(value)
+    if text == "是":
+        return True
+    if text == "否":
+        return False
+    raise CellError(f"应为「是」或「否」，而不是「{text}」")
+
+
+def choice(vocab, terms: dict[str, str] | None = None):
+    def parse(value):
+        allowed = terms or vocab.by_zh  # read at each row: a term added in the admin is accepted at once
+        text = cell_text(value)
+        if not text:
+            return None
+        code = allowed.get(text)
+        if code is None:
+            raise CellError(f"无效的取值「{text}」，应为 {'/'.join(allowed)}")
+        return code
+
+    return parse
+
+
+def group_list(value) -> list[str]:
+    text = cell_text(value)
+    if not text:
+        return []
+    codes = []
+    for part in LIST_SPLIT.split(text):
+        part = part.strip()
+        if not part:
+            continue
+        code = GROUP.from_zh(part)
+        if code is None:
+            raise CellError(f"未知的人群类别「{part}」，应为 {'/'.join(GROUP.by_zh)}")
+        if code not in codes:
+            codes.append(code)
+    return [c for c in GROUP.codes if c in codes]
+
+
+def text_of(max_length: int):
+    def parse(value):
+        text = cell_text(value)
+        if len(text) > max_length:
+            raise CellError(f"内容过长（最多 {max_length} 个字）")
+        return text
+
+    return parse
+
+
+def long_text(value) -> str:
+    return cell_text(value)
+
+
+def is_masked(text: str) -> bool:
+    return "*" in text
+
+
+def id_number(value) -> str:
+    """A resident ID number, checked; a masked number (from an export) passes as masked."""
+    from applicants import idcard
+
+    text = idcard.normalise(cell_text(value))
+    if not text or is_masked(text):
+        return text
+    try:
+        idcard.parse(text)
+    except ValidationError as exc:
+        code = getattr(exc, "code", "")
+        if code == "id_check_digit":
+            raise CellError("校验位错误") from None
+        if code == "id_birth":
+            raise CellError("号码中的出生日期无效") from None
+        raise CellError("格式错误，应为18位（17位数字加1位数字或X）") from None
+    return text

@@ -1,0 +1,125 @@
+"""Matching rows on content (re-import): a fingerprint is the sha256 of a row's normalised values.
+
+A row without a 案号 matches a record of the same content: the fingerprint is stored in
+``import_fingerprint``; records typed in by hand get theirs computed from their fields (``parts_of_record``),
+so an exported list re-imports without duplicates. Masked ID numbers and phones count as masked on both sides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from .cells import is_masked
+from .schema import SHANGHAI, SHEETS
+
+
+def _norm(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, Decimal):
+        return str(value.quantize(Decimal("0.01")))
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return "|".join(sorted(_norm(v) for v in value))
+    if hasattr(value, "pk"):
+        return str(value.pk)
+    return str(value)
+
+
+def fingerprint(sheet: str, parts: list) -> str:
+    text = "\x1f".join([sheet, *(_norm(p) for p in parts)])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _masked_phone(phone: str) -> str:
+    from applicants.idcard import mask_phone
+
+    return mask_phone(phone) if phone and not is_masked(phone) else phone
+
+
+def _masked_id(number: str) -> str:
+    from applicants.idcard import mask
+
+    return mask(number) if number and not is_masked(number) else number
+
+
+def _station_id(station) -> int | None:
+    return station.pk if station is not None and hasattr(station, "pk") else station
+
+
+# Per sheet: the content that identifies a row, from the parsed row and from a stored record.
+def parts_of_row(sheet: str, v: dict) -> list:
+    if sheet == "咨询":
+        return [v["date"], v["channel"], _station_id(v["station"]), v["name"], v["sex"],
+                _masked_phone(v["phone"]), v["groups"], v["topic"], v["summary"], v["answer"], v["outcome"],
+                v["person_count"]]
+    if sheet == "宣传活动":
+        return [v["date"], v["title"], v["form"], v["place"], _station_id(v["station"]), v["materials"],
+                v["onsite"], v["audience"]]
+    if sheet == "媒体报道":
+        return [v["date"], v["outlet"], v["level"], v["title"], v["link"]]
+    if sheet == "值班与代书":
+        return [v["date"], v["kind"], v["place"], v["lawyer"], v["name"], v["plea"], v["person_count"]]
+    if sheet == "经费预算":
+        return [v["year"], v["source"], v["amount"]]
+    if sheet == "经费支出":
+        return [v["date"], v["category"], v["amount"], v["description"]]
+    if sheet == "困难群体":
+        return [v["name"], _masked_id(v["id_number"]), v["category"], v["source"], v["valid_until"]]
+    if sheet == "案件":
+        return [v.get(c.key) if c.key != "id_number" else _masked_id(v["id_number"])
+                for c in SHEETS["案件"] if c.key != "station"] + [_station_id(v["station"])]
+    raise KeyError(sheet)
+
+
+def parts_of_record(sheet: str, o) -> list:
+    if sheet == "咨询":
+        from ..exporters import consultation_person
+
+        name, sex, phone = consultation_person(o)
+        return [o.occurred_at.astimezone(SHANGHAI).date(), o.channel, o.station_id, name, sex,
+                _masked_phone(phone), o.person_groups, o.topic, o.summary, o.answer, o.outcome,
+                o.person_count]
+    if sheet == "宣传活动":
+        return [o.date, o.title, o.form, o.place, o.station_id, o.materials, o.onsite, o.audience]
+    if sheet == "媒体报道":
+        return [o.date, o.outlet, o.level, o.title, o.link]
+    if sheet == "值班与代书":
+        lawyer = o.lawyer_name or (o.handler.name if o.handler_id else "")
+        name = o.person_name or (o.person.name if o.person_id else "")
+        return [o.date, o.kind, o.place, lawyer, name, o.plea, o.person_count]
+    if sheet == "经费预算":
+        return [o.year, o.source, o.amount]
+    if sheet == "经费支出":
+        return [o.date, o.category, o.amount, o.description]
+    if sheet == "困难群体":
+        return [o.name, _masked_id(o.id_number), o.category, o.source, o.valid_until]
+    raise KeyError(sheet)
+
+
+def row_fingerprint(sheet: str, values: dict) -> str:
+    return fingerprint(sheet, parts_of_row(sheet, values))
+
+
+def existing_fingerprints(sheet: str, model, rows: list) -> Counter:
+    """Fingerprints of the records already there that rows of this file could repeat."""
+    qs = model.objects.all()
+    dates = [r.values["date"] for r in rows if r.values.get("date")]
+    if sheet == "咨询" and dates:
+        start = datetime.combine(min(dates), time.min, SHANGHAI)
+        end = datetime.combine(max(dates) + timedelta(days=1), time.min, SHANGHAI)
+        qs = qs.filter(occurred_at__gte=start, occurred_at__lt=end)
+    elif dates:
+        qs = qs.filter(date__gte=min(dates), date__lte=max(dates))
+    if sheet in {"值班与代书", "咨询"}:
+        qs = qs.select_related("person", *(["handler"] if sheet == "值班与代书" else []))
+    found = Counter()
+    for obj in qs.iterator(chunk_size=5000):
+        found[obj.import_fingerprint or fingerprint(sheet, parts_of_record(sheet, obj))] += 1
+    return found

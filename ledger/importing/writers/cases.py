@@ -1,0 +1,217 @@
+"""案件: cases.Case and cases.Assignment, built with case_open's own derivations (cases.services.new_case).
+
+* Cases are built by ``build_case``: ``new_case`` derives what ``case_open`` derives (litigation flag, groups
+  at acceptance, stage at acceptance, assignment deadline; a test compares the two), then the case is moved to
+  the state its dates imply (cases.workflow.status_from_dates). Later deadlines (agreement, file submission)
+  are left empty for imported history, so years-old cases do not flood the overdue lists; assignments get no
+  document numbers.
+* A 案件 row with 案号 matches the case with that number and changes nothing; a row without one matches on
+  content (its fingerprint). A 案号 is kept as written (its place in the sequence: ledger.importing.checks).
+  Numbers for rows without 案号 are reserved in one gapless block per year and kind
+  (core.numbering.reserve_block), after the ledger's own numbers (``bump_to_at_least``).
+* A graded closed case stays ``closed`` (archiving needs an archive review the ledger does not record);
+  ``graded_on`` is the closing date. 结案方式 终止 makes the case terminated even without a 结案日期 (its date is
+  then unknown: it counts in no period's ``cases.terminated`` and is never open at an end date). Any other
+  结案方式 without a 结案日期 is kept on the case, which is not closed: only a date closes a case.
+* A case's handler type is the row's own 承办人类型 (STATISTICS.md: facts as they were), stored on the case
+  and its assignment (``handler_kind``); a row without one takes the roster's type. When one name at one
+  firm comes with different types (rows of the file, or a row and the roster), a warning names the rows and
+  types and every row is imported with its own type.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+
+from core.choices import HANDLER_KIND
+
+from ..fingerprints import row_fingerprint
+from ..parse import Row
+from ..writing import Context, bulk, user_of
+from . import stations
+from .applicants import persons_for
+from .funding import write_subsidies
+
+
+def cached_due(cache: dict | None = None) -> Callable[[str, date], date]:
+    """core.deadlines.due_date, remembered per (rule, start) in `cache` for the cases of one import."""
+    from core import deadlines
+
+    if cache is None:
+        return deadlines.due_date
+
+    def due(code: str, start: date) -> date:
+        key = (code, start)
+        if key not in cache:
+            cache[key] = deadlines.due_date(code, start)
+        return cache[key]
+
+    return due
+
+
+def build_case(v: dict, person, *, by, number: str, seq: int, due: Callable[[str, date], date] | None = None,
+               registry=None):
+    """The Case that cases.services.case_open would open for this row (cases.services.new_case), then moved
+    to the state its dates imply."""
+    from cases.services import new_case
+    from cases.workflow import status_from_dates
+
+    case = new_case(
+        number=number, seq=seq, category=v["category"], source=v["source"], recipient=person,
+        accepted_on=v["accepted_on"], by=by, stage=v["stage"], aid_form=v["aid_form"], extra_groups=v["groups"],
+        registry=registry, due=due or cached_due(),
+        organ=v["organ"], cause=v["cause"], recipient_count=v["recipient_count"], is_mass=v["is_mass"],
+        amount_involved=v["amount_involved"], station=v["station"], amount_recovered=v["amount_recovered"],
+    )
+    # 终止 makes the case terminated even when the ledger has no date for it (LEDGER.md).
+    terminated = v["outcome"] == "terminated"
+    case.status = status_from_dates(assigned_on=v["assigned_on"], closed_on=v["closed_on"], terminated=terminated)
+    if v["assigned_on"]:
+        case.assigned_on = v["assigned_on"]
+    if terminated:
+        case.terminated_on = v["closed_on"]
+    elif v["closed_on"]:
+        case.closed_on = v["closed_on"]
+        case.outcome = v["outcome"]
+        if v["grade"]:
+            case.grade = v["grade"]
+            case.graded_on = v["closed_on"]
+    elif v["outcome"]:
+        case.outcome = v["outcome"]  # kept, though without a 结案日期 the case is not closed
+    if v["grade"] and not case.grade and not terminated:
+        case.grade = v["grade"]  # graded without a 结案日期: kept, dated nowhere
+    return case
+
+
+def _to_write(rows: list[Row]) -> tuple[list[Row], int, dict]:
+    """The rows whose case is not there yet, the matched count, and the fingerprints of rows without 案号."""
+    from cases.models import Case
+
+    numbers = [r.values["number"] for r in rows if r.values.get("number")]
+    existing = set()
+    for i in range(0, len(numbers), 5000):
+        existing |= set(Case.objects.filter(number__in=numbers[i:i + 5000]).values_list("number", flat=True))
+    fps = {id(r): row_fingerprint("案件", r.values) for r in rows if not r.values.get("number")}
+    have = Counter()
+    if fps:
+        wanted = list(set(fps.values()))
+        for i in range(0, len(wanted), 5000):
+            have.update(Case.objects.filter(import_fingerprint__in=wanted[i:i + 5000])
+                        .values_list("import_fingerprint", flat=True))
+    todo, matched = [], 0
+    for r in rows:
+        if r.values.get("number"):
+            if r.values["number"] in existing:
+                matched += 1
+                continue
+        elif have[fps[id(r)]] > 0:
+            have[fps[id(r)]] -= 1
+            matched += 1
+            continue
+        todo.append(r)
+    return todo, matched, fps
+
+
+def _reserve_numbers(todo: list[Row]) -> dict[tuple[str, int], int]:
+    """Numbers from the ledger first, so that cases without one follow them; then one block per kind and year
+    for the rows without 案号. Returns the first number of each block."""
+    from core.numbering import bump_to_at_least, reserve_block
+
+    top: dict[tuple, int] = {}
+    for r in todo:
+        v = r.values
+        if v.get("number"):
+            key = (v["category"], v["accepted_on"].year)
+            top[key] = max(top.get(key, 0), v["seq"])
+    for (category, year), seq in sorted(top.items()):
+        bump_to_at_least(f"case:{category}", year, seq)
+    need = Counter((r.values["category"], r.values["accepted_on"].year) for r in todo if not r.values.get("number"))
+    return {key: reserve_block(scope=f"case:{key[0]}", year=key[1], count=n) for key, n in sorted(need.items())}
+
+
+def write_cases(rows, ctx):
+    """Cases in bulk with case_open's derivations; numbers reserved in gapless blocks per year and kind."""
+    from applicants.groups import registry_categories
+    from applicants.idcard import normalise
+    from cases.models import Assignment, Case
+    from core.models import CenterProfile
+    from core.numbering import format_case_number
+
+    todo, matched, fps = _to_write(rows)
+    if not todo:
+        return 0, matched
+    next_seq = _reserve_numbers(todo)
+    profile = CenterProfile.get()
+    persons = persons_for(todo, ctx)
+    registry = registry_categories([p.id_number for p in persons])
+    user = user_of(ctx)
+    # A handler new to the roster takes the first type the file gives for that name and firm, so that
+    # a first row without 承办人类型 does not give it the default type.
+    first_kind: dict[tuple[str, str], str] = {}
+    for r in todo:
+        if r.values["handler"] and r.values["handler_kind"]:
+            first_kind.setdefault((r.values["handler"], r.values["provider"]), r.values["handler_kind"])
+    cases, handlers, due = [], [], cached_due({})
+    for r, person in zip(todo, persons, strict=True):
+        v = r.values
+        if v.get("number"):
+            number, seq = v["number"], v["seq"]
+        else:
+            key = (v["category"], v["accepted_on"].year)
+            seq = next_seq[key]
+            next_seq[key] += 1
+            number = format_case_number(year=key[1], category=key[0], seq=seq, profile=profile)
+        case = build_case(v, person, by=user, number=number, seq=seq, due=due,
+                          registry=registry.get(normalise(person.id_number), set()))
+        if not v.get("number"):
+            case.import_fingerprint = fps[id(r)]
+        handler = stations.handler(v["handler"], first_kind.get((v["handler"], v["provider"]), ""), v["provider"],
+                                   ctx)
+        case.handler = handler
+        if handler is not None:
+            # The row's own type counts (STATISTICS.md), not whatever the roster says.
+            case.handler_kind = v["handler_kind"] or handler.kind
+        cases.append(case)
+        handlers.append(handler)
+    bulk(Case, cases, ctx)
+    ctx.warnings.extend(_handler_kind_warnings(todo, handlers, ctx))
+    bulk(Assignment, [
+        Assignment(case=case, handler=handler, handler_kind=case.handler_kind, assigned_on=r.values["assigned_on"],
+                   assigned_by=user, ended_on=case.closed_on or case.terminated_on)
+        for r, case, handler in zip(todo, cases, handlers, strict=True)
+        if r.values["assigned_on"] and handler is not None
+    ], ctx)
+    write_subsidies(todo, cases, handlers, ctx)
+    return len(cases), matched
+
+
+def _row_list(numbers: list[int]) -> str:
+    shown = "、".join(str(n) for n in numbers[:10])
+    return shown if len(numbers) <= 10 else f"{shown} 等 {len(numbers)} "
+
+
+def _handler_kind_warnings(rows: list[Row], handlers: list, ctx: Context) -> list[str]:
+    """One warning per handler whose rows give different types, or a type other than the roster's."""
+    given: dict[int, dict[str, list[int]]] = {}
+    by_pk = {}
+    for r, handler in zip(rows, handlers, strict=True):
+        if handler is not None and r.values["handler_kind"]:
+            given.setdefault(handler.pk, {}).setdefault(r.values["handler_kind"], []).append(r.number)
+            by_pk[handler.pk] = handler
+    warnings = []
+    for pk, kinds in given.items():
+        handler = by_pk[pk]
+        roster = None if pk in ctx.new_handlers else handler.kind
+        if len(set(kinds) | ({roster} if roster else set())) < 2:
+            continue
+        ordered = sorted(kinds.items(), key=lambda item: item[1][0])
+        reference = roster or ordered[0][0]
+        anchor = min(n for kind, numbers in kinds.items() if kind != reference for n in numbers)
+        parts = [f"名册中为{HANDLER_KIND.zh[roster]}"] if roster else []
+        parts += [f"第 {_row_list(numbers)} 行为{HANDLER_KIND.zh[kind]}" for kind, numbers in ordered]
+        firm = f"（{handler.provider.name}）" if handler.provider_id else ""
+        warnings.append(f"案件!{anchor}: 承办人类型: 承办人「{handler.name}」{firm}的类型不一致："
+                        f"{'，'.join(parts)}；各行照常导入，每个案件按本行的承办人类型统计，名册中的类型不变")
+    return warnings
