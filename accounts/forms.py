@@ -17,9 +17,14 @@ def _station_field() -> forms.ModelChoiceField:
         help_text=_("Station staff see only their station's records; everyone else belongs to the center."))
 
 
-def _roles_field() -> forms.MultipleChoiceField:
-    return forms.MultipleChoiceField(label=_("Roles"), widget=forms.CheckboxSelectMultiple,
-                                     choices=[(code, label) for code, label in roles.ROLE_LABELS.items()])
+def _roles_field(by=None) -> forms.MultipleChoiceField:
+    """Every role; the director role only for those who may give it (accounts.services.may_give_director_role),
+    so that nobody is offered a choice the service refuses."""
+    from .services import may_give_director_role
+
+    offered = [(code, label) for code, label in roles.ROLE_LABELS.items()
+               if code != roles.DIRECTOR or by is None or may_give_director_role(by)]
+    return forms.MultipleChoiceField(label=_("Roles"), widget=forms.CheckboxSelectMultiple, choices=offered)
 
 
 class UserForm(forms.Form):
@@ -28,9 +33,9 @@ class UserForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False,
                              help_text=_("Needed only to send password reset links by e-mail."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, by=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["roles"] = _roles_field()
+        self.fields["roles"] = _roles_field(by)
         self.fields["station"] = _station_field()
 
 

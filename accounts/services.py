@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.access import require
+
 from . import roles
 from .models import User
 
@@ -42,20 +44,27 @@ def roles_sync() -> None:
 # --- Rules ----------------------------------------------------------------------
 
 def _require(by) -> None:
-    if by is None or not by.can("user_manage"):
+    if by is None:
         raise PermissionDenied
+    require(by, "user_manage")
 
 
 def _is_director_or_super(user) -> bool:
     return user.is_superuser or user.has_role(roles.DIRECTOR)
 
 
+def may_give_director_role(by) -> bool:
+    """Only a director (or a superuser) gives or takes the director role; the form offers it to them alone."""
+    return by is not None and _is_director_or_super(by)
+
+
 def _guard_target(user: User, by) -> None:
-    """Whoever could reset a director's or a superuser's password could act as them: only their peers may."""
+    """Whoever could reset a director's or a superuser's password could act as them: only their peers may.
+    A refusal, not a mistake in the form: 403 (issue 15.4)."""
     if user.is_superuser and not by.is_superuser:
-        raise ValidationError(_("Only a superuser may change a superuser's account."))
+        raise PermissionDenied(_("Only a superuser may change a superuser's account."))
     if user.pk and user.has_role(roles.DIRECTOR) and not _is_director_or_super(by):
-        raise ValidationError(_("Only a director may change a director's account."))
+        raise PermissionDenied(_("Only a director may change a director's account."))
 
 
 def _check_roles(role_codes: list[str], station, *, by, before: set[str]) -> list[Group]:
@@ -66,8 +75,8 @@ def _check_roles(role_codes: list[str], station, *, by, before: set[str]) -> lis
         raise ValidationError({"station": _("Station staff belong to a station: choose it.")})
     if station is not None and not station.active:
         raise ValidationError({"station": _("This station is inactive.")})
-    if (roles.DIRECTOR in set(role_codes) ^ before) and not _is_director_or_super(by):
-        raise ValidationError({"roles": _("Only a director may give or take the director role.")})
+    if (roles.DIRECTOR in set(role_codes) ^ before) and not may_give_director_role(by):
+        raise PermissionDenied(_("Only a director may give or take the director role."))
     return list(Group.objects.filter(name__in=role_codes))
 
 
@@ -229,6 +238,15 @@ def user_password_changed(*, user: User) -> None:
 
 
 # --- Second factor (TOTP) ------------------------------------------------------
+
+@transaction.atomic
+def user_otp_device(*, user: User):
+    """The authenticator app being enrolled: the user's unconfirmed device, made on the first visit."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return (TOTPDevice.objects.filter(user=user, confirmed=False).first()
+            or TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False))
+
 
 @transaction.atomic
 def user_otp_confirm(*, user: User, device) -> None:

@@ -21,7 +21,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.access import require
+from core.access import capability_required
+from core.flow import act, errors_to_form, submit
 from core.paging import paginate
 
 from . import roles, selectors, services
@@ -30,16 +31,6 @@ from .forms import OTPTokenForm, PasswordResetChoiceForm, UserCreateForm, UserFo
 PENDING = "accounts_otp_pending"  # the user who gave the right password and still owes the code
 PENDING_SECONDS = 300
 SHOWN_PASSWORD = "accounts_one_time_password"
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 # --- Login and own account ------------------------------------------------------
@@ -119,20 +110,22 @@ def otp_setup(request):
     """Enrol an authenticator app: scan the QR code, type one code to prove it works."""
     if request.user.otp_enrolled:
         return render(request, "accounts/otp_setup.html", {"enrolled": True})
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = (TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-              or TOTPDevice.objects.create(user=request.user, name=_("Authenticator app"), confirmed=False))
+    device = services.user_otp_device(user=request.user)
     form = OTPTokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            services.user_otp_confirm(user=request.user, device=device)
-            from django_otp import login as otp_login
 
-            otp_login(request, device)
-            messages.success(request, _("Two-step login is on: from now on you log in with a code from the app."))
-            return redirect("profile")
-        form.add_error("token", _("This code is not right. Check the phone's clock and type the newest code."))
+    def confirm(data):
+        if not device.verify_token(data["token"]):
+            raise ValidationError({"token": _("This code is not right. Check the phone's clock and type the "
+                                              "newest code.")})
+        services.user_otp_confirm(user=request.user, device=device)
+        from django_otp import login as otp_login
+
+        otp_login(request, device)
+
+    enrolled = submit(request, form, confirm, to="profile",
+                      done=_("Two-step login is on: from now on you log in with a code from the app."))
+    if enrolled:
+        return enrolled
     return render(request, "accounts/otp_setup.html", {
         "form": form, "qr_svg": _qr_svg(device.config_url), "secret": _secret_text(device),
         "required": _otp_required(request.user),
@@ -203,10 +196,10 @@ def _form_page(request, *, form, title, cancel_url, crumbs, submit=None, danger=
     })
 
 
-@login_required
+@capability_required("user_manage")
 def user_create(request):
-    require(request.user, "user_manage")
-    form = UserCreateForm(request.POST or None)
+    """Not `submit`: the new account's one-time password page says what was done, with no message."""
+    form = UserCreateForm(request.POST or None, by=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -214,7 +207,7 @@ def user_create(request):
                 username=data["username"], full_name=data["full_name"], phone=data["phone"], email=data["email"],
                 role_codes=data["roles"], station=data["station"], by=request.user)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             request.session[SHOWN_PASSWORD] = {"user": user.pk, "password": password, "new": True}
             return redirect("user_password_shown", pk=user.pk)
@@ -236,18 +229,13 @@ def user_edit(request, pk):
     account = selectors.user_for_management(request.user, pk)
     initial = {"full_name": account.full_name, "phone": account.phone, "email": account.email,
                "roles": sorted(account.role_codes), "station": account.station}
-    form = UserForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.user_update(user=account, full_name=data["full_name"], phone=data["phone"],
-                                 email=data["email"], role_codes=data["roles"], station=data["station"],
-                                 by=request.user)
-        except ValidationError as exc:
-            _errors_to_form(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("user_detail", pk=account.pk)
+    form = UserForm(request.POST or None, initial=initial, by=request.user)
+    saved = submit(request, form, lambda data: services.user_update(
+        user=account, full_name=data["full_name"], phone=data["phone"], email=data["email"],
+        role_codes=data["roles"], station=data["station"], by=request.user),
+        done=_("Changes saved."), to="user_detail", args=(account.pk,))
+    if saved:
+        return saved
     detail = reverse("user_detail", args=[account.pk])
     return _form_page(request, form=form, title=_("Edit user"), cancel_url=detail,
                       crumbs=[_users_crumb(), (account.display_name, detail)], extra={"object": account})
@@ -255,14 +243,8 @@ def user_edit(request, pk):
 
 def _action(request, pk, *, action, done: str):
     account = selectors.user_for_management(request.user, pk)
-    try:
-        action(user=account, by=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, done % {"name": account.display_name})
-    return redirect("user_detail", pk=account.pk)
+    return act(request, lambda: action(user=account, by=request.user),
+               done=done % {"name": account.display_name}, to="user_detail", args=(account.pk,))
 
 
 @login_required
@@ -287,6 +269,7 @@ def user_otp_reset(request, pk):
 
 @login_required
 def user_password_reset(request, pk):
+    """Not `submit`: a one-time password goes to its own page (shown once), not to a message."""
     account = selectors.user_for_management(request.user, pk)
     form = PasswordResetChoiceForm(request.POST or None, account=account)
     if request.method == "POST" and form.is_valid():
@@ -297,7 +280,7 @@ def user_password_reset(request, pk):
             else:
                 password = services.user_password_reset(user=account, by=request.user)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             if form.cleaned_data["method"] == PasswordResetChoiceForm.EMAIL:
                 messages.success(request, _("A password reset link was sent to %(email)s.") % {"email": account.email})

@@ -1,17 +1,15 @@
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from core.access import get_visible, require
+from core.access import capability_required, get_visible
 from core.choices import GROUP
+from core.flow import submit
 from core.paging import paginate
 from core.redirects import safe_next
 from core.registry import provided
@@ -67,9 +65,8 @@ def _export(request, sheet: str, qs, filename: str):
                            request=request)
 
 
-@login_required
+@capability_required("applicant_manage")
 def person_list(request):
-    require(request.user, "applicant_manage")
     q = request.GET.get("q", "")
     qs = person_search(persons_visible_to(request.user).filter(merged_into__isnull=True), q)
     if request.GET.get("export") == "xlsx":
@@ -81,21 +78,20 @@ def person_list(request):
     })
 
 
-@login_required
+@capability_required("applicant_manage")
 def person_create(request):
     """Search first (name, ID, phone), then create; an existing ID number is never registered twice."""
-    require(request.user, "applicant_manage")
     q = request.GET.get("q", "").strip()
     matches = person_search(persons_visible_to(request.user).filter(merged_into__isnull=True), q)[:10] if q else []
     initial = {k: request.GET[k] for k in ("name", "phone", "sex", "id_number") if request.GET.get(k)}
     form = PersonForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        person = services.person_save(person=form.save(commit=False), by=request.user)
-        messages.success(request, _("Applicant %(name)s registered.") % {"name": person.name})
-        nxt = _next(request)
-        if nxt:
-            return redirect(_with_param(nxt, "person", person.pk))
-        return redirect("applicants:person_detail", pk=person.pk)
+    nxt = _next(request)
+    saved = submit(request, form, lambda data: services.person_save(person=form.save(commit=False), by=request.user),
+                   done=lambda person: _("Applicant %(name)s registered.") % {"name": person.name},
+                   to=lambda person: (_with_param(nxt, "person", person.pk) if nxt
+                                      else reverse("applicants:person_detail", args=[person.pk])))
+    if saved:
+        return saved
     return render(request, "applicants/person_form.html", {
         "form": form, "q": q, "matches": matches, "next": _next(request), "creating": True,
         **_duplicate_context(request, getattr(form, "duplicate", None), _next(request)),
@@ -104,15 +100,14 @@ def person_create(request):
     })
 
 
-@login_required
+@capability_required("applicant_manage")
 def person_edit(request, pk):
-    require(request.user, "applicant_manage")
     person = get_visible(persons_visible_to(request.user), pk=pk)
     form = PersonForm(request.POST or None, instance=person)
-    if request.method == "POST" and form.is_valid():
-        services.person_save(person=form.save(commit=False), by=request.user)
-        messages.success(request, _("Saved."))
-        return redirect("applicants:person_detail", pk=person.pk)
+    saved = submit(request, form, lambda data: services.person_save(person=form.save(commit=False), by=request.user),
+                   done=_("Saved."), to="applicants:person_detail", args=(person.pk,))
+    if saved:
+        return saved
     duplicate = _duplicate_context(request, getattr(form, "duplicate", None), "")
     duplicate["use_url"] = ""  # editing a record: there is nothing to go on with
     return render(request, "applicants/person_form.html", {
@@ -122,9 +117,8 @@ def person_edit(request, pk):
     })
 
 
-@login_required
+@capability_required("applicant_manage")
 def person_detail(request, pk):
-    require(request.user, "applicant_manage")
     person = get_visible(persons_visible_to(request.user), pk=pk)
     show_full = request.user.can("applicant_view_full")
     if show_full:
@@ -148,20 +142,15 @@ def person_detail(request, pk):
     })
 
 
-@login_required
+@capability_required("applicant_merge")
 def person_merge(request, pk):
-    require(request.user, "applicant_merge")
     keep = get_visible(persons_visible_to(request.user), pk=pk)
     form = MergeForm(request.POST or None, keep=keep)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_merge(keep=keep, drop=form.cleaned_data["other"], by=request.user,
-                                  reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Records merged."))
-            return redirect("applicants:person_detail", pk=keep.pk)
+    merged = submit(request, form, lambda data: services.person_merge(keep=keep, drop=data["other"], by=request.user,
+                                                                      reason=data["reason"]),
+                    done=_("Records merged."), to="applicants:person_detail", args=(keep.pk,))
+    if merged:
+        return merged
     return render(request, "applicants/person_merge.html", {
         "form": form, "person": keep,
         "breadcrumbs": [(_("Applicants"), reverse("applicants:person_list")),
@@ -171,9 +160,8 @@ def person_merge(request, pk):
 
 # --- Vulnerable-persons registry -------------------------------------------------------------
 
-@login_required
+@capability_required("registry_manage")
 def registry_list(request):
-    require(request.user, "registry_manage")
     q = request.GET.get("q", "").strip()
     qs = VulnerableEntry.objects.all()
     if q:
@@ -197,15 +185,15 @@ def registry_list(request):
     })
 
 
-@login_required
+@capability_required("registry_manage")
 def registry_edit(request, pk=None):
-    require(request.user, "registry_manage")
     entry = get_visible(VulnerableEntry.objects.all(), pk=pk) if pk else None
     form = RegistryEntryForm(request.POST or None, instance=entry)
-    if request.method == "POST" and form.is_valid():
-        services.registry_entry_save(entry=form.save(commit=False), by=request.user)
-        messages.success(request, _("Saved."))
-        return redirect("applicants:registry_list")
+    saved = submit(request, form, lambda data: services.registry_entry_save(entry=form.save(commit=False),
+                                                                           by=request.user),
+                   done=_("Saved."), to="applicants:registry_list")
+    if saved:
+        return saved
     return render(request, "applicants/registry_form.html", {
         "form": form, "entry": entry,
         "breadcrumbs": [(_("Vulnerable-persons registry"), reverse("applicants:registry_list")),

@@ -16,6 +16,7 @@ from core.indicators import Family, Measure
 from core.periods import Period
 
 from .models import Assignment, Case, Complaint, Discussion, FollowUp, HearingAttendance
+from .workflow import ENTERED_ON
 
 GROUPS = ["migrant_worker", "women", "minor", "elderly", "disabled", "military", "low_income"]
 GROUP_NAMES = {"migrant_worker": "农民工", "women": "妇女", "minor": "未成年人", "elderly": "老年人",
@@ -56,10 +57,16 @@ def closed(p: Period) -> Q:
     return _between("closed_on", p) & Q(status__in=["closed", "archived"])
 
 
+def entered_by(state: str, end) -> Q:
+    """Cases that had entered `state` by `end`, by the date the workflow table says the state is entered on."""
+    field = ENTERED_ON[state]
+    return Q(**{f"{field}__isnull": False, f"{field}__lte": end})
+
+
 def open_at_end(p: Period) -> Q:
     end = p.end
-    closed_by_end = Q(closed_on__isnull=False, closed_on__lte=end)
-    terminated_by_end = Q(terminated_on__isnull=False, terminated_on__lte=end)
+    closed_by_end = entered_by(Case.Status.CLOSED, end)
+    terminated_by_end = entered_by(Case.Status.TERMINATED, end)
     # A case terminated on a date the ledger did not give is not open at any end date.
     return (Q(accepted_on__lte=end) & ~closed_by_end & ~terminated_by_end
             & ~Q(status="terminated", terminated_on__isnull=True))
@@ -68,8 +75,8 @@ def open_at_end(p: Period) -> Q:
 def overdue_at_end(p: Period) -> Q:
     """Cases past a deadline at the end date, each once (DECISIONS.md)."""
     end = p.end
-    closed_by_end = Q(closed_on__isnull=False, closed_on__lte=end)
-    terminated_by_end = Q(terminated_on__isnull=False, terminated_on__lte=end)
+    closed_by_end = entered_by(Case.Status.CLOSED, end)
+    terminated_by_end = entered_by(Case.Status.TERMINATED, end)
     # Without an assignment date we only know the case was unassigned if it still is (or was terminated
     # unassigned); a closed or assigned case without the date (ledger gap) is not taken as overdue.
     not_assigned_by_end = Q(assigned_on__gt=end) | Q(assigned_on__isnull=True, status__in=["awaiting", "terminated"])

@@ -529,6 +529,7 @@ def assignment_letter_sent(*, assignment: Assignment, on: date, by) -> Assignmen
     """The 法律援助公函 of a notice case's assignment went to the notifying organ on `on` (DOMAIN §5)."""
     assignment = Assignment.objects.select_for_update(of=("self",)).select_related("case").get(pk=assignment.pk)
     WORKFLOW.authorize(by, assignment.case, "letter_sent")
+    WORKFLOW.check(assignment.case, "letter_sent")
     if assignment.case.source != "notice" or not assignment.letter_number:
         raise ValidationError(_("Only the assignment of a criminal notice has a legal-aid letter."))
     if assignment.letter_sent_on is not None:
@@ -545,6 +546,40 @@ def assignment_letter_sent(*, assignment: Assignment, on: date, by) -> Assignmen
     assignment._change_reason = _("Legal-aid letter sent")
     assignment.save()
     return assignment
+
+
+def attachment_downloaded(*, attachment: Attachment, by) -> None:
+    """Every download of a case document is kept (who, when, which file)."""
+    from core.models import AccessLog
+
+    AccessLog.objects.create(user=by, action="download", object_type="cases.Attachment",
+                             object_id=str(attachment.pk), detail=attachment.original_name[:200])
+
+
+# --- the roster ----------------------------------------------------------------
+
+def roster_save(*, form, by):
+    """Save a handler or provider from its roster form, with who changed it in the history."""
+    require_roster(by)
+    obj = form.save(commit=False)
+    obj._history_user = by
+    obj.save()
+    form.save_m2m()
+    return obj
+
+
+def handler_toggle_active(*, handler, by):
+    """A handler leaves the roster (or comes back); never deleted, so past cases keep their handler."""
+    require_roster(by)
+    handler.active = not handler.active
+    handler._history_user = by
+    handler.save()
+    return handler
+
+
+def require_roster(by) -> None:
+    if by is None or not by.can("roster_manage"):
+        raise PermissionDenied
 
 
 # --- discussions and quality records -----------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import editing_views, views
+from . import document_views, editing_views, roster_views, views
 
 app_name = "cases"
 
@@ -35,14 +35,14 @@ urlpatterns = [
     path("discussions/", views.quality_record_list, {"kind": "discussion"}, name="discussion_list"),
     path("complaints/", views.quality_record_list, {"kind": "complaint"}, name="complaint_list"),
     path("complaints/<int:pk>/handle/", views.complaint_handle, name="complaint_handle"),
-    path("<int:pk>/print/<slug:doc>/", views.case_print, name="case_print"),
-    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
-    path("handlers/", views.handler_list, name="handler_list"),
-    path("handlers/new/", views.handler_create, name="handler_create"),
-    path("handlers/<int:pk>/edit/", views.handler_edit, name="handler_edit"),
-    path("handlers/<int:pk>/active/", views.handler_deactivate, name="handler_deactivate"),
-    path("providers/new/", views.provider_create, name="provider_create"),
-    path("providers/<int:pk>/edit/", views.provider_edit, name="provider_edit"),
+    path("<int:pk>/print/<slug:doc>/", document_views.case_print, name="case_print"),
+    path("attachments/<int:pk>/", document_views.attachment_download, name="attachment_download"),
+    path("handlers/", roster_views.handler_list, name="handler_list"),
+    path("handlers/new/", roster_views.handler_create, name="handler_create"),
+    path("handlers/<int:pk>/edit/", roster_views.handler_edit, name="handler_edit"),
+    path("handlers/<int:pk>/active/", roster_views.handler_deactivate, name="handler_deactivate"),
+    path("providers/new/", roster_views.provider_create, name="provider_create"),
+    path("providers/<int:pk>/edit/", roster_views.provider_edit, name="provider_edit"),
     action("propose", "propose"),
     path("<int:pk>/assignment/approve/", views.case_assignment_approve, name="case_assignment_approve"),
     path("<int:pk>/assignment/return/", views.case_assignment_return, name="case_assignment_return"),

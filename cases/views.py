@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,21 +18,18 @@ from django.views.decorators.http import require_POST
 
 from applicants.services import full_id_shown
 from core.access import get_visible, require
-from core.choices import CAUSE, GROUP
+from core.choices import GROUP
 from core.flow import act_with, submit
-from core.issued import print_issued
-from core.models import AccessLog, CenterProfile
 from core.paging import paginate
 from core.redirects import safe_next
-from stations.models import Handler, Provider
 
 from . import editing, forms, rules, services, workflow
+from .documents import printable_documents
 from .filters import CaseFilter, ComplaintFilter, DiscussionFilter
 from .models import (
     ArchiveReview,
     Assignment,
     AssignmentProposal,
-    Attachment,
     Case,
     Complaint,
     Discussion,
@@ -41,7 +37,6 @@ from .models import (
 )
 from .selectors import (
     case_detail_qs,
-    handlers_with_load,
     may_list_cases,
     quality_records_visible_to,
     with_approval,
@@ -292,167 +287,6 @@ def complaint_handle(request, pk):
     return render(request, "cases/case_action.html", {
         "case": case, "form": form, "title": title, "breadcrumbs": _crumbs(case, title), "complaint": complaint,
     })
-
-
-# --- documents ------------------------------------------------------------------
-
-DOCUMENTS = {
-    "assignment": _("Assignment notice"),
-    "letter": _("Legal-aid letter"),
-    "termination": _("Decision to terminate legal aid"),
-    "closing_report": _("Closing report form"),
-    "opinion_form": _("Opinion form"),
-    "delivery-assignment": _("Delivery receipt: assignment notice"),
-    "delivery-letter": _("Delivery receipt: legal-aid letter"),
-    "delivery-termination": _("Delivery receipt: termination decision"),
-}
-# 送达回证 of the documents the center serves: (title, whom it is served to).
-SERVED = {
-    "assignment": "指派通知书",
-    "letter": "法律援助公函",
-    "termination": "终止法律援助决定书",
-}
-
-
-def printable_documents(case: Case) -> list[tuple[str, object]]:
-    docs = []
-    if case.assigned_on:
-        docs.append("assignment")
-        if case.source == "notice":
-            docs.append("letter")
-    if case.status == Case.Status.TERMINATED:
-        docs.append("termination")
-    if case.closed_on:
-        docs += ["closing_report", "opinion_form"]
-    docs += [f"delivery-{d}" for d in list(docs) if d in SERVED]
-    return [(d, DOCUMENTS[d]) for d in docs]
-
-
-@login_required
-def case_print(request, pk, doc):
-    case = _case(request, pk)
-    if doc not in dict(printable_documents(case)):
-        raise Http404
-    assignments = list(case.assignments.select_related("handler__provider").order_by("assigned_on", "pk"))
-    current = assignments[-1] if assignments else None
-    if doc.startswith("delivery-"):
-        return _print_delivery(request, case, doc.removeprefix("delivery-"), current)
-    # The numbered documents are kept as first printed (core.issued); the closing report and the opinion
-    # form carry the case's number only and are filled in as the case goes, so they print as the record is.
-    obj, number = {"assignment": (current, current.number if current else ""),
-                   "letter": (current, current.letter_number if current else ""),
-                   "termination": (case, case.termination_number)}.get(doc, (case, ""))
-    return print_issued(request, f"cases/print/{doc}.html", {
-        "case": case, "assignment": current, "profile": CenterProfile.get(), "today": timezone.localdate(),
-        "notice_ground": rules.notice_ground(case), "progress": case.progress.order_by("date", "pk"),
-    }, obj=obj, document=doc, number=number)
-
-
-def _print_delivery(request, case: Case, served: str, assignment):
-    """The 送达回证 of a served document: to the handler (or firm) for the assignment notice, to the notifying
-    organ for the 公函, to the recipient for the termination decision."""
-    from core.delivery import delivery_receipt
-
-    if served == "assignment":
-        handler = assignment.handler if assignment else case.handler
-        to = handler.provider.name if handler and handler.provider else (handler.name if handler else "")
-        obj, number = (assignment or case), (assignment.number if assignment else "")
-    elif served == "letter":
-        to = (case.notice.organ_name if case.notice_id and case.notice.organ_name else case.get_organ_display())
-        obj, number = (assignment or case), (assignment.letter_number if assignment else "")
-    else:
-        to, obj, number = case.recipient.name, case, case.termination_number
-    receipt = delivery_receipt(obj=obj, document=served, title=SERVED[served], number=number, served_to=to,
-                               by=request.user)
-    return print_issued(request, "core/print/delivery.html", {"receipt": receipt, "center": CenterProfile.get()},
-                        obj=receipt, document="delivery", number=receipt.number)
-
-
-# --- attachments -----------------------------------------------------------------
-
-@login_required
-def attachment_download(request, pk):
-    _need_case_access(request.user)
-    att = get_object_or_404(Attachment, pk=pk)
-    get_visible(case_detail_qs(request.user), pk=att.case_id)
-    try:
-        handle = att.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    AccessLog.objects.create(user=request.user, action="download", object_type="cases.Attachment",
-                             object_id=str(att.pk), detail=att.original_name[:200])
-    return FileResponse(handle, as_attachment=True, filename=att.original_name)
-
-
-# --- roster -------------------------------------------------------------------------
-
-@login_required
-def handler_list(request):
-    require(request.user, "roster_manage")
-    show = request.GET.get("show", "active")
-    qs = handlers_with_load().order_by("-active", "name")
-    if show != "all":
-        qs = qs.filter(active=True)
-    providers = Provider.objects.order_by("-active", "name")
-    handlers = list(qs)
-    for h in handlers:
-        h.specialty_labels = "、".join(CAUSE.label(c) for c in h.specialties)
-    return render(request, "cases/handler_list.html", {
-        "handlers": handlers, "providers": providers, "show": show,
-        "breadcrumbs": [(_("Handlers"), None)], "title": _("Handlers"),
-    })
-
-
-def _roster_form(request, form_class, instance, title, back):
-    require(request.user, "roster_manage")
-    form = form_class(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        obj = form.save(commit=False)
-        obj._history_user = request.user
-        obj.save()
-        messages.success(request, _("Saved: %(what)s") % {"what": obj})
-        return redirect(back)
-    return render(request, "cases/roster_form.html", {
-        "form": form, "title": title, "object": instance,
-        "breadcrumbs": [(_("Handlers"), reverse("cases:handler_list")), (title, None)],
-    })
-
-
-@login_required
-def handler_create(request):
-    return _roster_form(request, forms.HandlerForm, None, _("New handler"), reverse("cases:handler_list"))
-
-
-@login_required
-def handler_edit(request, pk):
-    require(request.user, "roster_manage")
-    handler = get_object_or_404(Handler, pk=pk)
-    return _roster_form(request, forms.HandlerForm, handler, _("Edit handler"), reverse("cases:handler_list"))
-
-
-@login_required
-@require_POST
-def handler_deactivate(request, pk):
-    require(request.user, "roster_manage")
-    handler = get_object_or_404(Handler, pk=pk)
-    handler.active = not handler.active
-    handler._history_user = request.user
-    handler.save()
-    messages.success(request, (_("%(name)s is active again.") if handler.active
-                               else _("%(name)s is no longer active.")) % {"name": handler.name})
-    return redirect("cases:handler_list")
-
-
-@login_required
-def provider_create(request):
-    return _roster_form(request, forms.ProviderForm, None, _("New provider"), reverse("cases:handler_list"))
-
-
-@login_required
-def provider_edit(request, pk):
-    require(request.user, "roster_manage")
-    provider = get_object_or_404(Provider, pk=pk)
-    return _roster_form(request, forms.ProviderForm, provider, _("Edit provider"), reverse("cases:handler_list"))
 
 
 # --- assignment approval (a center setting, issue 16.3) ---------------------------

@@ -16,6 +16,9 @@ run; one Celery task, `core.run_job`, runs any of them:
 - **Dispatch** never raises: with the broker down the row stays queued, the caller learns it (`dispatch`
   returns False) and says "已排队，队列恢复后自动开始"; the sweeper sends it when the broker is back.
 
+The lifecycle every kind goes through (queued → running → done / failed, restarted, retried) is one table,
+`core.job_workflow.JOBS`: claim, sweep and retry take their steps through it.
+
 Job bodies are idempotent: a report rebuilds its files from scratch and replaces them; a ledger import is one
 transaction that also marks the import done, so a retry after a crash finds it done or finds nothing of it.
 """
@@ -27,13 +30,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.apps import apps
 from django.conf import settings
 from django.db import connections, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
+
+from .job_workflow import JOBS, JobState
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +49,8 @@ def setting(name: str, default: int) -> int:
 @dataclass(frozen=True)
 class JobKind:
     """One kind of job: its model, the statuses in which a row is still to run, its body (given the pk), how
-    a row is put back to waiting after a crash, and how it is failed with a message."""
+    a row is put back to waiting after a crash, and how it is failed with a message. `done` and `failed` are
+    its statuses of a job that finished or failed (core.job_workflow maps them onto the generic states)."""
 
     name: str
     model: str
@@ -53,6 +58,8 @@ class JobKind:
     body: Callable[[int], None]
     fail: Callable[[int, str], None]
     reset: dict = field(default_factory=dict)  # fields set when a crashed run is put back to waiting
+    done: tuple[str, ...] = ("done",)
+    failed: tuple[str, ...] = ("failed",)
 
     @property
     def model_class(self):
@@ -150,10 +157,9 @@ class Heartbeat:
 
 
 def claim(kind: JobKind, pk: int) -> bool:
-    now = timezone.now()
-    stale = now - timedelta(seconds=setting("JOBS_STALE_SECONDS", 60))
-    return bool(kind.rows().filter(pk=pk).filter(Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=stale))
-                .update(heartbeat_at=now, attempts=F("attempts") + 1))
+    """Take the row (JOBS "claim": queued, or running on a worker that stopped), atomically: one UPDATE."""
+    return bool(kind.model_class.objects.filter(pk=pk).filter(JOBS.q(kind, "claim"))
+                .update(heartbeat_at=timezone.now(), attempts=F("attempts") + 1))
 
 
 def execute(kind_name: str, pk: int) -> str:
@@ -191,26 +197,21 @@ def sweep() -> dict[str, int]:
     keeps crashing. Safe to run anywhere, any number of times at once."""
     from django.utils.translation import gettext as _
 
-    now = timezone.now()
-    stale = now - timedelta(seconds=setting("JOBS_STALE_SECONDS", 60))
-    lost = now - timedelta(seconds=setting("JOBS_REDISPATCH_SECONDS", 60))
-    limit = setting("JOBS_MAX_ATTEMPTS", 3)
     counts = {"sent": 0, "restarted": 0, "failed": 0}
     for kind in KINDS.values():
-        rows = kind.rows()
-        for pk, attempts in rows.filter(heartbeat_at__lt=stale).values_list("pk", "attempts"):
-            if attempts >= limit:
-                kind.fail(pk, _("The job was interrupted %(n)s times and was stopped. Retry it when the cause "
-                                "is fixed.") % {"n": attempts})
+        rows = kind.model_class.objects
+        stopped = rows.filter(JOBS.q(kind, "requeue") | JOBS.q(kind, "give_up"))
+        for row in stopped.only("pk", "status", "heartbeat_at", "attempts"):
+            if JOBS.enabled(row, "give_up"):
+                kind.fail(row.pk, _("The job was interrupted %(n)s times and was stopped. Retry it when the cause "
+                                    "is fixed.") % {"n": row.attempts})
                 counts["failed"] += 1
                 continue
             # put it back to waiting, unless it came back to life or finished meanwhile
-            if rows.filter(pk=pk, heartbeat_at__lt=stale).update(heartbeat_at=None, dispatched_at=None,
-                                                                 work_done=0, **kind.reset):
-                counts["restarted"] += _send(kind.name, pk)
-        waiting = rows.filter(heartbeat_at__isnull=True).filter(Q(dispatched_at__isnull=True) |
-                                                                Q(dispatched_at__lt=lost))
-        for pk in waiting.values_list("pk", flat=True):
+            if rows.filter(pk=row.pk).filter(JOBS.q(kind, "requeue")).update(
+                    heartbeat_at=None, dispatched_at=None, work_done=0, **kind.reset):
+                counts["restarted"] += _send(kind.name, row.pk)
+        for pk in rows.filter(JOBS.q(kind, "send")).values_list("pk", flat=True):
             counts["sent"] += _send(kind.name, pk)
     if any(counts.values()):
         logger.info("job sweep: %s", counts)
@@ -272,7 +273,9 @@ class Progress:
 
 
 def retry_now(row, **fields) -> bool:
-    """Put a failed or stuck job back to waiting at once (the retry button), and send it."""
+    """Put a failed or stuck job back to waiting at once (the retry button), and send it. A job in another
+    state (done, running, just queued) is refused with a message (JOBS "retry" / "restart")."""
+    JOBS.check(row, "restart" if JOBS.state(row) in (JobState.QUEUED, JobState.RUNNING) else "retry")
     model = type(row)
     model.objects.filter(pk=row.pk).update(heartbeat_at=None, dispatched_at=None, attempts=0, work_done=0,
                                            work_total=0, **fields)

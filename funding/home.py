@@ -18,23 +18,22 @@ def panels(request) -> list[Panel]:
     if not user.is_authenticated:
         return out
     from . import selectors
-    from .models import PaymentBatch, Subsidy
+    from .models import BatchReversal, Subsidy
+    from .workflow import BATCH, REVERSAL, SUBSIDY
 
     if user.can("payment_manage") and user.has_role(roles.FINANCE):
-        waiting = Subsidy.objects.filter(status=Subsidy.Status.COMPUTED).aggregate(n=Count("pk"), t=Sum("amount"))
-        open_batches = list(selectors.batches().filter(status=PaymentBatch.Status.OPEN)[:5])
+        waiting = (Subsidy.objects.filter(SUBSIDY.phase_q("awaiting_batch") & SUBSIDY.todo_q(user))
+                   .aggregate(n=Count("pk"), t=Sum("amount")))
+        open_batches = list(selectors.batches().filter(BATCH.phase_q("awaiting_payment") & BATCH.todo_q(user))[:5])
         out.append(Panel(_("Subsidies to pay"), "funding/panel_finance.html", {
             "waiting": waiting, "open_batches": open_batches,
             "to_compute": selectors.cases_awaiting_subsidy().count(),
         }, order=40))
-    if user.can("subsidy_adjust"):
-        from .models import BatchReversal
-
-        asked = list(BatchReversal.objects.filter(status=BatchReversal.Status.REQUESTED)
-                     .select_related("batch", "requested_by").order_by("requested_at", "pk")[:10])
-        if asked:
-            out.append(Panel(_("Reversals awaiting your approval"), "funding/panel_reversals.html",
-                             {"asked": asked}, order=8))
+    asked = list(BatchReversal.objects.filter(REVERSAL.todo_q(user))  # the reversals awaiting this user's approval
+                 .select_related("batch", "requested_by").order_by("requested_at", "pk")[:10])
+    if asked:
+        out.append(Panel(_("Reversals awaiting your approval"), "funding/panel_reversals.html",
+                         {"asked": asked}, order=8))
     if user.can("funding_manage") and (user.has_role(roles.DIRECTOR) or user.has_role(roles.FINANCE)):
         today = timezone.localdate()
         values = selectors.indicators(date(today.year, 1, 1), date(today.year, 12, 31))

@@ -4,9 +4,11 @@ from core.registry import NavItem
 
 
 def _awaiting_batch(user) -> int:
+    """The subsidies waiting for this user's step "put in a batch" (the subsidy table's phase)."""
     from .models import Subsidy
+    from .workflow import SUBSIDY
 
-    return Subsidy.objects.filter(status=Subsidy.Status.COMPUTED).count()
+    return Subsidy.objects.filter(SUBSIDY.phase_q("awaiting_batch") & SUBSIDY.todo_q(user)).count()
 
 
 ITEMS = [

@@ -3,6 +3,10 @@
 Subsidies are computed from the case, batched by finance, and paid: paying a batch
 marks its subsidies paid and posts one spending entry, under row locks so that a
 batch can never be paid twice, even when two people press the button together.
+
+Which step may be taken in which state, and with which capability, is the transition tables' (funding.workflow):
+each service takes its step through them (`step`: a missing capability is PermissionDenied, a state that does
+not allow the step a ValidationError with the reason).
 """
 
 from __future__ import annotations
@@ -12,12 +16,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core import numbering
+from core.access import require
 
 from .models import (
     BatchReversal,
@@ -30,6 +35,7 @@ from .models import (
     SubsidyPolicy,
 )
 from .subsidy import calculate, standard_lookup_for
+from .workflow import BATCH, REVERSAL, SUBSIDY, check, payable, step
 
 ZERO = Decimal("0.00")
 
@@ -63,17 +69,12 @@ def case_subsidy_ready(case) -> str | None:
              "this case is “%(status)s”.") % {"status": case.get_status_display()}
 
 
-def can_adjust(user) -> bool:
-    """Adjusting a computed subsidy is the director's decision (DOMAIN.md §2)."""
-    return bool(user.is_authenticated and user.can("subsidy_adjust"))
-
-
 def subsidy_on_grading(sender, *, case, by, **kwargs) -> None:
     """cases.services.case_graded: compute the subsidy of a case just graded; one that cannot be computed yet
     (no standard for the year, no handler) waits on finance's "cases awaiting a subsidy" list."""
     try:
         with transaction.atomic():
-            subsidy_compute(case=case, by=by)
+            _compute(case=case, by=by)  # the grading computes it, whoever grades: no capability of finance's
     except ValidationError:
         pass
 
@@ -81,6 +82,11 @@ def subsidy_on_grading(sender, *, case, by, **kwargs) -> None:
 @transaction.atomic
 def subsidy_compute(*, case, by) -> Subsidy:
     """Create or recompute the subsidy of an archived, graded case (status computed)."""
+    SUBSIDY.authorize(by, None, "compute")
+    return _compute(case=case, by=by)
+
+
+def _compute(*, case, by) -> Subsidy:
     from cases.models import Case
 
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -89,10 +95,9 @@ def subsidy_compute(*, case, by) -> Subsidy:
         raise ValidationError(problem)
     if case.handler_id is None:
         raise ValidationError(_("The case has no handler to pay."))
-    subsidy = Subsidy.objects.select_for_update().filter(case=case).first()
-    if subsidy and subsidy.status != Subsidy.Status.COMPUTED:
-        raise ValidationError(_("The subsidy of case %(case)s is already in a batch or paid; it cannot be "
-                                "recomputed.") % {"case": case.number})
+    subsidy = Subsidy.objects.select_for_update().select_related("case").filter(case=case).first()
+    if subsidy:
+        check(SUBSIDY, subsidy, "compute")
     year = subsidy_year(case)
     with translation.override(settings.LANGUAGE_CODE):
         amount, lines = calculate(case, standard_lookup_for(year), SubsidyPolicy.objects.filter(year=year).first())
@@ -103,18 +108,16 @@ def subsidy_compute(*, case, by) -> Subsidy:
     subsidy.amount = amount
     subsidy.adjustment_reason = ""
     subsidy.lines = [line.as_dict() for line in lines]
-    subsidy.status = Subsidy.Status.COMPUTED
+    subsidy.status = SUBSIDY["compute"].target
     _save(subsidy, by, _("computed"))
     return subsidy
 
 
 @transaction.atomic
 def subsidy_adjust(*, subsidy, amount, reason: str, by) -> Subsidy:
-    if not can_adjust(by):
-        raise PermissionDenied
+    SUBSIDY.authorize(by, subsidy, "adjust")
     subsidy = Subsidy.objects.select_for_update().get(pk=subsidy.pk)
-    if subsidy.status != Subsidy.Status.COMPUTED:
-        raise ValidationError(_("A subsidy in a batch or paid cannot be adjusted."))
+    check(SUBSIDY, subsidy, "adjust")
     amount = Decimal(amount)
     if amount < 0:
         raise ValidationError(_("The amount cannot be negative."))
@@ -129,12 +132,13 @@ def subsidy_adjust(*, subsidy, amount, reason: str, by) -> Subsidy:
 
 def compute_all(*, cases, by) -> tuple[int, list[str]]:
     """Compute every given case in one transaction; a case that cannot be computed is reported, not fatal."""
+    SUBSIDY.authorize(by, None, "compute")
     done, problems = 0, []
     with transaction.atomic():
         for case in cases:
             try:
                 with transaction.atomic():
-                    subsidy_compute(case=case, by=by)
+                    _compute(case=case, by=by)
                 done += 1
             except ValidationError as exc:
                 problems.append(f"{case.number}：{'；'.join(exc.messages)}")
@@ -147,11 +151,13 @@ def compute_all(*, cases, by) -> tuple[int, list[str]]:
 def batch_create(*, subsidies, by, title: str = "", zero_reason: str = "", vouchers_per: str = "") -> PaymentBatch:
     """A batch of computed subsidies. A subsidy of 0.00 (e.g. a case graded 不合格) goes in only by an explicit
     choice with its reason, kept in the subsidy's history."""
+    step(BATCH, by, None, "create")
+    SUBSIDY.authorize(by, None, "batch")
     ids = [s.pk for s in subsidies]
     if not ids:
         raise ValidationError(_("Select at least one computed subsidy."))
     locked = list(Subsidy.objects.select_for_update().filter(pk__in=ids).select_related("case"))
-    not_ready = [s.case.number for s in locked if s.status != Subsidy.Status.COMPUTED]
+    not_ready = [s.case.number for s in locked if not SUBSIDY.enabled(s, "batch")]
     if not_ready or len(locked) != len(set(ids)):
         raise ValidationError(_("These subsidies are already in a batch or paid: %(cases)s")
                               % {"cases": "、".join(not_ready) or "—"})
@@ -168,7 +174,7 @@ def batch_create(*, subsidies, by, title: str = "", zero_reason: str = "", vouch
     _save(batch, by)
     for subsidy in locked:
         subsidy.batch = batch
-        subsidy.status = Subsidy.Status.BATCHED
+        subsidy.status = SUBSIDY["batch"].target
         _save(subsidy, by, zero_reason if subsidy.amount == 0 else "")
     return batch
 
@@ -179,25 +185,18 @@ def last_vouchers_per() -> str:
     return last or PaymentBatch.VouchersPer.HANDLER
 
 
-def _payable(case) -> bool:
-    return case.status == "archived" or (case.status == "terminated" and case.substantive_work)
-
-
 @transaction.atomic
 def batch_pay(*, batch, paid_on: date, by) -> Spending:
     """Mark a batch paid on a date: its subsidies paid, one spending entry posted. Never twice."""
+    BATCH.authorize(by, batch, "pay")
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status == PaymentBatch.Status.PAID:
-        raise ValidationError(_("Batch %(number)s was already paid on %(day)s; it cannot be paid twice.")
-                              % {"number": batch.number, "day": batch.paid_on})
+    check(BATCH, batch, "pay")  # paid once; a batch without subsidies is not paid
     subsidies = list(Subsidy.objects.select_for_update().filter(batch=batch).select_related("case")
                      .order_by("pk"))
-    if not subsidies:
-        raise ValidationError(_("The batch has no subsidies."))
-    already = [s.case.number for s in subsidies if s.status == Subsidy.Status.PAID]
+    already = [s.case.number for s in subsidies if s.status not in SUBSIDY["pay"].sources]
     if already:
         raise ValidationError(_("These subsidies were already paid: %(cases)s") % {"cases": "、".join(already)})
-    unarchived = [s.case.number for s in subsidies if not _payable(s.case)]
+    unarchived = [s.case.number for s in subsidies if not payable(s)]
     if unarchived:
         raise ValidationError(_("These cases are not archived, so their subsidies cannot be paid: %(cases)s")
                               % {"cases": "、".join(unarchived)})
@@ -205,12 +204,12 @@ def batch_pay(*, batch, paid_on: date, by) -> Spending:
     check_year_open(paid_on)
     total = sum((s.amount for s in subsidies), ZERO)
     for subsidy in subsidies:
-        subsidy.status = Subsidy.Status.PAID
+        subsidy.status = SUBSIDY["pay"].target
         subsidy.paid_on = paid_on
         _save(subsidy, by)
         _save(SubsidyPayment(subsidy=subsidy, batch=batch, kind=SubsidyPayment.Kind.PAYMENT, amount=subsidy.amount,
                              case_count=1, date=paid_on, by=by), by)
-    batch.status = PaymentBatch.Status.PAID
+    batch.status = BATCH["pay"].target
     batch.paid_on = paid_on
     _save(batch, by)
     spending = Spending(date=paid_on, category="case_subsidy", amount=total, batch=batch, created_by=by,
@@ -223,12 +222,13 @@ def batch_pay(*, batch, paid_on: date, by) -> Spending:
 @transaction.atomic
 def batch_remove_subsidy(*, batch, subsidy, by) -> None:
     """Take a subsidy out of an unpaid batch (back to computed)."""
+    BATCH.authorize(by, batch, "remove")
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status == PaymentBatch.Status.PAID:
-        raise ValidationError(_("A paid batch cannot be changed."))
+    check(BATCH, batch, "remove")
     subsidy = Subsidy.objects.select_for_update().get(pk=subsidy.pk, batch=batch)
+    check(SUBSIDY, subsidy, "unbatch")
     subsidy.batch = None
-    subsidy.status = Subsidy.Status.COMPUTED
+    subsidy.status = SUBSIDY["unbatch"].target
     _save(subsidy, by)
 
 
@@ -236,11 +236,6 @@ def batch_remove_subsidy(*, batch, subsidy, by) -> None:
 # A paid line is never edited or deleted: finance asks with a reason, the director approves, and approval
 # posts a negative spending entry dated that day, a negative payment line per subsidy, and puts the
 # subsidies back to payable (computed, out of the batch) so that a corrected payment is a new batch.
-
-def can_approve_reversal(user) -> bool:
-    """Approving a reversal is the director's decision, like adjusting a subsidy (DOMAIN.md §7)."""
-    return can_adjust(user)
-
 
 def _open_lines(batch) -> list[SubsidyPayment]:
     """The batch's payment lines not yet reversed."""
@@ -251,12 +246,10 @@ def _open_lines(batch) -> list[SubsidyPayment]:
 @transaction.atomic
 def reversal_request(*, batch, payments, reason: str, by) -> BatchReversal:
     """Finance asks to reverse some paid lines of a batch (the whole batch, one payee's, or one line)."""
-    if not by.can("payment_manage"):
-        raise PermissionDenied
+    REVERSAL.authorize(by, None, "request")
+    BATCH.authorize(by, batch, "reverse")
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status != PaymentBatch.Status.PAID:
-        raise ValidationError(_("Only a paid batch can be reversed; batch %(number)s is “%(status)s”.")
-                              % {"number": batch.number, "status": batch.get_status_display()})
+    check(BATCH, batch, "reverse")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Give the reason for the reversal."))
@@ -280,15 +273,13 @@ def reversal_request(*, batch, payments, reason: str, by) -> BatchReversal:
 @transaction.atomic
 def reversal_approve(*, reversal, by) -> Spending:
     """The director approves: the reversal is executed at once, dated today."""
-    if not can_approve_reversal(by):
-        raise PermissionDenied
+    REVERSAL.authorize(by, reversal, "approve")
     reversal = BatchReversal.objects.select_for_update().select_related("batch").get(pk=reversal.pk)
-    if reversal.status != BatchReversal.Status.REQUESTED:
-        raise ValidationError(_("This reversal was already %(status)s.")
-                              % {"status": reversal.get_status_display()})
-    if reversal.requested_by_id == by.pk:
+    check(REVERSAL, reversal, "approve")
+    if reversal.requested_by_id == by.pk:  # a rule of the four eyes, not a missing capability: a message
         raise ValidationError(_("A reversal is approved by someone other than the person who asked for it."))
     batch = PaymentBatch.objects.select_for_update().get(pk=reversal.batch_id)
+    step(BATCH, by, batch, "approve_reversal")
     lines = list(reversal.payments.select_for_update().order_by("pk"))
     open_ids = {p.pk for p in _open_lines(batch)}
     if not lines or any(p.pk not in open_ids for p in lines):
@@ -297,7 +288,7 @@ def reversal_approve(*, reversal, by) -> Spending:
     check_year_open(today)
     posted = batch.spending.filter(reverses__isnull=True).first()
     total = sum((p.amount for p in lines), ZERO)
-    reversal.status = BatchReversal.Status.APPROVED
+    reversal.status = REVERSAL["approve"].target
     reversal.decided_by, reversal.decided_at = by, timezone.now()
     spending = Spending(date=today, category="case_subsidy", amount=-total, batch=batch, reverses=posted,
                         reason=reversal.reason, created_by=by,
@@ -312,23 +303,21 @@ def reversal_approve(*, reversal, by) -> Spending:
                              amount=-line.amount, case_count=-1, date=today, reverses=line, reversal=reversal,
                              reason=reversal.reason, by=reversal.requested_by, approved_by=by), by)
         subsidy = subsidies[line.subsidy_id]
-        subsidy.status, subsidy.batch, subsidy.paid_on = Subsidy.Status.COMPUTED, None, None
+        check(SUBSIDY, subsidy, "reverse")
+        subsidy.status, subsidy.batch, subsidy.paid_on = SUBSIDY["reverse"].target, None, None
         _save(subsidy, by, _("reversed: %(reason)s") % {"reason": reversal.reason})
-    if not _open_lines(batch):
-        batch.status = PaymentBatch.Status.REVERSED
+    if not _open_lines(batch):  # the last paid lines: the batch is reversed (BATCH["approve_reversal"].target)
+        batch.status = BATCH["approve_reversal"].target
         _save(batch, by, reversal.reason)
     return spending
 
 
 @transaction.atomic
 def reversal_decline(*, reversal, by) -> BatchReversal:
-    if not can_approve_reversal(by):
-        raise PermissionDenied
+    REVERSAL.authorize(by, reversal, "decline")
     reversal = BatchReversal.objects.select_for_update().get(pk=reversal.pk)
-    if reversal.status != BatchReversal.Status.REQUESTED:
-        raise ValidationError(_("This reversal was already %(status)s.")
-                              % {"status": reversal.get_status_display()})
-    reversal.status = BatchReversal.Status.DECLINED
+    check(REVERSAL, reversal, "decline")
+    reversal.status = REVERSAL["decline"].target
     reversal.decided_by, reversal.decided_at = by, timezone.now()
     _save(reversal, by)
     return reversal
@@ -356,6 +345,7 @@ def duty_fingerprint(year: int, month: int) -> str:
 @transaction.atomic
 def duty_subsidy_post(*, year: int, month: int, by) -> Spending:
     """Post one month's duty subsidies as one spending entry (category 值班补贴), once per month."""
+    require(by, "payment_manage")
     start = date(year, month, 1)
     end = date(year, month, calendar.monthrange(year, month)[1])
     today = timezone.localdate()
@@ -418,6 +408,7 @@ def _check_money(amount) -> Decimal:
 
 @transaction.atomic
 def spending_create(*, date: date, category: str, amount, description: str = "", by) -> Spending:
+    require(by, "funding_manage")
     check_not_future(date, _("The date of spending"))
     check_year_open(date)
     if category == "case_subsidy":
@@ -431,6 +422,7 @@ def spending_create(*, date: date, category: str, amount, description: str = "",
 @transaction.atomic
 def spending_update(*, spending, date: date, category: str, amount, description: str, reason: str = "",
                     by) -> Spending:
+    require(by, "funding_manage")
     spending = Spending.objects.select_for_update().get(pk=spending.pk)
     problem = spending_edit_refusal(spending)
     if problem:
@@ -448,6 +440,7 @@ def spending_update(*, spending, date: date, category: str, amount, description:
 
 @transaction.atomic
 def budget_create(*, year: int, source: str, amount, note: str = "", by) -> Budget:
+    require(by, "funding_manage")
     check_budget_year(year)
     budget = Budget(year=year, source=source, amount=_check_money(amount), note=note)
     _save(budget, by)
@@ -456,6 +449,7 @@ def budget_create(*, year: int, source: str, amount, note: str = "", by) -> Budg
 
 @transaction.atomic
 def budget_update(*, budget, year: int, source: str, amount, note: str, reason: str = "", by) -> Budget:
+    require(by, "funding_manage")
     budget = Budget.objects.select_for_update().get(pk=budget.pk)
     check_budget_year(year)
     budget.year, budget.source, budget.note = year, source, note
@@ -481,6 +475,7 @@ def spending_edit_refusal(spending) -> str:
 def spending_correct(*, spending, reason: str, by) -> Spending:
     """A wrong manual entry is corrected, not edited away: a correcting entry of the negative amount, dated
     today, names the entry it corrects and why. The right amount, if any, is then entered anew."""
+    require(by, "funding_manage")
     spending = Spending.objects.select_for_update().get(pk=spending.pk)
     if spending.batch_id:
         raise ValidationError(_("A subsidy posting is corrected only by reversing its batch."))

@@ -7,6 +7,7 @@ import logging
 import uuid
 
 from django.core.cache import caches
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -106,7 +107,7 @@ def deliveries_catch_up(*, now=None, older_than_minutes: int = 5, within_hours: 
 
 def notification_mark_read(*, notification: Notification, by) -> Notification:
     if notification.recipient_id != by.pk:
-        raise PermissionError("not the recipient")
+        raise PermissionDenied("not the recipient")
     if notification.read_at is None:
         notification.read_at = timezone.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from core.access import get_visible
+from core.flow import act, submit
 from core.paging import paginate
 
 from . import channels, services
@@ -32,7 +33,7 @@ def inbox(request):
 @login_required
 def notification_open(request, pk):
     """Mark the message read and go where it points (the inbox when it points nowhere)."""
-    note = get_object_or_404(notifications_of(request.user), pk=pk)
+    note = get_visible(notifications_of(request.user), pk=pk)
     services.notification_mark_read(notification=note, by=request.user)
     target = note.url if note.url and url_has_allowed_host_and_scheme(
         note.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()) else ""
@@ -42,7 +43,7 @@ def notification_open(request, pk):
 @login_required
 @require_POST
 def notification_read(request, pk):
-    note = get_object_or_404(notifications_of(request.user), pk=pk)
+    note = get_visible(notifications_of(request.user), pk=pk)
     services.notification_mark_read(notification=note, by=request.user)
     return redirect(_back(request))
 
@@ -50,9 +51,8 @@ def notification_read(request, pk):
 @login_required
 @require_POST
 def notifications_read_all(request):
-    n = services.notifications_mark_all_read(by=request.user)
-    messages.success(request, _("%(n)s notifications marked read.") % {"n": n})
-    return redirect(_back(request))
+    return act(request, lambda: services.notifications_mark_all_read(by=request.user),
+               done=lambda n: _("%(n)s notifications marked read.") % {"n": n}, to=_back(request))
 
 
 def _back(request) -> str:
@@ -67,10 +67,10 @@ def preferences(request):
     pref = channels.preference_for(request.user)
     form = PreferenceForm(request.POST or None, user=request.user,
                           initial={"email": pref.email, "sms": pref.sms, "phone": pref.phone})
-    if request.method == "POST" and form.is_valid():
-        services.preference_save(user=request.user, **form.cleaned_data)
-        messages.success(request, _("Your notification channels were saved."))
-        return redirect("notifications:preferences")
+    saved = submit(request, form, lambda data: services.preference_save(user=request.user, **data),
+                   done=_("Your notification channels were saved."), to="notifications:preferences")
+    if saved:
+        return saved
     return render(request, "notifications/preferences.html", {
         "form": form, "sms_enabled": channels.sms_enabled(),
         "breadcrumbs": [(_("Notifications"), reverse("notifications:inbox")), (_("Channels"), None)],

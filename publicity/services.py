@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.access import require
+
 from .models import Event, EventPhoto, MediaReport
 
 EVENT_FIELDS = ("date", "title", "form", "place", "station", "materials", "onsite", "audience", "note")
@@ -17,14 +19,15 @@ MEDIA_FIELDS = ("date", "outlet", "level", "title", "link", "event", "station")
 
 
 def _require(by) -> None:
-    if by is None or not by.can("publicity_log"):
+    if by is None:
         raise PermissionDenied
+    require(by, "publicity_log")
 
 
-def _check_station(by, station_id, *, field: str = "station") -> None:
-    """Station staff may only write records of their own station."""
+def _check_station(by, station_id) -> None:
+    """Station staff may only write records of their own station: another station's is a refusal (403)."""
     if not by.is_center and station_id != by.station_id:
-        raise ValidationError({field: _("You can only record events of your own station.")})
+        raise PermissionDenied(_("You can only record events of your own station."))
 
 
 def _own_record(by, obj) -> None:
@@ -102,7 +105,7 @@ def event_update(*, event: Event, data: dict, by, photos=None) -> Event:
 def _check_media(report: MediaReport, by) -> None:
     _check_station(by, report.station_id)
     if report.event_id and report.event.station_id != report.station_id and not by.is_center:
-        raise ValidationError({"event": _("Choose an event of your own station.")})
+        raise PermissionDenied(_("Choose an event of your own station."))
 
 
 @transaction.atomic

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import mimetypes
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.access import get_visible, require
+from core.access import capability_required, get_visible, require
+from core.flow import act, submit
 from core.paging import paginate
-from stations.viewutils import form_errors_from
 
 from . import selectors, services
 from .filters import EventFilter, MediaFilter
@@ -49,11 +47,16 @@ def _form_page(request, *, form, title, breadcrumbs, cancel_url, history_object=
     })
 
 
+def _event_data(cleaned: dict) -> dict:
+    """The service's arguments from an event form: the photos apart from the event's fields."""
+    data = dict(cleaned)
+    return {"data": data, "photos": data.pop("photos", [])}
+
+
 # --- Events -------------------------------------------------------------------
 
-@login_required
+@capability_required("publicity_log")
 def event_list(request):
-    require(request.user, "publicity_log")
     filterset = EventFilter(request.GET or None, queryset=selectors.event_list(request.user), user=request.user)
     qs = filterset.qs
     if request.GET.get("export") == "xlsx":
@@ -65,57 +68,41 @@ def event_list(request):
     })
 
 
-@login_required
+@capability_required("publicity_log")
 def event_detail(request, pk):
-    require(request.user, "publicity_log")
     event = selectors.event_for_detail(request.user, pk)
     return render(request, "publicity/event_detail.html", {
         "event": event, "breadcrumbs": _events_crumb() + [(event.title, None)],
     })
 
 
-@login_required
+@capability_required("publicity_log")
 def event_create(request):
-    require(request.user, "publicity_log")
     form = EventForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        photos = data.pop("photos", [])
-        try:
-            event = services.event_create(data=data, photos=photos, by=request.user)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, _("Event recorded."))
-            return redirect("publicity:event_detail", pk=event.pk)
+    created = submit(request, form, lambda data: services.event_create(**_event_data(data), by=request.user),
+                     done=_("Event recorded."), to=lambda event: reverse("publicity:event_detail", args=[event.pk]))
+    if created:
+        return created
     return _form_page(request, form=form, title=_("Record a publicity event"), breadcrumbs=_events_crumb(),
                       cancel_url=reverse("publicity:event_list"))
 
 
-@login_required
+@capability_required("publicity_log")
 def event_edit(request, pk):
-    require(request.user, "publicity_log")
     event = get_visible(selectors.events_visible_to(request.user), pk=pk)
     form = EventForm(request.POST or None, request.FILES or None, instance=event, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        photos = data.pop("photos", [])
-        try:
-            services.event_update(event=event, data=data, photos=photos, by=request.user)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("publicity:event_detail", pk=event.pk)
+    saved = submit(request, form, lambda data: services.event_update(event=event, **_event_data(data), by=request.user),
+                   done=_("Changes saved."), to="publicity:event_detail", args=(event.pk,))
+    if saved:
+        return saved
     detail = reverse("publicity:event_detail", args=[event.pk])
     return _form_page(request, form=form, title=_("Edit publicity event"), cancel_url=detail,
                       breadcrumbs=_events_crumb() + [(event.title, detail)], history_object=event)
 
 
-@login_required
+@capability_required("publicity_log")
 def event_photo(request, pk):
     """A photo of an event the user may see, never from a public media URL."""
-    require(request.user, "publicity_log")
     photo = get_visible(selectors.photos_visible_to(request.user), pk=pk)
     try:
         handle = photo.file.open("rb")
@@ -134,21 +121,14 @@ def event_photo(request, pk):
 def photo_remove(request, pk):
     require(request.user, "publicity_log")
     photo = get_visible(selectors.photos_visible_to(request.user), pk=pk)
-    try:
-        services.photo_remove(photo=photo, by=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Photo removed."))
-    return redirect("publicity:event_detail", pk=photo.event_id)
+    return act(request, lambda: services.photo_remove(photo=photo, by=request.user), done=_("Photo removed."),
+               to="publicity:event_detail", args=(photo.event_id,))
 
 
 # --- Media reports ------------------------------------------------------------
 
-@login_required
+@capability_required("publicity_log")
 def media_list(request):
-    require(request.user, "publicity_log")
     filterset = MediaFilter(request.GET or None, queryset=selectors.media_visible_to(request.user))
     qs = filterset.qs
     if request.GET.get("export") == "xlsx":
@@ -160,46 +140,36 @@ def media_list(request):
     })
 
 
-@login_required
+@capability_required("publicity_log")
 def media_detail(request, pk):
-    require(request.user, "publicity_log")
     report = get_visible(selectors.media_visible_to(request.user), pk=pk)
     return render(request, "publicity/media_detail.html", {
         "report": report, "breadcrumbs": _media_crumb() + [(str(report), None)],
     })
 
 
-@login_required
+@capability_required("publicity_log")
 def media_create(request):
-    require(request.user, "publicity_log")
     form = MediaReportForm(request.POST or None, user=request.user,
                            events=selectors.events_visible_to(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = services.media_create(data=form.cleaned_data, by=request.user)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, _("Media report recorded."))
-            return redirect("publicity:media_detail", pk=report.pk)
+    created = submit(request, form, lambda data: services.media_create(data=data, by=request.user),
+                     done=_("Media report recorded."),
+                     to=lambda report: reverse("publicity:media_detail", args=[report.pk]))
+    if created:
+        return created
     return _form_page(request, form=form, title=_("Record a media report"), breadcrumbs=_media_crumb(),
                       cancel_url=reverse("publicity:media_list"))
 
 
-@login_required
+@capability_required("publicity_log")
 def media_edit(request, pk):
-    require(request.user, "publicity_log")
     report = get_visible(selectors.media_visible_to(request.user), pk=pk)
     form = MediaReportForm(request.POST or None, instance=report, user=request.user,
                            events=selectors.events_visible_to(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.media_update(report=report, data=form.cleaned_data, by=request.user)
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("publicity:media_detail", pk=report.pk)
+    saved = submit(request, form, lambda data: services.media_update(report=report, data=data, by=request.user),
+                   done=_("Changes saved."), to="publicity:media_detail", args=(report.pk,))
+    if saved:
+        return saved
     detail = reverse("publicity:media_detail", args=[report.pk])
     return _form_page(request, form=form, title=_("Edit media report"), cancel_url=detail,
                       breadcrumbs=_media_crumb() + [(str(report), detail)], history_object=report)

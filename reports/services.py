@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import jobs
+from core.access import require
 from core.replica import reading_replica
 
-from .models import ReportRun
+from .models import ReportRun, Target
 from .periods import Period, parse_period, period_from_input
 from .submission import figures_of, sha256, submitted_version
 
@@ -65,10 +66,10 @@ def report_run_retry(*, run: ReportRun, by) -> ReportRun:
     from core import jobs
 
     run = ReportRun.objects.select_for_update().get(pk=run.pk)
-    if run.status != ReportRun.Status.FAILED and run.job_state not in ("stuck", "unqueued"):
-        raise ValidationError(_("Only a failed report, or one whose worker stopped, can be retried."))
     if not may_request(by, run.station):
         raise PermissionDenied
+    if run.status != ReportRun.Status.FAILED and run.job_state not in ("stuck", "unqueued"):
+        raise ValidationError(_("Only a failed report, or one whose worker stopped, can be retried."))
     jobs.retry_now(run, status=ReportRun.Status.QUEUED, progress=0, error="", started_at=None, finished_at=None)
     return run
 
@@ -186,3 +187,30 @@ def expire_files(*, now=None) -> int:
         run.save(update_fields=["xlsx", "docx", "files_removed_at"])
         removed += 1
     return removed
+
+
+# --- Targets --------------------------------------------------------------------
+
+@transaction.atomic
+def target_set(*, year: int, code: str, station=None, value, by) -> Target:
+    """The target of one indicator for a year (county-wide or one station): made, or its value changed."""
+    require(by, "target_manage")
+    target = Target.objects.select_for_update().filter(year=year, code=code, station=station).first()
+    if target is None:
+        target = Target(year=year, code=code, station=station)
+    target.value = value
+    target._history_user = by
+    target.save()
+    return target
+
+
+@transaction.atomic
+def target_update(*, target: Target, by) -> Target:
+    """Save an edited target; another target of the same indicator, year and station is refused."""
+    require(by, "target_manage")
+    clash = Target.objects.filter(year=target.year, code=target.code, station=target.station_id)
+    if clash.exclude(pk=target.pk).exists():
+        raise ValidationError(_("This indicator already has a target for that year and station."))
+    target._history_user = by
+    target.save()
+    return target

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.access import get_visible, require
+from core.access import capability_required, get_visible, require
+from core.flow import act, submit
 from core.paging import paginate
 from core.replica import reading_replica
 
 from . import dashboard as dash
 from .forms import ReportRequestForm, TargetForm, TargetSetForm
 from .models import ReportRun, Target
-from .services import report_run_request, report_run_retry
+from .services import report_run_request, report_run_retry, target_set, target_update
 
 
 def _runs_visible(user):
@@ -32,9 +32,8 @@ def _runs_visible(user):
     return qs if user.is_center else qs.filter(station_id=user.station_id)
 
 
-@login_required
+@capability_required("dashboard_view")
 def dashboard(request):
-    require(request.user, "dashboard_view")
     with reading_replica():
         ctx = dash.dashboard_context(request)
         ctx["breadcrumbs"] = [(_("Statistics dashboard"), None)]
@@ -56,7 +55,7 @@ def _figure_period(request):
     return period_from_input(request.GET.get("period") or str(today.year), today=as_of)
 
 
-@login_required
+@capability_required("dashboard_view")
 def figure(request, code):
     """The list of the records behind one figure (reports/drilldown.py)."""
     from core.indicators import CENTER
@@ -64,7 +63,6 @@ def figure(request, code):
     from . import drilldown
     from .indicators import REGISTRY
 
-    require(request.user, "dashboard_view")
     if code not in REGISTRY:
         raise Http404
     try:
@@ -90,22 +88,18 @@ def figure(request, code):
         return render(request, "reports/figure.html", ctx)
 
 
-@login_required
+@capability_required("report_request")
 def run_list(request):
-    require(request.user, "report_request")
     if request.method == "POST":
         form = ReportRequestForm(request.POST)
-        if form.is_valid():
-            station = form.cleaned_data["station"]
-            try:
-                run = report_run_request(period=form.cleaned_data["parsed"].code, station=station,
-                                         want_docx=form.cleaned_data["want_docx"], by=request.user)
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                return redirect("reports:run_detail", pk=run.pk)
     else:
         form = ReportRequestForm(initial={"preset": f"{timezone.localdate().year - 1}", "want_docx": True})
+    requested = submit(request, form, lambda data: report_run_request(
+        period=data["parsed"].code, station=data["station"], want_docx=data["want_docx"], by=request.user),
+        done=_("The report is requested: it is built in the background."),
+        to=lambda run: reverse("reports:run_detail", args=[run.pk]))
+    if requested:
+        return requested
     page = paginate(request, _runs_visible(request.user))
     return render(request, "reports/run_list.html", {
         "form": form, "page_obj": page, "runs": page.object_list,
@@ -113,9 +107,8 @@ def run_list(request):
     })
 
 
-@login_required
+@capability_required("report_request")
 def run_detail(request, pk: int):
-    require(request.user, "report_request")
     run = get_visible(_runs_visible(request.user), pk=pk)
     from .submission import submit_problem, submitted_version
 
@@ -136,19 +129,14 @@ def run_submit(request, pk: int):
 
     require(request.user, "report_submit")
     run = get_visible(_runs_visible(request.user), pk=pk)
-    try:
-        report_run_submit(run=run, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Submitted: this version's files and figures are kept unchanged."))
-    return redirect("reports:run_detail", pk=run.pk)
+    return act(request, lambda: report_run_submit(run=run, by=request.user),
+               done=_("Submitted: this version's files and figures are kept unchanged."),
+               to="reports:run_detail", args=(run.pk,))
 
 
-@login_required
+@capability_required("report_request")
 def run_status(request, pk: int):
     """The htmx fragment polled every 2 s while a run is queued or running."""
-    require(request.user, "report_request")
     run = get_visible(_runs_visible(request.user), pk=pk)
     return render(request, "reports/_run_status.html", {"run": run})
 
@@ -158,16 +146,12 @@ def run_status(request, pk: int):
 def run_retry(request, pk: int):
     require(request.user, "report_request")
     run = get_visible(_runs_visible(request.user), pk=pk)
-    try:
-        report_run_retry(run=run, by=request.user)
-    except ValidationError:
-        pass
-    return redirect("reports:run_detail", pk=run.pk)
+    return act(request, lambda: report_run_retry(run=run, by=request.user),
+               done=_("The report is queued again."), to="reports:run_detail", args=(run.pk,))
 
 
-@login_required
+@capability_required("report_request")
 def run_download(request, pk: int, kind: str):
-    require(request.user, "report_request")
     run = get_visible(_runs_visible(request.user), pk=pk)
     if kind not in ("xlsx", "docx") or run.status != ReportRun.Status.DONE:
         raise Http404
@@ -202,26 +186,23 @@ def run_title(run: ReportRun, kind: str = "xlsx") -> str:
     return f"{who}{label}法律援助统计" if kind == "xlsx" else f"{who}{label}法律援助工作总结"
 
 
-@login_required
+def _target_year_url(target: Target) -> str:
+    return f"{reverse('reports:target_list')}?year={target.year}"
+
+
+@capability_required("target_manage")
 def target_list(request):
-    require(request.user, "target_manage")
     today = timezone.localdate()
     from core.params import query_year
 
     year = query_year(request, default=today.year)
-    if request.method == "POST":
-        form = TargetSetForm(request.POST)
-        if form.is_valid():
-            d = form.cleaned_data
-            target, created = Target.objects.get_or_create(
-                year=d["year"], code=d["code"], station=d["station"], defaults={"value": d["value"]})
-            if not created:
-                target.value = d["value"]
-                target._history_user = request.user
-                target.save()
-            return redirect(f"{reverse('reports:target_list')}?year={d['year']}")
-    else:
-        form = TargetSetForm(initial={"year": year})
+    form = TargetSetForm(request.POST) if request.method == "POST" else TargetSetForm(initial={"year": year})
+    saved = submit(request, form, lambda data: target_set(year=data["year"], code=data["code"],
+                                                          station=data["station"], value=data["value"],
+                                                          by=request.user),
+                   done=_("Target saved."), to=_target_year_url)
+    if saved:
+        return saved
     rows = dash.target_table(year, today)
     return render(request, "reports/target_list.html", {
         "form": form, "rows": rows, "year": year, "years": [today.year + 1, today.year, today.year - 1],
@@ -229,21 +210,14 @@ def target_list(request):
     })
 
 
-@login_required
+@capability_required("target_manage")
 def target_edit(request, pk: int):
-    require(request.user, "target_manage")
-    target = get_object_or_404(Target, pk=pk)
+    target = get_visible(Target.objects.all(), pk=pk)
     form = TargetForm(request.POST or None, instance=target)
-    if request.method == "POST" and form.is_valid():
-        clash = Target.objects.filter(year=form.cleaned_data["year"], code=form.cleaned_data["code"],
-                                      station=form.cleaned_data["station"]).exclude(pk=target.pk).exists()
-        if clash:
-            form.add_error(None, _("This indicator already has a target for that year and station."))
-        else:
-            obj = form.save(commit=False)
-            obj._history_user = request.user
-            obj.save()
-            return redirect(f"{reverse('reports:target_list')}?year={obj.year}")
+    saved = submit(request, form, lambda data: target_update(target=form.save(commit=False), by=request.user),
+                   done=_("Target saved."), to=_target_year_url)
+    if saved:
+        return saved
     return render(request, "reports/target_form.html", {
         "form": form, "target": target,
         "breadcrumbs": [(_("Targets"), reverse("reports:target_list")), (str(target), None)],

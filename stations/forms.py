@@ -41,6 +41,10 @@ class CloseForm(forms.Form):
         self.fields["closed_on"].initial = timezone.localdate()
 
 
+class ConfirmForm(forms.Form):
+    """A page that only asks "are you sure?" (reactivate): no fields, so that core.flow.submit runs it."""
+
+
 class ContactPointForm(forms.ModelForm):
     class Meta:
         model = ContactPoint

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.access import require
+
 from .models import ContactPoint, DutyShift, Liaison, Station, Volunteer
 
 STATION_FIELDS = ("name", "code", "kind", "host_partner", "township", "address", "phone", "opened_on")
@@ -21,8 +23,9 @@ SHIFT_FIELDS = ("date", "place_kind", "place", "handler", "station", "note")
 
 
 def _require(by, capability: str) -> None:
-    if by is None or not by.can(capability):
+    if by is None:
         raise PermissionDenied
+    require(by, capability)
 
 
 def _save(obj, by, reason: str = "") -> None:
@@ -199,8 +202,9 @@ def liaison_reactivate(*, liaison: Liaison, by) -> Liaison:
 # --- Volunteers ---------------------------------------------------------------
 
 def _check_volunteer_station(volunteer: Volunteer, by) -> None:
+    """Station staff manage their own station's volunteers: another station's is a refusal (403)."""
     if not by.is_center and volunteer.station_id != by.station_id:
-        raise ValidationError({"station": _("You can only manage volunteers of your own station.")})
+        raise PermissionDenied(_("You can only manage volunteers of your own station."))
 
 
 @transaction.atomic

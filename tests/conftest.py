@@ -2,7 +2,8 @@
 
 Personas come from the same `seed_organisation` the demo uses, so tests and the
 demo agree on who is who: director, clerk, reviewer, finance, handler (张伟),
-staff_a (station A), staff_b (station B), admin, and `outsider` (no role).
+staff_a (station A), staff_b (station B), admin, and `outsider` (no role). The list of personas a permission
+table walks is tests/permission_table.PERSONAS; counting a page's queries is tests/helpers.queries_for.
 """
 
 from __future__ import annotations
@@ -102,9 +103,6 @@ def handler_profile(org):
 @pytest.fixture
 def other_handler(org):
     return org["handlers"]["李娜"]
-
-
-PERSONAS = ["anonymous", "admin", "director", "clerk", "reviewer", "finance", "handler", "staff_a", "staff_b"]
 
 
 @pytest.fixture

@@ -69,9 +69,9 @@ def test_the_history_table_names_the_roles_not_their_codes(director, staff_a):
 def test_only_a_director_gives_the_director_role_or_touches_a_director(clerk, director, org):
     administrator, _ = services.user_create(username="adm", full_name="管理员", role_codes=[roles.ADMIN],
                                             by=director)
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):  # refusals, not mistakes in the form (issue 15.4)
         services.user_update(user=clerk, full_name="吴窗口", role_codes=[roles.DIRECTOR], by=administrator)
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.user_password_reset(user=director, by=administrator)
     services.user_password_reset(user=clerk, by=administrator)
 

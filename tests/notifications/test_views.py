@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from notifications.models import Notification, NotificationPreference
 from notifications.services import notify
+from tests.helpers import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +17,17 @@ pytestmark = pytest.mark.django_db
 def send(user, n=1, **kw):
     return [notify(recipient=user, kind="digest", title=f"提醒{i}", body="正文", url=kw.get("url", "/cases/"),
                    dedupe_key=f"t:{i}") for i in range(n)]
+
+
+def test_the_inbox_costs_the_same_queries_for_few_messages_or_many(client_for, handler):
+    send(handler, 2)
+    client = client_for("handler")
+    few = queries_for(client, reverse("notifications:inbox"))
+    for i in range(30):
+        notify(recipient=handler, kind="digest", title=f"更多{i}", url="/cases/", dedupe_key=f"more:{i}")
+    assert queries_for(client, reverse("notifications:inbox")) == few
+    page = client.get(reverse("notifications:inbox")).context["page_obj"]
+    assert page.paginator.count == 32 and len(page.object_list) == 25
 
 
 def test_the_inbox_lists_the_persons_own_messages_newest_first_with_the_unread_marked(client_for, handler, clerk):

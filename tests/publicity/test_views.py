@@ -11,7 +11,7 @@ from freezegun import freeze_time
 from publicity.models import Event, EventPhoto, MediaReport
 from stations.models import Volunteer
 from tests.factories import EventFactory, MediaReportFactory
-from tests.stations.querycount import queries_for
+from tests.helpers import queries_for
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 64

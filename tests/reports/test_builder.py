@@ -17,11 +17,6 @@ from tests.reports import dataset
 from tests.reports.test_indicators import EXPECTED_2025H1
 
 
-@pytest.fixture
-def data(org, station_a):
-    return dataset.build(station_a)
-
-
 def _sheet_rows(path, name):
     """The rows of a report sheet from its header on (the title lines above it left out)."""
     wb = openpyxl.load_workbook(path)

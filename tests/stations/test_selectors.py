@@ -40,7 +40,8 @@ def test_station_figures_count_only_this_year_and_this_station(org, station_a, s
 def test_each_figure_is_one_query(org, station_a, director, django_assert_num_queries):
     director.can("dashboard_view")  # permissions are cached on the user once per request
     with django_assert_num_queries(4):  # one aggregate per family of records
-        selectors.station_year_figures(director, station_a)
+        figures = selectors.station_year_figures(director, station_a)
+    assert len(figures) == 4 and all(figure["url"] and figure["value"] is not None for figure in figures)
 
 
 def test_station_staff_see_only_their_own_station(staff_a, station_a, director, clerk):

@@ -122,9 +122,9 @@ def test_station_staff_volunteer_lands_in_their_own_station(staff_a, station_a):
 
 def test_station_staff_cannot_manage_another_stations_volunteer(staff_a, station_b):
     other = Volunteer.objects.create(name="许佳琪", station=station_b)
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):  # a refusal, not a mistake in the form (issue 15.4)
         services.volunteer_update(volunteer=other, data={"name": "改名"}, by=staff_a)
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.volunteer_create(data={"name": "越权", "station": station_b}, by=staff_a)
     other.refresh_from_db()
     assert other.name == "许佳琪"

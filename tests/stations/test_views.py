@@ -7,7 +7,7 @@ from freezegun import freeze_time
 
 from stations.models import DutyShift, Station, Volunteer
 from tests.factories import HandlerFactory, StationFactory
-from tests.stations.querycount import queries_for
+from tests.helpers import queries_for
 
 
 def test_station_list_shows_type_host_township_and_contact_point_counts(client_for, org):

@@ -1,0 +1,74 @@
+"""Case documents: the printed documents (kept as first issued), their delivery receipts, and attachments."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from core.access import get_visible
+from core.issued import print_issued
+from core.models import CenterProfile
+
+from . import rules, services
+from .documents import SERVED, printable_documents
+from .models import Attachment, Case
+from .selectors import case_detail_qs
+from .views import _case, _need_case_access
+
+# --- documents ------------------------------------------------------------------
+
+@login_required
+def case_print(request, pk, doc):
+    case = _case(request, pk)
+    if doc not in dict(printable_documents(case)):
+        raise Http404
+    assignments = list(case.assignments.select_related("handler__provider").order_by("assigned_on", "pk"))
+    current = assignments[-1] if assignments else None
+    if doc.startswith("delivery-"):
+        return _print_delivery(request, case, doc.removeprefix("delivery-"), current)
+    # The numbered documents are kept as first printed (core.issued); the closing report and the opinion
+    # form carry the case's number only and are filled in as the case goes, so they print as the record is.
+    obj, number = {"assignment": (current, current.number if current else ""),
+                   "letter": (current, current.letter_number if current else ""),
+                   "termination": (case, case.termination_number)}.get(doc, (case, ""))
+    return print_issued(request, f"cases/print/{doc}.html", {
+        "case": case, "assignment": current, "profile": CenterProfile.get(), "today": timezone.localdate(),
+        "notice_ground": rules.notice_ground(case), "progress": case.progress.order_by("date", "pk"),
+    }, obj=obj, document=doc, number=number)
+
+
+def _print_delivery(request, case: Case, served: str, assignment):
+    """The 送达回证 of a served document: to the handler (or firm) for the assignment notice, to the notifying
+    organ for the 公函, to the recipient for the termination decision."""
+    from core.delivery import delivery_receipt
+
+    if served == "assignment":
+        handler = assignment.handler if assignment else case.handler
+        to = handler.provider.name if handler and handler.provider else (handler.name if handler else "")
+        obj, number = (assignment or case), (assignment.number if assignment else "")
+    elif served == "letter":
+        to = (case.notice.organ_name if case.notice_id and case.notice.organ_name else case.get_organ_display())
+        obj, number = (assignment or case), (assignment.letter_number if assignment else "")
+    else:
+        to, obj, number = case.recipient.name, case, case.termination_number
+    receipt = delivery_receipt(obj=obj, document=served, title=SERVED[served], number=number, served_to=to,
+                               by=request.user)
+    return print_issued(request, "core/print/delivery.html", {"receipt": receipt, "center": CenterProfile.get()},
+                        obj=receipt, document="delivery", number=receipt.number)
+
+
+# --- attachments -----------------------------------------------------------------
+
+@login_required
+def attachment_download(request, pk):
+    _need_case_access(request.user)
+    att = get_object_or_404(Attachment, pk=pk)
+    get_visible(case_detail_qs(request.user), pk=att.case_id)
+    try:
+        handle = att.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    services.attachment_downloaded(attachment=att, by=request.user)
+    return FileResponse(handle, as_attachment=True, filename=att.original_name)
