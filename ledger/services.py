@@ -27,7 +27,8 @@ VALIDATE, IMPORT = "ledger.validate", "ledger.import"
 def register_jobs() -> None:
     S = LedgerImport.Status
     jobs.register(jobs.JobKind(name=VALIDATE, model="ledger.LedgerImport", states=(S.VALIDATING,),
-                               body=lambda pk: ledger_validate(_load(pk)), fail=_fail, reset={"progress": 0}))
+                               body=lambda pk: ledger_validate(_load(pk)), fail=_fail, reset={"progress": 0},
+                               done=(S.PREVIEWED, S.INVALID)))
     jobs.register(jobs.JobKind(name=IMPORT, model="ledger.LedgerImport", states=(S.IMPORTING,),
                                body=lambda pk: _import_job(pk), fail=_fail, reset={"progress": 0}))
 

@@ -69,14 +69,13 @@ def is_director(user) -> bool:
 
 def _handler_steps_q() -> Q:
     """A handler's own steps (cases.home.todo_queryset): the agreement to sign, the file to submit."""
-    from cases.models import Case
+    from cases.workflow import phase_q
 
-    return (Q(status=Case.Status.ASSIGNED, agreement_signed_on__isnull=True)
-            | Q(status=Case.Status.CLOSED, file_submitted_on__isnull=True))
+    return phase_q("awaiting_agreement") | phase_q("awaiting_file")
 
 
 def _case_line(case, template: str) -> str:
-    from cases.views import next_step
+    from cases.workflow import next_step
 
     step, due = next_step(case)
     return template % {"number": case.number or f"#{case.pk}", "name": str(case.recipient), "step": step,
@@ -86,13 +85,14 @@ def _case_line(case, template: str) -> str:
 def handler_sections(user, today: date) -> list[Section]:
     from cases.models import Case
     from cases.selectors import cases_visible_to, due_soon_q, overdue_q
+    from cases.workflow import phase_q
 
     mine = cases_visible_to(user).filter(handler__user=user).select_related("recipient")
     late = mine.filter(_handler_steps_q()).filter(overdue_q(today)).order_by("agreement_due", "file_due", "pk")
     soon = mine.filter(
-        Q(pk__in=Case.objects.filter(status=Case.Status.ASSIGNED).filter(due_soon_q(today, warn_days("agreement_sign")))
+        Q(pk__in=Case.objects.filter(phase_q("awaiting_agreement")).filter(due_soon_q(today, warn_days("agreement_sign")))
           .values("pk"))
-        | Q(pk__in=Case.objects.filter(status=Case.Status.CLOSED, file_submitted_on__isnull=True)
+        | Q(pk__in=Case.objects.filter(phase_q("awaiting_file"))
             .filter(due_soon_q(today, warn_days("file_submit"))).values("pk"))
     ).order_by("agreement_due", "file_due", "pk")
     out = []
@@ -166,9 +166,9 @@ def reviewer_sections(user, today: date) -> list[Section]:
 
 def finance_sections(user, today: date) -> list[Section]:
     from funding import selectors
-    from funding.models import PaymentBatch
+    from funding.workflow import BATCH
 
-    batches = list(selectors.batches().filter(status=PaymentBatch.Status.OPEN).order_by("created_at", "pk"))
+    batches = list(selectors.batches().filter(BATCH.phase_q("awaiting_payment")).order_by("created_at", "pk"))
     lines = [_("Batch %(number)s: %(count)s subsidies, %(total)s yuan") % {
         "number": b.number, "count": b.count, "total": f"{b.total or 0:,.2f}"} for b in batches]
     if not lines:
