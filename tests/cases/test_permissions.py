@@ -14,18 +14,17 @@ from django.urls import reverse
 
 from cases import services
 from stations.models import Handler
-
-PERSONAS = ["anonymous", "admin", "director", "clerk", "reviewer", "finance", "handler", "staff_a", "staff_b"]
+from tests.permission_table import PERSONAS
 
 SEE = {"admin": 200, "director": 200, "clerk": 200, "reviewer": 200, "finance": 403, "handler": 200,
-       "staff_a": 200, "staff_b": 404}
+       "staff_a": 200, "staff_b": 404, "outsider": 403}
 ASSIGN = SEE | {"handler": 403, "staff_a": 403}
 WORK = SEE | {"staff_a": 403}
 REVIEW = ASSIGN | {"clerk": 403}
 QUALITY = REVIEW
 TERMINATE = REVIEW
 ROSTER = {"admin": 200, "director": 200, "clerk": 200, "reviewer": 403, "finance": 403, "handler": 403,
-          "staff_a": 403, "staff_b": 403}
+          "staff_a": 403, "staff_b": 403, "outsider": 403}
 LIST = SEE | {"staff_b": 200}
 
 # url name → (argument kind, expected status by persona)
