@@ -49,26 +49,28 @@ def matches(obj, q: Q) -> bool:
     """Whether the row `obj` (as loaded, annotations included) satisfies `q`: field lookups of `_LOOKUPS` over
     plain and related fields, combined with AND, OR and NOT, and expressions that carry a `row_test(obj)` (see
     `row_exists`). The same `q` filters querysets."""
-    results = []
-    for child in q.children:
-        if isinstance(child, Q):
-            results.append(matches(obj, child))
-            continue
-        if not isinstance(child, tuple):  # an expression (Exists) that says how to decide it on one row
-            results.append(bool(child.row_test(obj)))
-            continue
-        key, expected = child
-        parts = key.split("__")
-        lookup = parts[-1] if parts[-1] in _LOOKUPS else "exact"
-        path = parts[:-1] if parts[-1] in _LOOKUPS else parts
-        if len(path) == 1 and hasattr(obj, f"{path[0]}_id") and hasattr(expected, "pk"):
-            expected = expected.pk
-            path = [f"{path[0]}_id"]
-        elif path[-1] == "pk" or (len(path) == 2 and path[1] == "id"):
-            path = [f"{path[0]}_id"] if len(path) == 2 else path
-        results.append(_LOOKUPS[lookup](_value(obj, path), expected))
+    # Plain lookups first and lazily, so an expression (which may cost a query) is decided only when needed.
+    children = sorted(q.children, key=lambda child: not isinstance(child, (Q, tuple)))
+    results = (_child_matches(obj, child) for child in children)
     result = all(results) if q.connector == Q.AND else any(results)
     return not result if q.negated else result
+
+
+def _child_matches(obj, child) -> bool:
+    if isinstance(child, Q):
+        return matches(obj, child)
+    if not isinstance(child, tuple):  # an expression (Exists) that says how to decide it on one row
+        return bool(child.row_test(obj))
+    key, expected = child
+    parts = key.split("__")
+    lookup = parts[-1] if parts[-1] in _LOOKUPS else "exact"
+    path = parts[:-1] if parts[-1] in _LOOKUPS else parts
+    if len(path) == 1 and hasattr(obj, f"{path[0]}_id") and (hasattr(expected, "pk") or lookup == "isnull"):
+        expected = getattr(expected, "pk", expected)  # compare keys: no query for the related row
+        path = [f"{path[0]}_id"]
+    elif len(path) == 2 and path[1] in ("pk", "id"):
+        path = [f"{path[0]}_id"]
+    return _LOOKUPS[lookup](_value(obj, path), expected)
 
 
 def row_exists(queryset, row_test: Callable[[object], bool]):
