@@ -15,7 +15,8 @@ from core.search import name_q, phone_q
 from stations.models import Station
 
 from .models import Application, Consultation
-from .selectors import granted_against_result
+from .selectors import due_soon_q, granted_against_result, in_phase, overdue_q
+from .workflow import PHASE_CHOICES
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -87,12 +88,27 @@ class ApplicationFilter(StationFilterMixin):
     decided_from = df.DateFilter(field_name="decided_on", lookup_expr="gte", label=_("decided from"), widget=DATE)
     decided_to = df.DateFilter(field_name="decided_on", lookup_expr="lte", label=_("decided to"), widget=DATE)
     status = df.MultipleChoiceFilter(distinct=False, choices=Application.Status.choices, label=_("status"))
+    phase = df.ChoiceFilter(choices=PHASE_CHOICES, method="filter_phase", label=_("waiting for"))
+    deadline = df.ChoiceFilter(choices=[("overdue", _("Overdue")),
+                                        ("due_soon", _("Due within 2 days"))],
+                               method="filter_deadline", label=_("deadline"))
     against_result = df.BooleanFilter(method="granted_against", label=_("granted against the eligibility result"),
                                       widget=forms.CheckboxInput)
     q = df.CharFilter(method="search", label=_("search"))
 
     def granted_against(self, qs, name, value):
         return granted_against_result(qs) if value else qs
+
+    def filter_phase(self, qs, name, value):
+        """What the application waits for: a phase of the transition table, as its page's next step says."""
+        return in_phase(qs, value) if value else qs
+
+    def filter_deadline(self, qs, name, value):
+        if value == "overdue":
+            return qs.filter(overdue_q())
+        if value == "due_soon":
+            return qs.filter(due_soon_q())
+        return qs
 
     def search(self, qs, name, value):
         """The applicant's name, ID number or phone (any part), and from three characters on a part of the

@@ -4,20 +4,13 @@ from core.registry import NavItem
 
 
 def _review_badge(user) -> int:
+    """The applications waiting for this user's step, as the phases of the transition table say: for deciders
+    those to decide and the refusals whose objection awaits its outcome (Art. 49), for the window the received
+    ones, for station staff their preliminary intake to forward."""
     from .models import Application
+    from .selectors import todo_q
 
-    if user.can("application_decide") and user.is_center:
-        # applications to decide and refusals whose objection awaits its outcome (Art. 49), in one count
-        from django.db.models import Exists, OuterRef, Q
-
-        from .models import Objection
-
-        pending = Objection.objects.filter(application=OuterRef("pk"), outcome=Objection.Outcome.PENDING)
-        return Application.objects.filter(Q(status=Application.Status.UNDER_REVIEW)
-                                          | Q(status=Application.Status.REFUSED) & Exists(pending)).count()
-    if user.is_center:
-        return Application.objects.filter(status=Application.Status.RECEIVED).count()
-    return Application.objects.filter(status=Application.Status.DRAFT, station_id=user.station_id).count()
+    return Application.objects.filter(todo_q(user)).count()
 
 
 ITEMS = [

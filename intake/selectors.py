@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet, Sum
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from applicants.models import Person
 from applicants.selectors import person_search, persons_visible_to
@@ -15,6 +18,9 @@ from .models import (
     Matter,
     Objection,
 )
+from .workflow import OBJECTION, WORKFLOW
+
+DUE_SOON_DAYS = 2  # as the due badge: amber within 2 days
 
 
 def consultations_visible_to(user) -> QuerySet[Consultation]:
@@ -63,10 +69,35 @@ def objections_visible_to(user) -> QuerySet[Objection]:
 
 def objections_to_decide(user) -> QuerySet[Objection]:
     """The deciders' to-do: objections still waiting for the justice bureau's decision, the earliest due first
-    (their 5 days run from receipt, Art. 49)."""
-    if not user.is_authenticated or not user.is_center or not user.can("application_decide"):
+    (their 5 days run from receipt, Art. 49): the objection table's pending phase (intake.workflow.OBJECTION)."""
+    if not user.is_authenticated:
         return Objection.objects.none()
-    return objections_visible_to(user).filter(outcome=Objection.Outcome.PENDING).order_by("due_on", "pk")
+    return objections_visible_to(user).filter(OBJECTION.todo_q(user)).order_by("due_on", "pk")
+
+
+# --- what waits, read from the transition table (intake.workflow) ---------------------------------
+
+def overdue_q(today: date | None = None) -> Q:
+    """Applications in a phase whose deadline has passed (the review clock of one received or under review;
+    a clock paused for materials is not running)."""
+    return WORKFLOW.overdue_q(today or timezone.localdate())
+
+
+def due_soon_q(today: date | None = None, days: int = DUE_SOON_DAYS) -> Q:
+    return WORKFLOW.due_soon_q(today or timezone.localdate(), days)
+
+
+def in_phase(qs: QuerySet[Application], *names: str) -> QuerySet[Application]:
+    """The applications of `qs` in any of the phases `names` (a phase of the table, e.g. "under_review")."""
+    q = Q(pk__in=[])
+    for name in names:
+        q |= WORKFLOW.phase_q(name)
+    return qs.filter(q)
+
+
+def todo_q(user) -> Q:
+    """The applications waiting for this user's step (the navigation badge)."""
+    return WORKFLOW.todo_q(user)
 
 
 def notices_visible_to(user) -> QuerySet[CriminalNotice]:

@@ -1,5 +1,7 @@
 """Every write of the service window (DOMAIN.md §3, §5): one function per transition,
-each checking permission and state, recording who did it, in one transaction."""
+each checking permission and state through the transition table (intake.workflow: a user the table does
+not let take the step is refused with PermissionDenied, a state or guard that does not allow it with a
+ValidationError that says why), recording who did it, in one transaction."""
 
 from __future__ import annotations
 
@@ -27,9 +29,10 @@ from .models import (
     Objection,
     SupplementNotice,
 )
+from .workflow import OBJECTION, OPEN, WORKFLOW, step
 
 S = Application.Status
-OPEN_STATES = {S.DRAFT, S.RECEIVED, S.INCOMPLETE, S.UNDER_REVIEW}
+OPEN_STATES = set(OPEN)
 
 # Default materials checklist by category (程序规定 第十一条).
 DEFAULT_MATERIALS = {
@@ -60,11 +63,6 @@ def _check_date(value: date | None, field: str, *, not_before: date | None = Non
         raise ValidationError({field: _("This date is in the future.")})
     if not_before and value < not_before:
         raise ValidationError({field: _("This date is before the application was received.")})
-
-
-def _center_only(by) -> None:
-    if not by.is_center:
-        raise ValidationError(_("Only the center can do this; stations forward their applications first."))
 
 
 # --- Consultations ------------------------------------------------------------------------
@@ -142,9 +140,7 @@ def application_receive(*, application: Application, by, consultation: Consultat
 
 @transaction.atomic
 def application_update(*, application: Application, by) -> Application:
-    require(by, "application_intake")
-    if application.status not in OPEN_STATES:
-        raise ValidationError(_("A decided or withdrawn application cannot be changed."))
+    step(by, application, "edit")
     _validate_flags(application, application.applicant)
     _stamp(application, by)
     application.save()
@@ -155,9 +151,7 @@ def application_update(*, application: Application, by) -> Application:
 def materials_update(*, application: Application, received: set[int], by, extra: str = "",
                      on: date | None = None) -> None:
     """Tick the materials that arrived; optionally add one more item to the checklist."""
-    require(by, "application_intake")
-    if application.status not in OPEN_STATES and not awaits_advance_review(application):
-        raise ValidationError(_("A decided or withdrawn application cannot be changed."))
+    step(by, application, "materials")
     on = on or _today()
     for m in application.materials.all():
         now = m.pk in received
@@ -234,11 +228,7 @@ def material_file_problem(upload) -> str | None:
 
 
 def _own_open_application(app: Application, by) -> None:
-    require(by, "application_intake")
-    if not by.is_center and app.station_id != by.station_id:
-        raise PermissionDenied
-    if app.status not in OPEN_STATES and not awaits_advance_review(app):
-        raise ValidationError(_("A decided or withdrawn application cannot be changed."))
+    step(by, app, "materials")
 
 
 @transaction.atomic
@@ -280,6 +270,14 @@ def _note_on_application(material: ApplicationMaterial, by, reason: str) -> None
     app.save()
 
 
+def material_file_opened(*, file: MaterialFile, by) -> None:
+    """Opening or downloading a material's scan is logged (DOMAIN.md §13)."""
+    from core.models import AccessLog
+
+    AccessLog.objects.create(user=by, action="download", object_type="intake.MaterialFile",
+                             object_id=str(file.pk), detail=file.original_name[:200])
+
+
 @transaction.atomic
 def material_file_remove(*, file: MaterialFile, by) -> MaterialFile:
     """Hide a scan attached by mistake. The file is kept and the removal recorded with who and when."""
@@ -299,12 +297,8 @@ def material_file_remove(*, file: MaterialFile, by) -> MaterialFile:
 @transaction.atomic
 def application_forward(*, application: Application, by) -> Application:
     """A station's preliminary intake goes to the center: it is received there today."""
-    require(by, "application_forward")
     app = Application.objects.select_for_update().get(pk=application.pk)
-    if app.status != S.DRAFT:
-        raise ValidationError(_("Only a preliminary intake can be forwarded."))
-    if by.is_center or app.station_id != by.station_id:
-        raise ValidationError(_("You can only forward your own station's applications."))
+    step(by, app, "forward")
     today = _today()
     app.status = S.RECEIVED
     app.reached_center = True
@@ -333,14 +327,9 @@ def supplement_notice_issue(*, application: Application, by, issued_on: date | N
     first one could not foresee) is issued only with its reason written, kept on the notice and in
     the application's history.
     """
-    require(by, "application_intake")
-    _center_only(by)
     app = Application.objects.select_for_update().get(pk=application.pk)
-    if app.status not in (S.RECEIVED, S.UNDER_REVIEW):
-        raise ValidationError(_("A supplementation notice can only be issued for a received application."))
+    step(by, app, "supplement")
     missing = missing_materials(app)
-    if not missing:
-        raise ValidationError(_("No required material is missing."))
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": _("The reason is too long (at most %(n)s characters).")
@@ -385,11 +374,8 @@ def clock_start(app: Application) -> date:
 @transaction.atomic
 def materials_supplied(*, application: Application, by, on: date | None = None) -> Application:
     """The missing materials arrived: the application is complete again and the clock runs on."""
-    require(by, "application_intake")
-    _center_only(by)
     app = Application.objects.select_for_update().get(pk=application.pk)
-    if app.status != S.INCOMPLETE:
-        raise ValidationError(_("This application is not waiting for materials."))
+    step(by, app, "supplied")
     on = on or _today()
     _check_date(on, "on", not_before=app.received_on)
     missing = missing_materials(app)
@@ -409,11 +395,8 @@ def materials_supplied(*, application: Application, by, on: date | None = None) 
 
 @transaction.atomic
 def application_submit_review(*, application: Application, by) -> Application:
-    require(by, "application_intake")
-    _center_only(by)
     app = Application.objects.select_for_update().get(pk=application.pk)
-    if app.status != S.RECEIVED:
-        raise ValidationError(_("Only a received, complete application can go to review."))
+    step(by, app, "review")
     missing = missing_materials(app)
     if missing and not app.advance_aid:
         raise ValidationError(_("Materials are missing (%(items)s); issue a supplementation notice first.")
@@ -429,13 +412,11 @@ def application_submit_review(*, application: Application, by) -> Application:
 @transaction.atomic
 def application_withdraw(*, application: Application, by, on: date | None = None, deemed: bool = False,
                          reason: str = "") -> Application:
-    if by is not None:
-        require(by, "application_intake")
+    """Withdrawn by the applicant (a user records it), or deemed withdrawn by the daily task (by=None)."""
     app = Application.objects.select_for_update().get(pk=application.pk)
-    if app.status not in OPEN_STATES:
-        raise ValidationError(_("Only an open application can be withdrawn."))
-    if by is not None and not by.is_center and app.station_id != by.station_id:
-        raise ValidationError(_("You can only withdraw your own station's applications."))
+    if by is not None:
+        WORKFLOW.authorize(by, app, "withdraw")
+    WORKFLOW.check(app, "deem_withdrawn" if by is None and deemed else "withdraw")
     app.status = S.WITHDRAWN
     app.withdrawn_on = on or _today()
     app.deemed_withdrawn = deemed
@@ -483,17 +464,8 @@ def assets_total(app: Application):
     return sum(values) if values else None
 
 
-def _decidable(app: Application, by, decided_on: date) -> None:
-    require(by, "application_decide")
-    _center_only(by)
-    allowed = {S.UNDER_REVIEW}
-    if app.advance_aid:
-        allowed |= {S.RECEIVED, S.INCOMPLETE}
-    if app.status == S.REFUSED and app.objections.filter(outcome=Objection.Outcome.OVERTURNED).exists():
-        allowed.add(S.REFUSED)
-    if app.status not in allowed:
-        raise ValidationError(_("An application in the state “%(state)s” cannot be decided.")
-                              % {"state": app.get_status_display()})
+def _decidable(app: Application, by, decided_on: date, action: str) -> None:
+    step(by, app, action)  # the states and guards of a decision are the table's (intake.workflow)
     _check_date(decided_on, "decided_on", not_before=app.received_on)
 
 
@@ -519,7 +491,7 @@ def application_grant(*, application: Application, by, decided_on: date | None =
     "not eligible" result only with the reviewer's written reason, recorded with who and when."""
     app = Application.objects.select_for_update().select_related("applicant").get(pk=application.pk)
     decided_on = decided_on or _today()
-    _decidable(app, by, decided_on)
+    _decidable(app, by, decided_on, "grant")
     result = eligibility_for(app, decided_on)
     override_reason = (override_reason or "").strip()
     if result.result == eligibility.NOT_ELIGIBLE and not override_reason:
@@ -554,8 +526,10 @@ def application_grant(*, application: Application, by, decided_on: date | None =
 
 
 def awaits_advance_review(app: Application) -> bool:
-    """Advance aid (Art. 44) was granted first; its review is still to be completed."""
-    return app.advance_aid and app.status == S.GRANTED and app.advance_review_on is None
+    """Advance aid (Art. 44) was granted first; its review is still to be completed (the table's phase)."""
+    from .workflow import awaits_advance_review as awaits
+
+    return awaits(app)
 
 
 @transaction.atomic
@@ -567,11 +541,8 @@ def application_advance_review(*, application: Application, by, confirmed: bool,
     Not confirmed: the reasons are written and the case is terminated (Art. 48), so the
     handler stops and the organ is notified as for any termination.
     """
-    require(by, "application_decide")
-    _center_only(by)
     app = Application.objects.select_for_update().select_related("applicant").get(pk=application.pk)
-    if not awaits_advance_review(app):
-        raise ValidationError(_("Only an advance-aid grant whose review is still open can be reviewed."))
+    step(by, app, "advance_review")
     on = on or _today()
     _check_date(on, "on", not_before=app.decided_on)
     reasons = (reasons or "").strip()
@@ -605,9 +576,7 @@ def application_refuse(*, application: Application, by, reasons: str, decided_on
     """不予法律援助, in writing with reasons (Art. 43)."""
     app = Application.objects.select_for_update().select_related("applicant").get(pk=application.pk)
     decided_on = decided_on or _today()
-    _decidable(app, by, decided_on)
-    if app.status == S.REFUSED:
-        raise ValidationError(_("This application is already refused."))
+    _decidable(app, by, decided_on, "refuse")
     if not (reasons or "").strip():
         raise ValidationError({"reasons": _("A refusal must give its reasons in writing.")})
     result = eligibility_for(app, decided_on)
@@ -627,18 +596,14 @@ def application_refuse(*, application: Application, by, reasons: str, decided_on
 def objection_file(*, application: Application, by, filed_on: date, grounds: str) -> Objection:
     """An objection to the refusal reached the justice bureau on `filed_on`: its decision is due within
     5 days (Art. 49, deadline rule objection_decide)."""
-    require(by, "application_intake")
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status != S.REFUSED:
-        raise ValidationError(_("Only a refusal can be objected to."))
+    step(by, application, "object")
     if filed_on is None:
         raise ValidationError({"filed_on": _("Give the date the objection was received.")})
     if filed_on > _today():
         raise ValidationError({"filed_on": _("This date is in the future.")})
     if application.decided_on and filed_on < application.decided_on:
         raise ValidationError({"filed_on": _("The objection cannot be filed before the refusal.")})
-    if application.objections.filter(outcome=Objection.Outcome.PENDING).exists():
-        raise ValidationError(_("An objection to this refusal is already waiting for its decision."))
     obj = Objection(application=application, filed_on=filed_on, grounds=(grounds or "").strip(),
                     due_on=deadlines.due_date("objection_decide", filed_on))
     _stamp(obj, by)
@@ -650,12 +615,11 @@ def objection_file(*, application: Application, by, filed_on: date, grounds: str
 def objection_decide(*, objection: Objection, by, outcome: str, decided_on: date, note: str = "") -> Objection:
     """Record the justice bureau's decision on the objection: the refusal upheld, or overturned (the center
     is ordered to correct it, and may then grant)."""
-    require(by, "application_decide")
-    _center_only(by)
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
-    if objection.outcome != Objection.Outcome.PENDING:
-        raise ValidationError(_("This objection is already decided."))
-    if outcome not in (Objection.Outcome.UPHELD, Objection.Outcome.OVERTURNED):
+    action = outcome if outcome in OBJECTION.by_action else Objection.Outcome.UPHELD
+    OBJECTION.authorize(by, objection, action)  # both outcomes are the deciders' (intake.workflow.OBJECTION)
+    OBJECTION.check(objection, action)
+    if outcome not in OBJECTION.by_action:
         raise ValidationError({"outcome": _("Choose the outcome.")})
     if decided_on is None:
         raise ValidationError({"decided_on": _("Give the date of the decision.")})
@@ -682,11 +646,21 @@ def objection_late(objection: Objection, today: date | None = None) -> bool:
 # --- Criminal notices and matters ------------------------------------------------------------
 
 @transaction.atomic
-def notice_register(*, notice: CriminalNotice, by):
-    """通知辩护: no eligibility review; the case opens awaiting assignment (3 days)."""
+def notice_register(*, notice: CriminalNotice, by, new_person: dict | None = None):
+    """通知辩护: no eligibility review; the case opens awaiting assignment (3 days). `new_person` (name,
+    id_number, sex, birth_date) registers the person named by the notice when it is not registered yet."""
     require(by, "notice_register")
-    _center_only(by)
+    if not by.is_center:
+        raise PermissionDenied
     _check_date(notice.received_on, "received_on")
+    if new_person is not None:
+        from applicants.models import Person
+
+        person = Person(name=new_person["name"], id_number=new_person.get("id_number") or "",
+                        sex=new_person.get("sex") or "", birth_date=new_person.get("birth_date"), created_by=by)
+        _stamp(person, by)
+        person.save()
+        notice.person = person
     notice.created_by = by
     _stamp(notice, by)
     notice.save()

@@ -45,9 +45,11 @@ def test_station_staff_take_a_preliminary_intake_and_forward_it(person, staff_a,
 
 
 def test_station_staff_cannot_forward_another_stations_intake(person, staff_a, staff_b):
+    from django.core.exceptions import PermissionDenied
+
     app = services.application_receive(application=Application(applicant=person, received_on=date.today(),
                                                                cause="labour_pay"), by=staff_a)
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):  # not theirs to forward: a refusal of the user (intake.workflow)
         services.application_forward(application=app, by=staff_b)
     app.refresh_from_db()
     assert app.status == S.DRAFT
