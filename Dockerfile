@@ -16,6 +16,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
+# .dockerignore keeps the tests, the demo, scale and bench modules and the development scripts out of the build
+# context (tests/core/test_image_contents.py starts the product from exactly that set); `seed_demo` stays and
+# says that the demo is not in the image.
 COPY . .
 RUN pip install --no-cache-dir . \
  && useradd --system --home /app legalaid \

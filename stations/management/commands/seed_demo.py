@@ -1,7 +1,10 @@
 """Create the demo organisation and each app's sample records. Safe to run again.
 
 With `--scale N` it generates a whole county or province instead of the sample records: N cases over ten
-years with everything around them, written with COPY by each app's `scale.py` (core/scale.py)."""
+years with everything around them, written with COPY by each app's `scale.py` (core/scale.py).
+
+The production image leaves the demo and scale modules out (.dockerignore); there the command stays and
+says so instead of failing with an ImportError (tests/core/test_image_contents.py)."""
 
 import random
 import time
@@ -12,7 +15,20 @@ from django.db import connection, transaction
 from core import copy
 from core.models import DocumentSequence
 from core.registry import modules
-from stations.demo_base import DEMO_PASSWORD, seed_organisation
+
+NOT_IN_IMAGE = ("Demo data is not included in the production image (演示数据不包含在生产镜像中): load it on a "
+                "development machine from a checkout, with `make run` or `python manage.py seed_demo`.")
+
+
+def demo_base():
+    """stations/demo_base.py, or a CommandError where the image left it out."""
+    try:
+        import stations.demo_base as base
+    except ModuleNotFoundError as exc:
+        if exc.name != "stations.demo_base":
+            raise
+        raise CommandError(NOT_IN_IMAGE) from None
+    return base
 
 
 class Command(BaseCommand):
@@ -26,23 +42,24 @@ class Command(BaseCommand):
                                  "without cases)")
 
     def handle(self, *args, **options):
+        base = demo_base()
         rng = random.Random(options["seed"])
         if options["scale"] is not None:
-            self.scale(options["scale"], rng)
+            self.scale(options["scale"], rng, base)
             return
-        seed_organisation(stdout=self.stdout)
+        base.seed_organisation(stdout=self.stdout)
         for module in modules("demo"):
             module.seed(rng=rng, stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS(f"demo ready; every demo account's password is {DEMO_PASSWORD}"))
+        self.stdout.write(self.style.SUCCESS(f"demo ready; every demo account's password is {base.DEMO_PASSWORD}"))
 
-    def scale(self, cases: int, rng: random.Random) -> None:
+    def scale(self, cases: int, rng: random.Random, base) -> None:
         if cases < 1:
             raise CommandError("--scale needs a number of cases of at least 1")
         # Generated numbers start at 1 in every year; a database that numbered cases already would collide.
         if DocumentSequence.objects.filter(scope__startswith="case:", last__gt=0).exists():
             raise CommandError("--scale generates into a freshly migrated database; this one already has cases")
         began = time.perf_counter()
-        seed_organisation(stdout=self.stdout)
+        base.seed_organisation(stdout=self.stdout)
         timings = []
         with transaction.atomic(), copy.background():
             with connection.cursor() as cursor:
@@ -70,4 +87,4 @@ class Command(BaseCommand):
             self.stdout.write(f"{app:<12} {seconds:8.1f} s")
         self.stdout.write(self.style.SUCCESS(
             f"{cases:,} cases generated in {time.perf_counter() - began:.1f} s; every demo account's password is "
-            f"{DEMO_PASSWORD}"))
+            f"{base.DEMO_PASSWORD}"))
