@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from applicants.idcard import check_digit
 from applicants.models import Person
+from core.registry import provided
 
 from . import services
 from .models import ArchiveReview, Case
@@ -203,17 +204,13 @@ def seed(*, rng, stdout) -> None:
             cause, ground, stage, outcome = rng.choice(CRIMINAL)
             born = accepted - timedelta(days=365 * 16) if ground == "minor" else None
             person = _person(rng, 1000 + i, born=born)
-            from intake.models import CriminalNotice
-
-            notice = CriminalNotice.objects.create(
-                organ="court" if stage == "trial" else "procuratorate",
-                organ_name="示范县人民法院" if stage == "trial" else "示范县人民检察院",
-                notice_number=f"（{accepted.year}）示刑援通字第{i + 1}号", received_on=accepted, person=person,
-                ground=ground, stage=stage, cause=cause)
+            organ = "court" if stage == "trial" else "procuratorate"
             case = services.case_open(
                 recipient=person, category="criminal", accepted_on=accepted, by=users["clerk"], source="notice",
-                notice=notice, organ=notice.organ, stage=stage, aid_form="criminal_defence", role="defence",
-                cause=cause, station=None)
+                organ=organ, stage=stage, aid_form="criminal_defence", role="defence", cause=cause, station=None)
+            notice_of = provided("demo_notice_of", kind="demo")  # intake's demo writes the notice and links it
+            if notice_of is not None:
+                notice_of(case, number=f"（{accepted.year}）示刑援通字第{i + 1}号", ground=ground)
             case._demo_outcome = (outcome, None)
         else:
             cause, stage, form, role, opposing, amount, outcome, groups = rng.choice(CIVIL)

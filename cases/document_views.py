@@ -49,7 +49,8 @@ def _print_delivery(request, case: Case, served: str, assignment):
         to = handler.provider.name if handler and handler.provider else (handler.name if handler else "")
         obj, number = (assignment or case), (assignment.number if assignment else "")
     elif served == "letter":
-        to = (case.notice.organ_name if case.notice_id and case.notice.organ_name else case.get_organ_display())
+        notice = getattr(case, "notice", None) if case.source == "notice" else None  # linked from the intake side
+        to = notice.organ_name if notice and notice.organ_name else case.get_organ_display()
         obj, number = (assignment or case), (assignment.letter_number if assignment else "")
     else:
         to, obj, number = case.recipient.name, case, case.termination_number

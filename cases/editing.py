@@ -182,7 +182,7 @@ def stage_history(case: Case) -> list[dict]:
     changes = list(case.stage_changes.select_related("recorded_by").order_by("changed_on", "pk"))
     first = changes[0].from_stage if changes else case.stage
     rows = [{"stage": STAGE.label(first) if first else "—", "on": case.accepted_on, "accepted": True,
-             "notice": case.notice if case.notice_id else None, "change": None}]
+             "notice": getattr(case, "notice", None) if case.source == "notice" else None, "change": None}]
     rows += [{"stage": STAGE.label(c.to_stage), "on": c.changed_on, "accepted": False, "notice": None,
               "organ": ORGAN.label(c.organ) if c.organ else "", "change": c} for c in changes]
     return rows

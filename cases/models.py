@@ -55,10 +55,8 @@ class Case(models.Model):
                               db_index=True)
     category = models.CharField(_("category"), max_length=20, choices=CATEGORY.choices, db_index=True)
     source = models.CharField(_("source"), max_length=20, choices=SOURCE.choices, default="application")
-    application = models.OneToOneField("intake.Application", verbose_name=_("application"), null=True,
-                                       blank=True, on_delete=models.PROTECT, related_name="case")
-    notice = models.OneToOneField("intake.CriminalNotice", verbose_name=_("criminal notice"), null=True,
-                                  blank=True, on_delete=models.PROTECT, related_name="case")
+    # The application or notice a case came from links to it from the intake side (Application.case,
+    # CriminalNotice.case; reached here as case.application / case.notice): cases sit below intake.
     organ = models.CharField(_("notifying organ"), max_length=20, choices=ORGAN.choices, blank=True)
     stage = models.CharField(_("stage"), max_length=20, choices=stage_choices, blank=True)
     # The stage the case was accepted at (cases.accepted.criminal.<stage>), kept when the stage moves on

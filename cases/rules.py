@@ -26,7 +26,8 @@ MIN_CRIMINAL_YEARS_LIFE_OR_DEATH = 3
 
 
 def notice_ground(case) -> str:
-    notice = getattr(case, "notice", None) if case.notice_id else None
+    # Linked from the intake side; only a case from a notice has one (no query for the others).
+    notice = getattr(case, "notice", None) if case.source == "notice" else None
     return notice.ground if notice is not None else ""
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
-from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -31,6 +30,7 @@ from core.choices import CASE_KIND_WORD
 from core.copy import copy_rows, loading, reserve_ids
 from core.models import CenterProfile
 from core.numbering import DOCUMENT_WORDS
+from core.registry import provided
 from core.scale import Choice, Progress, Timeline, between, bump_sequences, lognormal_days, pick, user_ids
 from stations.models import Handler
 
@@ -137,39 +137,29 @@ class Cases:
 
     # --- reading what intake wrote ------------------------------------------------------------------------
     def origins(self) -> list[Plan]:
-        from intake.models import Application, CriminalNotice
-
-        quote = connection.ops.quote_name
-        t = self.t
+        read = provided("case_origins", kind="scale")  # intake's records, read by intake (cases sit below it)
+        applications, notices = read(self.t.start) if read is not None else ([], [])
         plans = []
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id, decided_on - %s, category, cause, stage, station_id, applicant_id, recipient_count, "
-                f"is_mass, opposing_party, amount_involved::text, green_channel, advance_aid, criminal_role "
-                f"FROM {quote(Application._meta.db_table)} WHERE status = 'granted'", [t.start])
-            for (pk, acc, category, cause, stage, station, person, count, mass, opposing, amount, green, advance,
-                 role) in cursor.fetchall():
-                p = Plan()
-                p.source, p.origin, p.acc, p.category, p.cause, p.station, p.person = ("application", pk, acc,
-                                                                                        category, cause, station,
-                                                                                        person)
-                p.count, p.mass, p.opposing, p.amount, p.green, p.advance = count, mass, opposing, amount, green, \
-                    advance
-                p.stage = stage or ("trial" if category == "criminal" else "first_instance")
-                p.aid_form, p.case_role = _aid_form(category, cause, stage, role)
-                p.role, p.ground, p.organ = role, "", ""
-                plans.append(p)
-            cursor.execute(
-                f"SELECT id, received_on - %s, stage, cause, station_id, person_id, organ, ground "
-                f"FROM {quote(CriminalNotice._meta.db_table)}", [t.start])
-            for pk, acc, stage, cause, station, person, organ, ground in cursor.fetchall():
-                p = Plan()
-                p.source, p.origin, p.acc, p.category, p.cause, p.station, p.person = ("notice", pk, acc, "criminal",
-                                                                                        cause, station, person)
-                p.count, p.mass, p.opposing, p.amount, p.green, p.advance = 1, False, "", None, False, False
-                p.stage, p.aid_form, p.case_role, p.role, p.ground, p.organ = (stage, "criminal_defence", "defence",
-                                                                                "", ground, organ)
-                plans.append(p)
+        for (pk, acc, category, cause, stage, station, person, count, mass, opposing, amount, green, advance,
+             role) in applications:
+            p = Plan()
+            p.source, p.origin, p.acc, p.category, p.cause, p.station, p.person = ("application", pk, acc,
+                                                                                    category, cause, station,
+                                                                                    person)
+            p.count, p.mass, p.opposing, p.amount, p.green, p.advance = count, mass, opposing, amount, green, \
+                advance
+            p.stage = stage or ("trial" if category == "criminal" else "first_instance")
+            p.aid_form, p.case_role = _aid_form(category, cause, stage, role)
+            p.role, p.ground, p.organ = role, "", ""
+            plans.append(p)
+        for pk, acc, stage, cause, station, person, organ, ground in notices:
+            p = Plan()
+            p.source, p.origin, p.acc, p.category, p.cause, p.station, p.person = ("notice", pk, acc, "criminal",
+                                                                                    cause, station, person)
+            p.count, p.mass, p.opposing, p.amount, p.green, p.advance = 1, False, "", None, False, False
+            p.stage, p.aid_form, p.case_role, p.role, p.ground, p.organ = (stage, "criminal_defence", "defence",
+                                                                            "", ground, organ)
+            plans.append(p)
         plans.sort(key=lambda p: (p.acc, p.source, p.origin))
         return plans
 
@@ -197,6 +187,7 @@ class Cases:
             self.walk(p, pools)
         bump_sequences({(f"case:{category}", year): last for (year, category), last in seqs.items()})
         self.write_cases(plans)
+        self.link_origins(plans)
         self.write_assignments(plans)
         self.write_work(plans)
         self.write_quality(plans)
@@ -343,7 +334,6 @@ class Cases:
         def rows():
             for p in plans:
                 status = p.status
-                notice = p.source == "notice"
                 assigned, changed, closed, terminated = p.assigned, p.changed, p.closed, p.terminated
                 current = changed if changed is not None else assigned
                 signed = p.signed2 if changed is not None else p.signed
@@ -351,7 +341,7 @@ class Cases:
                 handler_name = self.handlers[p.handler2 or p.handler][5] if p.handler else ""
                 yield (
                     p.id, pattern.format(year=p.year, abbr=abbr, kind=kind_word[p.category], seq=p.seq), p.year,
-                    p.seq, status, p.category, p.source, None if notice else p.origin, p.origin if notice else None,
+                    p.seq, status, p.category, p.source,
                     p.organ, p.stage, p.aid_form, p.case_role, p.cause, p.litigation, p.person,
                     "{" + ",".join(p.groups) + "}", p.count, p.mass, p.opposing, p.amount, p.station, p.green,
                     p.advance, p.major, p.outside, iso[p.acc], iso[assign_due[p.source][p.acc]],
@@ -374,7 +364,7 @@ class Cases:
 
         with loading(Case):
             count = copy_rows(Case, [
-                "id", "number", "year", "seq", "status", "category", "source", "application_id", "notice_id", "organ",
+                "id", "number", "year", "seq", "status", "category", "source", "organ",
                 "stage", "aid_form", "role", "cause", "is_litigation", "recipient_id", "recipient_groups",
                 "recipient_count", "is_mass", "opposing_party", "amount_involved", "station_id", "green_channel",
                 "advance_aid", "major", "outside_county", "accepted_on", "assign_due", "handler_id", "assigned_on",
@@ -385,6 +375,13 @@ class Cases:
                 "substantive_work", "grade", "score", "graded_on", "import_fingerprint", "created_at",
                 "created_by_id"], rows())
         self.progress.done("cases", count)
+
+    def link_origins(self, plans: list[Plan]) -> None:
+        """Each granted application and each notice links to the case opened from it (the link is intake's)."""
+        link = provided("link_cases", kind="scale")
+        if link is not None:
+            for source in ("application", "notice"):
+                link(source, [(p.origin, p.id) for p in plans if p.source == source])
 
     def write_assignments(self, plans: list[Plan]) -> None:
         t = self.t

@@ -55,8 +55,6 @@ def case_open(
     accepted_on: date,
     by=None,
     source: str = "application",
-    application=None,
-    notice=None,
     organ: str = "",
     stage: str = "",
     aid_form: str = "",
@@ -80,14 +78,14 @@ def case_open(
     if number is None:
         number, seq = numbering.issue_case_number(year=accepted_on.year, category=category)
     case = new_case(
-        number=number, seq=seq, category=category, source=source, application=application, notice=notice,
+        number=number, seq=seq, category=category, source=source,
         organ=organ, stage=stage, aid_form=aid_form, role=role, cause=cause, recipient=recipient,
         extra_groups=extra_groups, recipient_count=recipient_count, is_mass=is_mass, opposing_party=opposing_party,
         amount_involved=amount_involved, station=station, green_channel=green_channel, advance_aid=advance_aid,
         accepted_on=accepted_on, by=by,
     )
     case._history_user = by
-    case.full_clean(exclude=["recipient", "application", "notice", "station"])
+    case.full_clean(exclude=["recipient", "station"])
     case.save()
     return case
 

@@ -65,10 +65,11 @@ def nav_items() -> list[NavItem]:
     return sorted(items, key=lambda i: (SECTIONS.index(i.section) if i.section in SECTIONS else 99, i.order))
 
 
-def provided(name: str) -> Callable | None:
-    """A function an app's `home.py` offers to apps below it (e.g. `station_figures`, defined by reports so
-    that station pages show the indicators' own figures); None when no app offers it."""
-    for module in modules("home"):
+def provided(name: str, kind: str = "home") -> Callable | None:
+    """A function an app's `home.py` (or its `demo.py`/`scale.py`, with `kind`) offers to apps below it (e.g.
+    `station_figures`, defined by reports so that station pages show the indicators' own figures; intake's demo
+    notice of a demo case); None when no app offers it."""
+    for module in modules(kind):
         if hasattr(module, name):
             return getattr(module, name)
     return None

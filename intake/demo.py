@@ -289,3 +289,15 @@ def _seed(rng, users) -> dict:
     bulk_create_with_history(matters, Matter, default_user=clerk)
     counts["matters"] = len(matters)
     return counts
+
+
+def demo_notice_of(case, *, number: str, ground: str):
+    """The criminal notice a demo case of cases' own demo was opened from, linked to it from this side (offered
+    to cases through core.registry: cases sit below intake and do not import it)."""
+    from .models import CriminalNotice
+
+    return CriminalNotice.objects.create(
+        organ=case.organ, organ_name="示范县人民法院" if case.organ == "court" else "示范县人民检察院",
+        notice_number=number, received_on=case.accepted_on, person=case.recipient, ground=ground, stage=case.stage,
+        cause=case.cause, station=case.station, case=case)
+

@@ -164,6 +164,9 @@ class Application(models.Model):
     advance_review_confirmed = models.BooleanField(_("follow-up review confirmed the aid"), null=True, blank=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     deemed_withdrawn = models.BooleanField(_("deemed withdrawn"), default=False)
+    # The case a grant opened, linked from this side: cases sit below intake and know nothing of applications.
+    case = models.OneToOneField("cases.Case", verbose_name=_("case"), null=True, blank=True, editable=False,
+                                on_delete=models.PROTECT, related_name="application")
     import_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
@@ -324,6 +327,9 @@ class CriminalNotice(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The case the notice opened (linked from this side, as an application's).
+    case = models.OneToOneField("cases.Case", verbose_name=_("case"), null=True, blank=True, editable=False,
+                                on_delete=models.PROTECT, related_name="notice")
     history = HistoricalRecords()
 
     class Meta:

@@ -19,10 +19,12 @@ from __future__ import annotations
 import bisect
 import json
 
+from django.db import connection
+
 from applicants import eligibility
 from applicants.groups import age_on
 from applicants.scale import PersonTable
-from core.copy import copy_rows, loading, reserve_ids
+from core.copy import copy_rows, loading, reserve_ids, run_sql
 from core.models import CenterProfile
 from core.numbering import DOCUMENT_WORDS
 from core.scale import Choice, Progress, Timeline, between, bump_sequences, person_name, phone, pick, user_ids
@@ -670,3 +672,34 @@ class Window:
                                        "plea", "person_count", "station_id", "note", "import_fingerprint",
                                        "created_at", "created_by_id"], rows())
         self.progress.done("matters", count)
+
+
+# --- offered to cases' generator through core.registry (cases sit below intake and do not import it) --------
+
+def case_origins(start) -> tuple[list[tuple], list[tuple]]:
+    """The granted applications and the notices, with their day numbers counted from `start`, that cases'
+    generator opens cases from."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, decided_on - %s, category, cause, stage, station_id, applicant_id, recipient_count, "
+            f"is_mass, opposing_party, amount_involved::text, green_channel, advance_aid, criminal_role "
+            f"FROM {quote(Application._meta.db_table)} WHERE status = 'granted'", [start])
+        applications = cursor.fetchall()
+        cursor.execute(
+            f"SELECT id, received_on - %s, stage, cause, station_id, person_id, organ, ground "
+            f"FROM {quote(CriminalNotice._meta.db_table)}", [start])
+        notices = cursor.fetchall()
+    return applications, notices
+
+
+def link_cases(source: str, pairs: list[tuple[int, int]]) -> None:
+    """Link each application (or notice) to the case opened from it: (its id, the case's id) pairs."""
+    model = Application if source == "application" else CriminalNotice
+    table = connection.ops.quote_name(model._meta.db_table)
+    for i in range(0, len(pairs), 100_000):
+        chunk = pairs[i:i + 100_000]
+        run_sql(f"UPDATE {table} AS t SET case_id = v.case_id "
+                f"FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, case_id) WHERE t.id = v.id",
+                [[origin for origin, _case in chunk], [case for _origin, case in chunk]])
+

@@ -510,18 +510,19 @@ def application_grant(*, application: Application, by, decided_on: date | None =
         app.override_reason, app.override_by, app.override_at = override_reason, by, timezone.now()
         stamp = _("Granted against the eligibility result: %(reason)s") % {"reason": override_reason}
     _stamp(app, by, _history_reason(stamp))
-    app.save()
     from cases.services import case_open
 
     aid_form, role = _aid_form(app)
     stage = app.stage or ("trial" if app.category == "criminal" else "first_instance")
     case = case_open(
         recipient=app.applicant, category=app.category, accepted_on=decided_on, by=by, source="application",
-        application=app, stage=stage, aid_form=aid_form, role=role, cause=app.cause,
+        stage=stage, aid_form=aid_form, role=role, cause=app.cause,
         recipient_count=app.recipient_count, is_mass=app.is_mass, opposing_party=app.opposing_party,
         amount_involved=app.amount_involved, station=app.station, green_channel=app.green_channel,
         advance_aid=app.advance_aid,
     )
+    app.case = case  # the application links to its case: cases sit below intake (issue 15.2)
+    app.save()
     return app, case
 
 
@@ -663,14 +664,15 @@ def notice_register(*, notice: CriminalNotice, by, new_person: dict | None = Non
         notice.person = person
     notice.created_by = by
     _stamp(notice, by)
-    notice.save()
     from cases.services import case_open
 
     case = case_open(
         recipient=notice.person, category="criminal", accepted_on=notice.received_on, by=by, source="notice",
-        notice=notice, organ=notice.organ, stage=notice.stage, aid_form="criminal_defence", role="defence",
+        organ=notice.organ, stage=notice.stage, aid_form="criminal_defence", role="defence",
         cause=notice.cause, station=notice.station,
     )
+    notice.case = case  # the notice links to its case (issue 15.2)
+    notice.save()
     return notice, case
 
 

@@ -118,7 +118,12 @@ def make_case(**kwargs):
     kwargs.setdefault("cause", "labour_pay")
     kwargs.setdefault("stage", "first_instance")
     kwargs.setdefault("aid_form", "civil_litigation")
-    return case_open(**kwargs)
+    origin = kwargs.pop("application", None) or kwargs.pop("notice", None)
+    case = case_open(**kwargs)
+    if origin is not None:  # the application or notice links to its case from the intake side
+        origin.case = case
+        origin.save(update_fields=["case"])
+    return case
 
 
 class EventFactory(factory.django.DjangoModelFactory):

@@ -208,7 +208,7 @@ def test_an_application_case_has_no_letter(assigned_case, clerk, handler):
 def test_the_letter_date_is_recorded_on_the_case_page_and_shown_on_the_notice_page(assigned_notice, client_for):
     case, assignment = assigned_notice
     detail = reverse("cases:case_detail", args=[case.pk])
-    notice_page = reverse("intake:notice_detail", args=[case.notice_id])
+    notice_page = reverse("intake:notice_detail", args=[case.notice.pk])
     assert "公函尚未发出" in client_for("clerk").get(notice_page).content.decode()
     assert 'data-testid="letter-sent-form"' in client_for("clerk").get(detail).content.decode()
     assert 'data-testid="letter-sent-form"' not in client_for("handler").get(detail).content.decode()

@@ -15,8 +15,6 @@ CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["t
 LINT = Path(sys.executable).parent / "lint-imports"
 # A model field or a lookup naming a model of another app by its label.
 LABEL = re.compile(r"""(?:ForeignKey|OneToOneField|ManyToManyField|get_model)\(\s*["']([a-z_]+)\.[A-Z]\w*["']""")
-# Label crossings not yet removed (issue 15): a case holds its application and its notice.
-LABEL_CROSSINGS_NOT_YET_REMOVED = {("cases", "intake")}
 
 
 def _layers() -> list[tuple[set[str], bool]]:
@@ -59,7 +57,7 @@ def test_layers_read_from_the_contract():
 
 def test_model_labels_follow_the_layers():
     crossings = {(source, target) for source, target, _path in label_crossings()}
-    assert crossings - LABEL_CROSSINGS_NOT_YET_REMOVED == set(), label_crossings()
+    assert crossings == set(), label_crossings()
 
 
 def _copy_of_the_project(tmp_path: Path) -> Path:
