@@ -41,10 +41,13 @@ class Migration(migrations.Migration):
                 "WHERE h.id = a.id AND a.case_id IS NOT NULL AND h.status = 'granted'",
                 "UPDATE intake_historicalcriminalnotice h SET case_id = n.case_id FROM intake_criminalnotice n "
                 "WHERE h.id = n.id AND n.case_id IS NOT NULL",
+                # check the new keys now: a later ALTER in this transaction may not leave trigger events pending
+                "SET CONSTRAINTS ALL IMMEDIATE",
             ],
             reverse_sql=[
                 "UPDATE cases_case c SET application_id = a.id FROM intake_application a WHERE a.case_id = c.id",
                 "UPDATE cases_case c SET notice_id = n.id FROM intake_criminalnotice n WHERE n.case_id = c.id",
+                "SET CONSTRAINTS ALL IMMEDIATE",
             ],
         ),
     ]
