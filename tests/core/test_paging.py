@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from cases.models import Case
 from core.paging import BoundedPaginator, paginate
 from tests.factories import ConsultationFactory, PersonFactory, make_case
+from tests.helpers import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -58,14 +59,6 @@ def test_a_junk_page_parameter_answers_the_first_page(twelve, client_for):
         assert client_for("director").get(f"/cases/?page={junk}").status_code == 200, junk
 
 
-def _queries(client, url) -> int:
-    from django.db import connection
-
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200, url
-    return len(ctx.captured_queries)
-
-
 LISTS = ["/cases/", "/cases/?q=某&status=awaiting", "/intake/consultations/", "/intake/applications/",
          "/applicants/", "/applicants/?q=某"]
 
@@ -80,9 +73,9 @@ def test_every_main_list_makes_the_same_few_queries_with_3_rows_or_30(org, clien
             ConsultationFactory(person_name="某某")
 
     grow(3)
-    few = {url: _queries(client, url) for url in LISTS}
+    few = {url: queries_for(client, url) for url in LISTS}
     grow(27)  # past the bound, several pages
-    many = {url: _queries(client, url) for url in LISTS}
+    many = {url: queries_for(client, url) for url in LISTS}
     assert few == many
     assert max(many.values()) <= 20, many  # the shell's own (session, user, navigation badges) included
     assert BoundedPaginator(Case.objects.all()).count_text == "10+"
