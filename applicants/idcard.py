@@ -9,6 +9,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.cells import CellError, cell_text, is_masked
 from core.masking import mask, mask_phone  # noqa: F401 - re-exported: callers import them from here
 
 _WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -47,3 +48,21 @@ def parse(number: str, *, today: date | None = None) -> IdInfo:
     if born > (today or date.today()) or born.year < 1900:
         raise ValidationError(_("The birth date inside this ID number is not possible."), code="id_birth")
     return IdInfo(number=n, birth_date=born, sex="M" if int(n[16]) % 2 else "F")
+
+
+def id_number_cell(value) -> str:
+    """A ledger cell (core.cells) holding a resident ID number, checked; a masked number (from an export)
+    passes as masked."""
+    text = normalise(cell_text(value))
+    if not text or is_masked(text):
+        return text
+    try:
+        parse(text)
+    except ValidationError as exc:
+        code = getattr(exc, "code", "")
+        if code == "id_check_digit":
+            raise CellError("校验位错误") from None
+        if code == "id_birth":
+            raise CellError("号码中的出生日期无效") from None
+        raise CellError("格式错误，应为18位（17位数字加1位数字或X）") from None
+    return text

@@ -3,6 +3,8 @@
 - `<app>/nav.py` defines `ITEMS: list[NavItem]` for the navigation bar;
 - `<app>/home.py` defines `panels(request) -> list[Panel]` for the landing page (工作台);
 - `<app>/demo.py` defines `seed(*, rng, stdout)`, called by `manage.py seed_demo`.
+- `<app>/sheets.py` defines the sheets of its records and the columns it adds to another app's sheet (core.sheets),
+  which the ledger's import and the list exports read.
 
 The shell never imports an app by name, so apps stay independent of each other.
 """

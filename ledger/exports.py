@@ -1,6 +1,6 @@
 """Large list exports as background jobs (the durable job model of core.jobs).
 
-A list view hands its filtered, scoped queryset to `ledger.exporters.export_response`. Up to
+A list view hands its filtered, scoped queryset to `ledger.exporters.export_response` (through core.exports). Up to
 EXPORT_BACKGROUND_ROWS rows the file is streamed at once; over that, `request_export` saves an `ExportJob`
 with the list's query and the user is sent to its progress page, which offers the file when it is built.
 
@@ -31,7 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import jobs
+from core import jobs, sheets
 from core.replica import reading_replica
 from core.xlsx import SafeWorkbook
 
@@ -112,8 +112,6 @@ class _Counted:
 
 def run_export(pk: int) -> None:
     """Build the file (the job's body, run by core.run_job)."""
-    from .exporters import COLUMNS, ROWS
-
     job = ExportJob.objects.select_related("requested_by").get(pk=pk)
     if job.status not in (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING):
         return
@@ -133,8 +131,8 @@ def run_export(pk: int) -> None:
             total = qs.order_by().count()
             progress(0, total)
             book = SafeWorkbook()
-            rows = _Counted(ROWS[job.sheet](qs, full=job.full), total, progress)
-            count = book.add_sheet(job.sheet, COLUMNS[job.sheet], rows)
+            rows = _Counted(sheets.rows(job.sheet, qs, full=job.full), total, progress)
+            count = book.add_sheet(job.sheet, sheets.headers(job.sheet), rows)
             book.save(tmp)
             progress(count, max(total, count))
         job.refresh_from_db()

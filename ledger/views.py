@@ -90,10 +90,10 @@ def _get(request, pk):
 
 
 def _context(imp):
-    from .importing import LEDGER_SHEETS
+    from .importing import ledger_sheets
 
     counts = imp.counts or {}  # jsonb reorders keys: show the sheets in the ledger's order
-    sheets = [(sheet, counts[sheet]) for sheet in LEDGER_SHEETS if sheet in counts]
+    sheets = [(sheet, counts[sheet]) for sheet in ledger_sheets() if sheet in counts]
     return {
         "imp": imp, "sheets": sheets,
         "total_rows": sum(c.get("rows", 0) for _s, c in sheets),

@@ -27,11 +27,11 @@ Decisions (documented, see also the report of issue 7; each module says the ones
 
 from __future__ import annotations
 
-from .cells import (
+from applicants.idcard import id_number_cell as id_number
+from core.cells import (
     CellError,
     choice,
     group_list,
-    id_number,
     is_masked,
     parse_bool,
     parse_date,
@@ -39,14 +39,15 @@ from .cells import (
     parse_money,
     text_of,
 )
+
 from .parse import LimitReached, Limits, Parsed, Row, Stations, check_file, parse_workbook
 from .run import import_ledger, write
-from .schema import COLUMNS, LEDGER_SHEETS, SHEETS, Col
+from .schema import COLUMNS, SHEETS, Col, ledger_sheets
 from .writers.cases import build_case
 from .writing import Context, Result
 
 __all__ = [
-    "COLUMNS", "LEDGER_SHEETS", "SHEETS", "CellError", "Col", "Context", "LimitReached", "Limits", "Parsed",
+    "COLUMNS", "SHEETS", "CellError", "Col", "Context", "LimitReached", "Limits", "Parsed",
     "Result", "Row", "Stations", "build_case", "check_file", "choice", "group_list", "id_number", "import_ledger",
-    "is_masked", "parse_bool", "parse_date", "parse_int", "parse_money", "parse_workbook", "text_of", "write",
+    "is_masked", "ledger_sheets", "parse_bool", "parse_date", "parse_int", "parse_money", "parse_workbook", "text_of", "write",
 ]

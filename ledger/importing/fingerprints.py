@@ -12,7 +12,8 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from .cells import is_masked
+from core.cells import is_masked
+
 from .schema import SHANGHAI, SHEETS
 
 
@@ -80,7 +81,7 @@ def parts_of_row(sheet: str, v: dict) -> list:
 
 def parts_of_record(sheet: str, o) -> list:
     if sheet == "咨询":
-        from ..exporters import consultation_person
+        from intake.sheets import consultation_person
 
         name, sex, phone = consultation_person(o)
         return [o.occurred_at.astimezone(SHANGHAI).date(), o.channel, o.station_id, name, sex,

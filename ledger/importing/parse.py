@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from .cells import CellError, cell_text
+from core.cells import CellError, cell_text
+
 from .checks import cross_checks
-from .schema import LEDGER_SHEETS, SHEETS
+from .schema import SHEETS, ledger_sheets
 
 
 @dataclass
@@ -131,7 +132,7 @@ def parse_workbook(path, *, default_station=None, progress: Callable[..., None] 
             if name.strip() not in SHEETS:
                 parsed.warnings.append(f"{name}: 不是台账工作表，已忽略")
         if not present:
-            parsed.errors.append(f"文件中没有台账工作表（{'、'.join(LEDGER_SHEETS)}）")
+            parsed.errors.append(f"文件中没有台账工作表（{'、'.join(ledger_sheets())}）")
             return parsed
         # the declared dimensions (checked against the limits already); rows actually read may be fewer
         total_hint = sum(max((wb[name].max_row or 1) - 1, 0) for name in present) or 1

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.db import connection, transaction
 
 from .parse import Parsed, parse_workbook
-from .schema import LEDGER_SHEETS
+from .schema import ledger_sheets
 from .writers import WRITERS
 from .writing import Context, Result
 
@@ -58,7 +58,7 @@ def write(parsed: Parsed, ctx: Context, result: Result, *, progress=None) -> Non
     """Every sheet present, by its app's writer, in the ledger's order (`progress`: the second half of the bar)."""
     total = parsed.total_rows or 1
     done = 0
-    for sheet in LEDGER_SHEETS:  # registry first would not matter; cases before money keeps logs readable
+    for sheet in ledger_sheets():  # registry first would not matter; cases before money keeps logs readable
         rows = parsed.sheets.get(sheet)
         if rows is None:
             continue

@@ -135,10 +135,10 @@ def test_an_export_imports_back_into_an_empty_ledger_with_the_same_types(tmp_pat
 
 def test_the_export_falls_back_to_the_rosters_type_when_a_case_has_none(tmp_path, org, handler_profile):
     from core.choices import HANDLER_KIND
-    from ledger.exporters import COLUMNS, case_rows
+    from ledger.exporters import COLUMNS, rows
     from tests import factories as f
 
     case = f.make_case(accepted_on=dt.date(2025, 4, 10))
     Case.objects.filter(pk=case.pk).update(handler=handler_profile, handler_kind="")
-    row = dict(zip(COLUMNS["案件"], next(case_rows(Case.objects.filter(pk=case.pk))), strict=True))
+    row = dict(zip(COLUMNS["案件"], next(rows("案件", Case.objects.filter(pk=case.pk))), strict=True))
     assert row["承办人类型"] == HANDLER_KIND.zh[handler_profile.kind]

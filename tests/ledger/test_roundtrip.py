@@ -117,12 +117,12 @@ def test_export_response_streams_an_attachment(records):
 
 
 def test_the_case_export_makes_a_fixed_number_of_queries(records, django_assert_max_num_queries):
-    from ledger.exporters import case_rows
+    from ledger.exporters import rows as sheet_rows
 
     for _ in range(5):
         f.make_case(accepted_on=dt.date(2025, 5, 1))
     with django_assert_max_num_queries(3):
-        rows = list(case_rows(Case.objects.all(), full=True))
+        rows = list(sheet_rows("案件", Case.objects.all(), full=True))
     assert len(rows) == Case.objects.count()
 
 

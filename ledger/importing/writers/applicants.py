@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from core.cells import is_masked
 from core.choices import DERIVED_GROUPS, GROUP
 
-from ..cells import is_masked
 from ..parse import Row
 from ..writing import Context, bulk, new_rows, saved, user_of
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, time
 
-from ..cells import is_masked
+from core.cells import is_masked
+
 from ..schema import SHANGHAI
 from ..writing import bulk, new_rows, user_of
 

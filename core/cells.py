@@ -1,4 +1,5 @@
-"""Cells of the ledger (LEDGER.md): each parser turns one cell into a clean Python value or raises CellError.
+"""Cells of the ledger (LEDGER.md), the parsers of the sheets' columns (core.sheets): each turns one cell into a
+clean Python value or raises CellError.
 
 Dates are ISO, 2025/3/7, 2025年3月7日 or Excel serial numbers; amounts may carry ¥, 元 and thousands
 separators; lists of groups are separated by 、,，;；. A text cell loses the formula guard of core.xlsx (a
@@ -10,8 +11,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-
-from django.core.exceptions import ValidationError
 
 from core.choices import GROUP
 
@@ -178,20 +177,6 @@ def is_masked(text: str) -> bool:
     return "*" in text
 
 
-def id_number(value) -> str:
-    """A resident ID number, checked; a masked number (from an export) passes as masked."""
-    from applicants import idcard
-
-    text = idcard.normalise(cell_text(value))
-    if not text or is_masked(text):
-        return text
-    try:
-        idcard.parse(text)
-    except ValidationError as exc:
-        code = getattr(exc, "code", "")
-        if code == "id_check_digit":
-            raise CellError("校验位错误") from None
-        if code == "id_birth":
-            raise CellError("号码中的出生日期无效") from None
-        raise CellError("格式错误，应为18位（17位数字加1位数字或X）") from None
-    return text
+def at_least_one(value):
+    """A count of at least one (受援人数, 人次; 年度)."""
+    return parse_int(value, minimum=1)
