@@ -149,6 +149,9 @@ class Application(models.Model):
                                     null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     override_at = models.DateTimeField(_("granted against the result at"), null=True, blank=True)
     review_due = models.DateField(_("review due"), null=True, blank=True)
+    # The date of the open supplementation notice (its due_on), while the application awaits the materials: the
+    # deadline of the "incomplete" phase (intake.workflow), read by the overdue filters and the daily task.
+    materials_due = models.DateField(_("materials due"), null=True, blank=True)
     forwarded_at = models.DateTimeField(_("forwarded to the center at"), null=True, blank=True)
     reached_center = models.BooleanField(
         _("received by the center"), default=True,

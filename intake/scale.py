@@ -500,6 +500,7 @@ class Window:
                        app["no_fixed"], app["dv"], app["own_income"], verdict.result if verdict else "",
                        verdict.json if verdict else "[]",
                        t.iso[app["review_due"]] if app["review_due"] is not None else None,
+                       t.iso[app["notice"][1]] if status == "incomplete" else None,  # the open notice's date
                        None, status != "draft",
                        t.iso[decided] if decided is not None else None,
                        reviewer if decided is not None else None, app.get("decision_number", ""), reasons,
@@ -514,10 +515,10 @@ class Window:
                 "cause", "stage", "facts", "opposing_party", "amount_involved", "recipient_count", "is_mass",
                 "green_channel", "advance_aid", "advance_aid_reason", "criminal_role", "no_hardship_ground",
                 "exemption_ground", "no_fixed_income", "domestic_violence", "individual_income",
-                "eligibility_result", "eligibility_reasons", "review_due", "forwarded_at", "reached_center",
-                "decided_on", "decided_by_id", "decision_number", "decision_reasons", "advance_review_on",
-                "advance_review_confirmed", "withdrawn_on", "deemed_withdrawn", "import_fingerprint", "created_at",
-                "created_by_id"], rows())
+                "eligibility_result", "eligibility_reasons", "review_due", "materials_due", "forwarded_at",
+                "reached_center", "decided_on", "decided_by_id", "decision_number", "decision_reasons",
+                "advance_review_on", "advance_review_confirmed", "withdrawn_on", "deemed_withdrawn",
+                "import_fingerprint", "created_at", "created_by_id"], rows())
         self.progress.done("applications", count)
 
         def materials():

@@ -348,7 +348,7 @@ def supplement_notice_issue(*, application: Application, by, issued_on: date | N
         reason=reason if earlier is not None else "")
     _stamp(notice, by, _history_reason(reason) if earlier is not None else "")
     notice.save()
-    app.status = S.INCOMPLETE
+    app.status, app.materials_due = S.INCOMPLETE, notice.due_on
     if earlier is None:
         why = _("Supplementation notice %(n)s") % {"n": notice.number}
     else:
@@ -386,7 +386,7 @@ def materials_supplied(*, application: Application, by, on: date | None = None) 
         notice.fulfilled_on = on
         _stamp(notice, by)
         notice.save()
-    app.status = S.RECEIVED
+    app.status, app.materials_due = S.RECEIVED, None
     app.review_due = deadlines.due_date("application_review", clock_start(app), paused_days=paused_days(app))
     _stamp(app, by, _("Materials supplied"))
     app.save()
@@ -428,11 +428,8 @@ def application_withdraw(*, application: Application, by, on: date | None = None
 def deem_withdrawn(*, today: date | None = None) -> int:
     """Applications whose supplementation notice passed its date without the materials (Art. 43)."""
     today = today or _today()
-    ids = (SupplementNotice.objects.filter(fulfilled_on__isnull=True, due_on__lt=today,
-                                           application__status=S.INCOMPLETE)
-           .values_list("application_id", flat=True).distinct())
     count = 0
-    for app in Application.objects.filter(pk__in=list(ids)):
+    for app in Application.objects.filter(WORKFLOW.phase_q("incomplete"), materials_due__lt=today):
         application_withdraw(application=app, by=None, on=today, deemed=True)
         count += 1
     return count

@@ -138,10 +138,10 @@ STEPS = [
          starts="review_due", issues="receipt"),
     Step("supplement", _("Issue a supplementation notice for the missing materials"),
          (S.RECEIVED, S.UNDER_REVIEW), S.INCOMPLETE, **_window, guard=Q(materials_missing()),
-         stops="review_due", starts="supplement_notices__due_on", issues="supplement",
+         stops="review_due", starts="materials_due", issues="supplement",
          blocked=_("No required material is missing.")),
     Step("supplied", _("Materials supplied"), (S.INCOMPLETE,), S.RECEIVED, **_window,
-         stops="supplement_notices__due_on", starts="review_due"),
+         stops="materials_due", starts="review_due"),
     Step("review", _("Send to review"), (S.RECEIVED,), S.UNDER_REVIEW, **_window),
     Step("grant", _("Grant legal aid"), (S.UNDER_REVIEW, S.RECEIVED, S.INCOMPLETE, S.REFUSED), S.GRANTED,
          **_decide, guard=DECIDABLE | REFUSAL_OVERTURNED, stops="review_due", starts="case__assign_due",
@@ -184,7 +184,7 @@ PHASES = [
           _("Check the materials: send the application to review when they are complete, or issue one "
             "supplementation notice listing everything missing."),
           todo=lambda u: Q() if is_window_clerk(u) else None),
-    Phase("incomplete", _("Awaiting materials"), Q(status=S.INCOMPLETE), "supplied", "",
+    Phase("incomplete", _("Awaiting materials"), Q(status=S.INCOMPLETE), "supplied", "materials_due",
           _("The review clock is paused until the materials of the supplementation notice arrive; not supplied "
             "by its date, the application is deemed withdrawn.")),
     Phase("under_review", _("Awaiting the decision"), Q(status=S.UNDER_REVIEW), "grant", "review_due",

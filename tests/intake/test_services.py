@@ -75,12 +75,13 @@ def test_supplement_notice_lists_everything_missing_and_pauses_the_clock(make_ap
     assert notice.due_on == date(2025, 3, 19)
     app.refresh_from_db()
     assert app.status == S.INCOMPLETE
+    assert app.materials_due == notice.due_on  # the deadline of the phase "awaiting materials"
     with freeze_time("2025-03-07 09:00:00+08:00"):
         with pytest.raises(ValidationError):
             services.materials_supplied(application=app, by=clerk)  # still missing
         tick_all(app, clerk)
         app = services.materials_supplied(application=app, by=clerk)
-    assert app.status == S.RECEIVED
+    assert app.status == S.RECEIVED and app.materials_due is None
     # Paused 3 days (03-04 → 03-07): 03-03 + 3 + 7 = 03-13.
     assert app.review_due == date(2025, 3, 13)
     notice.refresh_from_db()

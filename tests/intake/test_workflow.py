@@ -320,7 +320,8 @@ def test_the_lists_phase_and_deadline_filters_agree_with_the_detail_page(rows, c
 
     today = date(2025, 3, 20)
     late = {a.pk for a in map(load, (r.pk for r in rows)) if matches(a, overdue_q(today))}
-    assert late and late == {a.pk for a in rows if a.status in (S.RECEIVED, S.UNDER_REVIEW)}
+    # the review clocks, and the materials of the supplementation notices (due 03-18)
+    assert late and late == {a.pk for a in rows if a.status in (S.RECEIVED, S.UNDER_REVIEW, S.INCOMPLETE)}
     assert _listed(client, "deadline=overdue") == late
     soon = {a.pk for a in map(load, (r.pk for r in rows)) if matches(a, due_soon_q(today))}
     assert _listed(client, "deadline=due_soon") == soon == set()
@@ -338,3 +339,19 @@ def test_the_badge_counts_each_users_phases(rows, org):
     assert _review_badge(org["users"]["clerk"]) == len(by_phase["received"])
     assert _review_badge(org["users"]["staff_a"]) == len(by_phase["draft"])
     assert _review_badge(org["users"]["staff_b"]) == 0
+
+
+def test_awaiting_materials_runs_against_the_notices_date(build, frozen):
+    """The phase "incomplete" has the supplementation notice's date as its deadline: the next-step hint shows
+    it, the overdue and due-soon filters read it, and the daily task deems withdrawn what passed it."""
+    app = build(S.INCOMPLETE)
+    notice = app.supplement_notices.get()
+    assert app.materials_due == notice.due_on == date(2025, 3, 18)
+    assert WORKFLOW.next_step(app)[1] == notice.due_on
+    in_phase = Application.objects.filter(pk=app.pk)
+    assert not in_phase.filter(WORKFLOW.overdue_q(date(2025, 3, 18))).exists()
+    assert in_phase.filter(WORKFLOW.due_soon_q(date(2025, 3, 16), 3)).exists()
+    assert in_phase.filter(WORKFLOW.overdue_q(date(2025, 3, 19))).exists()
+    assert services.deem_withdrawn(today=date(2025, 3, 18)) == 0
+    assert services.deem_withdrawn(today=date(2025, 3, 19)) == 1
+    assert load(app.pk).status == S.WITHDRAWN
