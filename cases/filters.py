@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import CATEGORY, GRADE, GROUP, HANDLER_KIND, SOURCE, cause_choices, stage_choices
-from core.filters import by_name
+from core.filters import LookupMultipleChoiceFilter, by_name
 from core.forms_renderer import LookupSelectMultiple
 from core.search import name_q
 from stations.models import Handler, Station
@@ -20,11 +20,12 @@ DATE = forms.DateInput(attrs={"type": "date"})
 YES_NO = [("1", _("Yes")), ("0", _("No"))]
 
 
-class StationChoice(django_filters.MultipleChoiceFilter):
+class StationChoice(LookupMultipleChoiceFilter):
     """station=<pk> repeated, or station=center for cases the center took itself."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("field_name", "station")
+        kwargs.setdefault("choices", STATIONS)
         kwargs.setdefault("widget", LookupSelectMultiple(lookup=("stations:lookup", "stations"), pinned=("center",)))
         super().__init__(*args, **kwargs)
 
@@ -40,8 +41,7 @@ class StationChoice(django_filters.MultipleChoiceFilter):
         return qs.filter(q)
 
 
-def station_choices():
-    return [("center", _("The center")), *by_name(Station)()]
+STATIONS = by_name(Station, extra=[("center", _("The center"))])
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -55,8 +55,8 @@ class CaseFilter(django_filters.FilterSet):
     cause = django_filters.MultipleChoiceFilter(distinct=False, label=_("Cause"), choices=cause_choices)
     group = django_filters.MultipleChoiceFilter(distinct=False, label=_("Beneficiary group"), choices=GROUP.choices,
                                                 method="filter_group")
-    station = StationChoice(label=_("Station"), choices=[])
-    handler = django_filters.MultipleChoiceFilter(distinct=False, label=_("Handler"), choices=by_name(Handler),
+    station = StationChoice(label=_("Station"))
+    handler = LookupMultipleChoiceFilter(distinct=False, label=_("Handler"), choices=by_name(Handler),
                                                widget=LookupSelectMultiple(lookup=("stations:lookup", "handlers")))
     grade = django_filters.MultipleChoiceFilter(distinct=False, label=_("Grade"), choices=GRADE.choices)
     handler_kind = django_filters.MultipleChoiceFilter(distinct=False, label=_("Handler type"), field_name="handler__kind",
@@ -91,10 +91,6 @@ class CaseFilter(django_filters.FilterSet):
     class Meta:
         model = Case
         fields: list[str] = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["station"].extra["choices"] = station_choices()
 
     def search(self, qs, name, value):
         """A recipient's name (core.search.name_q) or a handler's, and from three characters on a part of the case number
@@ -143,11 +139,7 @@ class _QualityRecordFilter(django_filters.FilterSet):
 
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    station = StationChoice(label=_("Station"), field_name="case__station", choices=[])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["station"].extra["choices"] = station_choices()
+    station = StationChoice(label=_("Station"), field_name="case__station")
 
     def search(self, qs, name, value):
         value = value.strip()

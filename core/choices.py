@@ -702,3 +702,9 @@ def not_offered(vocab: Vocabulary, code: str, scope: str) -> str:
         return gettext("“%(term)s” cannot be chosen for a %(scope)s case.") % {
             "term": vocab.label(code), "scope": scopes.label(scope)}
     return ""
+
+
+# The vocabulary behind each callable of choices, for a label read without building every choice
+# (core.templatetags.legalaid.label: a model's get_cause_display builds the whole list of causes each time).
+VOCABULARY_OF = {cause_choices: CAUSE, stage_choices: STAGE, case_role_choices: CASE_ROLE,
+                 case_outcome_choices: CASE_OUTCOME}

@@ -16,6 +16,8 @@ from django.forms.widgets import Select, SelectMultiple, Widget
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from .filters import picker
+
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
 
@@ -109,12 +111,18 @@ class LookupOptions(FastOptions):
         values = value if isinstance(value, (list, tuple)) else [value]
         keep = self.pinned | {str(v) for v in values if v not in (None, "")}
         every, wanted, kept = self.choices, set(keep), []
-        for v, label in every:  # in order, and no further than the last one kept (4,000 choices cost 40 ms)
-            if str(v) in wanted:
-                kept.append((v, label))
-                wanted.discard(str(v))
-                if not wanted:
-                    break
+        source = picker(every)
+        if not wanted:
+            pass  # nothing chosen: no choice is read
+        elif source is not None and "" not in wanted:
+            kept = source.pick(wanted)  # only the chosen rows, by key
+        else:
+            for v, label in every:  # in order, and no further than the last one kept (4,000 choices cost 40 ms)
+                if str(v) in wanted:
+                    kept.append((v, label))
+                    wanted.discard(str(v))
+                    if not wanted:
+                        break
         self.choices = kept
         attrs = {**(attrs or {}), "data-lookup": reverse(self.lookup[0], args=self.lookup[1:]),
                  "data-lookup-placeholder": gettext("Type a name to find"),

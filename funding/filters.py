@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import FUNDING_SOURCE, SPENDING_CATEGORY
-from core.filters import by_name
+from core.filters import LookupMultipleChoiceFilter, by_name
 from core.forms_renderer import FastSelect, LookupSelect, LookupSelectMultiple
 from stations.models import Handler, Provider
 
@@ -64,7 +64,7 @@ class SubsidyFilter(StyledFilterSet):
     paid_to = df.DateFilter(field_name="paid_on", lookup_expr="lte", label=_("Paid to"), **DATE)
     status = df.MultipleChoiceFilter(distinct=False, choices=Subsidy.Status.choices, label=_("Status"),
                                      widget=SelectAny)
-    handler = df.MultipleChoiceFilter(distinct=False, choices=by_name(Handler), label=_("Handler"),
+    handler = LookupMultipleChoiceFilter(distinct=False, choices=by_name(Handler), label=_("Handler"),
                                       widget=LookupSelectMultiple(lookup=("stations:lookup", "handlers")))
     provider = df.ChoiceFilter(field_name="handler__provider", choices=by_name(Provider), label=_("Provider"),
                                widget=FastSelect)

@@ -9,7 +9,7 @@ from accounts.models import User
 from applicants.models import Person
 from applicants.selectors import person_q
 from core.choices import CHANNEL, CONSULTATION_OUTCOME, MATTER_KIND, NOTICE_GROUND, ORGAN, TOPIC
-from core.filters import by_name
+from core.filters import LookupMultipleChoiceFilter, by_name
 from core.forms_renderer import LookupSelectMultiple
 from core.search import name_q, phone_q
 from stations.models import Station
@@ -21,8 +21,7 @@ from .workflow import PHASE_CHOICES
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-def _station_choices():
-    return [("center", _("Center")), *by_name(Station)()]
+_station_choices = by_name(Station, extra=[("center", _("Center"))])
 
 
 def filter_station(qs, name, value):
@@ -39,8 +38,9 @@ def filter_station(qs, name, value):
 
 
 class StationFilterMixin(df.FilterSet):
-    station = df.MultipleChoiceFilter(distinct=False, label=_("station"), choices=_station_choices, method="filter_station",
-                                 widget=LookupSelectMultiple(lookup=("stations:lookup", "stations"), pinned=("center",)))
+    station = LookupMultipleChoiceFilter(
+        distinct=False, label=_("station"), choices=_station_choices, method="filter_station",
+        widget=LookupSelectMultiple(lookup=("stations:lookup", "stations"), pinned=("center",)))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

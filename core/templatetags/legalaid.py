@@ -8,11 +8,25 @@ from decimal import Decimal
 from django import template
 from django.utils import timezone
 
+from core.choices import VOCABULARY_OF
 from core.display import EMPTY, date_text, money_text, time_text
 from core.history import history_rows
 from core.masking import mask, mask_phone
 
 register = template.Library()
+
+
+@register.filter
+def label(obj, name: str):
+    """`obj.get_<name>_display()`, but for a field whose choices are a table vocabulary (cause, stage, role,
+    outcome) the term's label alone: Django's display builds the whole list of causes for every row (26 ms for a
+    page of 50 cases)."""
+    field = obj._meta.get_field(name)
+    vocab = VOCABULARY_OF.get(getattr(field.choices, "func", None))
+    if vocab is None:
+        return getattr(obj, f"get_{name}_display")()
+    value = getattr(obj, field.attname)
+    return vocab.label(value) if value else value
 
 
 @register.inclusion_tag("core/_history.html", takes_context=True)
