@@ -67,3 +67,32 @@ def test_a_lookup_select_carries_only_the_chosen_and_pinned_options():
     one = LookupSelect(choices=[("", "---------"), *choices[1:]], lookup=("stations:lookup", "stations"))
     html = one.render("station", "5")
     assert html.count("<option") == 2 and '<option value="5" selected>律师5</option>' in html
+
+
+def test_a_filter_field_renders_as_crispy_does(db):
+    """`{% filter_field %}` (the list filters) writes what crispy's as_crispy_field writes, but for the blanks
+    around a label: labels, classes, help, errors, aria attributes and the chosen options."""
+    import re
+
+    from django.template import Context, Template
+
+    from cases.filters import CaseFilter
+    from cases.models import Case
+    from intake.filters import ApplicationFilter
+    from intake.models import Application
+
+    def norm(html: str) -> str:
+        return re.sub(r">\s+|\s+<", lambda m: m.group(0).strip(), re.sub(r"\s+", " ", html)).strip()
+
+    crispy = Template("{% load crispy_forms_tags %}{% for f in filter.form %}{{ f|as_crispy_field }}{% endfor %}")
+    ours = Template("{% load legalaid %}{% for f in filter.form %}{% filter_field f %}{% endfor %}")
+    for cls, qs, data in [
+        (CaseFilter, Case.objects.none(), {}),
+        (CaseFilter, Case.objects.none(), {"q": "<b>", "status": ["closed"], "accepted_from": "bad",
+                                           "handler": ["99999"], "is_mass": "1"}),
+        (ApplicationFilter, Application.objects.none(), {"status": ["nope"], "received_from": "2025-01-01"}),
+    ]:
+        expected = crispy.render(Context({"filter": cls(data, queryset=qs)}))
+        got = ours.render(Context({"filter": cls(data, queryset=qs)}))
+        assert norm(got) == norm(expected)
+        assert ("is-invalid" in got) == bool(data)  # each of these data has a wrong value
