@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import require
 from core.choices import CAUSE
+from core.flow import submit
 from stations.models import Handler, Provider
 
 from . import forms, services
@@ -35,29 +36,35 @@ def handler_list(request):
     })
 
 
-def _roster_form(request, form_class, instance, title, back):
+def _roster_form(request, form_class, pk, title):
+    """A new entry of the roster (no `pk`) or one of it, saved through the service; back to the roster."""
     require(request.user, "roster_manage")
+    instance = get_object_or_404(form_class._meta.model, pk=pk) if pk is not None else None
     form = form_class(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        obj = services.roster_save(form=form, by=request.user)
-        messages.success(request, _("Saved: %(what)s") % {"what": obj})
-        return redirect(back)
-    return render(request, "cases/roster_form.html", {
+    saved = submit(request, form, lambda data: services.roster_save(form=form, by=request.user),
+                   done=lambda obj: _("Saved: %(what)s") % {"what": obj}, to=reverse("cases:handler_list"))
+    return saved or render(request, "cases/roster_form.html", {
         "form": form, "title": title, "object": instance,
         "breadcrumbs": [(_("Handlers"), reverse("cases:handler_list")), (title, None)],
     })
 
 
-@login_required
-def handler_create(request):
-    return _roster_form(request, forms.HandlerForm, None, _("New handler"), reverse("cases:handler_list"))
+def _roster_views(form_class, new_title, edit_title):
+    """The new and edit pages of one kind of roster entry (a handler, a provider)."""
+
+    @login_required
+    def create(request):
+        return _roster_form(request, form_class, None, new_title)
+
+    @login_required
+    def edit(request, pk):
+        return _roster_form(request, form_class, pk, edit_title)
+
+    return create, edit
 
 
-@login_required
-def handler_edit(request, pk):
-    require(request.user, "roster_manage")
-    handler = get_object_or_404(Handler, pk=pk)
-    return _roster_form(request, forms.HandlerForm, handler, _("Edit handler"), reverse("cases:handler_list"))
+handler_create, handler_edit = _roster_views(forms.HandlerForm, _("New handler"), _("Edit handler"))
+provider_create, provider_edit = _roster_views(forms.ProviderForm, _("New provider"), _("Edit provider"))
 
 
 @login_required
@@ -69,15 +76,3 @@ def handler_deactivate(request, pk):
     messages.success(request, (_("%(name)s is active again.") if handler.active
                                else _("%(name)s is no longer active.")) % {"name": handler.name})
     return redirect("cases:handler_list")
-
-
-@login_required
-def provider_create(request):
-    return _roster_form(request, forms.ProviderForm, None, _("New provider"), reverse("cases:handler_list"))
-
-
-@login_required
-def provider_edit(request, pk):
-    require(request.user, "roster_manage")
-    provider = get_object_or_404(Provider, pk=pk)
-    return _roster_form(request, forms.ProviderForm, provider, _("Edit provider"), reverse("cases:handler_list"))

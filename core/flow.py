@@ -15,6 +15,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 
 def errors_to_form(form, exc: ValidationError) -> None:
@@ -50,6 +52,15 @@ def submit(request, form, run: Callable[[dict], object], *, done, to: str | Call
     messages.success(request, done(result) if callable(done) else done)
     target = to(result) if callable(to) else to
     return redirect(target, *args)
+
+
+def edit(request, form, run: Callable[[dict], object], *, detail: str, pk, page: Callable[[str], HttpResponse],
+         done=None) -> HttpResponse:
+    """The edit page of a record: `submit` with the update service; saved → `done` ("Changes saved." unless
+    said) and back to the detail page (the URL name `detail` with `pk`); otherwise `page(detail_url)`, the
+    form again, whose cancel and crumbs lead to that page."""
+    saved = submit(request, form, run, done=done or _("Changes saved."), to=detail, args=(pk,))
+    return saved or page(reverse(detail, args=[pk]))
 
 
 def act(request, run: Callable[[], object], *, done, to: str, args: tuple = ()) -> HttpResponse:

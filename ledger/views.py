@@ -126,28 +126,26 @@ def import_progress(request, pk):
     return result
 
 
-@require_POST
-def import_confirm(request, pk):
+def _step(request, pk, service):
+    """A button of the import's page: `service(imp=, by=)`, its refusal as one message, back to the page."""
     imp, response = _get(request, pk)
     if response:
         return response
     try:
-        ledger_confirm(imp=imp, by=request.user)
+        service(imp=imp, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("ledger:import_detail", pk=imp.pk)
+
+
+@require_POST
+def import_confirm(request, pk):
+    return _step(request, pk, ledger_confirm)
 
 
 @require_POST
 def import_retry(request, pk):
-    imp, response = _get(request, pk)
-    if response:
-        return response
-    try:
-        ledger_retry(imp=imp, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("ledger:import_detail", pk=imp.pk)
+    return _step(request, pk, ledger_retry)
 
 
 # --- large exports (ledger.exports) --------------------------------------------------------------------

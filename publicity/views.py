@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import capability_required, get_visible, require
-from core.flow import act, submit
+from core.flow import act, edit, submit
 from core.paging import paginate
 
 from . import selectors, services
@@ -45,6 +45,22 @@ def _form_page(request, *, form, title, breadcrumbs, cancel_url, history_object=
         "form": form, "title": title, "breadcrumbs": breadcrumbs + [(title, None)], "cancel_url": cancel_url,
         "history_object": history_object,
     })
+
+
+def _create(request, form, create, *, done, title, crumbs, listed: str, detail: str):
+    """The page of a new record: `create(data)` is the service; saved → `done` and the record's page (the URL
+    name `detail`), else the form again, whose cancel leads to the list (`listed`)."""
+    created = submit(request, form, create, done=done, to=lambda record: reverse(detail, args=[record.pk]))
+    return created or _form_page(request, form=form, title=title, breadcrumbs=crumbs,
+                                 cancel_url=reverse(listed))
+
+
+def _edit(request, record, form, update, *, title, crumbs, detail: str):
+    """The edit page of a record: `update(data)` is the service; saved → back to its page (the URL name
+    `detail`), else the form again, with the record's history."""
+    return edit(request, form, update, detail=detail, pk=record.pk, page=lambda url: _form_page(
+        request, form=form, title=title, cancel_url=url, breadcrumbs=crumbs + [(str(record), url)],
+        history_object=record))
 
 
 def _event_data(cleaned: dict) -> dict:
@@ -79,25 +95,18 @@ def event_detail(request, pk):
 @capability_required("publicity_log")
 def event_create(request):
     form = EventForm(request.POST or None, request.FILES or None, user=request.user)
-    created = submit(request, form, lambda data: services.event_create(**_event_data(data), by=request.user),
-                     done=_("Event recorded."), to=lambda event: reverse("publicity:event_detail", args=[event.pk]))
-    if created:
-        return created
-    return _form_page(request, form=form, title=_("Record a publicity event"), breadcrumbs=_events_crumb(),
-                      cancel_url=reverse("publicity:event_list"))
+    return _create(request, form, lambda data: services.event_create(**_event_data(data), by=request.user),
+                   done=_("Event recorded."), title=_("Record a publicity event"), crumbs=_events_crumb(),
+                   listed="publicity:event_list", detail="publicity:event_detail")
 
 
 @capability_required("publicity_log")
 def event_edit(request, pk):
     event = get_visible(selectors.events_visible_to(request.user), pk=pk)
     form = EventForm(request.POST or None, request.FILES or None, instance=event, user=request.user)
-    saved = submit(request, form, lambda data: services.event_update(event=event, **_event_data(data), by=request.user),
-                   done=_("Changes saved."), to="publicity:event_detail", args=(event.pk,))
-    if saved:
-        return saved
-    detail = reverse("publicity:event_detail", args=[event.pk])
-    return _form_page(request, form=form, title=_("Edit publicity event"), cancel_url=detail,
-                      breadcrumbs=_events_crumb() + [(event.title, detail)], history_object=event)
+    return _edit(request, event, form,
+                 lambda data: services.event_update(event=event, **_event_data(data), by=request.user),
+                 title=_("Edit publicity event"), crumbs=_events_crumb(), detail="publicity:event_detail")
 
 
 @capability_required("publicity_log")
@@ -152,13 +161,9 @@ def media_detail(request, pk):
 def media_create(request):
     form = MediaReportForm(request.POST or None, user=request.user,
                            events=selectors.events_visible_to(request.user))
-    created = submit(request, form, lambda data: services.media_create(data=data, by=request.user),
-                     done=_("Media report recorded."),
-                     to=lambda report: reverse("publicity:media_detail", args=[report.pk]))
-    if created:
-        return created
-    return _form_page(request, form=form, title=_("Record a media report"), breadcrumbs=_media_crumb(),
-                      cancel_url=reverse("publicity:media_list"))
+    return _create(request, form, lambda data: services.media_create(data=data, by=request.user),
+                   done=_("Media report recorded."), title=_("Record a media report"), crumbs=_media_crumb(),
+                   listed="publicity:media_list", detail="publicity:media_detail")
 
 
 @capability_required("publicity_log")
@@ -166,10 +171,6 @@ def media_edit(request, pk):
     report = get_visible(selectors.media_visible_to(request.user), pk=pk)
     form = MediaReportForm(request.POST or None, instance=report, user=request.user,
                            events=selectors.events_visible_to(request.user))
-    saved = submit(request, form, lambda data: services.media_update(report=report, data=data, by=request.user),
-                   done=_("Changes saved."), to="publicity:media_detail", args=(report.pk,))
-    if saved:
-        return saved
-    detail = reverse("publicity:media_detail", args=[report.pk])
-    return _form_page(request, form=form, title=_("Edit media report"), cancel_url=detail,
-                      breadcrumbs=_media_crumb() + [(str(report), detail)], history_object=report)
+    return _edit(request, report, form,
+                 lambda data: services.media_update(report=report, data=data, by=request.user),
+                 title=_("Edit media report"), crumbs=_media_crumb(), detail="publicity:media_detail")

@@ -13,10 +13,13 @@ import shutil
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from tests.helpers import browser_page
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -140,22 +143,14 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900},
-                                  timezone_id="Asia/Shanghai")
-    context.set_default_timeout(15000)
-    pg = context.new_page()
-    yield pg
-    context.close()
+    with browser_page(browser) as pg:
+        yield pg
 
 
 @pytest.fixture
 def phone_page(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True,
-                                  has_touch=True, timezone_id="Asia/Shanghai")
-    context.set_default_timeout(15000)
-    pg = context.new_page()
-    yield pg
-    context.close()
+    with browser_page(browser, width=390, height=844, is_mobile=True, has_touch=True) as pg:
+        yield pg
 
 
 @pytest.fixture
@@ -177,21 +172,15 @@ def screenshot():
 def page_for(browser, login):
     """page_for("clerk") → a desktop page of its own browser context, logged in as that demo account (None: not
     logged in); every context is closed after the test."""
-    contexts = []
+    with ExitStack() as pages:
 
-    def make(username: str | None, password: str = "legalaid-demo"):
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900},
-                                      timezone_id="Asia/Shanghai")
-        context.set_default_timeout(15000)
-        contexts.append(context)
-        pg = context.new_page()
-        if username:
-            login(pg, username, password)
-        return pg
+        def make(username: str | None, password: str = "legalaid-demo"):
+            pg = pages.enter_context(browser_page(browser))
+            if username:
+                login(pg, username, password)
+            return pg
 
-    yield make
-    for context in contexts:
-        context.close()
+        yield make
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.access import capability_required, get_visible
@@ -38,25 +39,23 @@ def application_supplement(request, pk):
                    lambda notice: _("Supplementation notice %(n)s issued.") % {"n": notice.number})
 
 
-@capability_required("application_intake")
-@require_POST
-def application_supplied(request, pk):
-    return _button(request, pk, lambda a: services.materials_supplied(application=a, by=request.user),
-                   _("Materials complete; the review clock runs again."))
+def _step(capability: str, service, done):
+    """A button of the detail page that only runs `service(application=, by=)` and says `done` (lazy)."""
+
+    @capability_required(capability)
+    @require_POST
+    def view(request, pk):
+        return _button(request, pk, lambda a: service(application=a, by=request.user), str(done))
+
+    return view
 
 
-@capability_required("application_intake")
-@require_POST
-def application_submit_review(request, pk):
-    return _button(request, pk, lambda a: services.application_submit_review(application=a, by=request.user),
-                   _("Sent to review."))
-
-
-@capability_required("application_forward")
-@require_POST
-def application_forward(request, pk):
-    return _button(request, pk, lambda a: services.application_forward(application=a, by=request.user),
-                   _("Forwarded to the center."))
+application_supplied = _step("application_intake", services.materials_supplied,
+                             gettext_lazy("Materials complete; the review clock runs again."))
+application_submit_review = _step("application_intake", services.application_submit_review,
+                                  gettext_lazy("Sent to review."))
+application_forward = _step("application_forward", services.application_forward,
+                            gettext_lazy("Forwarded to the center."))
 
 
 @capability_required("application_intake")

@@ -9,8 +9,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.access import capability_required, get_visible, require
+from core.access import capability_required
 from core.flow import submit
 from core.paging import paginate
 from core.params import query_date
@@ -18,7 +19,7 @@ from core.xlsx import SafeWorkbook, chunked, workbook_response
 
 from .. import selectors, services
 from ..forms import DutyShiftForm
-from .pages import form_page
+from .pages import Managed, finder, form_page
 
 DUTY_HEADER = ["日期", "地点类型", "地点", "值班律师", "工作站", "备注"]
 
@@ -67,9 +68,7 @@ def duty_list(request):
     })
 
 
-def _visible_shift(request, pk):
-    require(request.user, "duty_roster_manage")
-    return get_visible(selectors.duty_shifts_visible_to(request.user), pk=pk)
+_visible_shift = finder("duty_roster_manage", selectors.duty_shifts_visible_to)
 
 
 @login_required
@@ -95,14 +94,8 @@ def duty_create(request):
                      cancel_url=reverse("stations:duty_list"))
 
 
-@login_required
-def duty_edit(request, pk):
-    shift = _visible_shift(request, pk)
-    form = DutyShiftForm(request.POST or None, instance=shift, user=request.user)
-    saved = submit(request, form, lambda data: services.duty_shift_update(shift=shift, data=data, by=request.user),
-                   done=_("Duty shift saved."), to="stations:duty_detail", args=(shift.pk,))
-    if saved:
-        return saved
-    detail = reverse("stations:duty_detail", args=[shift.pk])
-    return form_page(request, form=form, title=_("Edit duty shift"), cancel_url=detail,
-                     breadcrumbs=_duty_crumb() + [(str(shift), detail)])
+SHIFT = Managed(_visible_shift, "stations:duty_detail", "shift", DutyShiftForm,
+                crumbs=lambda user, _shift: _duty_crumb(),
+                form_kwargs=lambda request, _shift: {"user": request.user},
+                titles=(gettext_lazy("Edit duty shift"),))
+duty_edit = SHIFT.edit_view(services.duty_shift_update, done=gettext_lazy("Duty shift saved."))

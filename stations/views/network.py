@@ -9,14 +9,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.access import capability_required, get_visible, require
 from core.flow import submit
 
 from .. import selectors, services
 from ..forms import ContactPointForm, LiaisonForm, StationForm
-from ..models import ContactPoint, Liaison, Station
-from .pages import can_view, close_page, form_page, reopen_page, stations_crumb
+from ..models import ContactPoint, Liaison
+from .pages import Managed, can_view, finder, form_page, stations_crumb
 
 
 @login_required
@@ -77,42 +78,15 @@ def station_create(request):
                      cancel_url=reverse("stations:station_list"))
 
 
-def _managed_station(request, pk) -> Station:
-    require(request.user, "station_manage")
-    return get_visible(selectors.stations_visible_to(request.user), pk=pk)
+_managed_station = finder("station_manage", selectors.stations_visible_to)
 
 
-@login_required
-def station_edit(request, pk):
-    station = _managed_station(request, pk)
-    form = StationForm(request.POST or None, instance=station)
-    saved = submit(request, form, lambda data: services.station_update(station=station, data=data, by=request.user),
-                   done=_("Changes saved."), to="stations:station_detail", args=(station.pk,))
-    if saved:
-        return saved
-    detail = reverse("stations:station_detail", args=[station.pk])
-    return form_page(request, form=form, title=_("Edit station"), cancel_url=detail,
-                     breadcrumbs=stations_crumb(request.user) + [(station.name, detail)])
-
-
-@login_required
-def station_deactivate(request, pk):
-    station = _managed_station(request, pk)
-    detail = reverse("stations:station_detail", args=[station.pk])
-    return close_page(
-        request, obj=station, title=_("Deactivate station"), detail_url=detail,
-        crumbs=stations_crumb(request.user) + [(station.name, detail)],
-        action=lambda closed_on, reason: services.station_deactivate(station=station, closed_on=closed_on,
-                                                                     reason=reason, by=request.user))
-
-
-@login_required
-def station_reactivate(request, pk):
-    station = _managed_station(request, pk)
-    detail = reverse("stations:station_detail", args=[station.pk])
-    return reopen_page(request, obj=station, title=_("Reactivate station"), detail_url=detail,
-                       crumbs=stations_crumb(request.user) + [(station.name, detail)],
-                       action=lambda: services.station_reactivate(station=station, by=request.user))
+STATION = Managed(_managed_station, "stations:station_detail", "station", StationForm,
+                  crumbs=lambda user, _station: stations_crumb(user),
+                  titles=(gettext_lazy("Edit station"), gettext_lazy("Deactivate station"),
+                          gettext_lazy("Reactivate station")))
+station_edit, station_deactivate, station_reactivate = STATION.views(
+    services.station_update, services.station_deactivate, services.station_reactivate)
 
 
 # --- Contact points -----------------------------------------------------------
@@ -138,19 +112,23 @@ def contactpoint_detail(request, pk):
     })
 
 
+def _new_at_station(request, station, form, create, *, done, title):
+    """A new record of a station (a contact point, a liaison): `create(station=, data=, by=)` is the service;
+    saved → back to the station's page."""
+    detail = reverse("stations:station_detail", args=[station.pk])
+    created = submit(request, form, lambda data: create(station=station, data=data, by=request.user),
+                     done=done, to=detail)
+    return created or form_page(request, form=form, title=title, cancel_url=detail,
+                                breadcrumbs=stations_crumb(request.user) + [(station.name, detail)])
+
+
 @login_required
 def contactpoint_create(request, pk):
     station = _managed_station(request, pk)
     form = ContactPointForm(request.POST or None)
-    created = submit(request, form,
-                     lambda data: services.contact_point_create(station=station, data=data, by=request.user),
-                     done=lambda point: _("Contact point %(name)s added.") % {"name": point.name},
-                     to="stations:station_detail", args=(station.pk,))
-    if created:
-        return created
-    detail = reverse("stations:station_detail", args=[station.pk])
-    return form_page(request, form=form, title=_("New contact point"), cancel_url=detail,
-                     breadcrumbs=stations_crumb(request.user) + [(station.name, detail)])
+    return _new_at_station(request, station, form, services.contact_point_create,
+                           done=lambda point: _("Contact point %(name)s added.") % {"name": point.name},
+                           title=_("New contact point"))
 
 
 def _managed_point(request, pk) -> ContactPoint:
@@ -158,37 +136,12 @@ def _managed_point(request, pk) -> ContactPoint:
     return _visible_point(request, pk)
 
 
-@login_required
-def contactpoint_edit(request, pk):
-    point = _managed_point(request, pk)
-    form = ContactPointForm(request.POST or None, instance=point)
-    saved = submit(request, form, lambda data: services.contact_point_update(point=point, data=data, by=request.user),
-                   done=_("Changes saved."), to="stations:contactpoint_detail", args=(point.pk,))
-    if saved:
-        return saved
-    detail = reverse("stations:contactpoint_detail", args=[point.pk])
-    return form_page(request, form=form, title=_("Edit contact point"), cancel_url=detail,
-                     breadcrumbs=_point_crumbs(request.user, point) + [(point.name, detail)])
-
-
-@login_required
-def contactpoint_deactivate(request, pk):
-    point = _managed_point(request, pk)
-    detail = reverse("stations:contactpoint_detail", args=[point.pk])
-    return close_page(
-        request, obj=point, title=_("Deactivate contact point"), detail_url=detail,
-        crumbs=_point_crumbs(request.user, point) + [(point.name, detail)],
-        action=lambda closed_on, reason: services.contact_point_deactivate(point=point, closed_on=closed_on,
-                                                                           reason=reason, by=request.user))
-
-
-@login_required
-def contactpoint_reactivate(request, pk):
-    point = _managed_point(request, pk)
-    detail = reverse("stations:contactpoint_detail", args=[point.pk])
-    return reopen_page(request, obj=point, title=_("Reactivate contact point"), detail_url=detail,
-                       crumbs=_point_crumbs(request.user, point) + [(point.name, detail)],
-                       action=lambda: services.contact_point_reactivate(point=point, by=request.user))
+POINT = Managed(_managed_point, "stations:contactpoint_detail", "point", ContactPointForm,
+                crumbs=_point_crumbs,
+                titles=(gettext_lazy("Edit contact point"), gettext_lazy("Deactivate contact point"),
+                        gettext_lazy("Reactivate contact point")))
+contactpoint_edit, contactpoint_deactivate, contactpoint_reactivate = POINT.views(
+    services.contact_point_update, services.contact_point_deactivate, services.contact_point_reactivate)
 
 
 # --- Liaisons -----------------------------------------------------------------
@@ -200,14 +153,8 @@ def liaison_create(request, pk):
     if request.GET.get("point", "").isdigit():
         initial["contact_point"] = int(request.GET["point"])
     form = LiaisonForm(request.POST or None, station=station, initial=initial)
-    created = submit(request, form, lambda data: services.liaison_create(station=station, data=data, by=request.user),
-                     done=lambda liaison: _("Liaison %(name)s added.") % {"name": liaison.name},
-                     to="stations:station_detail", args=(station.pk,))
-    if created:
-        return created
-    detail = reverse("stations:station_detail", args=[station.pk])
-    return form_page(request, form=form, title=_("New liaison"), cancel_url=detail,
-                     breadcrumbs=stations_crumb(request.user) + [(station.name, detail)])
+    return _new_at_station(request, station, form, services.liaison_create, title=_("New liaison"),
+                           done=lambda liaison: _("Liaison %(name)s added.") % {"name": liaison.name})
 
 
 def _managed_liaison(request, pk) -> Liaison:
@@ -216,38 +163,12 @@ def _managed_liaison(request, pk) -> Liaison:
                        .filter(contact_point__station__in=selectors.stations_visible_to(request.user)), pk=pk)
 
 
-@login_required
-def liaison_edit(request, pk):
-    liaison = _managed_liaison(request, pk)
-    station = liaison.contact_point.station
-    form = LiaisonForm(request.POST or None, instance=liaison, station=station)
-    saved = submit(request, form, lambda data: services.liaison_update(liaison=liaison, data=data, by=request.user),
-                   done=_("Changes saved."), to="stations:station_detail", args=(station.pk,))
-    if saved:
-        return saved
-    detail = reverse("stations:station_detail", args=[station.pk])
-    return form_page(request, form=form, title=_("Edit liaison"), cancel_url=detail,
-                     breadcrumbs=stations_crumb(request.user) + [(station.name, detail)],
-                     extra={"history_object": liaison})
-
-
-@login_required
-def liaison_deactivate(request, pk):
-    liaison = _managed_liaison(request, pk)
-    station = liaison.contact_point.station
-    detail = reverse("stations:station_detail", args=[station.pk])
-    return close_page(
-        request, obj=liaison, title=_("Deactivate liaison"), detail_url=detail,
-        crumbs=stations_crumb(request.user) + [(station.name, detail)],
-        action=lambda closed_on, reason: services.liaison_deactivate(liaison=liaison, closed_on=closed_on,
-                                                                     reason=reason, by=request.user))
-
-
-@login_required
-def liaison_reactivate(request, pk):
-    liaison = _managed_liaison(request, pk)
-    station = liaison.contact_point.station
-    detail = reverse("stations:station_detail", args=[station.pk])
-    return reopen_page(request, obj=liaison, title=_("Reactivate liaison"), detail_url=detail,
-                       crumbs=stations_crumb(request.user) + [(station.name, detail)],
-                       action=lambda: services.liaison_reactivate(liaison=liaison, by=request.user))
+# A liaison is shown on its station's page; its edit page shows its history.
+LIAISON = Managed(_managed_liaison, "stations:station_detail", "liaison", LiaisonForm, history=True,
+                  crumbs=lambda user, _station: stations_crumb(user),
+                  shown=lambda liaison: liaison.contact_point.station,
+                  form_kwargs=lambda request, liaison: {"station": liaison.contact_point.station},
+                  titles=(gettext_lazy("Edit liaison"), gettext_lazy("Deactivate liaison"),
+                          gettext_lazy("Reactivate liaison")))
+liaison_edit, liaison_deactivate, liaison_reactivate = LIAISON.views(
+    services.liaison_update, services.liaison_deactivate, services.liaison_reactivate)

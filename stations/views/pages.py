@@ -1,13 +1,19 @@
-"""What the station views share: the form page, the crumbs, and the deactivate/reactivate pages."""
+"""What the station views share: the form page, the crumbs, the deactivate/reactivate pages, and the edit,
+deactivate and reactivate views of each kind of record a manager keeps (`Managed`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.flow import submit
+from core.access import get_visible, require
+from core.flow import edit, submit
 
 from .. import selectors
 from ..forms import CloseForm, ConfirmForm
@@ -16,6 +22,17 @@ from ..forms import CloseForm, ConfirmForm
 def can_view(user) -> None:
     if not selectors.can_view_stations(user):
         raise PermissionDenied
+
+
+def finder(capability: str, visible: Callable) -> Callable:
+    """`find(request, pk)`: the record `pk` among `visible(user)` for a user with `capability` (403 without
+    it, 404 out of their sight)."""
+
+    def find(request, pk):
+        require(request.user, capability)
+        return get_visible(visible(request.user), pk=pk)
+
+    return find
 
 
 def form_page(request, *, form, title, breadcrumbs, cancel_url, submit=None, extra=None, multipart=False):
@@ -53,3 +70,75 @@ def reopen_page(request, *, obj, action, title, detail_url, crumbs):
         "title": title, "object": obj, "errors": form.non_field_errors(), "cancel_url": detail_url,
         "submit_label": _("Reactivate"), "breadcrumbs": crumbs + [(title, None)],
     })
+
+
+@dataclass(frozen=True)
+class Managed:
+    """One kind of record of the network that its manager edits, deactivates and reactivates (a station, a
+    contact point, a liaison, a volunteer, a duty shift): its views are made here, so that they behave alike.
+
+    `find(request, pk)` is the record the user may change (403 without the capability, 404 out of
+    sight). It is shown on the page `detail` (a URL name) of `shown(record)` (itself unless said), under
+    `crumbs(user, shown)`. `key` is the keyword its services take it by; `titles` are the edit, deactivate
+    and reactivate pages' titles (lazy); `form_kwargs(request, record)`, more arguments of its form;
+    `history` shows its history when edited.
+    """
+
+    find: Callable
+    detail: str
+    key: str
+    form_class: type
+    titles: tuple
+    crumbs: Callable
+    shown: Callable | None = None
+    form_kwargs: Callable | None = None
+    history: bool = False
+
+    def _shown(self, record):
+        return self.shown(record) if self.shown else record
+
+    def _page(self, request, record) -> tuple[str, list]:
+        """The URL of the page the record is shown on and the crumbs down to it."""
+        shown = self._shown(record)
+        url = reverse(self.detail, args=[shown.pk])
+        return url, self.crumbs(request.user, shown) + [(str(shown), url)]
+
+    def edit_view(self, update, *, done=None):
+        """The edit page: `update(<key>=record, data=, by=)` is the service; saved → back to the page."""
+
+        @login_required
+        def view(request, pk):
+            record = self.find(request, pk)
+            more = self.form_kwargs(request, record) if self.form_kwargs else {}
+            form = self.form_class(request.POST or None, instance=record, **more)
+
+            def page(url):
+                crumbs = self._page(request, record)[1]
+                return form_page(request, form=form, title=self.titles[0], cancel_url=url, breadcrumbs=crumbs,
+                                 extra={"history_object": record} if self.history else None)
+
+            return edit(request, form, lambda data: update(**{self.key: record}, data=data, by=request.user),
+                        detail=self.detail, pk=self._shown(record).pk, done=done, page=page)
+
+        return view
+
+    def views(self, update, deactivate, reactivate):
+        """The edit, deactivate and reactivate views: `deactivate(<key>=record, closed_on=, reason=, by=)`
+        and `reactivate(<key>=record, by=)` are the services."""
+
+        @login_required
+        def close(request, pk):
+            record = self.find(request, pk)
+            url, crumbs = self._page(request, record)
+            return close_page(request, obj=record, title=self.titles[1], detail_url=url, crumbs=crumbs,
+                              action=lambda closed_on, reason: deactivate(
+                                  **{self.key: record}, closed_on=closed_on, reason=reason, by=request.user))
+
+        @login_required
+        def reopen(request, pk):
+            record = self.find(request, pk)
+            url, crumbs = self._page(request, record)
+            return reopen_page(request, obj=record, title=self.titles[2], detail_url=url, crumbs=crumbs,
+                               action=lambda: reactivate(**{self.key: record}, by=request.user))
+
+        return self.edit_view(update), close, reopen

@@ -6,19 +6,23 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.access import capability_required, get_visible, require
+from core.access import capability_required
 from core.flow import submit
 from core.paging import paginate
 from core.registry import provided
 
 from .. import selectors, services
 from ..forms import VolunteerForm
-from .pages import close_page, form_page, reopen_page
+from .pages import Managed, finder, form_page
 
 
 def _volunteer_crumb() -> list:
     return [(_("Volunteers"), reverse("stations:volunteer_list"))]
+
+
+_visible_volunteer = finder("volunteer_manage", selectors.volunteers_visible_to)
 
 
 @capability_required("volunteer_manage")
@@ -35,11 +39,6 @@ def volunteer_list(request):
         "page_obj": page, "volunteers": page.object_list, "show": show, "q": q,
         "breadcrumbs": [(_("Volunteers"), None)],
     })
-
-
-def _visible_volunteer(request, pk):
-    require(request.user, "volunteer_manage")
-    return get_visible(selectors.volunteers_visible_to(request.user), pk=pk)
 
 
 @login_required
@@ -66,35 +65,15 @@ def volunteer_create(request):
                      cancel_url=reverse("stations:volunteer_list"))
 
 
-@login_required
-def volunteer_edit(request, pk):
-    volunteer = _visible_volunteer(request, pk)
-    form = VolunteerForm(request.POST or None, instance=volunteer, user=request.user)
-    saved = submit(request, form,
-                   lambda data: services.volunteer_update(volunteer=volunteer, data=data, by=request.user),
-                   done=_("Changes saved."), to="stations:volunteer_detail", args=(volunteer.pk,))
-    if saved:
-        return saved
-    detail = reverse("stations:volunteer_detail", args=[volunteer.pk])
-    return form_page(request, form=form, title=_("Edit volunteer"), cancel_url=detail,
-                     breadcrumbs=_volunteer_crumb() + [(volunteer.name, detail)])
+def _deactivate(*, volunteer, closed_on, reason, by):
+    """A volunteer leaves without a recorded reason: the service takes none."""
+    return services.volunteer_deactivate(volunteer=volunteer, closed_on=closed_on, by=by)
 
 
-@login_required
-def volunteer_deactivate(request, pk):
-    volunteer = _visible_volunteer(request, pk)
-    detail = reverse("stations:volunteer_detail", args=[volunteer.pk])
-    return close_page(
-        request, obj=volunteer, title=_("Deactivate volunteer"), detail_url=detail,
-        crumbs=_volunteer_crumb() + [(volunteer.name, detail)],
-        action=lambda closed_on, reason: services.volunteer_deactivate(volunteer=volunteer, closed_on=closed_on,
-                                                                       by=request.user))
-
-
-@login_required
-def volunteer_reactivate(request, pk):
-    volunteer = _visible_volunteer(request, pk)
-    detail = reverse("stations:volunteer_detail", args=[volunteer.pk])
-    return reopen_page(request, obj=volunteer, title=_("Reactivate volunteer"), detail_url=detail,
-                       crumbs=_volunteer_crumb() + [(volunteer.name, detail)],
-                       action=lambda: services.volunteer_reactivate(volunteer=volunteer, by=request.user))
+VOLUNTEER = Managed(_visible_volunteer, "stations:volunteer_detail", "volunteer", VolunteerForm,
+                    crumbs=lambda user, _volunteer: _volunteer_crumb(),
+                    form_kwargs=lambda request, _volunteer: {"user": request.user},
+                    titles=(gettext_lazy("Edit volunteer"), gettext_lazy("Deactivate volunteer"),
+                            gettext_lazy("Reactivate volunteer")))
+volunteer_edit, volunteer_deactivate, volunteer_reactivate = VOLUNTEER.views(
+    services.volunteer_update, _deactivate, services.volunteer_reactivate)

@@ -4,40 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from cases.models import Case
 from tests.factories import PersonFactory
+from tests.helpers import at_once
 
 
 @pytest.mark.django_db(transaction=True)
 def test_twenty_cases_opened_at_once_get_twenty_consecutive_numbers(org):
     from cases.services import case_open
 
-    people = [PersonFactory() for _ in range(20)]
-    barrier = threading.Barrier(20)
-    numbers, errors = [], []
-
     def open_one(person):
-        try:
-            barrier.wait(timeout=30)
-            with transaction.atomic():
-                case = case_open(recipient=person, category="civil", accepted_on=dt.date(2025, 6, 1),
-                                 cause="labour_pay", stage="first_instance", aid_form="civil_litigation")
-            numbers.append((case.seq, case.number))
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        with transaction.atomic():
+            case = case_open(recipient=person, category="civil", accepted_on=dt.date(2025, 6, 1),
+                             cause="labour_pay", stage="first_instance", aid_form="civil_litigation")
+        return case.seq, case.number
 
-    threads = [threading.Thread(target=open_one, args=(p,)) for p in people]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    numbers, errors = at_once(open_one, [(PersonFactory(),) for _ in range(20)])
     assert not errors
     seqs = sorted(seq for seq, _n in numbers)
     assert seqs == list(range(1, 21))
@@ -51,24 +37,11 @@ def test_twenty_cases_opened_at_once_get_twenty_consecutive_numbers(org):
 def test_documents_are_numbered_gapless_per_kind_at_once(org):
     from core.numbering import issue_document_number
 
-    barrier = threading.Barrier(10)
-    out, errors = [], []
-
     def issue():
-        try:
-            barrier.wait(timeout=30)
-            with transaction.atomic():
-                out.append(issue_document_number(kind="assignment", year=2025))
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        with transaction.atomic():
+            return issue_document_number(kind="assignment", year=2025)
 
-    threads = [threading.Thread(target=issue) for _ in range(10)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    out, errors = at_once(issue, [()] * 10)
     assert not errors
     seqs = sorted(int(re.search(r"第(\d+)号", n).group(1)) for n in out)
     assert seqs == list(range(1, 11))

@@ -13,20 +13,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from tests.factories import (
-    ApplicationFactory,
-    BudgetFactory,
-    ConsultationFactory,
-    CriminalNoticeFactory,
-    EventFactory,
-    HandlerFactory,
-    MatterFactory,
-    MediaReportFactory,
-    PersonFactory,
-    SpendingFactory,
-    StationFactory,
-    make_case,
-)
+from tests import factories
+from tests.factories import ApplicationFactory, HandlerFactory, SpendingFactory, StationFactory, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -69,28 +57,28 @@ def _make(model_label: str, org):
         "core.DeliveryReceipt": lambda: DeliveryReceipt.objects.create(
             number="（2025）示援送字第1号", content_type=ContentType.objects.get_for_model(User),
             object_id=admin_user.pk, document="grant", document_title="给予法律援助决定书", served_to="张三"),
-        "stations.Station": lambda: StationFactory(),
+        "stations.Station": StationFactory,
         "stations.ContactPoint": lambda: _contact_point(org),
         "stations.Liaison": lambda: Liaison.objects.create(contact_point=_contact_point(org), name="王联络"),
         "stations.Volunteer": lambda: Volunteer.objects.create(name="林晓雨"),
         "stations.DutyShift": lambda: DutyShift.objects.create(date=DAY, place="示范县人民法院",
                                                                handler=HandlerFactory()),
-        "applicants.Person": lambda: PersonFactory(),
+        "applicants.Person": factories.PersonFactory,
         "applicants.VulnerableEntry": lambda: _vulnerable_entry(),
-        "intake.Consultation": lambda: ConsultationFactory(),
-        "intake.Application": lambda: ApplicationFactory(),
+        "intake.Consultation": factories.ConsultationFactory,
+        "intake.Application": ApplicationFactory,
         "intake.SupplementNotice": lambda: SupplementNotice.objects.create(
             application=ApplicationFactory(), number="补字1号", issued_on=DAY, due_on=DAY + dt.timedelta(days=5)),
         "intake.Objection": lambda: Objection.objects.create(application=ApplicationFactory(status="refused"),
                                                              filed_on=DAY),
-        "intake.CriminalNotice": lambda: CriminalNoticeFactory(),
-        "intake.Matter": lambda: MatterFactory(),
-        "funding.Budget": lambda: BudgetFactory(),
-        "funding.Spending": lambda: SpendingFactory(),
+        "intake.CriminalNotice": factories.CriminalNoticeFactory,
+        "intake.Matter": factories.MatterFactory,
+        "funding.Budget": factories.BudgetFactory,
+        "funding.Spending": SpendingFactory,
         "funding.PaymentBatch": lambda: PaymentBatch.objects.create(number="2025-001"),
         "funding.Subsidy": lambda: _subsidy(org),
-        "publicity.Event": lambda: EventFactory(),
-        "publicity.MediaReport": lambda: MediaReportFactory(),
+        "publicity.Event": factories.EventFactory,
+        "publicity.MediaReport": factories.MediaReportFactory,
         "reports.ReportRun": lambda: ReportRun.objects.create(period="2025", start=dt.date(2025, 1, 1),
                                                               end=dt.date(2025, 12, 31)),
         "notifications.Notification": lambda: _notification(org),

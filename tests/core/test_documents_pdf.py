@@ -18,6 +18,7 @@ from pypdf import PdfReader
 
 from tests.conftest import ARTIFACTS
 from tests.factories import CriminalNoticeFactory, PersonFactory, make_case
+from tests.helpers import browser_page
 
 pytestmark = pytest.mark.browser
 
@@ -66,12 +67,8 @@ def _words(text: str) -> str:
 @pytest.fixture
 def sheet(browser):
     """A Chromium page as wide as an A4 sheet (794 px at 96 dpi), so the screenshots look like the sheet."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 794, "height": 1123},
-                                  timezone_id="Asia/Shanghai")
-    context.set_default_timeout(15000)
-    pg = context.new_page()
-    yield pg
-    context.close()
+    with browser_page(browser, width=794, height=1123) as pg:
+        yield pg
 
 
 def print_to_pdf(pg, screenshot, url: str, name: str, *, pages: int, texts: list[str]) -> list[str]:

@@ -36,43 +36,46 @@ def records(ready_case, finance, director):
     }
 
 
+# Every funding URL: (URL name, method, path, expected); `{key}` in a path is the pk of that record of `records`.
+TABLE = [
+    ("funding:overview", "GET", "/funding/", MONEY),
+    ("funding:standards", "GET", "/funding/standards/", MONEY),
+    ("funding:subsidy_list", "GET", "/funding/subsidies/", MONEY),
+    ("funding:subsidy_pending", "GET", "/funding/subsidies/pending/", MONEY),
+    ("funding:subsidy_detail", "GET", "/funding/subsidies/{subsidy}/", MONEY),
+    ("funding:subsidy_adjust", "GET", "/funding/subsidies/{subsidy}/adjust/", DIRECTOR_ONLY),
+    ("funding:subsidy_compute", "POST", "/funding/cases/{case}/compute/", MONEY_POST),
+    ("funding:batch_list", "GET", "/funding/batches/", MONEY),
+    ("funding:batch_create", "GET", "/funding/batches/new/", MONEY),
+    ("funding:batch_detail", "GET", "/funding/batches/{batch}/", MONEY),
+    ("funding:batch_voucher", "GET", "/funding/batches/{batch}/voucher/", MONEY),
+    # A paid batch: paying again and removing are refused with a message (302 back to the batch).
+    ("funding:batch_pay", "POST", "/funding/batches/{batch}/pay/", MONEY_POST),
+    ("funding:batch_remove", "POST", "/funding/batches/{batch}/remove/{paid}/", MONEY_POST),
+    # Asking without lines or reason is refused with a message; the director decides on a declined reversal
+    # only to be told it was already declined.
+    ("funding:batch_reverse", "POST", "/funding/batches/{batch}/reverse/", MONEY_POST),
+    ("funding:reversal_approve", "POST", "/funding/batches/{batch}/reversals/{reversal}/approve/", DIRECTOR_POST),
+    ("funding:reversal_decline", "POST", "/funding/batches/{batch}/reversals/{reversal}/decline/", DIRECTOR_POST),
+    ("funding:payment_detail", "GET", "/funding/payments/{payment}/", MONEY_REDIRECT),
+    ("funding:duty_subsidy", "GET", "/funding/duty/", MONEY),
+    ("funding:public_list", "GET", "/funding/public-list/", MONEY),
+    ("funding:budget_list", "GET", "/funding/budgets/", MONEY),
+    ("funding:budget_create", "GET", "/funding/budgets/new/", MONEY),
+    ("funding:budget_detail", "GET", "/funding/budgets/{budget}/", MONEY),
+    ("funding:budget_edit", "GET", "/funding/budgets/{budget}/edit/", MONEY),
+    ("funding:spending_list", "GET", "/funding/spending/", MONEY),
+    ("funding:spending_create", "GET", "/funding/spending/new/", MONEY),
+    ("funding:spending_detail", "GET", "/funding/spending/{spending}/", MONEY),
+    ("funding:spending_edit", "GET", "/funding/spending/{spending}/edit/", MONEY),
+    ("funding:spending_correct", "GET", "/funding/spending/{spending}/correct/", MONEY),
+]
+
+
 def table(r):
-    s, b = r["subsidy"].pk, r["batch"].pk
-    return [
-        ("funding:overview", "GET", "/funding/", MONEY),
-        ("funding:standards", "GET", "/funding/standards/", MONEY),
-        ("funding:subsidy_list", "GET", "/funding/subsidies/", MONEY),
-        ("funding:subsidy_pending", "GET", "/funding/subsidies/pending/", MONEY),
-        ("funding:subsidy_detail", "GET", f"/funding/subsidies/{s}/", MONEY),
-        ("funding:subsidy_adjust", "GET", f"/funding/subsidies/{s}/adjust/", DIRECTOR_ONLY),
-        ("funding:subsidy_compute", "POST", f"/funding/cases/{r['case'].pk}/compute/", MONEY_POST),
-        ("funding:batch_list", "GET", "/funding/batches/", MONEY),
-        ("funding:batch_create", "GET", "/funding/batches/new/", MONEY),
-        ("funding:batch_detail", "GET", f"/funding/batches/{b}/", MONEY),
-        ("funding:batch_voucher", "GET", f"/funding/batches/{b}/voucher/", MONEY),
-        # A paid batch: paying again and removing are refused with a message (302 back to the batch).
-        ("funding:batch_pay", "POST", f"/funding/batches/{b}/pay/", MONEY_POST),
-        ("funding:batch_remove", "POST", f"/funding/batches/{b}/remove/{r['paid'].pk}/", MONEY_POST),
-        # Asking without lines or reason is refused with a message; the director decides on a declined reversal
-        # only to be told it was already declined.
-        ("funding:batch_reverse", "POST", f"/funding/batches/{b}/reverse/", MONEY_POST),
-        ("funding:reversal_approve", "POST", f"/funding/batches/{b}/reversals/{r['reversal'].pk}/approve/",
-         DIRECTOR_POST),
-        ("funding:reversal_decline", "POST", f"/funding/batches/{b}/reversals/{r['reversal'].pk}/decline/",
-         DIRECTOR_POST),
-        ("funding:payment_detail", "GET", f"/funding/payments/{r['payment'].pk}/", MONEY_REDIRECT),
-        ("funding:duty_subsidy", "GET", "/funding/duty/", MONEY),
-        ("funding:public_list", "GET", "/funding/public-list/", MONEY),
-        ("funding:budget_list", "GET", "/funding/budgets/", MONEY),
-        ("funding:budget_create", "GET", "/funding/budgets/new/", MONEY),
-        ("funding:budget_detail", "GET", f"/funding/budgets/{r['budget'].pk}/", MONEY),
-        ("funding:budget_edit", "GET", f"/funding/budgets/{r['budget'].pk}/edit/", MONEY),
-        ("funding:spending_list", "GET", "/funding/spending/", MONEY),
-        ("funding:spending_create", "GET", "/funding/spending/new/", MONEY),
-        ("funding:spending_detail", "GET", f"/funding/spending/{r['spending'].pk}/", MONEY),
-        ("funding:spending_edit", "GET", f"/funding/spending/{r['spending'].pk}/edit/", MONEY),
-        ("funding:spending_correct", "GET", f"/funding/spending/{r['spending'].pk}/correct/", MONEY),
-    ]
+    """TABLE with the records' primary keys in its paths."""
+    pks = {key: record.pk for key, record in r.items()}
+    return [(name, method, path.format(**pks), expected) for name, method, path, expected in TABLE]
 
 
 def test_every_funding_url_answers_each_persona_as_the_table_says(client_for, records):

@@ -4,6 +4,7 @@ decision printed, and a criminal notice from receipt to awaiting assignment."""
 import pytest
 
 from tests.factories import resident_id
+from tests.helpers import fill_form
 
 
 @pytest.fixture
@@ -23,13 +24,10 @@ def test_a_clerk_takes_a_walk_in_from_consultation_to_a_granted_application(
     login(page, "clerk")
     page.goto(f"{live_server.url}/intake/consultations/new/")
     assert "登记咨询" in page.content()
-    page.select_option("#id_channel", "visit")
-    page.select_option("#id_topic", "labour_pay")
-    page.fill("#id_summary", "在工地打工被拖欠工资三个月，共一万二千元")
-    page.fill("#id_answer", "可申请劳动仲裁，并可申请法律援助")
+    fill_form(page, channel="visit", topic="labour_pay", summary="在工地打工被拖欠工资三个月，共一万二千元",
+              answer="可申请劳动仲裁，并可申请法律援助")
     page.locator("summary", has_text="咨询人").click()
-    page.fill("#id_person_name", "王建军")
-    page.fill("#id_person_phone", "13912345678")
+    fill_form(page, person_name="王建军", person_phone="13912345678")
     screenshot(page, "intake-01-consultation-form")
     page.get_by_role("button", name="保存").first.click()
     assert "咨询已登记" in page.content()
@@ -37,18 +35,14 @@ def test_a_clerk_takes_a_walk_in_from_consultation_to_a_granted_application(
     page.get_by_role("link", name="引导申请").click()
     assert "先查找是否已有记录" in page.content()
     assert page.input_value("#id_name") == "王建军"
-    page.fill("#id_id_number", resident_id(77, born=__import__("datetime").date(1980, 4, 2)))
-    page.select_option("#id_hukou", "rural")
-    page.fill("#id_household_income", "2400")
-    page.fill("#id_household_size", "3")
+    fill_form(page, id_number=resident_id(77, born=__import__("datetime").date(1980, 4, 2)), hukou="rural",
+              household_income="2400", household_size="3")
     page.check("input[name=declared_groups][value=migrant_worker]")
     screenshot(page, "intake-02-person-form")
     page.get_by_role("button", name="保存").click()
 
     assert "收件" in page.content() and "王建军" in page.content()
-    page.select_option("#id_cause", "labour_pay")
-    page.fill("#id_opposing_party", "某建筑劳务公司")
-    page.fill("#id_amount_involved", "12000")
+    fill_form(page, cause="labour_pay", opposing_party="某建筑劳务公司", amount_involved="12000")
     screenshot(page, "intake-03-application-form")
     page.get_by_role("button", name="收件").click()
     assert "申请已收件" in page.content()
@@ -87,14 +81,9 @@ def test_a_clerk_takes_a_walk_in_from_consultation_to_a_granted_application(
 def test_a_criminal_notice_goes_from_receipt_to_awaiting_assignment(org, live_server, page, login, screenshot):
     login(page, "clerk")
     page.goto(f"{live_server.url}/intake/notices/new/")
-    page.select_option("#id_organ", "court")
-    page.fill("#id_organ_name", "示范县人民法院")
-    page.fill("#id_notice_number", "（2025）示刑通字第15号")
-    page.fill("#id_p_name", "李小军")
-    page.fill("#id_p_id_number", resident_id(88, born=__import__("datetime").date(2009, 3, 1)))
-    page.select_option("#id_ground", "minor")
-    page.select_option("#id_stage", "trial")
-    page.select_option("#id_cause", "theft")
+    fill_form(page, organ="court", organ_name="示范县人民法院", notice_number="（2025）示刑通字第15号",
+              p_name="李小军", p_id_number=resident_id(88, born=__import__("datetime").date(2009, 3, 1)),
+              ground="minor", stage="trial", cause="theft")
     screenshot(page, "intake-07-notice-form")
     page.get_by_role("button", name="登记并立案").click()
     assert "通知辩护已登记" in page.content()
@@ -109,9 +98,7 @@ def test_a_criminal_notice_goes_from_receipt_to_awaiting_assignment(org, live_se
 def test_station_staff_log_a_consultation_on_a_phone(org, live_server, phone_page, login, screenshot):
     login(phone_page, "staff_a")
     phone_page.goto(f"{live_server.url}/intake/consultations/new/")
-    phone_page.select_option("#id_channel", "phone")
-    phone_page.select_option("#id_topic", "support")
-    phone_page.fill("#id_summary", "子女不支付赡养费")
+    fill_form(phone_page, channel="phone", topic="support", summary="子女不支付赡养费")
     screenshot(phone_page, "intake-09-phone-consultation")
     phone_page.get_by_role("button", name="保存").first.click()
     assert "咨询已登记" in phone_page.content() and "城关镇" in phone_page.content()

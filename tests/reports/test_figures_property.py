@@ -50,19 +50,7 @@ from reports import drilldown
 from reports import indicators as ind
 from reports.periods import Period, parse_period
 from stations.models import ContactPoint, Handler, Liaison, Station, Volunteer
-from tests.factories import (
-    ApplicationFactory,
-    BudgetFactory,
-    ConsultationFactory,
-    EventFactory,
-    HandlerFactory,
-    MatterFactory,
-    MediaReportFactory,
-    PersonFactory,
-    SpendingFactory,
-    StationFactory,
-    make_case,
-)
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -146,8 +134,8 @@ def build_world(seed: int, org) -> World:
 def _network(w: World, org) -> None:
     rng = w.rng
     # Two generated stations: one opened inside the data span, one closed (or switched off) in it.
-    StationFactory(opened_on=w.day(D(2024, 3, 1), D(2025, 12, 31)), kind="street")
-    closing = StationFactory(opened_on=D(2018, 5, 1), kind="specialised")
+    factories.StationFactory(opened_on=w.day(D(2024, 3, 1), D(2025, 12, 31)), kind="street")
+    closing = factories.StationFactory(opened_on=D(2018, 5, 1), kind="specialised")
     if rng.random() < 0.5:
         Station.objects.filter(pk=closing.pk).update(closed_on=w.day(D(2024, 6, 1), LAST))
     else:
@@ -171,7 +159,8 @@ def _network(w: World, org) -> None:
         Volunteer.objects.create(name=f"志愿者{i}", station=w.station(0.3), opened_on=opened, closed_on=closed,
                                  active=not (closed is None and rng.random() < 0.1))
     kinds = ["practising_lawyer", "aid_lawyer", "grassroots_worker", "other"]
-    w.handlers = [HandlerFactory(kind=kinds[i % 4], juvenile_suitable=True, criminal_years=10) for i in range(6)]
+    w.handlers = [factories.HandlerFactory(kind=kinds[i % 4], juvenile_suitable=True, criminal_years=10)
+                  for i in range(6)]
 
 
 def _persons(w: World) -> None:
@@ -196,9 +185,9 @@ def _persons(w: World) -> None:
                 born = edge.replace(year=edge.year - years)
             except ValueError:
                 born = D(edge.year - years, 2, 28)
-        person = PersonFactory(sex=rng.choice("MF"), birth_date=born,
-                               declared_groups=rng.sample(extra, rng.choice([0, 0, 1, 1, 2])),
-                               disability_type=rng.choice(["", "", "", "", "physical", "visual"]))
+        person = factories.PersonFactory(sex=rng.choice("MF"), birth_date=born,
+                                         declared_groups=rng.sample(extra, rng.choice([0, 0, 1, 1, 2])),
+                                         disability_type=rng.choice(["", "", "", "", "physical", "visual"]))
         w.persons[person.pk] = {"sex": person.sex, "birth_date": born, "declared": set(person.declared_groups),
                                 "disability": person.disability_type, "id": person.id_number}
         if rng.random() < 0.35:
@@ -268,10 +257,10 @@ def _cases(w: World) -> None:
                     else w.day(FIRST, LAST - timedelta(days=3)))
         person = rng.choice(people)
         extra = ["migrant_worker"] if rng.random() < 0.1 else []
-        case = make_case(recipient=Person.objects.get(pk=person), category=category, accepted_on=accepted,
-                         cause=cause, stage=stage, aid_form=form, source=source, station=w.station(),
-                         recipient_count=rng.choice([1, 1, 1, 2, 7]), is_mass=rng.random() < 0.1,
-                         amount_involved=rng.choice([None, w.yuan()]), extra_groups=extra)
+        case = factories.make_case(recipient=Person.objects.get(pk=person), category=category,
+                                   accepted_on=accepted, cause=cause, stage=stage, aid_form=form, source=source, station=w.station(),
+                                   recipient_count=rng.choice([1, 1, 1, 2, 7]), is_mass=rng.random() < 0.1,
+                                   amount_involved=rng.choice([None, w.yuan()]), extra_groups=extra)
         w.expected_groups[case.pk] = groups_expected(w, person, accepted, extra)
         fates = ["awaiting", "assigned", "closed", "archived", "graded", "terminated", "terminated_nodate",
                  "closed_unassigned"]
@@ -406,8 +395,8 @@ def _applications(w: World) -> None:
         station = w.station(0.5)
         kind = rng.choice(["received", "incomplete", "under_review", "granted", "refused", "withdrawn",
                            "withdrawn_nodate", "draft", "forwarded", "draft_withdrawn", "granted", "refused"])
-        app = ApplicationFactory(applicant=Person.objects.get(pk=rng.choice(people)), received_on=received,
-                                 station=station)
+        app = factories.ApplicationFactory(applicant=Person.objects.get(pk=rng.choice(people)),
+                                           received_on=received, station=station)
         up: dict = {"review_due": rng.choice([None, received + timedelta(days=rng.randint(5, 9))])}
         if kind in ("received", "under_review"):
             up["status"] = kind
@@ -447,37 +436,37 @@ def _consultations(w: World) -> None:
     channels = ["visit", "phone", "hotline", "letter", "online", "event"]
     for _i in range(rng.randint(70, 110)):  # more than one page of the list for the county
         at = datetime.combine(w.day(), time(rng.randrange(24), rng.randrange(60)), SH)
-        ConsultationFactory(occurred_at=at, channel=rng.choice(channels), person_count=rng.choice([1, 1, 2, 5]),
-                            station=w.station(0.4))
+        factories.ConsultationFactory(occurred_at=at, channel=rng.choice(channels),
+                                      person_count=rng.choice([1, 1, 2, 5]), station=w.station(0.4))
     for p in w.periods:  # the last second before a period, its first, its last, the first after it
         for moment in (datetime.combine(p.start, time.min, SH) - timedelta(seconds=1),
                        datetime.combine(p.start, time.min, SH),
                        datetime.combine(p.end, time(23, 59, 59), SH),
                        datetime.combine(p.end + timedelta(days=1), time.min, SH)):
-            ConsultationFactory(occurred_at=moment, channel=rng.choice(channels), person_count=rng.choice([1, 3]),
-                                station=w.station(0.4))
+            factories.ConsultationFactory(occurred_at=moment, channel=rng.choice(channels),
+                                          person_count=rng.choice([1, 3]), station=w.station(0.4))
 
 
 def _matters_money_publicity(w: World) -> None:
     rng = w.rng
     for _i in range(rng.randint(20, 35)):
         kind = rng.choice(["duty_lawyer", "duty_lawyer", "drafting"])
-        MatterFactory(kind=kind, date=w.day(), plea=kind == "duty_lawyer" and rng.random() < 0.5,
-                      person_count=rng.choice([1, 1, 2, 4]), station=w.station())
+        factories.MatterFactory(kind=kind, date=w.day(), plea=kind == "duty_lawyer" and rng.random() < 0.5,
+                                person_count=rng.choice([1, 1, 2, 4]), station=w.station())
     for year in range(2023, 2028):
         for source in ["central", "provincial", "municipal", "county", "other"]:
             for _i in range(rng.choice([1, 1, 2]) if 2024 <= year <= 2026 else rng.choice([0, 1])):
-                BudgetFactory(year=year, source=source, amount=w.yuan(800_000))
+                factories.BudgetFactory(year=year, source=source, amount=w.yuan(800_000))
     categories = ["case_subsidy", "duty_subsidy", "publicity", "training", "equipment", "books", "office", "other"]
     for _i in range(rng.randint(20, 35)):
-        SpendingFactory(date=w.day(), category=rng.choice(categories), amount=w.yuan(30_000))
+        factories.SpendingFactory(date=w.day(), category=rng.choice(categories), amount=w.yuan(30_000))
     forms = ["onsite", "lecture", "community", "village", "school", "new_media"]
     for _i in range(rng.randint(12, 25)):
-        EventFactory(date=w.day(), form=rng.choice(forms), materials=rng.randint(0, 500), onsite=rng.randint(0, 60),
-                     audience=rng.randint(0, 900), station=w.station())
+        factories.EventFactory(date=w.day(), form=rng.choice(forms), materials=rng.randint(0, 500),
+                               onsite=rng.randint(0, 60), audience=rng.randint(0, 900), station=w.station())
     for _i in range(rng.randint(10, 20)):
-        MediaReportFactory(date=w.day(), level=rng.choice(["county", "city", "province", "national"]),
-                           station=w.station())
+        factories.MediaReportFactory(
+            date=w.day(), level=rng.choice(["county", "city", "province", "national"]), station=w.station())
 
 
 # --- an independent recomputation (STATISTICS.md, in Python, from the stored rows) ------------------
