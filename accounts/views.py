@@ -19,6 +19,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.access import capability_required
@@ -241,30 +242,25 @@ def user_edit(request, pk):
                       crumbs=[_users_crumb(), (account.display_name, detail)], extra={"object": account})
 
 
-def _action(request, pk, *, action, done: str):
-    account = selectors.user_for_management(request.user, pk)
-    return act(request, lambda: action(user=account, by=request.user),
-               done=done % {"name": account.display_name}, to="user_detail", args=(account.pk,))
+def _button(action, done):
+    """A button on a user's page (a POST): `action(user=, by=)` is the service, `done` the message (lazy, with
+    the user's %(name)s)."""
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        account = selectors.user_for_management(request.user, pk)
+        return act(request, lambda: action(user=account, by=request.user),
+                   done=str(done) % {"name": account.display_name}, to="user_detail", args=(account.pk,))
+
+    return view
 
 
-@login_required
-@require_POST
-def user_deactivate(request, pk):
-    return _action(request, pk, action=services.user_deactivate,
-                   done=_("%(name)s can no longer log in. The account and its history are kept."))
-
-
-@login_required
-@require_POST
-def user_reactivate(request, pk):
-    return _action(request, pk, action=services.user_reactivate, done=_("%(name)s can log in again."))
-
-
-@login_required
-@require_POST
-def user_otp_reset(request, pk):
-    return _action(request, pk, action=services.user_otp_reset,
-                   done=_("The second factor of %(name)s is reset: they log in with the password alone."))
+user_deactivate = _button(services.user_deactivate,
+                          gettext_lazy("%(name)s can no longer log in. The account and its history are kept."))
+user_reactivate = _button(services.user_reactivate, gettext_lazy("%(name)s can log in again."))
+user_otp_reset = _button(services.user_otp_reset, gettext_lazy(
+    "The second factor of %(name)s is reset: they log in with the password alone."))
 
 
 @login_required

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.helpers import fill_form
+
 pytestmark = pytest.mark.browser
 
 
@@ -18,9 +20,7 @@ def test_the_director_creates_a_clerk_resets_the_password_and_the_clerk_logs_in(
     screenshot(pg, "users-01-list")
 
     pg.click("[data-testid=new-user]")
-    pg.fill("input[name=username]", "liming")
-    pg.fill("input[name=full_name]", "李明")
-    pg.fill("input[name=phone]", "13800001234")
+    fill_form(pg, username="liming", full_name="李明", phone="13800001234")
     pg.check("input[name=roles][value=intake_clerk]")
     screenshot(pg, "users-02-create")
     pg.click("[data-testid=main-form] button[type=submit]")

@@ -83,7 +83,8 @@ def test_the_case_page_and_its_history_are_in_beijing_time(client, director, han
 
 
 @pytest.mark.parametrize(("instant", "beijing", "utc"), MOMENTS)
-def test_the_consultation_heading_and_history_are_in_beijing_time(client, director, instant, beijing, utc):
+def test_the_consultation_heading_breadcrumb_and_history_are_in_beijing_time(client, director, instant, beijing,
+                                                                               utc):
     from intake.models import Consultation
     from intake.services import consultation_save
 
@@ -95,19 +96,6 @@ def test_the_consultation_heading_and_history_are_in_beijing_time(client, direct
 
     assert re.search(rf"<h1[^>]*>[^<]*{beijing}</h1>", html)
     assert_beijing_not_utc(history_of(html), beijing, utc)
-
-
-@pytest.mark.parametrize(("instant", "beijing", "utc"), MOMENTS)
-def test_the_consultation_breadcrumb_is_in_beijing_time(client, director, instant, beijing, utc):
-    from intake.models import Consultation
-    from intake.services import consultation_save
-
-    with freeze_time(instant):
-        c = consultation_save(consultation=Consultation(occurred_at=timezone.now(), person_name="李四"),
-                              by=director)
-        client.force_login(director)
-        html = client.get(f"/intake/consultations/{c.pk}/").content.decode()
-
     assert_beijing_not_utc(breadcrumbs_of(html), beijing, utc)
     assert_beijing_not_utc(html, beijing, utc)
 

@@ -13,6 +13,7 @@ from core import choices
 from core.models import VocabularyTerm
 from intake.models import CriminalNotice
 from tests import factories as f
+from tests.helpers import fill_form
 
 
 @pytest.fixture
@@ -37,9 +38,7 @@ def test_the_director_adds_a_charge_and_the_clerk_records_a_notice_with_it(
     screenshot(page, "vocabulary-admin-charges")
 
     page.goto(f"{live_server.url}/admin/core/vocabularyterm/add/?vocabulary=cause")
-    page.fill("input[name=code]", "perjury")
-    page.fill("input[name=label_zh]", "伪证")
-    page.fill("input[name=label_en]", "Perjury")
+    fill_form(page, code="perjury", label_zh="伪证", label_en="Perjury")
     page.check("input[name=applies_to][value=criminal]")
     screenshot(page, "vocabulary-admin-add-charge")
     page.click("input[name=_save]")
