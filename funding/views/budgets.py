@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.access import capability_required
+from core.counts import cached_totals
 from core.flow import submit
 
 from .. import selectors, services
@@ -31,7 +32,8 @@ def budget_list(request):
     if request.GET.get("export") == "xlsx":
         return _export(request, "经费预算", qs, "经费预算.xlsx")
     return render(request, "funding/budget_list.html", {
-        "filter": filterset, "page_obj": page(request, qs), "total": qs.aggregate(t=Sum("amount"))["t"],
+        "filter": filterset, "page_obj": page(request, qs),
+        "total": cached_totals("budgets", qs, lambda: qs.order_by().aggregate(t=Sum("amount")))["t"],
         "breadcrumbs": [money_crumb(), (_("Budgets"), None)],
     })
 
@@ -84,7 +86,8 @@ def spending_list(request):
     if request.GET.get("export") == "xlsx":
         return _export(request, "经费支出", qs, "经费支出.xlsx")
     return render(request, "funding/spending_list.html", {
-        "filter": filterset, "page_obj": page(request, qs), "total": qs.aggregate(t=Sum("amount"))["t"],
+        "filter": filterset, "page_obj": page(request, qs),
+        "total": cached_totals("spending", qs, lambda: qs.order_by().aggregate(t=Sum("amount")))["t"],
         "breadcrumbs": [money_crumb(), (_("Spending"), None)],
     })
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.access import capability_required, get_visible
+from core.counts import cached_totals
 from core.flow import submit
 from core.paging import paginate
 
@@ -26,7 +27,7 @@ def matter_list(request):
         return export(request, "值班与代书", qs, "值班与代书.xlsx")
     return render(request, "intake/matter_list.html", {
         "filter": f, "page_obj": paginate(request, qs),
-        "total": qs.aggregate(n=Sum("person_count"))["n"] or 0,
+        "total": cached_totals("matters", qs, lambda: qs.order_by().aggregate(n=Sum("person_count")))["n"] or 0,
         "breadcrumbs": crumbs((_("Duty help and drafting"), None)),
     })
 
