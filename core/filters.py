@@ -22,7 +22,7 @@ class ByName:
     def pick(self, values) -> list[tuple[str, str]]:
         """The choices of `values` only, in the order of all of them (one query, none without a key)."""
         wanted = {str(v) for v in values}
-        keys = [v for v in wanted if v.isdigit()]
+        keys = [v for v in wanted if v.isascii() and v.isdigit()]  # "²" and "１２" are no keys (and no 500)
         rows = (self.model._default_manager.filter(pk__in=keys).order_by("name", "pk").values_list("pk", "name")
                 if keys else ())
         return [*((v, label) for v, label in self.extra if str(v) in wanted), *((str(pk), name) for pk, name in rows)]

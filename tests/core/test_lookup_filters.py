@@ -24,6 +24,14 @@ def _tables(ctx) -> str:
     return " ".join(q["sql"] for q in ctx.captured_queries)
 
 
+def test_junk_keys_in_the_lookup_filters_are_a_message_not_an_error(client_for):
+    client = client_for("director")
+    for query in ("handler=%C2%B2", "station=%EF%BC%91%EF%BC%92", "handler=" + "9" * 40, "station=center&station=x"):
+        response = client.get(f"/cases/?{query}")
+        assert response.status_code == 200, query
+        assert "is-invalid" in response.content.decode(), query
+
+
 def test_the_case_list_reads_no_handler_or_station_unless_one_is_chosen(client_for):
     client = client_for("director")
     with CaptureQueriesContext(connection) as ctx:
@@ -46,8 +54,9 @@ def test_a_chosen_handler_and_station_are_read_by_key_and_shown(client_for, org,
 
 def test_an_unknown_key_is_refused_like_any_choice(org):
     missing = (Handler.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
-    bad = CaseFilter({"handler": [str(missing)]}, queryset=Case.objects.all())
-    assert not bad.is_valid() and "handler" in bad.errors
+    for junk in (str(missing), "²", "１２", "9" * 30, "-1", " 1"):
+        bad = CaseFilter({"handler": [junk]}, queryset=Case.objects.all())
+        assert not bad.is_valid() and "handler" in bad.errors, junk
     good = CaseFilter({"station": ["center", str(Station.objects.order_by("pk").first().pk)]},
                       queryset=Case.objects.all())
     assert good.is_valid(), good.errors
