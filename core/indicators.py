@@ -20,8 +20,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, IntegerField, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Coalesce
+from django.utils.hashable import make_hashable
 
 from .periods import Period
 
@@ -192,7 +194,8 @@ class Registry:
     def evaluate(self, p: Period, station=None, codes: Iterable[str] | None = None, *,
                  progress: Callable[[int, int], None] | None = None) -> dict:
         """{code: value} for every indicator and every part of one (unpublished measures included), or only
-        for `codes` and their parts: one aggregate query per family, whatever the data size.
+        for `codes` and their parts: one aggregate query per family (two when some of its conditions
+        read a subquery), whatever the data size.
         `progress(done, total)` is told the measures computed after each family's query."""
         wanted = self.needed(codes) if codes is not None else None
         items = [i for i in self.items if wanted is None or i.code in wanted]
@@ -206,9 +209,17 @@ class Registry:
             if station is not None and fam.station_field is None:
                 values.update({m.code: None for m in measures})  # county-only records: empty, not 0
             else:
-                raw = (fam.queryset(p, station).filter(any_of(m.where(p) for m in measures))
-                       .aggregate(**{_alias(m.code): m.aggregate(p) for m in measures}))
-                values.update({m.code: m.clean(raw[_alias(m.code)]) for m in measures})
+                qs = fam.queryset(p, station)
+                subqueries = subqueries_of(qs)
+                # Measures whose condition reads a subquery per row (has_followup …) are counted in a query of
+                # their own: PostgreSQL aggregates the others in parallel, which it never does beside such a
+                # subquery. Both WHEREs leave the subquery out (any_of); the FILTERs keep it.
+                linked = [m for m in measures if _names(m.where(p)) & subqueries]
+                for part in ([m for m in measures if m not in linked], linked):
+                    if part:
+                        raw = (qs.filter(any_of((m.where(p) for m in part), subqueries))
+                               .aggregate(**{_alias(m.code): m.aggregate(p) for m in part}))
+                        values.update({m.code: m.clean(raw[_alias(m.code)]) for m in part})
             if progress:
                 progress(len(values), total)
         for item in items:  # derived figures after every measure they read
@@ -225,7 +236,8 @@ class Registry:
         if station is not None and fam.station_field is None:
             return {}
         fields = (by,) if isinstance(by, str) else tuple(by)
-        rows = (fam.queryset(p, station).filter(any_of(m.where(p) for m in measures)).values(*fields)
+        qs = fam.queryset(p, station)
+        rows = (qs.filter(any_of((m.where(p) for m in measures), subqueries_of(qs))).values(*fields)
                 .annotate(**{_alias(m.code): m.aggregate(p) for m in measures}).order_by(*fields))
 
         def key(r):
@@ -233,16 +245,77 @@ class Registry:
         return {key(r): {m.code: m.clean(r[_alias(m.code)]) for m in measures} for r in rows}
 
 
-def any_of(conditions: Iterable[Q]) -> Q:
+def subqueries_of(qs: QuerySet) -> set[str]:
+    """The names of a queryset's annotations and aliases that are subqueries of other tables, and "*" (an
+    expression used as a condition that holds one, see _names)."""
+    return {"*"} | {name for name, expr in qs.query.annotations.items() if isinstance(expr, Subquery)}
+
+
+def any_of(conditions: Iterable[Q], subqueries: set[str] = frozenset()) -> Q:
     """The rows at least one measure counts: a family's query reads only those (a province's year, not its
     twenty). Every aggregate keeps its own FILTER, so the figures are the same. A measure that counts every
-    row of its family (an empty Q) makes the whole family read: Q() | Q(x) would be Q(x) in Django."""
-    out = None
-    for q in conditions:
+    row of its family (an empty Q) makes the whole family read: Q() | Q(x) would be Q(x) in Django.
+    A condition that adds terms to another is left out (A or (A and B) is A): "accepted in the year and
+    criminal" is inside "accepted in the year", so each row is tested against a few conditions, not sixty.
+    Terms naming one of `subqueries` are left out too (the rows read are then more, never fewer): a subquery
+    per row in the WHERE would keep PostgreSQL from scanning in parallel; the FILTER still applies it."""
+    kept: list[tuple[frozenset, Q]] = []
+    for q in _branches(conditions):
+        q = _without(q, subqueries)
         if not q:
             return Q()
+        terms = _terms(q)
+        if any(have <= terms for have, _q in kept):
+            continue
+        kept = [(have, k) for have, k in kept if not terms <= have] + [(terms, q)]
+    out = None
+    for _have, q in kept:
         out = q if out is None else out | q
     return out if out is not None else Q()
+
+
+def _branches(conditions: Iterable[Q]):
+    """Each condition, and each branch of a condition that is an OR of several."""
+    for q in conditions:
+        if q.connector == Q.OR and not q.negated and len(q.children) > 1:
+            yield from _branches(c if isinstance(c, Q) else Q(c) for c in q.children)
+        else:
+            yield q
+
+
+def _without(q: Q, names) -> Q:
+    """q with every AND term that names one of `names` left out (a looser condition)."""
+    if not names or not _names(q) & set(names):
+        return q
+    if q.connector != Q.AND or q.negated:
+        return Q()
+    out = Q()
+    for c in q.children:
+        c = c if isinstance(c, Q) else Q(c)
+        if not _names(c) & set(names):
+            out &= c
+    return out
+
+
+def _names(q: Q) -> set[str]:
+    """The fields and annotations a condition reads (the first part of each lookup); an expression used as a
+    condition (Q(Exists(…))) reads the subqueries it holds, under the name "*"."""
+    found = set()
+    for c in q.children:
+        if isinstance(c, Q):
+            found |= _names(c)
+        elif isinstance(c, tuple):
+            found.add(c[0].split(LOOKUP_SEP, 1)[0])
+        elif getattr(c, "subquery", False) or getattr(c, "contains_subquery", False):
+            found.add("*")
+    return found
+
+
+def _terms(q: Q) -> frozenset:
+    """The conjuncts of a condition: the terms of an AND, or the condition itself."""
+    if q.connector == Q.AND and not q.negated:
+        return frozenset(make_hashable(c) for c in q.children)
+    return frozenset([make_hashable(q)])
 
 
 def _alias(code: str) -> str:

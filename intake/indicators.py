@@ -26,8 +26,8 @@ def _applications(p: Period):
     # The center receives a station's intake the day it is forwarded: a December intake forwarded in January
     # is a January application of the center, and last year's figures do not move when it arrives.
     return (Application.objects.exclude(status=Application.Status.DRAFT).filter(reached_center=True)
-            .annotate(paused_at_end=Exists(paused),
-                      center_received_on=Coalesce(TruncDate("forwarded_at", tzinfo=SHANGHAI), "received_on")))
+            .alias(paused_at_end=Exists(paused))  # run only where a condition names it (cases/indicators.py)
+            .annotate(center_received_on=Coalesce(TruncDate("forwarded_at", tzinfo=SHANGHAI), "received_on")))
 
 
 APPLICATIONS = Family("applications", _applications, "station")
