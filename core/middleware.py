@@ -27,3 +27,32 @@ class HealthCheckMiddleware:
 
             return healthz(request)
         return self.get_response(request)
+
+
+class SessionRenewalMiddleware:
+    """Keep a signed-in session alive while it is used, at most one write a minute.
+
+    The idle timeout is the session's age (SESSION_COOKIE_AGE, the cookie itself ends with the browser):
+    each save moves the expiry on. Django's SESSION_SAVE_EVERY_REQUEST would write the session row on
+    every page (three round trips); here it is written when it changed or when the last renewal is more
+    than RENEW_SECONDS old, so a session expires between AGE − RENEW_SECONDS and AGE after its last use.
+    Comes right after SessionMiddleware, so that its answer is seen first.
+    """
+
+    RENEW_SECONDS = 60
+    KEY = "_renewed"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.session_key is None or session.is_empty():
+            return response  # no session: nothing to keep alive, and none is made here
+        import time
+
+        now = int(time.time())
+        if session.modified or now - int(session.get(self.KEY, 0)) >= self.RENEW_SECONDS:
+            session[self.KEY] = now
+        return response

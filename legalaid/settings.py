@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.middleware.SessionRenewalMiddleware",  # the idle timeout moved on at most once a minute
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -181,9 +182,9 @@ AXES_RESET_ON_SUCCESS = True
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 
-# Sessions end after inactivity (default 2 hours), renewed on every request.
+# Sessions end after inactivity (default 2 hours), renewed while in use (at most one write a minute).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=2 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # core.middleware.SessionRenewalMiddleware renews it, once a minute
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "zh-hans"
@@ -241,6 +242,8 @@ CACHES = {
 COUNTS_CACHE_SECONDS = env.int("COUNTS_CACHE_SECONDS", default=60)
 # Dashboard and home figures after a change: the earlier ones are served this long at most (core.counts).
 FIGURES_SETTLE_SECONDS = env.int("FIGURES_SETTLE_SECONDS", default=30)
+# … and kept this long without a view, served at once and made afresh beside the page (core.counts).
+FIGURES_KEEP_SECONDS = env.int("FIGURES_KEEP_SECONDS", default=24 * 60 * 60)
 if CELERY_BROKER_URL == "filesystem://":
     _queue = BASE_DIR / ".data" / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -325,6 +328,8 @@ from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
     "sweep-jobs": {"task": "core.sweep_jobs", "schedule": float(JOBS_SWEEP_SECONDS)},
+    # The dashboard's and the workbench's county figures, kept no older than this (reports.home.warm_figures).
+    "warm-figures": {"task": "reports.warm_figures", "schedule": float(env.int("FIGURES_WARM_SECONDS", default=300))},
     "expire-report-files": {"task": "reports.expire_files", "schedule": crontab(hour=3, minute=10)},
     "expire-ledger-files": {"task": "ledger.expire_files", "schedule": crontab(hour=3, minute=20)},
     "expire-export-files": {"task": "ledger.expire_exports", "schedule": crontab(hour=3, minute=30)},
