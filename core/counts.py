@@ -48,8 +48,10 @@ def cached(name: str, scope, make: Callable[[], object], *, settle: bool = False
     write every second recomputes them twice a minute, not on every view; a quiet one sees a change at once
     once that window has passed since the figures were made. When such a value is due to be made afresh, the
     page is served the one it has and the value is made again beside it (one refresh at a time, in a thread
-    of the web process): a director never waits the seconds a province's dashboard takes, except on the first
-    view after the value expired (2 × COUNTS_CACHE_SECONDS without a view)."""
+    of the web process). The value is kept FIGURES_KEEP_SECONDS (a day) for that: the first view of the
+    morning gets last evening's figures at once (with their time, `settled_at`) while today's are made, and
+    reports.warm_figures keeps the county's no older than a few minutes. Only an empty cache (a new or
+    restarted Redis) makes a page wait for them."""
     try:
         cache = _cache()
         if settle:
@@ -84,8 +86,36 @@ def _settled(cache, name: str, scope, make: Callable[[], object]):
                 _start(_refresher(cache, key, generation, make, fresh))
             return value  # made afresh beside this page (or being made by another)
     value = make()
-    cache.set(key, (generation, now, value), fresh * 2)
+    cache.set(key, (generation, now, value), _keep(fresh))
     return value
+
+
+def _keep(fresh: int) -> int:
+    return max(fresh * 2, int(getattr(settings, "FIGURES_KEEP_SECONDS", 24 * 60 * 60)))
+
+
+def refresh(name: str, scope, make: Callable[[], object]) -> bool:
+    """Make a settled value afresh now and keep it (a periodic task warming the figures pages read); False
+    when another refresh of it is under way, or the cache cannot be reached."""
+    try:
+        cache = _cache()
+        key = f"settled:{name}:{scope}"
+        if not cache.add(f"refreshing:{key}", 1, REFRESH_LOCK_SECONDS):
+            return False
+    except Exception as exc:  # noqa: BLE001 - nothing to warm without the cache
+        logger.warning("counts cache unavailable: %s", exc)
+        return False
+    _refresher(cache, key, _generation(cache), make, int(getattr(settings, "COUNTS_CACHE_SECONDS", 60)))()
+    return True
+
+
+def settled_at(name: str, scope) -> float | None:
+    """When the settled value of this name and scope now in the cache was made (a Unix time), or None."""
+    try:
+        hit = _cache().get(f"settled:{name}:{scope}")
+    except Exception:  # noqa: BLE001 - no cache: the figures were made for this page
+        return None
+    return hit[1] if hit is not None else None
 
 
 def _refresher(cache, key: str, generation: int, make: Callable[[], object], fresh: int) -> Callable[[], None]:
@@ -102,7 +132,7 @@ def _refresher(cache, key: str, generation: int, make: Callable[[], object], fre
         try:
             made_at = time.time()
             value = context.run(in_context)
-            cache.set(key, (generation, made_at, value), fresh * 2)
+            cache.set(key, (generation, made_at, value), _keep(fresh))
         except Exception:  # noqa: BLE001 - the next view makes it directly once the value expires
             logger.exception("refreshing %s failed", key)
         finally:

@@ -184,7 +184,8 @@ AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 
 # Sessions end after inactivity (default 2 hours), renewed while in use (at most one write a minute).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=2 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = False  # core.middleware.SessionRenewalMiddleware renews it, once a minute
+SESSION_SAVE_EVERY_REQUEST = False  # core.middleware.SessionRenewalMiddleware renews it, once a minute:
+SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "zh-hans"

@@ -4,7 +4,9 @@ and the station comparison, every figure with the link to its list."""
 from __future__ import annotations
 
 import calendar
-from datetime import date
+import time
+from collections.abc import Callable
+from datetime import date, datetime
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
@@ -12,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.choices import CATEGORY, CHANNEL, GRADE, SPENDING_CATEGORY
-from core.counts import cached
+from core.counts import cached, settled_at
 from core.holidays import next_year_warning
 from core.indicators import CENTER as CENTER_SCOPE
 from core.periods import first_year
@@ -118,6 +120,24 @@ def station_comparison(p: Period) -> list[dict]:
     return rows
 
 
+def _scope(p: Period, station) -> str:
+    return f"{p.code}:{p.end}:{station.pk if station is not None else '-'}"
+
+
+def figure_makers(p: Period, station) -> dict[str, Callable[[], object]]:
+    """The dashboard's figures of one period and scope, by cache name: each made by its function, served
+    from the shared cache (core.counts.cached, settled) and kept warm for the county (reports.warm_figures)."""
+    makers = {
+        "dashboard-values": lambda: ind.compute_all(p, station),
+        "dashboard-last": lambda: ind.compute_all(p.last_year(), station),
+        "dashboard-monthly": lambda: monthly_cases(p, station),
+    }
+    if station is None:
+        makers["dashboard-funding"] = lambda: funding_use(p)
+        makers["dashboard-stations"] = lambda: station_comparison(p)
+    return makers
+
+
 def dashboard_context(request) -> dict:
     today = timezone.localdate()
     try:
@@ -130,9 +150,12 @@ def dashboard_context(request) -> dict:
     p = dashboard_period(year, today)
     # Every figure from the shared cache until a record changes, at most COUNTS_CACHE_SECONDS (core.counts):
     # a province's dashboard is computed once a minute at most, not once per page view.
-    scope = f"{p.code}:{p.end}:{station.pk if station is not None else '-'}"
-    values = cached("dashboard-values", scope, lambda: ind.compute_all(p, station), settle=True)
-    last = cached("dashboard-last", scope, lambda: ind.compute_all(p.last_year(), station), settle=True)
+    scope, makers = _scope(p, station), figure_makers(p, station)
+
+    def figure(name):
+        return cached(name, scope, makers[name], settle=True)
+
+    values, last = figure("dashboard-values"), figure("dashboard-last")
     all_figures = figures(p, station, values, last)
     by_code = {f["code"]: f for f in all_figures}
     progress = target_progress(year, station, values, today)
@@ -148,19 +171,18 @@ def dashboard_context(request) -> dict:
     grades = [{"label": GRADE.zh[g], "value": values[f"quality.{g}"], "url": by_code[f"quality.{g}"]["url"]}
               for g in GRADE.codes]
     charts = {
-        "monthly": cached("dashboard-monthly", scope, lambda: monthly_cases(p, station), settle=True),
+        "monthly": figure("dashboard-monthly"),
         "groups": {"labels": [g["label"] for g in groups], "data": [g["value"] for g in groups],
                    "links": [g["url"] for g in groups]},
         "channels": {"labels": [c["label"] for c in channels], "data": [c["value"] for c in channels],
                      "links": [c["url"] for c in channels]},
         "grades": {"labels": [g["label"] for g in grades], "data": [g["value"] for g in grades],
                    "links": [g["url"] for g in grades]},
-        "funding": cached("dashboard-funding", scope, lambda: funding_use(p), settle=True) if station is None else None,
+        "funding": figure("dashboard-funding") if station is None else None,
     }
     from stations.models import Station
 
-    comparison = (cached("dashboard-stations", scope, lambda: station_comparison(p), settle=True)
-                  if station is None and request.user.is_center else None)
+    comparison = figure("dashboard-stations") if station is None and request.user.is_center else None
     comparison_total = len(comparison) if comparison else 0
     if comparison and comparison_total > COMPARISON_ROWS:
         # A province's thousands of stations: the center's own row and the busiest stations by cases accepted;
@@ -174,7 +196,15 @@ def dashboard_context(request) -> dict:
         "charts": charts, "targets": progress,
         "comparison": comparison, "comparison_total": comparison_total,
         "calendar_warning": next_year_warning(request.user, today),
+        "made_at": _made_at(settled_at("dashboard-values", scope)),
     }
+
+
+def _made_at(when: float | None):
+    """The time the figures shown were made, when they are more than a minute old (else None)."""
+    if when is None or time.time() - when < 60:
+        return None
+    return datetime.fromtimestamp(when, tz=timezone.get_current_timezone())
 
 
 def target_table(year: int, today: date) -> list[dict]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,13 +35,25 @@ def station_figures(user, station, today=None) -> list[dict]:
             for code, key in STATION_FIGURES]
 
 
+def home_figures(p, station) -> tuple[str, Callable[[], dict]]:
+    """The cache scope and the making of the workbench's figures of one period and scope."""
+    from . import indicators as ind
+
+    return (f"{p.code}:{p.end}:{station.pk if station else '-'}",
+            lambda: ind.REGISTRY.evaluate(p, station, codes=HOME_FIGURES))
+
+
 def network_figures(today=None) -> dict:
     """{station pk: {key: value}} for this year: one grouped query per family."""
-    from . import indicators as ind
     from .dashboard import dashboard_period
 
     today = today or timezone.localdate()
     p = dashboard_period(today.year, today)
+    return cached("network-figures", f"{p.code}:{p.end}", _network(p), settle=True)
+
+
+def _network(p) -> Callable[[], dict]:
+    from . import indicators as ind
 
     def make() -> dict:
         out: dict = {}
@@ -48,7 +62,26 @@ def network_figures(today=None) -> dict:
                 out.setdefault(station_pk, {})[key] = vals[code]
         return out
 
-    return cached("network-figures", f"{p.code}:{p.end}", make, settle=True)
+    return make
+
+
+def warm_figures(today=None) -> int:
+    """Make the county's figures of this year afresh (dashboard, workbench, network) in the shared cache, so
+    that no page view waits for them even after a quiet night: reports.warm_figures, every few minutes.
+    Returns how many were made (one being made by a page already is left to it)."""
+    from core.counts import refresh
+
+    from .dashboard import _scope, dashboard_period, figure_makers
+
+    today = today or timezone.localdate()
+    p = dashboard_period(today.year, today)
+    made = sum(refresh(name, _scope(p, None), make) for name, make in figure_makers(p, None).items())
+    made += refresh("home-figures", *home_figures(p, None))
+    made += refresh("network-figures", f"{p.code}:{p.end}", _network(p))
+    from funding.home import year_figures
+
+    made += refresh("home-funding", *year_figures(today))
+    return made
 
 
 def panels(request) -> list[Panel]:
@@ -63,8 +96,7 @@ def panels(request) -> list[Panel]:
         station = None if user.is_center else user.station
         p = dashboard_period(today.year, today)
         # only the figures shown, from the shared cache until a record changes (core.counts)
-        values = cached("home-figures", f"{p.code}:{p.end}:{station.pk if station else '-'}",
-                        lambda: ind.REGISTRY.evaluate(p, station, codes=HOME_FIGURES), settle=True)
+        values = cached("home-figures", *home_figures(p, station), settle=True)
         figures = [{"code": c, "name": ind.BY_CODE[c][0], "unit": ind.BY_CODE[c][1], "value": values[c],
                     "url": indicator_url(c, p, station)} for c in HOME_FIGURES]
         out.append(Panel(_("This year so far"), "reports/panel_figures.html",

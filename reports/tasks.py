@@ -26,3 +26,11 @@ def expire_files() -> int:
     from .services import expire_files as run
 
     return run()
+
+
+@shared_task(name="reports.warm_figures", ignore_result=True, expires=240)
+def warm_figures() -> int:
+    """The county's figures of this year made afresh in the shared cache (reports.home.warm_figures)."""
+    from .home import warm_figures as run
+
+    return run()

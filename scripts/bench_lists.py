@@ -272,6 +272,7 @@ def main() -> int:
 def _figures(client, runs: int) -> list[str]:
     """Home, dashboard and every indicator of last year, for the county and for one station, each next to one
     sequential scan of every table they count (planner told not to use an index: a real read of all rows)."""
+    from django.conf import settings
     from django.core.cache import caches
     from django.db import connection
     from django.utils import timezone
@@ -282,7 +283,20 @@ def _figures(client, runs: int) -> list[str]:
     from stations.models import Station
 
     failures = []
-    print(f"\n{'page or figure':<58}{'legalaid':>10}{'cold':>10}{'raw SQL':>10}{'× raw':>9}{'queries':>9}")
+    print("\nlegalaid: figures in the cache; an hour old: kept figures served (made afresh beside the page, as in "
+          "production); empty cache: made for the page (a new Redis only)")
+    print(f"\n{'page or figure':<46}{'legalaid':>10}{'hour old':>10}{'empty':>10}{'raw SQL':>10}{'× raw':>9}"
+          f"{'queries':>9}")
+    from django.test import override_settings
+
+    from core import counts
+
+    class _Later:
+        """core.counts' clock an hour on: every kept figure is due to be made afresh."""
+
+        @staticmethod
+        def time():
+            return time.time() + 3600
 
     def page(url, user=None):
         from django.test import Client
@@ -298,23 +312,41 @@ def _figures(client, runs: int) -> list[str]:
             assert response.status_code == 200, (url, response.status_code)
             return len(ctx.captured_queries)
 
-        def cold():
+        def empty():
             caches["shared"].clear()
             return get()
 
-        cold_ms, _q = _timed(cold, max(1, runs // 2))
+        def hour_old():
+            started = []
+            real_clock, real_start = counts.time, counts._start
+            counts.time, counts._start = _Later, started.append
+            try:
+                return get()
+            finally:
+                counts.time, counts._start = real_clock, real_start
+                for run in started:
+                    run()  # made afresh after the measured view, as the thread beside it would
+
+        empty_ms, _q = _timed(empty, max(1, runs // 2))
         ms, queries = _timed(get, runs)
-        return ms, cold_ms, queries
+        with override_settings(FIGURES_SETTLE_SECONDS=30):
+            old_ms, _q = _timed(hour_old, runs)
+        return ms, old_ms, empty_ms, queries
 
     from django.test.utils import CaptureQueriesContext
 
     for label, url, user in [("home, director", "/", None), ("home, intake clerk", "/", "clerk"),
                              ("home, handler", "/", "handler"), ("home, station staff", "/", "staff_a"),
                              ("director dashboard", "/reports/", None)]:
-        ms, cold_ms, queries = page(url, user)
-        print(f"{label:<58}{ms:>10.0f}{cold_ms:>10.0f}{'':>10}{'':>9}{queries:>9}", flush=True)
-        if ms > 300 or cold_ms > 300:
-            failures.append(f"{label}: {ms:.0f} ms cached, {cold_ms:.0f} ms computed")
+        ms, old_ms, empty_ms, queries = page(url, user)
+        print(f"{label:<46}{ms:>10.0f}{old_ms:>10.0f}{empty_ms:>10.0f}{'':>10}{'':>9}{queries:>9}", flush=True)
+        if ms > 300 or old_ms > 300:
+            failures.append(f"{label}: {ms:.0f} ms cached, {old_ms:.0f} ms an hour old")
+    from reports.home import warm_figures
+
+    made_ms, _r = _timed(warm_figures, max(1, runs // 2))
+    print(f"{'county figures made afresh (reports.warm_figures)':<46}{made_ms:>10.0f}   in the worker, every "
+          f"{settings.CELERY_BEAT_SCHEDULE['warm-figures']['schedule']:.0f} s", flush=True)
 
     tables = ["cases_case", "intake_application", "intake_consultation", "intake_matter", "intake_criminalnotice",
               "funding_subsidy", "funding_spending", "publicity_event", "cases_followup", "cases_hearingattendance",
@@ -349,7 +381,7 @@ def _figures(client, runs: int) -> list[str]:
 
         ms, queries = _timed(compute, max(1, runs // 2))
         ratio = ms / raw_ms if raw_ms else 0
-        print(f"{label[:57]:<58}{ms:>10.0f}{'':>10}{raw_ms:>10.0f}{ratio:>8.1f}×{queries:>9}", flush=True)
+        print(f"{label[:45]:<46}{ms:>10.0f}{'':>10}{'':>10}{raw_ms:>10.0f}{ratio:>8.1f}×{queries:>9}", flush=True)
         if ratio > 3 and ms > 1000:
             failures.append(f"{label}: {ms:.0f} ms, {ratio:.1f}× one scan of {len(tables)} tables ({raw_ms:.0f} ms)")
     return failures

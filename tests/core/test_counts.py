@@ -88,11 +88,16 @@ def test_settled_figures_are_served_a_while_after_a_change_then_made_afresh(org,
     assert counts.cached("figures", "x", make, settle=True) == 2
     refreshes.pop()()
     assert counts.cached("figures", "x", make, settle=True) == 3
-    clock[0] += 200  # not viewed for longer than the value is kept: made for the page again
-    assert counts.cached("figures", "x", make, settle=True) == 4 and refreshes == []
+    clock[0] += 3600  # not viewed for an hour: the kept value at once, made afresh beside the page
+    assert counts.cached("figures", "x", make, settle=True) == 3
+    refreshes.pop()()
+    assert counts.cached("figures", "x", make, settle=True) == 4
+    assert counts.settled_at("figures", "x") == clock[0]
+    clock[0] += settings.FIGURES_KEEP_SECONDS + 1  # kept no longer: made for the page
+    assert counts.cached("figures", "x", make, settle=True) == 5 and refreshes == []
     settings.FIGURES_SETTLE_SECONDS = 0
     Station.objects.create(name="又一站", code="new-b")
-    assert counts.cached("figures", "x", make, settle=True) == 5  # no window: every change counts at once
+    assert counts.cached("figures", "x", make, settle=True) == 6  # no window: every change counts at once
 
 
 def test_a_refresh_in_its_thread_stores_the_value_and_frees_the_lock(org, settings):
