@@ -8,13 +8,16 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_delete, post_save
 
         from .choices import forget as vocabulary_changed
         from .counts import invalidate
         from .holidays import calendar_changed
+        from .middleware import signed_in
         from .models import CalendarDay, VocabularyTerm
 
+        user_logged_in.connect(signed_in, dispatch_uid="core.middleware.signed_in")
         post_save.connect(invalidate, dispatch_uid="core.counts.save")
         post_delete.connect(invalidate, dispatch_uid="core.counts.delete")
         # A deadline computed after a holiday was edited, in this request or in another process, uses the edit.

@@ -34,12 +34,12 @@ class SessionRenewalMiddleware:
 
     The idle timeout is the session's age (SESSION_COOKIE_AGE, the cookie itself ends with the browser):
     each save moves the expiry on. Django's SESSION_SAVE_EVERY_REQUEST would write the session row on
-    every page (three round trips); here it is written when it changed or when the last renewal is more
-    than RENEW_SECONDS old, so a session expires between AGE − RENEW_SECONDS and AGE after its last use.
-    Comes right after SessionMiddleware, so that its answer is seen first.
+    every page (three round trips); here it is written when it changed or when the last renewal (or the
+    sign-in, `signed_in`) is more than SESSION_RENEW_SECONDS (60) old, so a session expires between
+    AGE − SESSION_RENEW_SECONDS and AGE after its last use. Comes right after SessionMiddleware, so that its
+    answer is seen first.
     """
 
-    RENEW_SECONDS = 60
     KEY = "_renewed"
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -52,7 +52,18 @@ class SessionRenewalMiddleware:
             return response  # no session: nothing to keep alive, and none is made here
         import time
 
+        from django.conf import settings
+
         now = int(time.time())
-        if session.modified or now - int(session.get(self.KEY, 0)) >= self.RENEW_SECONDS:
+        renew = int(getattr(settings, "SESSION_RENEW_SECONDS", 60))
+        if session.modified or now - int(session.get(self.KEY, 0)) >= renew:
             session[self.KEY] = now
         return response
+
+
+def signed_in(sender, request, user, **kwargs) -> None:
+    """A sign-in saves the session: that is its first renewal (user_logged_in, connected in core.apps)."""
+    import time
+
+    if request is not None and hasattr(request, "session"):
+        request.session[SessionRenewalMiddleware.KEY] = int(time.time())

@@ -30,3 +30,6 @@ READ_FROM_REPLICA = False
 CACHES = {**CACHES, "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}}  # noqa: F405
 # Figures are made afresh after every change in tests (core.counts.cached(settle=True); tested on its own).
 FIGURES_SETTLE_SECONDS = 0
+# A session is not renewed within a test (a page's query count does not depend on the minute it falls in);
+# tests/core/test_session_renewal.py sets the real interval.
+SESSION_RENEW_SECONDS = 24 * 60 * 60

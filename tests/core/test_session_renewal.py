@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from freezegun import freeze_time
 
 pytestmark = pytest.mark.django_db
@@ -25,21 +27,39 @@ def _expiry(client):
     return Session.objects.get(session_key=client.session.session_key).expire_date
 
 
+@pytest.fixture(autouse=True)
+def every_minute(settings):
+    settings.SESSION_RENEW_SECONDS = 60  # the production interval (the test settings renew once a day)
+
+
 def test_a_page_within_the_minute_writes_no_session_and_one_later_moves_the_expiry_on(client_for):
     with freeze_time("2026-12-01 09:00:00") as clock:
-        c = client_for("clerk")
-        assert c.get("/").status_code == 200  # the first page marks the renewal
+        c = client_for("clerk")  # signing in saved the session: its first renewal
         first = _expiry(c)
         clock.tick(30)
-        with CaptureQueriesContext(connection) as ctx:
-            assert c.get("/").status_code == 200
-        assert _writes(ctx) == []
+        for _page in range(3):
+            with CaptureQueriesContext(connection) as ctx:
+                assert c.get("/").status_code == 200
+            assert _writes(ctx) == []
         assert _expiry(c) == first
         clock.tick(31)
         with CaptureQueriesContext(connection) as ctx:
             assert c.get("/").status_code == 200
         assert len(_writes(ctx)) == 1
         assert _expiry(c) == first + timedelta(seconds=61)
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get("/").status_code == 200
+        assert _writes(ctx) == []
+
+
+def test_signing_in_through_the_form_starts_the_minute(org, client):
+    from django.contrib.auth import SESSION_KEY
+
+    with freeze_time("2026-12-01 09:00:00"):
+        response = client.post(reverse("login"), {"username": "clerk", "password": "legalaid-demo"})
+        assert response.status_code == 302
+        session = client.session
+        assert session[SESSION_KEY] and session["_renewed"] == int(time.time())
 
 
 def test_a_session_left_alone_past_the_idle_time_is_signed_out(client_for):
