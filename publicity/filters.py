@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import MEDIA_LEVEL, PUBLICITY_FORM
+from core.filters import LookupMultipleChoiceFilter, by_name
 from core.forms_renderer import FastSelectMultiple, LookupSelectMultiple
 from stations.forms import DateInput
 from stations.models import Station
@@ -15,8 +16,9 @@ from stations.models import Station
 from .models import Event, MediaReport
 
 
-class StationChoiceFilter(django_filters.MultipleChoiceFilter):
-    """`station=<pk>` (repeatable); `station=center` means the center's own records."""
+class StationChoiceFilter(LookupMultipleChoiceFilter):
+    """`station=<pk>` (repeatable); `station=center` means the center's own records. A province's stations are
+    chosen by type-ahead: a page reads only the chosen ones (core.filters)."""
 
     def filter(self, qs, value):
         if not value:
@@ -46,7 +48,9 @@ class _Dated(django_filters.FilterSet):
 class EventFilter(_Dated):
     form = django_filters.MultipleChoiceFilter(distinct=False, choices=PUBLICITY_FORM.choices, label=_("Form"),
                                                widget=forms.SelectMultiple(attrs={"size": 3}))
-    station = StationChoiceFilter(label=_("Station"), widget=FastSelectMultiple(attrs={"size": 3}))
+    station = StationChoiceFilter(
+        label=_("Station"), choices=by_name(Station, extra=[("center", _("The center itself"))]),
+        widget=LookupSelectMultiple(attrs={"size": 3}, lookup=("stations:lookup", "stations"), pinned=("center",)))
     q = django_filters.CharFilter(method="search", label=_("Search"))
 
     class Meta:
@@ -55,17 +59,13 @@ class EventFilter(_Dated):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        stations = Station.objects.order_by("name")
-        if not user.is_center:
-            stations = stations.filter(pk=user.station_id)
-        choices = [(str(pk), name) for pk, name in stations.values_list("pk", "name")]
-        if user.is_center:
-            choices.insert(0, ("center", _("The center itself")))
-            # A province's stations are found by typing; station staff keep the select of their own one.
-            self.form.fields["station"].widget = LookupSelectMultiple(
-                attrs={"size": 3}, lookup=("stations:lookup", "stations"), pinned=("center",))
-        self.filters["station"].extra["choices"] = choices
-        self.form.fields["station"].choices = choices
+        if not user.is_center:  # station staff keep the select of their own station
+            choices = [(str(pk), name) for pk, name in
+                       Station.objects.filter(pk=user.station_id).values_list("pk", "name")]
+            self.filters["station"].extra["choices"] = choices
+            self.form.fields["station"].choices = choices
+            self.form.fields["station"].widget = FastSelectMultiple(
+                attrs={"size": 3, "class": "form-select form-select-sm"}, choices=choices)
 
     def search(self, qs, name, value):
         return qs.filter(Q(title__icontains=value) | Q(place__icontains=value))
