@@ -54,7 +54,11 @@ def test_four_failed_logins_still_allow_the_right_password(client, clerk):
 
 def test_sessions_expire_after_two_hours_of_inactivity(settings):
     assert settings.SESSION_COOKIE_AGE == 7200
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    # renewed while in use, at most once a minute (tests/core/test_session_renewal.py drills it)
+    assert "core.middleware.SessionRenewalMiddleware" in settings.MIDDLEWARE
+    from legalaid import settings as production
+
+    assert production.SESSION_RENEW_SECONDS == 60
 
 
 def test_deploy_check_has_no_warnings_under_production_settings():
