@@ -25,23 +25,30 @@ assert set(GROUPS) <= set(GROUP.codes)
 
 
 def _cases(p: Period):
-    # A hearing attended or a follow-up made at any date counts for the case (DECISIONS.md).
-    end = p.end
-    # The handler holding the case at the end date had an agreement due before it and not signed by it.
-    agreement_late = Assignment.objects.filter(
-        case=OuterRef("pk"), assigned_on__lte=end, agreement_due__lt=end).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=end)).filter(
-        Q(agreement_signed_on__isnull=True) | Q(agreement_signed_on__gt=end))
-    # The subqueries are aliases, not columns: PostgreSQL runs them only inside the few conditions that name
-    # them (after the cheaper terms before them), and the scan of a year's cases stays parallel.
-    return Case.objects.alias(
-        has_hearing=Exists(HearingAttendance.objects.filter(case=OuterRef("pk"))),
-        has_followup=Exists(FollowUp.objects.filter(case=OuterRef("pk"))),
-        agreement_late_at_end=Exists(agreement_late),
-    ).annotate(
+    return Case.objects.annotate(
         # empty on records written without it (ledger, generated data), whose stage never moved
         accepted_stage=Coalesce(F("stage_at_acceptance"), F("stage")),
     )
+
+
+# A hearing attended or a follow-up made at any date counts for the case (DECISIONS.md). These conditions
+# are subqueries written into the conditions that need them (not annotations): PostgreSQL runs them only on
+# the rows that reach them, and the engine counts their measures apart (core.indicators), so that the scan
+# of the cases stays parallel.
+def has_hearing() -> Q:
+    return Q(Exists(HearingAttendance.objects.filter(case=OuterRef("pk"))))
+
+
+def has_followup() -> Q:
+    return Q(Exists(FollowUp.objects.filter(case=OuterRef("pk"))))
+
+
+def agreement_late_at(end) -> Q:
+    """The handler holding the case at the end date had an agreement due before it and not signed by it."""
+    return Q(Exists(Assignment.objects.filter(
+        case=OuterRef("pk"), assigned_on__lte=end, agreement_due__lt=end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=end)).filter(
+        Q(agreement_signed_on__isnull=True) | Q(agreement_signed_on__gt=end))))
 
 
 CASES = Family("cases", _cases, "station")
@@ -85,7 +92,7 @@ def overdue_at_end(p: Period) -> Q:
     not_assigned_by_end = Q(assigned_on__gt=end) | Q(assigned_on__isnull=True, status__in=["awaiting", "terminated"])
     return (open_at_end(p) & (
         (not_assigned_by_end & Q(assign_due__lt=end))
-        | (Q(assigned_on__lte=end) & Q(agreement_late_at_end=True))
+        | (Q(assigned_on__lte=end) & agreement_late_at(end))
     )) | (
         closed_by_end & ~terminated_by_end & Q(file_due__lt=end)
         & (Q(file_submitted_on__isnull=True) | Q(file_submitted_on__gt=end))
@@ -171,10 +178,10 @@ quality_measures = [
     Measure("quality.graded", "质量评估案件", "件", CASES, _graded),
     *[Measure(f"quality.{g}", name, "件", CASES, _grade(g))
       for g, name in [("excellent", "评为优秀"), ("good", "评为良好"), ("pass", "评为合格"), ("fail", "评为不合格")]],
-    Measure("quality.hearings", "旁听庭审", "件", CASES, _closed(Q(is_litigation=True, has_hearing=True))),
+    Measure("quality.hearings", "旁听庭审", "件", CASES, lambda p: closed(p) & Q(is_litigation=True) & has_hearing()),
     Measure("cases.closed.litigation", "本期结案的诉讼案件", "件", CASES, _closed(Q(is_litigation=True)),
             published=False),
-    Measure("followups.total", "回访", "件", CASES, _closed(Q(has_followup=True))),
+    Measure("followups.total", "回访", "件", CASES, lambda p: closed(p) & has_followup()),
 ]
 
 FOLLOWUPS = Family("followups", lambda p: FollowUp.objects.exclude(satisfaction=""), "case__station")

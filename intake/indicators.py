@@ -18,15 +18,19 @@ def _between(field: str, p: Period) -> Q:
 
 # --- applications ---------------------------------------------------------------------------------
 
+def paused_at(end) -> Q:
+    """A supplementation notice issued by the end date and not fulfilled by it: the review clock is paused.
+    A subquery written into the one condition that needs it (see cases/indicators.py has_hearing)."""
+    return Q(Exists(SupplementNotice.objects.filter(application=OuterRef("pk"), issued_on__lte=end).filter(
+        Q(fulfilled_on__isnull=True) | Q(fulfilled_on__gt=end))))
+
+
 def _applications(p: Period):
     # A station's preliminary intake is not an application of the center until forwarded; one withdrawn
     # before forwarding never reached the center and counts nowhere.
-    paused = SupplementNotice.objects.filter(application=OuterRef("pk"), issued_on__lte=p.end).filter(
-        Q(fulfilled_on__isnull=True) | Q(fulfilled_on__gt=p.end))
     # The center receives a station's intake the day it is forwarded: a December intake forwarded in January
     # is a January application of the center, and last year's figures do not move when it arrives.
     return (Application.objects.exclude(status=Application.Status.DRAFT).filter(reached_center=True)
-            .alias(paused_at_end=Exists(paused))  # run only where a condition names it (cases/indicators.py)
             .annotate(center_received_on=Coalesce(TruncDate("forwarded_at", tzinfo=SHANGHAI), "received_on")))
 
 
@@ -58,7 +62,7 @@ decided_on_time = Measure(
 # Open at the end date and past the review deadline; a review clock paused for supplementary materials at
 # the end date is not running, so that application is not overdue (as on the clerk's workbench).
 overdue = Measure("applications.overdue_at_end", "期末逾期未审查的申请", "件", APPLICATIONS,
-                  lambda p: _open_at_end(p) & Q(review_due__lt=p.end) & Q(paused_at_end=False),
+                  lambda p: _open_at_end(p) & Q(review_due__lt=p.end) & ~paused_at(p.end),
                   stock=True, published=False)
 
 # --- consultations --------------------------------------------------------------------------------

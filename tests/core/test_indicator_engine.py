@@ -65,3 +65,14 @@ def test_the_cases_aggregate_has_no_subquery_and_the_linked_figures_are_counted_
     assert "EXISTS" not in cases_sql[0]  # PostgreSQL may aggregate it in parallel
     assert values["cases.closed"] == 2
     assert values["followups.total"] == 1
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_planner_setting_of_the_linked_query_does_not_outlive_it(org):
+    """compute() inside a request's transaction: the lowered parallel_tuple_cost is set back."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW parallel_tuple_cost")
+        before = cursor.fetchone()[0]
+        ind.compute(parse_period("2025"))
+        cursor.execute("SHOW parallel_tuple_cost")
+        assert cursor.fetchone()[0] == before
