@@ -8,14 +8,14 @@ here. Decisions: reports/DECISIONS.md."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 
 from core.choices import GROUP, LAWYER_KINDS
-from core.indicators import Family, Measure
+from core.indicators import Family, Measure, found_in
 from core.periods import Period
 
-from .models import Assignment, Case, Complaint, Discussion, FollowUp, HearingAttendance
+from .models import Assignment, Case, Complaint, Discussion, FollowUp
 from .workflow import ENTERED_ON
 
 GROUPS = ["migrant_worker", "women", "minor", "elderly", "disabled", "military", "low_income"]
@@ -31,24 +31,21 @@ def _cases(p: Period):
     )
 
 
-# A hearing attended or a follow-up made at any date counts for the case (DECISIONS.md). These conditions
-# are subqueries written into the conditions that need them (not annotations): PostgreSQL runs them only on
-# the rows that reach them, and the engine counts their measures apart (core.indicators), so that the scan
-# of the cases stays parallel.
+# A hearing attended or a follow-up made at any date counts for the case (DECISIONS.md): columns the
+# database keeps on the case (Case.has_followup), so that the year's cases are counted in one parallel scan.
 def has_hearing() -> Q:
-    return Q(Exists(HearingAttendance.objects.filter(case=OuterRef("pk"))))
+    return Q(has_hearing=True)
 
 
 def has_followup() -> Q:
-    return Q(Exists(FollowUp.objects.filter(case=OuterRef("pk"))))
+    return Q(has_followup=True)
 
 
 def agreement_late_at(end) -> Q:
     """The handler holding the case at the end date had an agreement due before it and not signed by it."""
-    return Q(Exists(Assignment.objects.filter(
-        case=OuterRef("pk"), assigned_on__lte=end, agreement_due__lt=end).filter(
+    return found_in("pk", Assignment.objects.filter(assigned_on__lte=end, agreement_due__lt=end).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gt=end)).filter(
-        Q(agreement_signed_on__isnull=True) | Q(agreement_signed_on__gt=end))))
+        Q(agreement_signed_on__isnull=True) | Q(agreement_signed_on__gt=end)).values("case_id"))
 
 
 CASES = Family("cases", _cases, "station")

@@ -118,11 +118,15 @@ class Case(models.Model):
     score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True,
                                              validators=[MaxValueValidator(100)])
     graded_on = models.DateField(_("graded on"), null=True, blank=True, db_index=True)
+    # Kept by the database from the case's follow-ups and hearing attendances (triggers of migration 0018):
+    # the indicators read them as columns, not as a subquery per case. A save of the case never sets them.
+    has_followup = models.BooleanField(_("followed up"), default=False, db_default=False, editable=False)
+    has_hearing = models.BooleanField(_("hearing attended"), default=False, db_default=False, editable=False)
     import_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="+")
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["has_followup", "has_hearing"])  # derived, kept by triggers
 
     class Meta:
         verbose_name = _("case")

@@ -107,7 +107,7 @@ class Plan:
                  "status", "handler", "kind", "assigned", "changed", "handler2", "signed", "signed2", "closed",
                  "outcome", "recovered", "submitted", "returned", "resubmitted", "archived", "graded", "score",
                  "grade", "terminated", "reason", "reason_number", "substantive", "major", "outside", "aid_form", "case_role",
-                 "litigation")
+                 "litigation", "followed", "heard")
 
 
 def seed_scale(*, cases: int, rng, stdout) -> None:
@@ -185,6 +185,8 @@ class Cases:
             p.groups = self.people.groups(self.person_index[p.person], t.dates[p.acc])
             p.litigation = rules.is_litigation(aid_form=p.aid_form, stage=p.stage)
             self.walk(p, pools)
+        for p in plans:
+            self.follow(p)
         bump_sequences({(f"case:{category}", year): last for (year, category), last in seqs.items()})
         self.write_cases(plans)
         self.link_origins(plans)
@@ -308,6 +310,22 @@ class Cases:
         p.graded, p.score = graded, between(rng, low, high)
         p.grade = rules.grade_for(p.score, self.scale)
 
+    def follow(self, p: Plan) -> None:
+        """The day of the case's follow-up and of the hearing attended, if any: drawn with the case, whose
+        row carries the flags the database keeps from them (Case.has_followup)."""
+        rng, r, today = self.rng, self.rng.random, self.t.today
+        p.followed = p.heard = None
+        if p.closed is not None:
+            day = p.closed + between(rng, 1, 30) if r() < 0.85 else None
+        elif p.status == "assigned" and r() < 0.05:
+            day = p.assigned + between(rng, 15, 60)
+        else:
+            day = None
+        if day is not None and day <= today:
+            p.followed = day
+        if p.closed is not None and p.litigation and r() < 0.06:
+            p.heard = p.assigned + int(r() * (p.closed - p.assigned + 1))
+
     # --- cases ---------------------------------------------------------------------------------------------
     def write_cases(self, plans: list[Plan]) -> None:
         t, rng = self.t, self.rng
@@ -360,7 +378,7 @@ class Cases:
                     *notified(p),
                     p.reason or "", "" if terminated is None else TERMINATION_NOTE.get(p.reason, ""),
                     p.substantive, p.grade or "", p.score, None if p.graded is None else iso[p.graded], "",
-                    t.stamp(p.acc, 540 + int(r() * 420)), clerk)
+                    t.stamp(p.acc, 540 + int(r() * 420)), clerk, p.followed is not None, p.heard is not None)
 
         with loading(Case):
             count = copy_rows(Case, [
@@ -373,7 +391,7 @@ class Cases:
                 "termination_number", "termination_notify_due", "termination_notified_on", "termination_notify_means",
                 "termination_reason", "termination_note",
                 "substantive_work", "grade", "score", "graded_on", "import_fingerprint", "created_at",
-                "created_by_id"], rows())
+                "created_by_id", "has_followup", "has_hearing"], rows())
         self.progress.done("cases", count)
 
     def link_origins(self, plans: list[Plan]) -> None:
@@ -492,16 +510,9 @@ class Cases:
 
         def followups():
             for p in plans:
-                if p.closed is not None:
-                    if r() >= 0.85:
-                        continue
-                    day = p.closed + between(rng, 1, 30)
-                elif p.status == "assigned" and r() < 0.05:
-                    day = p.assigned + between(rng, 15, 60)
-                else:
+                if p.followed is None:
                     continue
-                if day > today:
-                    continue
+                day = p.followed
                 satisfaction = SATISFACTION(rng)
                 yield (p.id, iso[day], FOLLOWUP_CHANNEL(rng), satisfaction,
                        "回访受援人，对承办人工作表示满意。" if satisfaction in ("satisfied", "basically") else
@@ -533,10 +544,8 @@ class Cases:
 
         def hearings():
             for p in plans:
-                if p.closed is None or not p.litigation or r() >= 0.06:
-                    continue
-                day = p.assigned + int(r() * (p.closed - p.assigned + 1))
-                yield (p.id, iso[day], "周主任", "示范县人民法院", "庭前准备充分，代理意见条理清楚。")
+                if p.heard is not None:
+                    yield (p.id, iso[p.heard], "周主任", "示范县人民法院", "庭前准备充分，代理意见条理清楚。")
 
         with loading(HearingAttendance):
             count = copy_rows(HearingAttendance, ["case_id", "date", "attendee", "court", "assessment"], hearings())

@@ -17,12 +17,22 @@ pages, the funding page, the workbook and the Word draft all evaluate them here,
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connections, transaction
-from django.db.models import Count, DecimalField, IntegerField, Q, QuerySet, Subquery, Sum, Value
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import (
+    Count,
+    DecimalField,
+    Field,
+    IntegerField,
+    Lookup,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Coalesce
 from django.utils.hashable import make_hashable
@@ -32,6 +42,31 @@ from .periods import Period
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
 CENTER = "center"  # the station parameter that means "records of the center itself (no station)"
+
+
+@Field.register_lookup
+class AmongLookup(Lookup):
+    """`field__among=ArraySubquery(…)`: `field = ANY(ARRAY(SELECT …))` (see found_in)."""
+
+    lookup_name = "among"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = compiler.compile(self.rhs)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
+def found_in(field: str, values: QuerySet) -> Q:
+    """The records whose `field` is one of the values the queryset selects (one column, not correlated).
+
+    PostgreSQL runs the queryset once per statement (an InitPlan whose result the parallel workers are
+    handed) instead of once per row as EXISTS (…) would, so the scan that tests it stays parallel;
+    `field__in=values` would be planned as a subquery that PostgreSQL keeps out of parallel workers when it
+    is itself a parallel scan. A tested row is compared with the values one by one: keep it to conditions
+    that select a few hundred records (an agreement late at the end date, a review paused by a notice), and
+    keep a column on the record for those that hold for most (cases.Case.has_followup)."""
+    return Q(**{f"{field}__among": ArraySubquery(values.order_by())})
 
 
 def money(value) -> Decimal:
@@ -196,8 +231,9 @@ class Registry:
     def evaluate(self, p: Period, station=None, codes: Iterable[str] | None = None, *,
                  progress: Callable[[int, int], None] | None = None) -> dict:
         """{code: value} for every indicator and every part of one (unpublished measures included), or only
-        for `codes` and their parts: one aggregate query per family (two when some of its conditions
-        read a subquery, see _rows_to_leader), whatever the data size.
+        for `codes` and their parts: one aggregate query per family, whatever the data size. A condition
+        should not read a subquery per row (EXISTS): PostgreSQL never aggregates such a query in parallel;
+        read a column kept on the record or a few records of another table (found_in) instead.
         `progress(done, total)` is told the measures computed after each family's query."""
         wanted = self.needed(codes) if codes is not None else None
         items = [i for i in self.items if wanted is None or i.code in wanted]
@@ -207,28 +243,14 @@ class Registry:
             if isinstance(item, Measure):
                 families.setdefault(item.family.key, (item.family, []))[1].append(item)
         total = sum(len(m) for _f, m in families.values())
-        later = []
         for fam, measures in families.values():
             if station is not None and fam.station_field is None:
                 values.update({m.code: None for m in measures})  # county-only records: empty, not 0
             else:
                 qs = fam.queryset(p, station)
-                subqueries = subqueries_of(qs)
-                # Measures whose condition reads a subquery per row (has_followup …) are counted in a query of
-                # their own: PostgreSQL aggregates the others in parallel, which it never does beside such a
-                # subquery. Both WHEREs leave the subquery out (any_of); the FILTERs keep it.
-                linked = [m for m in measures if _names(m.where(p)) & subqueries]
-                values.update(_aggregate(qs, [m for m in measures if m not in linked], p, subqueries))
-                if linked:
-                    later.append((qs, linked, subqueries))
+                values.update(_aggregate(qs, measures, p, subqueries_of(qs)))
             if progress:
                 progress(len(values), total)
-        if later:
-            with _rows_to_leader(later[0][0].db):
-                for qs, linked, subqueries in later:
-                    values.update(_aggregate(qs, linked, p, subqueries))
-                    if progress:
-                        progress(len(values), total)
         for item in items:  # derived figures after every measure they read
             if not isinstance(item, Measure):
                 values[item.code] = item.value(values)
@@ -258,21 +280,6 @@ def _aggregate(qs: QuerySet, measures: list[Measure], p: Period, subqueries: set
     raw = (qs.filter(any_of((m.where(p) for m in measures), subqueries))
            .aggregate(**{_alias(m.code): m.aggregate(p) for m in measures}))
     return {m.code: m.clean(raw[_alias(m.code)]) for m in measures}
-
-
-@contextmanager
-def _rows_to_leader(alias: str):
-    """For the measures that run a subquery per row: the subqueries run in the leading process, but the scan
-    that finds the rows may still be shared by parallel workers. PostgreSQL's default price of passing a row
-    from a worker (parallel_tuple_cost 0.1) makes it scan a year's cases alone (750 ms instead of 550): the
-    price is lowered for these queries, in a transaction (a savepoint) of their own."""
-    if connections[alias].vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
-        cursor.execute("SET LOCAL parallel_tuple_cost = 0.01")
-        yield  # a failure rolls the savepoint back, and the setting with it
-        cursor.execute("SET LOCAL parallel_tuple_cost TO DEFAULT")  # within a request's transaction too
 
 
 def subqueries_of(qs: QuerySet) -> set[str]:

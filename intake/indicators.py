@@ -3,10 +3,10 @@ drafting matters. Each is defined once here (core/indicators.py); decisions: rep
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce, TruncDate
 
-from core.indicators import Family, Measure
+from core.indicators import Family, Measure, found_in
 from core.periods import SHANGHAI, Period
 
 from .models import Application, Consultation, Matter, SupplementNotice
@@ -19,10 +19,9 @@ def _between(field: str, p: Period) -> Q:
 # --- applications ---------------------------------------------------------------------------------
 
 def paused_at(end) -> Q:
-    """A supplementation notice issued by the end date and not fulfilled by it: the review clock is paused.
-    A subquery written into the one condition that needs it (see cases/indicators.py has_hearing)."""
-    return Q(Exists(SupplementNotice.objects.filter(application=OuterRef("pk"), issued_on__lte=end).filter(
-        Q(fulfilled_on__isnull=True) | Q(fulfilled_on__gt=end))))
+    """A supplementation notice issued by the end date and not fulfilled by it: the review clock is paused."""
+    return found_in("pk", SupplementNotice.objects.filter(issued_on__lte=end).filter(
+        Q(fulfilled_on__isnull=True) | Q(fulfilled_on__gt=end)).values("application_id"))
 
 
 def _applications(p: Period):

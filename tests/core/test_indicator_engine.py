@@ -10,8 +10,8 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.test.utils import CaptureQueriesContext
 
-from cases.models import Case, FollowUp
-from core.indicators import any_of, subqueries_of
+from cases.models import Case, FollowUp, HearingAttendance
+from core.indicators import Measure, any_of, subqueries_of
 from reports import indicators as ind
 from reports.periods import parse_period
 from tests.reports import dataset
@@ -46,33 +46,29 @@ def test_a_term_naming_a_subquery_is_left_out_and_the_rest_kept():
 
 
 def test_subqueries_of_names_the_exists_aliases_of_a_family():
-    qs = Case.objects.alias(has_followup=Exists(FollowUp.objects.filter(case=OuterRef("pk"))))
-    assert subqueries_of(qs) == {"*", "has_followup"}
+    qs = Case.objects.alias(followed=Exists(FollowUp.objects.filter(case=OuterRef("pk"))))
+    assert subqueries_of(qs) == {"*", "followed"}
 
 
 @pytest.mark.django_db
-def test_the_cases_aggregate_has_no_subquery_and_the_linked_figures_are_counted_apart(org):
+def test_each_family_is_one_query_without_a_subquery_per_row(org):
+    """PostgreSQL aggregates a family in parallel only when no condition runs a subquery per row (EXISTS):
+    follow-ups and hearings are columns kept on the case, a late agreement and a paused review are read
+    once per query (found_in)."""
     p = parse_period("2025")
     closed = dataset.case(accepted_on=date(2025, 2, 1), status="closed", closed_on=date(2025, 3, 1),
                           is_litigation=True)
     FollowUp.objects.create(case=closed, date=date(2025, 3, 5), satisfaction="satisfied")
+    HearingAttendance.objects.create(case=closed, date=date(2025, 2, 20), attendee="周主任")
     dataset.case(accepted_on=date(2025, 2, 2), status="closed", closed_on=date(2025, 3, 2))
     with CaptureQueriesContext(connection) as ctx:
         values = ind.compute(p)
-    cases_sql = [q["sql"] for q in ctx.captured_queries if 'FROM "cases_case"' in q["sql"]
-                 and '"v_cases__accepted"' in q["sql"]]
-    assert len(cases_sql) == 1
-    assert "EXISTS" not in cases_sql[0]  # PostgreSQL may aggregate it in parallel
+    sql = [q["sql"] for q in ctx.captured_queries]
+    families = {fam.key for fam in (m.family for m in ind.REGISTRY if isinstance(m, Measure))}
+    assert len(sql) == len(families)
+    assert not [q for q in sql if "EXISTS" in q]
+    assert any("= ANY(ARRAY(SELECT" in q and 'FROM "cases_assignment"' in q for q in sql)
+    assert any("= ANY(ARRAY(SELECT" in q and 'FROM "intake_supplementnotice"' in q for q in sql)
     assert values["cases.closed"] == 2
     assert values["followups.total"] == 1
-
-
-@pytest.mark.django_db(transaction=False)
-def test_the_planner_setting_of_the_linked_query_does_not_outlive_it(org):
-    """compute() inside a request's transaction: the lowered parallel_tuple_cost is set back."""
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW parallel_tuple_cost")
-        before = cursor.fetchone()[0]
-        ind.compute(parse_period("2025"))
-        cursor.execute("SHOW parallel_tuple_cost")
-        assert cursor.fetchone()[0] == before
+    assert values["quality.hearings"] == 1

@@ -98,6 +98,15 @@ def test_states_agree_with_their_dates(scaled):
     assert cases.filter(overdue_q()).exists()
 
 
+def test_the_flags_on_the_cases_agree_with_their_follow_ups_and_hearings(scaled):
+    """The generated case rows carry the flags the database keeps (Case.has_followup, has_hearing)."""
+    for flag, related in [("has_followup", "followups"), ("has_hearing", "hearings")]:
+        having = Case.objects.filter(**{f"{related}__isnull": False}).distinct()
+        assert having.exists()
+        assert not having.filter(**{flag: False})
+        assert not Case.objects.filter(**{flag: True}).exclude(pk__in=having.values("pk"))
+
+
 def test_the_next_numbers_follow_the_generated_ones(scaled, org):
     from cases.services import case_open
     from core import numbering
