@@ -1,5 +1,8 @@
+import hashlib
+from functools import lru_cache
+
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from .counts import cached_count
 from .registry import SECTIONS, nav_items
@@ -18,6 +21,15 @@ def _section_labels():
     }
 
 
+@lru_cache(maxsize=512)
+def _url(url_name: str, prefix: str, urlconf) -> str | None:
+    """A menu entry's address: the same on every page of a deployment (its prefix and URLconf are the key)."""
+    try:
+        return reverse(url_name, urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+
+
 def shell(request):
     """Navigation for the current user, grouped by section, with to-do badges."""
     ctx = {"APP_VERSION": settings.APP_VERSION, "CENTER_NAME": settings.CENTER_NAME}
@@ -29,9 +41,8 @@ def shell(request):
     for item in nav_items():
         if not item.allowed(user):
             continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
+        url = _url(item.url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+        if url is None:
             continue
         badge = cached_count(item.url_name, user, lambda item=item: item.badge(user)) if item.badge else 0
         sections.setdefault(item.section, []).append(
@@ -42,4 +53,10 @@ def shell(request):
         {"code": code, "label": labels.get(code, code), "items": sections[code]}
         for code in SECTIONS if code in sections
     ]
+    # Everything the menu shows: base.html keeps the menu's HTML under it (in this process's memory), so the
+    # thirty-odd entries are written once per role, page and badge counts, not on every page.
+    ctx["nav_key"] = hashlib.sha256(repr([
+        (s["code"], str(s["label"]), [(str(i["label"]), i["url"], i["icon"], i["badge"], i["active"])
+                                      for i in s["items"]]) for s in ctx["nav_sections"]
+    ]).encode()).hexdigest()
     return ctx

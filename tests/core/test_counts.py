@@ -137,3 +137,22 @@ def test_a_refresh_in_its_thread_stores_the_value_and_frees_the_lock(org, settin
         time.sleep(0.05)
     assert started == [1] and seen == ["en", "en"]
     assert counts._cache().get("settled:lang:y")[2] == 2
+
+
+def test_the_kept_menu_html_follows_the_role_the_page_and_the_language(org, client_for):
+    """base.html keeps the menu's HTML under everything it shows (core.context_processors.shell's nav_key)."""
+    import re
+
+    def menu(client, path="/cases/"):
+        html = client.get(path).content.decode()
+        return html[html.index('data-testid="main-nav"'):html.index('data-testid="user-menu"')]
+
+    director, staff = client_for("director"), client_for("staff_a")
+    assert menu(director) != menu(staff)
+    assert 'href="/funding/' in menu(director) and 'href="/funding/' not in menu(staff)
+    active = re.findall(r'dropdown-item active" href="([^"]+)"', menu(director, "/cases/"))
+    assert active == ["/cases/"]
+    assert "/cases/" not in re.findall(r'dropdown-item active" href="([^"]+)"', menu(director, "/intake/notices/"))
+    zh = menu(director)
+    director.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert menu(director) != zh

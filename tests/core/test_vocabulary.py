@@ -289,3 +289,19 @@ def test_a_granted_labour_arbitration_application_makes_the_recipient_the_applic
     assert _aid_form(Application(category="criminal", cause="theft", criminal_role="victim")) == (
         "criminal_representation", "victim")
     assert CASE_ROLE.label("applicant") == "申请人"
+
+
+def test_the_label_filter_shows_what_django_shows_for_fixed_choices_in_each_language():
+    """core.templatetags.legalaid.label reads a per-language table instead of Django's display (lists)."""
+    from core.templatetags.legalaid import label
+    from funding.models import Spending
+
+    for code in ["office", "training", "unknown_code", ""]:
+        spending = Spending(category=code)
+        for language in ["zh-hans", "en"]:
+            with translation.override(language):
+                assert label(spending, "category") == spending.get_category_display()
+    with translation.override("zh-hans"):
+        assert label(Spending(category="training"), "category") == "培训"
+    with translation.override("en"):
+        assert label(Spending(category="training"), "category") == "Training"
