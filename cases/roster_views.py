@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,26 +13,40 @@ from django.views.decorators.http import require_POST
 from core.access import require
 from core.choices import CAUSE
 from core.flow import submit
+from core.paging import paginate
 from stations.models import Handler, Provider
 
 from . import forms, services
-from .selectors import handlers_with_load
+from .selectors import open_caseloads
 
 # --- roster -------------------------------------------------------------------------
 
+PROVIDERS_SHOWN = 50  # the rest are found with the search box (a province has hundreds)
+
+
 @login_required
 def handler_list(request):
+    """The roster a page at a time (a province has thousands of handlers), searchable by name, phone or
+    provider; each handler's open caseload is counted for the page's handlers only."""
     require(request.user, "roster_manage")
     show = request.GET.get("show", "active")
-    qs = handlers_with_load().order_by("-active", "name")
+    q = (request.GET.get("q") or "").strip()[:100]
+    qs = Handler.objects.select_related("provider").order_by("-active", "name", "pk")
     if show != "all":
         qs = qs.filter(active=True)
-    providers = Provider.objects.order_by("-active", "name")
-    handlers = list(qs)
-    for h in handlers:
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(phone__contains=q) | Q(provider__name__icontains=q))
+    page_obj = paginate(request, qs)
+    loads = open_caseloads([h.pk for h in page_obj])
+    for h in page_obj:
+        h.open_cases = loads.get(h.pk, 0)
         h.specialty_labels = "、".join(CAUSE.label(c) for c in h.specialties)
+    providers = Provider.objects.order_by("-active", "name")
+    if q:
+        providers = providers.filter(name__icontains=q)
     return render(request, "cases/handler_list.html", {
-        "handlers": handlers, "providers": providers, "show": show,
+        "page_obj": page_obj, "handlers": page_obj.object_list, "show": show, "q": q,
+        "providers": providers[:PROVIDERS_SHOWN], "providers_total": providers.count(),
         "breadcrumbs": [(_("Handlers"), None)], "title": _("Handlers"),
     })
 

@@ -66,6 +66,13 @@ def handlers_with_load() -> QuerySet[Handler]:
     )
 
 
+def open_caseloads(handler_ids: list[int]) -> dict[int, int]:
+    """{handler pk: open cases} for these handlers (a page of the roster), in one query."""
+    rows = (Case.objects.filter(handler_id__in=handler_ids, status__in=OPEN_STATUSES).order_by()
+            .values("handler_id").annotate(n=Count("pk")))
+    return {r["handler_id"]: r["n"] for r in rows}
+
+
 def suggested_handlers(case: Case) -> QuerySet[Handler]:
     """Active handlers, suitable ones first, then specialty in the case's cause, then fewest open cases.
 

@@ -22,6 +22,22 @@ def batches():
         total=Sum("subsidies__amount"), count=Count("subsidies")).order_by("-created_at", "-pk")
 
 
+def batch_list():
+    """The batches newest first, without their totals (with_totals gives them to a page's batches)."""
+    return PaymentBatch.objects.select_related("created_by").order_by("-created_at", "-pk")
+
+
+def with_totals(page: list[PaymentBatch]) -> list[PaymentBatch]:
+    """The page's batches with `total` and `count` of their subsidies, as batches() has them, in one query of
+    those batches' subsidies (batches() aggregates every batch of a province before picking a page)."""
+    sums = {r["batch_id"]: r for r in Subsidy.objects.filter(batch_id__in=[b.pk for b in page]).order_by()
+            .values("batch_id").annotate(total=Sum("amount"), count=Count("pk"))}
+    for b in page:
+        found = sums.get(b.pk)
+        b.total, b.count = (found["total"], found["count"]) if found else (None, 0)
+    return page
+
+
 def finally_paid(start: date, end: date):
     """Payments made in [start, end) that were not reversed: what was finally paid (the Art. 58 list)."""
     return (SubsidyPayment.objects.filter(kind=SubsidyPayment.Kind.PAYMENT, date__gte=start, date__lt=end,

@@ -29,9 +29,10 @@ from .common import money_crumb, page
 
 @capability_required("payment_manage")
 def batch_list(request):
-    qs = selectors.batches()
+    page_obj = page(request, selectors.batch_list())
+    selectors.with_totals(page_obj.object_list)
     return render(request, "funding/batch_list.html", {
-        "page_obj": page(request, qs),
+        "page_obj": page_obj,
         "waiting": Subsidy.objects.filter(SUBSIDY.phase_q("awaiting_batch")).aggregate(n=Count("pk"), t=Sum("amount")),
         "breadcrumbs": [money_crumb(), (_("Payment batches"), None)],
     })

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from core.access import capability_required, get_visible, require
 from core.flow import submit
+from core.paging import paginate
 
 from .. import selectors, services
 from ..forms import ContactPointForm, LiaisonForm, StationForm
@@ -36,9 +38,14 @@ def lookup(request, kind):
 
 @capability_required("station_manage")
 def station_list(request):
+    """The stations a page at a time (a province has thousands), searchable by name or township."""
+    q = (request.GET.get("q") or "").strip()[:100]
     stations = selectors.station_list(request.user)
+    if q:
+        stations = stations.filter(Q(name__icontains=q) | Q(township__icontains=q))
+    page_obj = paginate(request, stations)
     return render(request, "stations/station_list.html", {
-        "stations": stations, "breadcrumbs": [(_("Stations"), None)],
+        "page_obj": page_obj, "stations": page_obj.object_list, "q": q, "breadcrumbs": [(_("Stations"), None)],
     })
 
 

@@ -294,6 +294,28 @@ def test_the_roster_lists_the_open_caseload_and_can_deactivate(assigned_case, cl
     assert not handler_profile.active
 
 
+def test_the_roster_is_paged_and_searched_with_the_same_queries_however_many_handlers(
+        assigned_case, client_for, handler_profile):
+    from tests.factories import HandlerFactory, ProviderFactory
+
+    c = client_for("clerk")
+    url = reverse("cases:handler_list")
+    before = queries_for(c, url)
+    roster = c.get(url).context["page_obj"].paginator.count
+    firm = ProviderFactory(name="远山律师事务所")
+    HandlerFactory.create_batch(40, provider=firm)
+    assert queries_for(c, url) == before
+    page = c.get(url)
+    assert len(page.context["handlers"]) == 25 and page.context["page_obj"].paginator.count == roster + 40
+    second = c.get(url, {"page": 2})
+    assert {h.pk for h in second.context["handlers"]}.isdisjoint(h.pk for h in page.context["handlers"])
+    found = c.get(url, {"q": "张伟"}).context["handlers"]
+    assert [(h.name, h.open_cases) for h in found] == [("张伟", 1)]
+    assert c.get(url, {"q": "远山"}).context["page_obj"].paginator.count == 40
+    assert list(c.get(url, {"q": "没有这个人"}).context["handlers"]) == []
+    assert "没有找到承办人" in c.get(url, {"q": "没有这个人"}).content.decode()
+
+
 def test_a_new_handler_is_created_through_the_roster_form(org, client_for):
     from stations.models import Handler
 
@@ -408,3 +430,18 @@ def test_the_complaint_and_discussion_lists_filter_and_keep_a_fixed_query_count(
     resp = c.get(reverse("cases:discussion_list"), {"station": "center"})
     assert resp.context["page_obj"].paginator.count == 15
     assert "同意辩护意见" in resp.content.decode()
+
+
+def test_the_roster_shows_a_province_s_providers_in_part_and_finds_the_others(org, client_for):
+    from cases import roster_views
+    from tests.factories import ProviderFactory
+
+    for n in range(roster_views.PROVIDERS_SHOWN + 5):
+        ProviderFactory(name=f"第{n:03d}号律师事务所")
+    c = client_for("clerk")
+    page = c.get(reverse("cases:handler_list"))
+    assert len(page.context["providers"]) == roster_views.PROVIDERS_SHOWN
+    assert 'data-testid="providers-more"' in page.content.decode()
+    found = c.get(reverse("cases:handler_list"), {"q": "第054号"})
+    assert [p.name for p in found.context["providers"]] == ["第054号律师事务所"]
+    assert 'data-testid="providers-more"' not in found.content.decode()

@@ -225,3 +225,21 @@ def test_the_shipped_standards_are_shown_to_finance_and_editable_in_admin_with_h
     assert admin.get("/admin/funding/subsidystandard/").status_code == 200
     assert admin.get(f"/admin/funding/subsidystandard/{criminal.pk}/history/").status_code == 200
     assert admin.get("/admin/funding/subsidypolicy/").status_code == 200
+
+
+def test_the_batch_list_shows_each_batch_s_count_and_total_with_fixed_queries(client_for, ready_case, finance):
+    """Totals are summed for the page's batches only (funding.selectors.with_totals)."""
+    client = client_for("finance")
+    first = services.batch_create(subsidies=[services.subsidy_compute(case=ready_case("pass"), by=finance)
+                                             for _ in range(2)], by=finance)
+    before = queries_for(client, "/funding/batches/")
+    second = services.batch_create(subsidies=[services.subsidy_compute(case=ready_case("pass"), by=finance)],
+                                   by=finance)
+    empty = services.batch_create(subsidies=[services.subsidy_compute(case=ready_case("pass"), by=finance)],
+                                  by=finance)
+    services.batch_remove_subsidy(batch=empty, subsidy=empty.subsidies.get(), by=finance)
+    assert queries_for(client, "/funding/batches/") == before
+    rows = {b.pk: (b.count, b.total) for b in client.get("/funding/batches/").context["page_obj"]}
+    expected = {b.pk: (b.subsidies.count(), sum((s.amount for s in b.subsidies.all()), Decimal("0")) or None)
+                for b in (first, second, empty)}
+    assert rows == expected and rows[empty.pk] == (0, None)

@@ -25,6 +25,20 @@ def test_station_list_uses_a_fixed_number_of_queries(client_for, org):
     assert queries_for(client, reverse("stations:station_list")) == before
 
 
+def test_a_province_s_stations_are_paged_and_searched(client_for, org):
+    client = client_for("director")
+    url = reverse("stations:station_list")
+    shown = client.get(url).context["page_obj"].paginator.count
+    for n in range(30):
+        StationFactory(name=f"远山{n:02d}号法律援助工作站", township=f"远山{n:02d}镇")
+    page = client.get(url)
+    assert len(page.context["stations"]) == 25 and page.context["page_obj"].paginator.count == shown + 30
+    assert 'data-testid="pagination"' in page.content.decode()
+    found = client.get(url, {"q": "远山07"})
+    assert [s.name for s in found.context["stations"]] == ["远山07号法律援助工作站"]
+    assert "没有找到工作站" in client.get(url, {"q": "不存在的站"}).content.decode()
+
+
 def test_station_page_shows_contact_points_liaisons_staff_and_figure_links(client_for, station_a):
     body = client_for("staff_a").get(reverse("stations:station_detail", args=[station_a.pk])).content.decode()
     for text in ("东关社区联系点", "李秀兰", "冯城关", "法律咨询（人次）", "宣传活动（场次）", "本年度"):
