@@ -218,7 +218,10 @@ def target_table(year: int, today: date) -> list[dict]:
     rows = []
     for sid in sorted(station_ids, key=lambda x: (x is not None, x or 0)):
         station = Station.objects.get(pk=sid) if sid else None
-        values = ind.compute(p, station) if year <= today.year else {}
+        # the dashboard's figures of the same period and scope: cached and settled like them, and kept warm for
+        # the county, so the page does not compute every indicator of each station on each view
+        values = (cached("dashboard-values", _scope(p, station), figure_makers(p, station)["dashboard-values"],
+                         settle=True) if year <= today.year else {})
         for r in target_progress(year, station, values, today):
             r["station"] = station
             r["url"] = indicator_url(r["code"], p, station) if values else None
