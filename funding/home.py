@@ -29,7 +29,7 @@ def panels(request) -> list[Panel]:
         open_batches = list(selectors.batches().filter(BATCH.phase_q("awaiting_payment") & BATCH.todo_q(user))[:5])
         out.append(Panel(_("Subsidies to pay"), "funding/panel_finance.html", {
             "waiting": waiting, "open_batches": open_batches,
-            "to_compute": selectors.cases_awaiting_subsidy().count(),
+            "to_compute": cached("home-to-compute", *to_compute(), settle=True),
         }, order=40))
     asked = list(BatchReversal.objects.filter(REVERSAL.todo_q(user))  # the reversals awaiting this user's approval
                  .select_related("batch", "requested_by").order_by("requested_at", "pk")[:10])
@@ -49,3 +49,11 @@ def year_figures(today) -> tuple[str, Callable[[], dict]]:
     from . import selectors
 
     return str(today.year), lambda: selectors.indicators(date(today.year, 1, 1), date(today.year, 12, 31))
+
+
+def to_compute() -> tuple[str, Callable[[], int]]:
+    """The cache scope and the count of cases waiting for their subsidy to be computed, on finance's workbench:
+    an anti-join over a province's archived cases (650 ms on a million), settled and warmed like the figures."""
+    from . import selectors
+
+    return "-", lambda: selectors.cases_awaiting_subsidy().count()

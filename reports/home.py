@@ -78,9 +78,10 @@ def warm_figures(today=None) -> int:
     made = sum(refresh(name, _scope(p, None), make) for name, make in figure_makers(p, None).items())
     made += refresh("home-figures", *home_figures(p, None))
     made += refresh("network-figures", f"{p.code}:{p.end}", _network(p))
-    from funding.home import year_figures
+    from funding.home import to_compute, year_figures
 
     made += refresh("home-funding", *year_figures(today))
+    made += refresh("home-to-compute", *to_compute())
     return made
 
 

@@ -34,11 +34,17 @@ def test_the_beat_runs_the_warming_task():
 def test_once_warmed_the_dashboard_and_the_workbench_count_nothing(org, client_for):
     make_case()
     client = client_for("director")  # signing in saves the user: a change the figures would follow
-    assert warm_figures() == 8  # five dashboard figures, the workbench's two, the network's
+    finance = client_for("finance")
+    # five dashboard figures, the workbench's two, the network's, finance's cases waiting for a subsidy
+    assert warm_figures() == 9
     for url in ("/reports/", "/"):
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(url).status_code == 200
         assert _figure_queries(ctx) == [], url
+    with CaptureQueriesContext(connection) as ctx:
+        assert finance.get("/").status_code == 200
+    assert not [q for q in ctx.captured_queries if 'FROM "cases_case"' in q["sql"] and "COUNT(" in q["sql"]
+                and 'FROM "funding_subsidy"' in q["sql"]]  # the cases waiting for their subsidy
 
 
 def test_a_refresh_under_way_is_not_started_twice(org):
@@ -51,7 +57,7 @@ def test_a_refresh_under_way_is_not_started_twice(org):
     key = f"settled:dashboard-values:{_scope(dashboard_period(today.year, today), None)}"
     cache.add(f"refreshing:{key}", 1, 60)
     try:
-        assert warm_figures() == 7
+        assert warm_figures() == 8
     finally:
         cache.delete(f"refreshing:{key}")
 
