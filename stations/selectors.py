@@ -109,13 +109,18 @@ LOOKUP_ROWS = 20
 
 
 def lookup(kind: str, q: str) -> list[dict] | None:
-    """Up to LOOKUP_ROWS handlers, stations or providers whose name contains `q`, by name; a handler shows
-    its provider too (a province has many 张伟). None for a kind that does not exist."""
+    """Up to LOOKUP_ROWS handlers, stations, providers or open contact points whose name contains `q`, by
+    name; a handler shows its provider too (a province has many 张伟), a contact point its station. None for a
+    kind that does not exist."""
     q = q.strip()[:50]
     if kind == "handlers":
         rows = (Handler.objects.filter(name__icontains=q).order_by("name", "pk")
                 .values_list("pk", "name", "provider__name")[:LOOKUP_ROWS]) if q else []
         return [{"id": pk, "text": f"{name}（{provider}）" if provider else name} for pk, name, provider in rows]
+    if kind == "contact_points":
+        rows = (ContactPoint.objects.filter(active=True, name__icontains=q).order_by("name", "pk")
+                .values_list("pk", "name", "station__name")[:LOOKUP_ROWS]) if q else []
+        return [{"id": pk, "text": f"{name}（{station}）"} for pk, name, station in rows]
     model = {"stations": Station, "providers": Provider}.get(kind)
     if model is None:
         return None

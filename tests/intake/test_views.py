@@ -413,3 +413,27 @@ def test_decisions_print_what_is_meant_for_print_once(client_for, make_app, cler
     html = client_for("clerk").get(f"/intake/applications/{other.pk}/print/decision/").content.decode()
     assert html.count("申请人家庭人均收入高于本地困难标准。") == 1
     assert all(reason not in html for reason in other.eligibility_reasons)  # … and not printed again
+
+
+def test_a_province_s_stations_and_contact_points_are_chosen_by_type_ahead(client_for, station_a, monkeypatch):
+    """Past intake.forms.LONG_LIST choices the consultation form carries no list of stations or contact points:
+    a search box asks stations:lookup, and the chosen one is posted by its key as before."""
+    from intake import forms as intake_forms
+    from stations.models import ContactPoint
+
+    point = ContactPoint.objects.create(station=station_a, name="远山村联系点", active=True)
+    clerk = client_for("clerk")
+    assert 'data-lookup="/stations/lookup/contact_points/"' not in clerk.get("/intake/consultations/new/").content.decode()
+    monkeypatch.setattr(intake_forms, "LONG_LIST", 0)
+    html = clerk.get("/intake/consultations/new/").content.decode()
+    assert 'data-lookup="/stations/lookup/contact_points/"' in html and 'data-lookup="/stations/lookup/stations/"' in html
+    assert "远山村联系点" not in html  # not carried in the page
+    found = clerk.get("/stations/lookup/contact_points/", {"q": "远山"}).json()["results"]
+    assert found == [{"id": point.pk, "text": f"远山村联系点（{station_a.name}）"}]
+    r = clerk.post("/intake/consultations/new/", consultation_data(station=station_a.pk, contact_point=point.pk))
+    assert r.status_code == 302
+    assert Consultation.objects.get().contact_point == point
+    # a form sent back with an error keeps the chosen contact point in its select
+    r = clerk.post("/intake/consultations/new/", consultation_data(station=station_a.pk, contact_point=point.pk,
+                                                                    person_count=0))
+    assert r.status_code == 200 and "远山村联系点" in r.content.decode()
