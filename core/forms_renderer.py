@@ -139,3 +139,19 @@ class LookupSelect(LookupOptions, Select):
 
 class LookupSelectMultiple(LookupOptions, SelectMultiple):
     pass
+
+
+# More choices than this (a province's stations, handlers or contact points): a form's field becomes a type-ahead
+# instead of a list the page would carry in full; a county's short lists stay lists.
+LONG_LIST = 200
+
+
+def type_ahead_if_long(field, lookup: tuple) -> None:
+    """Make a long model choice field (one or several) a type-ahead over `lookup` (see LookupOptions)."""
+    if field.queryset.count() <= LONG_LIST:
+        return
+    many = isinstance(field.widget, SelectMultiple) or getattr(field.widget, "allow_multiple_selected", False)
+    kind = LookupSelectMultiple if many else LookupSelect
+    attrs = {k: v for k, v in field.widget.attrs.items() if k != "class"}
+    field.widget = kind(attrs=attrs, lookup=lookup)
+    field.widget.choices = field.choices

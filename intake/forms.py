@@ -11,7 +11,7 @@ from applicants import idcard
 from applicants.forms import clean_phone_value, not_future
 from applicants.models import EligibilityItem, EligibilityPolicy, Person
 from core.choices import CAUSE, GROUP, SEX, STAGE, check_offered, offer
-from core.forms_renderer import LookupSelect
+from core.forms_renderer import type_ahead_if_long
 from stations.models import ContactPoint, Handler, Station
 
 from .models import Application, Consultation, CriminalNotice, Matter, Objection
@@ -20,18 +20,6 @@ ASSET_FIELDS = ["asset_deposits", "asset_property_count", "asset_property_value"
                 "asset_other_value"]
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-# More choices than this (a province's stations or contact points): the field is a type-ahead
-# (core.forms_renderer.LookupSelect) instead of a list the page would carry in full.
-LONG_LIST = 200
-
-
-def type_ahead_if_long(field: forms.ModelChoiceField, kind: str) -> None:
-    """Turn a long select into a type-ahead over `stations:lookup` of `kind`; a short one stays a list."""
-    if field.queryset.count() > LONG_LIST:
-        field.widget = LookupSelect(attrs=field.widget.attrs, lookup=("stations:lookup", kind))
-        field.widget.choices = field.choices
-
-
 class StationBoundMixin:
     """Station staff record for their own station: the field offers that one station, chosen already, and a
     posted other station is refused (never offered and then refused, as before issue 16)."""
@@ -48,7 +36,7 @@ class StationBoundMixin:
         else:
             field.queryset = Station.objects.filter(active=True)
             field.empty_label = _("Center window")
-            type_ahead_if_long(field, "stations")
+            type_ahead_if_long(field, ("stations:lookup", "stations"))
 
     def clean_station(self):
         station = self.cleaned_data.get("station")
@@ -88,7 +76,7 @@ class ConsultationForm(StationBoundMixin, forms.ModelForm):
         if not user.is_center:
             points = points.filter(station=user.station_id)
         self.fields["contact_point"].queryset = points
-        type_ahead_if_long(self.fields["contact_point"], "contact_points")
+        type_ahead_if_long(self.fields["contact_point"], ("stations:lookup", "contact_points"))
 
     def clean(self):
         data = super().clean()
@@ -308,6 +296,7 @@ class MatterForm(StationBoundMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.setup_station(user)
         self.fields["handler"].queryset = Handler.objects.order_by("name")
+        type_ahead_if_long(self.fields["handler"], ("stations:lookup", "handlers"))
         self.initial.setdefault("date", timezone.localdate())
 
     def clean_date(self):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.forms_renderer import type_ahead_if_long
 from stations.forms import DateInput
 from stations.models import Handler, Station, Volunteer
 
@@ -101,6 +102,11 @@ class EventForm(forms.ModelForm):
         self.fields["staff"].label_from_instance = lambda u: u.display_name
         self.fields["lawyers"].queryset = Handler.objects.filter(active=True).order_by("name")
         self.fields["volunteers"].queryset = Volunteer.objects.filter(volunteers).order_by("name")
+        # a province's thousands: searched by name instead of listed (a station's few stay a list)
+        if user.is_center:
+            type_ahead_if_long(self.fields["station"], ("stations:lookup", "stations"))
+        type_ahead_if_long(self.fields["lawyers"], ("stations:lookup", "handlers"))
+        type_ahead_if_long(self.fields["volunteers"], ("stations:lookup", "volunteers"))
 
     def clean_date(self):
         return _check_date(self.cleaned_data.get("date"))

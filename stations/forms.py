@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms_renderer import type_ahead_if_long
+
 from .models import ContactPoint, DutyShift, Handler, Liaison, Station, Volunteer
 from .services import LIAISON_FIELDS, POINT_FIELDS, SHIFT_FIELDS, STATION_FIELDS, VOLUNTEER_FIELDS
 
@@ -108,4 +110,7 @@ class DutyShiftForm(forms.ModelForm):
             self.fields["station"].initial = user.station_id
             self.fields["station"].required = True
             self.fields["station"].empty_label = None
+        # a province's thousands: searched by name instead of listed (core.forms_renderer)
+        type_ahead_if_long(self.fields["handler"], ("stations:lookup", "handlers"))
+        type_ahead_if_long(self.fields["station"], ("stations:lookup", "stations"))
         self.fields["place"].help_text = _("E.g. 示范县人民法院, 县看守所.")

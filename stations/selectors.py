@@ -108,7 +108,7 @@ def week_grid(user, monday: dt.date) -> list[dict]:
 LOOKUP_ROWS = 20
 
 
-def lookup(kind: str, q: str) -> list[dict] | None:
+def lookup(kind: str, q: str, user=None) -> list[dict] | None:
     """Up to LOOKUP_ROWS handlers, stations, providers or open contact points whose name contains `q`, by
     name; a handler shows its provider too (a province has many 张伟), a contact point its station. None for a
     kind that does not exist."""
@@ -117,6 +117,11 @@ def lookup(kind: str, q: str) -> list[dict] | None:
         rows = (Handler.objects.filter(name__icontains=q).order_by("name", "pk")
                 .values_list("pk", "name", "provider__name")[:LOOKUP_ROWS]) if q else []
         return [{"id": pk, "text": f"{name}（{provider}）" if provider else name} for pk, name, provider in rows]
+    if kind == "volunteers":  # a station's own and the center's pool for station staff (as their forms offer)
+        mine = Q() if user is None or user.is_center else Q(station=user.station_id) | Q(station__isnull=True)
+        rows = (Volunteer.objects.filter(mine, active=True, name__icontains=q).order_by("name", "pk")
+                .values_list("pk", "name")[:LOOKUP_ROWS]) if q else []
+        return [{"id": pk, "text": name} for pk, name in rows]
     if kind == "contact_points":
         rows = (ContactPoint.objects.filter(active=True, name__icontains=q).order_by("name", "pk")
                 .values_list("pk", "name", "station__name")[:LOOKUP_ROWS]) if q else []

@@ -28,7 +28,7 @@ def lookup(request, kind):
     in its select before, to any signed-in user with a role (one without has no list to filter)."""
     if not (request.user.role_codes or request.user.is_superuser):
         raise PermissionDenied
-    found = selectors.lookup(kind, request.GET.get("q", ""))
+    found = selectors.lookup(kind, request.GET.get("q", ""), request.user)
     if found is None:
         raise Http404
     return JsonResponse({"results": found})

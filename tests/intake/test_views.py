@@ -416,15 +416,15 @@ def test_decisions_print_what_is_meant_for_print_once(client_for, make_app, cler
 
 
 def test_a_province_s_stations_and_contact_points_are_chosen_by_type_ahead(client_for, station_a, monkeypatch):
-    """Past intake.forms.LONG_LIST choices the consultation form carries no list of stations or contact points:
+    """Past core.forms_renderer.LONG_LIST choices the consultation form carries no list of stations or contact points:
     a search box asks stations:lookup, and the chosen one is posted by its key as before."""
-    from intake import forms as intake_forms
+    from core import forms_renderer
     from stations.models import ContactPoint
 
     point = ContactPoint.objects.create(station=station_a, name="远山村联系点", active=True)
     clerk = client_for("clerk")
     assert 'data-lookup="/stations/lookup/contact_points/"' not in clerk.get("/intake/consultations/new/").content.decode()
-    monkeypatch.setattr(intake_forms, "LONG_LIST", 0)
+    monkeypatch.setattr(forms_renderer, "LONG_LIST", 0)
     html = clerk.get("/intake/consultations/new/").content.decode()
     assert 'data-lookup="/stations/lookup/contact_points/"' in html and 'data-lookup="/stations/lookup/stations/"' in html
     assert "远山村联系点" not in html  # not carried in the page

@@ -265,3 +265,31 @@ def test_a_removed_photo_is_hidden_everywhere_kept_on_disk_and_noted_in_the_hist
     assert [e.photo_count for e in listing.context["page_obj"] if e.pk == event.pk] == [1]
     with pytest.raises(ValidationError):
         services.photo_remove(photo=wrong, by=staff_a)
+
+
+@freeze_time("2026-11-24 10:00")
+def test_a_province_s_lawyers_and_volunteers_are_chosen_by_type_ahead(client_for, station_a, station_b,
+                                                                      handler_profile, monkeypatch):
+    """Past core.forms_renderer.LONG_LIST choices the event form lists no lawyers or volunteers: they are searched
+    by name (stations:lookup), station staff finding only their station's volunteers and the center's pool."""
+    from core import forms_renderer
+
+    ours = Volunteer.objects.create(name="林晓雨", station=station_a)
+    pool = Volunteer.objects.create(name="林中鹿")
+    Volunteer.objects.create(name="林其他", station=station_b)
+    monkeypatch.setattr(forms_renderer, "LONG_LIST", 0)
+    staff = client_for("staff_a")
+    html = staff.get(reverse("publicity:event_create")).content.decode()
+    assert 'data-lookup="/stations/lookup/handlers/"' in html and 'data-lookup="/stations/lookup/volunteers/"' in html
+    assert "林晓雨" not in html and handler_profile.name not in html
+    found = staff.get(reverse("stations:lookup", args=["volunteers"]), {"q": "林"}).json()["results"]
+    assert {r["text"] for r in found} == {"林晓雨", "林中鹿"}
+    center = client_for("clerk").get(reverse("stations:lookup", args=["volunteers"]), {"q": "林"}).json()["results"]
+    assert len(center) == 3
+    staff.post(reverse("publicity:event_create"), event_post(
+        station=station_a.pk, lawyers=[handler_profile.pk], volunteers=[ours.pk, pool.pk]))
+    event = Event.objects.get()
+    assert list(event.lawyers.all()) == [handler_profile]
+    assert set(event.volunteers.all()) == {ours, pool}
+    edit = staff.get(reverse("publicity:event_edit", args=[event.pk])).content.decode()
+    assert "林晓雨" in edit and "林中鹿" in edit  # the chosen ones stay in the select
