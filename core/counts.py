@@ -157,10 +157,19 @@ def cached_totals(name: str, qs, make: Callable[[], dict]) -> dict:
     """The totals line of a (filtered, scoped) list, `make()` over `qs`, cached under the list's own SQL: a
     province's subsidy list no longer sums every subsidy on every page view. Invalidated like the counts."""
     try:
-        sql, params = qs.query.sql_with_params()
+        sql, params = _rows_sql(qs)
     except Exception:  # noqa: BLE001 - an empty filter (pk__in=[]) has no SQL: nothing to save
         return make()
     return cached(name, hashlib.sha256(repr((sql, params)).encode()).hexdigest(), make)
+
+
+def _rows_sql(qs):
+    """The SQL that says which rows a queryset has: its keys alone, with its filters, joins, distinct and
+    slice (the columns a list shows, its select_related, cost a compilation as long and name no other rows)."""
+    try:
+        return qs.values("pk").query.sql_with_params()
+    except Exception:  # noqa: BLE001 - a combined query (a union of searches) keeps its own columns
+        return qs.query.sql_with_params()
 
 
 def cached_count(name: str, user, count: Callable[[], int]) -> int:

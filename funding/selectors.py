@@ -54,6 +54,11 @@ def spending():
     return Spending.objects.select_related("batch", "created_by")
 
 
+def spending_list():
+    """The list's rows: their batch's number shown, not who entered them."""
+    return Spending.objects.select_related("batch")
+
+
 def cases_awaiting_subsidy():
     """Archived graded cases, and terminated cases with substantive work, that have no subsidy yet."""
     from cases.models import Case

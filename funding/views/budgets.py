@@ -81,7 +81,7 @@ def budget_edit(request, pk):
 
 @capability_required("funding_manage")
 def spending_list(request):
-    filterset = SpendingFilter(request.GET, queryset=selectors.spending())
+    filterset = SpendingFilter(request.GET, queryset=selectors.spending_list())
     qs = filterset.qs
     if request.GET.get("export") == "xlsx":
         return _export(request, "经费支出", qs, "经费支出.xlsx")
