@@ -20,6 +20,8 @@ ASSET_FIELDS = ["asset_deposits", "asset_property_count", "asset_property_value"
                 "asset_other_value"]
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class StationBoundMixin:
     """Station staff record for their own station: the field offers that one station, chosen already, and a
     posted other station is refused (never offered and then refused, as before issue 16)."""

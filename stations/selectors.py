@@ -122,8 +122,9 @@ def lookup(kind: str, q: str, user=None) -> list[dict] | None:
         rows = (Volunteer.objects.filter(mine, active=True, name__icontains=q).order_by("name", "pk")
                 .values_list("pk", "name")[:LOOKUP_ROWS]) if q else []
         return [{"id": pk, "text": name} for pk, name in rows]
-    if kind == "contact_points":
-        rows = (ContactPoint.objects.filter(active=True, name__icontains=q).order_by("name", "pk")
+    if kind == "contact_points":  # station staff: their own station's (as their forms offer)
+        mine = Q() if user is None or user.is_center else Q(station=user.station_id)
+        rows = (ContactPoint.objects.filter(mine, active=True, name__icontains=q).order_by("name", "pk")
                 .values_list("pk", "name", "station__name")[:LOOKUP_ROWS]) if q else []
         return [{"id": pk, "text": f"{name}（{station}）"} for pk, name, station in rows]
     model = {"stations": Station, "providers": Provider}.get(kind)

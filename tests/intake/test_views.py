@@ -430,6 +430,7 @@ def test_a_province_s_stations_and_contact_points_are_chosen_by_type_ahead(clien
     assert "远山村联系点" not in html  # not carried in the page
     found = clerk.get("/stations/lookup/contact_points/", {"q": "远山"}).json()["results"]
     assert found == [{"id": point.pk, "text": f"远山村联系点（{station_a.name}）"}]
+    assert client_for("staff_b").get("/stations/lookup/contact_points/", {"q": "远山"}).json()["results"] == []
     r = clerk.post("/intake/consultations/new/", consultation_data(station=station_a.pk, contact_point=point.pk))
     assert r.status_code == 302
     assert Consultation.objects.get().contact_point == point
