@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import logging
+import pickle
 import threading
 import time
 from collections.abc import Callable
@@ -50,8 +51,9 @@ def cached(name: str, scope, make: Callable[[], object], *, settle: bool = False
     page is served the one it has and the value is made again beside it (one refresh at a time, in a thread
     of the web process). The value is kept FIGURES_KEEP_SECONDS (a day) for that: the first view of the
     morning gets last evening's figures at once (with their time, `settled_at`) while today's are made, and
-    reports.warm_figures keeps the county's no older than a few minutes. Only an empty cache (a new or
-    restarted Redis) makes a page wait for them."""
+    reports.warm_figures keeps the county's no older than a few minutes. Each value made is also kept in
+    PostgreSQL (core.KeptFigures): an empty cache (a new or flushed Redis, a value past its day) serves that
+    copy and makes the value afresh beside the page. Only figures never made before make a page wait."""
     try:
         cache = _cache()
         if settle:
@@ -76,6 +78,10 @@ def _settled(cache, name: str, scope, make: Callable[[], object]):
     fresh = int(getattr(settings, "COUNTS_CACHE_SECONDS", 60))
     settle = int(getattr(settings, "FIGURES_SETTLE_SECONDS", 30))
     hit = cache.get(key)
+    if hit is None and settle > 0:
+        hit = _kept(key)  # a new or flushed Redis: the copy in PostgreSQL, of no known generation
+        if hit is not None:
+            cache.set(key, hit, _keep(fresh))
     if hit is not None:
         made_generation, made_at, value = hit
         age = now - made_at
@@ -87,7 +93,40 @@ def _settled(cache, name: str, scope, make: Callable[[], object]):
             return value  # made afresh beside this page (or being made by another)
     value = make()
     cache.set(key, (generation, now, value), _keep(fresh))
+    _keep_copy(key, now, value)
     return value
+
+
+def _kept(key: str):
+    """(None, made at, value) of the copy kept in PostgreSQL, or None (none yet, or unreadable)."""
+    from django.db import transaction
+
+    from .models import KeptFigures
+
+    try:
+        with transaction.atomic(using="default"):  # a failure here must not spoil the page's transaction
+            row = KeptFigures.objects.using("default").filter(key=key).values_list("made_at", "value").first()
+        return None if row is None else (None, row[0].timestamp(), pickle.loads(bytes(row[1])))
+    except Exception:  # noqa: BLE001 - no copy: the figures are made for the page as before
+        logger.exception("reading the kept copy of %s failed", key)
+        return None
+
+
+def _keep_copy(key: str, made_at: float, value) -> None:
+    """Write the figures' copy in PostgreSQL over the last (one INSERT … ON CONFLICT DO UPDATE)."""
+    from datetime import UTC, datetime
+
+    from django.db import transaction
+
+    from .models import KeptFigures
+
+    try:
+        with transaction.atomic(using="default"):
+            KeptFigures.objects.using("default").bulk_create(
+                [KeptFigures(key=key, value=pickle.dumps(value), made_at=datetime.fromtimestamp(made_at, UTC))],
+                update_conflicts=True, unique_fields=["key"], update_fields=["value", "made_at"])
+    except Exception:  # noqa: BLE001 - the cache still has them; the copy is only for a new Redis
+        logger.exception("keeping a copy of %s failed", key)
 
 
 def _keep(fresh: int) -> int:
@@ -133,6 +172,7 @@ def _refresher(cache, key: str, generation: int, make: Callable[[], object], fre
             made_at = time.time()
             value = context.run(in_context)
             cache.set(key, (generation, made_at, value), _keep(fresh))
+            _keep_copy(key, made_at, value)
         except Exception:  # noqa: BLE001 - the next view makes it directly once the value expires
             logger.exception("refreshing %s failed", key)
         finally:

@@ -320,3 +320,17 @@ class VocabularyTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label_zh} ({self.code})"
+
+
+class KeptFigures(models.Model):
+    """The last made value of each settled figure (core.counts.cached(settle=True)), kept in PostgreSQL beside
+    the shared cache: a new or flushed Redis serves these at once while they are made afresh beside the page,
+    instead of making a province's figures inside the first page view. A cache's copy, never a record: no
+    history; written over on each making."""
+
+    key = models.CharField(max_length=300, primary_key=True)
+    value = models.BinaryField()
+    made_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.key

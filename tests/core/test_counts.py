@@ -3,6 +3,8 @@ directly when the cache cannot be reached (issue 14: no full count per page view
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -93,20 +95,69 @@ def test_settled_figures_are_served_a_while_after_a_change_then_made_afresh(org,
     refreshes.pop()()
     assert counts.cached("figures", "x", make, settle=True) == 4
     assert counts.settled_at("figures", "x") == clock[0]
-    clock[0] += settings.FIGURES_KEEP_SECONDS + 1  # kept no longer: made for the page
-    assert counts.cached("figures", "x", make, settle=True) == 5 and refreshes == []
+    clock[0] += settings.FIGURES_KEEP_SECONDS + 1  # gone from the cache: PostgreSQL's copy, made afresh beside
+    assert counts.cached("figures", "x", make, settle=True) == 4 and len(refreshes) == 1
+    refreshes.pop()()
+    assert counts.cached("figures", "x", make, settle=True) == 5
     settings.FIGURES_SETTLE_SECONDS = 0
     Station.objects.create(name="又一站", code="new-b")
     assert counts.cached("figures", "x", make, settle=True) == 6  # no window: every change counts at once
+    counts._cache().clear()
+    assert counts.cached("figures", "x", make, settle=True) == 7  # … and no copy served in its place
 
 
-def test_a_refresh_in_its_thread_stores_the_value_and_frees_the_lock(org, settings):
+def test_a_new_redis_serves_the_copy_kept_in_postgresql_and_makes_it_afresh_beside(org, settings, monkeypatch):
+    """A flushed or new Redis (issue 14): the figures' last value comes from core.KeptFigures in one query,
+    the page does not make them; the refresh beside it writes both the cache and the copy."""
+    from core.models import KeptFigures
+
+    settings.FIGURES_SETTLE_SECONDS, settings.COUNTS_CACHE_SECONDS = 30, 60
+    refreshes = []
+    monkeypatch.setattr(counts, "_start", refreshes.append)
+    made = []
+
+    def make():
+        made.append(1)
+        return {"cases": len(made), "amount": "12.50"}
+
+    assert counts.cached("figures", "k", make, settle=True) == {"cases": 1, "amount": "12.50"}
+    assert KeptFigures.objects.get(key="settled:figures:k").made_at is not None
+    counts._cache().clear()  # a new Redis, a minute later
+    later = counts.time.time() + 60
+    monkeypatch.setattr(counts.time, "time", lambda: later)
+    with CaptureQueriesContext(connection) as ctx:
+        value = counts.cached("figures", "k", make, settle=True)
+    assert value == {"cases": 1, "amount": "12.50"} and made == [1]  # the copy, not made for the page
+    assert [q for q in ctx.captured_queries if "core_keptfigures" in q["sql"]] != []
+    assert len(refreshes) == 1 and counts.settled_at("figures", "k") is not None
+    refreshes.pop()()
+    assert counts.cached("figures", "k", make, settle=True)["cases"] == 2
+    counts._cache().clear()
+    assert counts.cached("figures", "k", make, settle=True)["cases"] == 2  # the refreshed copy
+    assert KeptFigures.objects.filter(key__startswith="settled:figures:").count() == 1
+
+
+def test_an_unreadable_copy_makes_the_figures_for_the_page(org, settings, monkeypatch):
+    from core.models import KeptFigures
+
+    settings.FIGURES_SETTLE_SECONDS = 30
+    monkeypatch.setattr(counts, "_start", lambda run: None)
+    KeptFigures.objects.create(key="settled:figures:z", value=b"not a pickle", made_at="2026-01-01T00:00Z")
+    assert counts.cached("figures", "z", lambda: 9, settle=True) == 9
+    assert counts.cached("figures", "z", lambda: 10, settle=True) == 9  # the page's value, cached and kept
+
+
+def test_a_refresh_in_its_thread_stores_the_value_and_frees_the_lock(org, settings, monkeypatch):
     """The real thread: it makes the value with the page's language and lets the next refresh start."""
     from django.utils import translation
 
     from stations.models import Station
 
     settings.FIGURES_SETTLE_SECONDS, settings.COUNTS_CACHE_SECONDS = 1, 60
+    scope = uuid.uuid4().hex  # the thread commits its copy (core.KeptFigures): a key of this run alone
+    # … and the page's copy, written in this test's transaction, would hold the thread's write until the test
+    # ends (the copy has its own test above)
+    monkeypatch.setattr(counts, "_keep_copy", lambda *args: None)
     seen = []
 
     def make():
@@ -114,9 +165,9 @@ def test_a_refresh_in_its_thread_stores_the_value_and_frees_the_lock(org, settin
         return len(seen)
 
     with translation.override("en"):
-        assert counts.cached("lang", "y", make, settle=True) == 1
+        assert counts.cached("lang", scope, make, settle=True) == 1
         Station.objects.create(name="新站", code="new-c")
-        counts._cache().set("settled:lang:y", (0, 0.0, 1), 120)  # made long ago, before the change
+        counts._cache().set(f"settled:lang:{scope}", (0, 0.0, 1), 120)  # made long ago, before the change
         started = []
         original = counts._start
 
@@ -126,17 +177,17 @@ def test_a_refresh_in_its_thread_stores_the_value_and_frees_the_lock(org, settin
 
         counts._start = start
         try:
-            assert counts.cached("lang", "y", make, settle=True) == 1
+            assert counts.cached("lang", scope, make, settle=True) == 1
         finally:
             counts._start = original
     import time
 
     for _ in range(100):
-        if counts._cache().get("refreshing:settled:lang:y") is None and len(seen) == 2:
+        if counts._cache().get(f"refreshing:settled:lang:{scope}") is None and len(seen) == 2:
             break
         time.sleep(0.05)
     assert started == [1] and seen == ["en", "en"]
-    assert counts._cache().get("settled:lang:y")[2] == 2
+    assert counts._cache().get(f"settled:lang:{scope}")[2] == 2
 
 
 def test_the_kept_menu_html_follows_the_role_the_page_and_the_language(org, client_for):

@@ -25,6 +25,9 @@ AHEAD_BY_MEANING = {
     ("stations", "ContactPoint", "adviser_until"),
     ("stations", "DutyShift", "date"),
 }
+# Not records of the demo: the figures' copy of core.counts is stamped with the machine's clock when made (a
+# refresh thread of an earlier test commits one).
+NOT_RECORDS = {("core", "KeptFigures")}
 
 
 def _ahead_by_meaning(model, field) -> bool:
@@ -40,6 +43,8 @@ def future_values(today: dt.date, now: dt.datetime) -> list[str]:
     for model in apps.get_models():
         meta = model._meta
         if meta.app_label not in PROJECT_APPS or not meta.managed or meta.object_name.startswith("Historical"):
+            continue
+        if (meta.app_label, meta.object_name) in NOT_RECORDS:
             continue
         for field in meta.concrete_fields:
             if not isinstance(field, models.DateField) or _ahead_by_meaning(model, field):
