@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.workflow import Phase, Step, Workflow, row_exists
+from core.workflow import Phase, Step, Workflow, row_among
 
 from .models import AssignmentProposal, Case
 
@@ -89,8 +89,8 @@ def _has_pending_proposal(case: Case) -> bool:
 
 def pending_proposal_exists():
     """Whether a case has a proposed handler awaiting a reviewer's approval (CenterProfile.assignment_approval)."""
-    return row_exists(AssignmentProposal.objects.filter(case=OuterRef("pk"), status=AssignmentProposal.Status.PENDING),
-                      _has_pending_proposal)
+    return row_among(AssignmentProposal.objects.filter(status=AssignmentProposal.Status.PENDING).values("case_id"),
+                     _has_pending_proposal)
 
 
 NOT_SIGNED = Q(agreement_signed_on__isnull=True)

@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.workflow import Phase, Step, Workflow, row_exists
+from core.workflow import Phase, Step, Workflow, row_among, row_exists
 
 from .models import Application, ApplicationMaterial, Objection
 
@@ -111,8 +111,10 @@ def materials_missing():
 
 
 def objection_pending():
-    """An objection to the refusal waits for the justice bureau's decision (Art. 49)."""
-    return _objection(OUTCOME.PENDING)
+    """An objection to the refusal waits for the justice bureau's decision (Art. 49): a few at any time (decided
+    within 5 days), found by their keys."""
+    return row_among(Objection.objects.filter(outcome=OUTCOME.PENDING).values("application_id"),
+                     _objection(OUTCOME.PENDING).row_test)
 
 
 def objection_overturned():
