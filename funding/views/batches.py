@@ -33,7 +33,7 @@ def batch_list(request):
     selectors.with_totals(page_obj.object_list)
     return render(request, "funding/batch_list.html", {
         "page_obj": page_obj,
-        "waiting": Subsidy.objects.filter(SUBSIDY.phase_q("awaiting_batch")).aggregate(n=Count("pk"), t=Sum("amount")),
+        "waiting": selectors.awaiting_batch_totals(),
         "breadcrumbs": [money_crumb(), (_("Payment batches"), None)],
     })
 

@@ -243,3 +243,12 @@ def test_the_batch_list_shows_each_batch_s_count_and_total_with_fixed_queries(cl
     expected = {b.pk: (b.subsidies.count(), sum((s.amount for s in b.subsidies.all()), Decimal("0")) or None)
                 for b in (first, second, empty)}
     assert rows == expected and rows[empty.pk] == (0, None)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as again:  # no change since: the totals from the shared cache
+        client.get("/funding/batches/")
+    assert [q for q in again.captured_queries if 'SUM("funding_subsidy"."amount") AS "total"' in q["sql"]] == []
+    services.batch_remove_subsidy(batch=second, subsidy=second.subsidies.get(), by=finance)
+    rows = {b.pk: (b.count, b.total) for b in client.get("/funding/batches/").context["page_obj"]}
+    assert rows[second.pk] == (0, None)  # a saved change: made afresh at once
