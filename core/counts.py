@@ -53,20 +53,58 @@ def cached(name: str, scope, make: Callable[[], object], *, settle: bool = False
     morning gets last evening's figures at once (with their time, `settled_at`) while today's are made, and
     reports.warm_figures keeps the county's no older than a few minutes. Each value made is also kept in
     PostgreSQL (core.KeptFigures): an empty cache (a new or flushed Redis, a value past its day) serves that
-    copy and makes the value afresh beside the page. Only figures never made before make a page wait."""
+    copy and makes the value afresh beside the page. Only figures never made before make a page wait.
+
+    Without the cache (Redis stopped) a count is made directly; settled figures are served from their copy,
+    made afresh beside the page at most once per settle window in each process (else every view of a
+    province's dashboard would make them, seconds each)."""
+    made: dict = {}
+
+    def making():
+        try:
+            made["value"] = make()
+        except BaseException:
+            made["failed"] = True
+            raise
+        return made["value"]
+
     try:
         cache = _cache()
         if settle:
-            return _settled(cache, name, scope, make)
+            return _settled(cache, name, scope, making)
         key = f"counts:{_generation(cache)}:{name}:{scope}"
         value = cache.get(key)
         if value is None:
-            value = make()
+            value = making()
             cache.set(key, value, int(getattr(settings, "COUNTS_CACHE_SECONDS", 60)))
         return value
     except Exception as exc:  # noqa: BLE001 - the cache is a convenience: make it directly
+        if made.get("failed"):
+            raise  # the making failed, not the cache
+        if "value" in made:
+            return made["value"]  # made; only keeping it failed
         logger.warning("counts cache unavailable: %s", exc)
+        if settle:
+            return _without_cache(f"settled:{name}:{scope}", make)
         return make()
+
+
+_uncached_refreshes: dict[str, float] = {}  # settled key -> when this process last started its refresh
+
+
+def _without_cache(key: str, make: Callable[[], object]):
+    """A settled value while the cache cannot be reached: its copy in PostgreSQL, made afresh beside the page
+    once per FIGURES_SETTLE_SECONDS in this process; made for the page when there is no copy."""
+    hit = _kept(key)
+    if hit is None:
+        value, now = make(), time.time()
+        _keep_copy(key, now, value)
+        return value
+    now, settle = time.time(), int(getattr(settings, "FIGURES_SETTLE_SECONDS", 30))
+    if settle > 0 and now - _uncached_refreshes.get(key, 0.0) >= settle:
+        _uncached_refreshes[key] = now
+        _start(_refresher(None, key, 0, make, 0))
+    return hit[2]
 
 
 REFRESH_LOCK_SECONDS = 300  # a refresh that died (its process killed) lets another start after this
@@ -152,8 +190,8 @@ def settled_at(name: str, scope) -> float | None:
     """When the settled value of this name and scope now in the cache was made (a Unix time), or None."""
     try:
         hit = _cache().get(f"settled:{name}:{scope}")
-    except Exception:  # noqa: BLE001 - no cache: the figures were made for this page
-        return None
+    except Exception:  # noqa: BLE001 - no cache: the figures shown are the copy in PostgreSQL
+        hit = _kept(f"settled:{name}:{scope}")
     return hit[1] if hit is not None else None
 
 
@@ -171,12 +209,17 @@ def _refresher(cache, key: str, generation: int, make: Callable[[], object], fre
         try:
             made_at = time.time()
             value = context.run(in_context)
-            cache.set(key, (generation, made_at, value), _keep(fresh))
             _keep_copy(key, made_at, value)
+            if cache is not None:  # None: made while the cache cannot be reached (the copy alone)
+                cache.set(key, (generation, made_at, value), _keep(fresh))
         except Exception:  # noqa: BLE001 - the next view makes it directly once the value expires
             logger.exception("refreshing %s failed", key)
         finally:
-            cache.delete(f"refreshing:{key}")
+            if cache is not None:
+                try:
+                    cache.delete(f"refreshing:{key}")
+                except Exception:  # noqa: BLE001 - the lock expires by itself (REFRESH_LOCK_SECONDS)
+                    logger.warning("could not free the refresh of %s", key)
 
     return run
 

@@ -137,6 +137,56 @@ def test_a_new_redis_serves_the_copy_kept_in_postgresql_and_makes_it_afresh_besi
     assert KeptFigures.objects.filter(key__startswith="settled:figures:").count() == 1
 
 
+def test_redis_stopped_serves_the_figures_copy_and_makes_it_afresh_once_per_window(org, settings, monkeypatch):
+    """A stopped Redis: a province's dashboard is not made on every view. Its copy in PostgreSQL is served (with
+    its time), made afresh beside the page at most once per settle window in each process."""
+    from core.models import KeptFigures
+
+    settings.FIGURES_SETTLE_SECONDS = 30
+    clock = [5000.0]
+    monkeypatch.setattr(counts.time, "time", lambda: clock[0])
+    monkeypatch.setattr(counts, "_uncached_refreshes", {})
+    refreshes = []
+    monkeypatch.setattr(counts, "_start", refreshes.append)
+
+    class Broken:
+        def __getattr__(self, name):
+            raise ConnectionError("cache down")
+
+    monkeypatch.setattr(counts, "_cache", lambda: Broken())
+    made = []
+
+    def make():
+        made.append(1)
+        return len(made)
+
+    assert counts.cached("figures", "r", make, settle=True) == 1  # no copy yet: made for the page, and kept
+    assert KeptFigures.objects.filter(key="settled:figures:r").exists()
+    clock[0] += 40
+    assert counts.cached("figures", "r", make, settle=True) == 1  # the copy; one refresh beside the page
+    assert counts.cached("figures", "r", make, settle=True) == 1 and len(refreshes) == 1 and made == [1]
+    refreshes.pop()()  # the thread: writes the copy (the cache is still down)
+    assert counts.cached("figures", "r", make, settle=True) == 2 and refreshes == []
+    assert counts.settled_at("figures", "r") == clock[0]  # the page can say when its figures were made
+    clock[0] += 31
+    assert counts.cached("figures", "r", make, settle=True) == 2 and len(refreshes) == 1
+    assert counts.cached("counted", "u", lambda: 7) == 7  # a plain count: made directly, as before
+
+
+def test_a_failing_making_is_not_made_twice(org, monkeypatch):
+    calls = []
+
+    def make():
+        calls.append(1)
+        raise ValueError("bad figure")
+
+    with pytest.raises(ValueError):
+        counts.cached("figures", "f", make, settle=True)
+    with pytest.raises(ValueError):
+        counts.cached("count", "f", make)
+    assert len(calls) == 2
+
+
 def test_an_unreadable_copy_makes_the_figures_for_the_page(org, settings, monkeypatch):
     from core.models import KeptFigures
 

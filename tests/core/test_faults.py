@@ -250,11 +250,18 @@ def test_a_killed_pool_child_is_replaced_and_the_report_finishes_by_itself(drill
 
 
 def test_with_redis_stopped_requests_answer_clearly_and_the_jobs_run_when_it_is_back(drill, tmp_path):
+    from core.models import KeptFigures
     from tests.ledger.builders import build_ledger, consultation_row
 
     browser = Browser(drill.web())
     browser.login("director")
+    assert browser.get("/reports/")[0] == 200  # the figures made, kept in Redis and copied to PostgreSQL
+    assert KeptFigures.objects.filter(key__startswith="settled:dashboard-values:").exists()
     drill.redis.stop()
+    for path, shown in [("/", 'data-testid="home-figures"'), ("/reports/", 'data-testid="key-figures"'),
+                        ("/cases/", 'data-testid="case-table"')]:  # the figures' copy served, counts made directly
+        status, page = browser.get(path)
+        assert status == 200 and shown in page, path
     run = _request_report(browser)  # 302, not 500
     assert run.status == "queued" and run.dispatched_at is None
     status, page = browser.get(f"/reports/runs/{run.pk}/")
