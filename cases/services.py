@@ -594,11 +594,13 @@ def _center_record(model, *, case: Case, by, action: str, **fields):
 @transaction.atomic
 def discussion_record(*, case: Case, held_on: date, participants: str, conclusion: str, by) -> Discussion:
     _not_future(held_on, _("The date"))
+    given, case = case, _lock(case)  # the case as it is now: a stale copy saved whole would undo a change
     obj = _center_record(Discussion, case=case, by=by, action="discussion", held_on=held_on,
                          participants=participants, conclusion=conclusion)
     if not case.major:
         case.major = True
         _save(case, by, _("Collective discussion held"))
+    given.major = True
     return obj
 
 

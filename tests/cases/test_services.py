@@ -344,6 +344,17 @@ def test_a_discussion_marks_the_case_major(assigned_case, director):
     assert assigned_case.major
 
 
+def test_a_discussion_on_a_stale_copy_of_the_case_keeps_what_changed_since(assigned_case, director):
+    """The discussion page's copy of the case was read before another user changed it: marking the case major
+    saves the case as it is now, not the copy (which would undo that change)."""
+    stale = Case.objects.get(pk=assigned_case.pk)
+    Case.objects.filter(pk=assigned_case.pk).update(termination_note="另一用户刚写的说明")  # a change made meanwhile
+    services.discussion_record(case=stale, held_on=D(2025, 11, 7), participants="周主任、郑审查",
+                               conclusion="建议调解", by=director)
+    fresh = Case.objects.get(pk=assigned_case.pk)
+    assert fresh.major and fresh.termination_note == "另一用户刚写的说明" and stale.major
+
+
 def test_nothing_is_deleted_along_the_way(archived_case):
     assert Case.objects.filter(pk=archived_case.pk).exists()
     assert archived_case.history.count() >= 4
