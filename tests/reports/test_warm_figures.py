@@ -31,6 +31,18 @@ def test_the_beat_runs_the_warming_task():
     assert 0 < float(entry["schedule"]) <= 600
 
 
+def test_a_starting_worker_warms_the_figures_at_once(monkeypatch):
+    """A new installation's first dashboard view does not make the figures: the worker made them on start."""
+    from celery.signals import worker_ready
+
+    queued = []
+    monkeypatch.setattr(tasks.warm_figures, "apply_async", lambda **kwargs: queued.append(kwargs))
+    worker_ready.send(sender=None)
+    assert queued == [{"retry": False, "countdown": 2}]
+    monkeypatch.setattr(tasks.warm_figures, "apply_async", lambda **kwargs: 1 / 0)
+    worker_ready.send(sender=None)  # no broker: beat warms them later; the worker starts all the same
+
+
 def test_once_warmed_the_dashboard_and_the_workbench_count_nothing(org, client_for):
     make_case()
     client = client_for("director")  # signing in saves the user: a change the figures would follow
