@@ -94,14 +94,15 @@ _uncached_refreshes: dict[str, float] = {}  # settled key -> when this process l
 
 def _without_cache(key: str, make: Callable[[], object]):
     """A settled value while the cache cannot be reached: its copy in PostgreSQL, made afresh beside the page
-    once per FIGURES_SETTLE_SECONDS in this process; made for the page when there is no copy."""
-    hit = _kept(key)
+    once per FIGURES_SETTLE_SECONDS in this process; made for the page when there is no copy or no window."""
+    settle = int(getattr(settings, "FIGURES_SETTLE_SECONDS", 30))
+    hit = _kept(key) if settle > 0 else None  # no settle window: every change counts at once
     if hit is None:
         value, now = make(), time.time()
         _keep_copy(key, now, value)
         return value
-    now, settle = time.time(), int(getattr(settings, "FIGURES_SETTLE_SECONDS", 30))
-    if settle > 0 and now - _uncached_refreshes.get(key, 0.0) >= settle:
+    now = time.time()
+    if now - _uncached_refreshes.get(key, 0.0) >= settle:
         _uncached_refreshes[key] = now
         _start(_refresher(None, key, 0, make, 0))
     return hit[2]

@@ -171,6 +171,8 @@ def test_redis_stopped_serves_the_figures_copy_and_makes_it_afresh_once_per_wind
     clock[0] += 31
     assert counts.cached("figures", "r", make, settle=True) == 2 and len(refreshes) == 1
     assert counts.cached("counted", "u", lambda: 7) == 7  # a plain count: made directly, as before
+    settings.FIGURES_SETTLE_SECONDS = 0  # no window: made for the page, never an old copy
+    assert counts.cached("figures", "r", make, settle=True) == 3
 
 
 def test_a_failing_making_is_not_made_twice(org, monkeypatch):
