@@ -67,6 +67,19 @@ def _timed(fn, runs: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
+def _side_by_side(ours, theirs, runs: int) -> tuple[float, float]:
+    """The medians of two pages timed in turn (ours, theirs, ours, …), so that the machine's drift over a
+    run weighs on both alike."""
+    ours(), theirs()  # warm up (caches, plans)
+    times: tuple[list, list] = ([], [])
+    for _ in range(runs):
+        for fn, found in ((ours, times[0]), (theirs, times[1])):
+            t0 = time.perf_counter()
+            fn()
+            found.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
 def _sample(sql: str):
     from django.db import connection
 
@@ -251,11 +264,10 @@ def main() -> int:
                 return [q for q in ctx.captured_queries  # transaction control is not a query
                         if not q["sql"].startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK"))]
 
-            # Both pages timed alike (capturing the queries costs some 5 % of a small page): the queries are
-            # counted and EXPLAINed from one more view of ours, untimed.
-            ms, _r = _timed(ours, args.runs)
+            # Both pages timed alike and in turn (capturing the queries costs some 5 % of a small page): the
+            # queries are counted and EXPLAINed from one more view of ours, untimed.
+            ms, admin_ms = _side_by_side(ours, lambda url=s["admin"]: client.get(url), args.runs)
             queries = counted()
-            admin_ms, _r = _timed(lambda url=s["admin"]: client.get(url), args.runs)
             raw_ms, _r = _timed(lambda sqls=s["sql"]: [_sample_all(q) for q in sqls], args.runs)
             ratio = admin_ms / ms if ms else 0
             print(f"{lst:<14}{s['label'][:43]:<44}{ms:>10.0f}{admin_ms:>10.0f}{raw_ms:>10.0f}{ratio:>8.1f}×"
