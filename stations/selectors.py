@@ -77,6 +77,30 @@ def network_summary(user, year: int | None = None) -> list[Station]:
     return stations
 
 
+def network_busiest(user, rows: int) -> tuple[list[Station], int]:
+    """The `rows` busiest visible active stations of this year (by cases accepted, then consultations, then
+    name) with their figures, and how many there are: a province's 2,000 stations are sorted by key and name
+    alone, and only the rows shown are read whole."""
+    from core.registry import provided
+
+    figures = provided("network_figures")
+    found = figures() if figures else {}
+    keys = list(stations_visible_to(user).filter(active=True).values_list("pk", "name"))
+
+    def busy(row):
+        pk, name = row
+        values = found.get(pk, {})
+        return -(values.get("cases") or 0), -(values.get("consultations") or 0), name
+
+    chosen = [pk for pk, _name in sorted(keys, key=busy)[:rows]]
+    by_pk = Station.objects.in_bulk(chosen)
+    shown = [by_pk[pk] for pk in chosen if pk in by_pk]
+    for s in shown:
+        for key, value in found.get(s.pk, {}).items():
+            setattr(s, f"n_{key}", value)
+    return shown, len(keys)
+
+
 # --- Volunteers and duty rosters ----------------------------------------------
 
 def volunteers_visible_to(user) -> QuerySet[Volunteer]:

@@ -34,6 +34,10 @@ def test_station_figures_count_only_this_year_and_this_station(org, station_a, s
     summary = {s.pk: s for s in selectors.network_summary(director)}
     assert (summary[station_a.pk].n_consultations, summary[station_a.pk].n_events) == (5, 1)
     assert (summary[station_b.pk].n_consultations, summary[station_b.pk].n_cases) == (7, 1)
+    # The director's home: the busiest by cases, then consultations, read whole for the rows shown only.
+    shown, total = selectors.network_busiest(director, 2)
+    assert [s.pk for s in shown] == [station_b.pk, station_a.pk] and shown[0].n_consultations == 7
+    assert total == selectors.stations_visible_to(director).filter(active=True).count() > 2
 
 
 @freeze_time("2026-11-24 10:00")
