@@ -261,9 +261,22 @@ def cached_count(name: str, user, count: Callable[[], int]) -> int:
 
 
 def invalidate(sender=None, **kwargs) -> None:
-    """A saved or deleted record of a watched app: every count is made afresh on the next page."""
+    """A saved or deleted record of a watched app: every count is made afresh on the next page.
+
+    The generation moves at once and again when the transaction commits (once per transaction, however many
+    records it saves): a page that counted between the save and the commit read the rows as they were, and
+    its count, kept under the new generation, would otherwise show them until COUNTS_CACHE_SECONDS passed."""
     if sender is not None and sender._meta.app_label not in WATCHED_APPS:
         return
+    _bump()
+    from django.db import connections, transaction
+
+    connection = connections[kwargs.get("using") or "default"]
+    if connection.in_atomic_block and not any(func is _bump for _sids, func, _robust in connection.run_on_commit):
+        transaction.on_commit(_bump, using=connection.alias)
+
+
+def _bump() -> None:
     try:
         cache = _cache()
         try:

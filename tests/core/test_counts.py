@@ -259,3 +259,22 @@ def test_the_kept_menu_html_follows_the_role_the_page_and_the_language(org, clie
     zh = menu(director)
     director.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert menu(director) != zh
+
+
+def test_the_generation_moves_again_when_the_transaction_commits(org):
+    """A page that counted between a save and its commit kept the old rows under the new generation: the
+    commit moves the generation once more (once per transaction, however many records it saved)."""
+    from django.db import connection
+
+    from stations.models import Station
+
+    cache = counts._cache()
+    before = counts._generation(cache)
+    Station.objects.create(name="甲站", code="gen-a")
+    Station.objects.create(name="乙站", code="gen-b")
+    saved = counts._generation(cache)
+    assert saved >= before + 2  # at once, for each save (and its history row)
+    after_commit = [func for _sids, func, _robust in connection.run_on_commit if func is counts._bump]
+    assert len(after_commit) == 1  # this test's transaction: one bump waits for its commit
+    after_commit[0]()
+    assert counts._generation(cache) == saved + 1
