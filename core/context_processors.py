@@ -3,6 +3,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
 from .counts import cached_count
 from .registry import SECTIONS, nav_items
@@ -38,10 +39,11 @@ def shell(request):
         return ctx
     labels = _section_labels()
     sections: dict[str, list] = {}
+    prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
     for item in nav_items():
         if not item.allowed(user):
             continue
-        url = _url(item.url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+        url = _url(item.url_name, prefix, urlconf)
         if url is None:
             continue
         badge = cached_count(item.url_name, user, lambda item=item: item.badge(user)) if item.badge else 0
@@ -54,9 +56,9 @@ def shell(request):
         for code in SECTIONS if code in sections
     ]
     # Everything the menu shows: base.html keeps the menu's HTML under it (in this process's memory), so the
-    # thirty-odd entries are written once per role, page and badge counts, not on every page.
-    ctx["nav_key"] = hashlib.sha256(repr([
-        (s["code"], str(s["label"]), [(str(i["label"]), i["url"], i["icon"], i["badge"], i["active"])
-                                      for i in s["items"]]) for s in ctx["nav_sections"]
-    ]).encode()).hexdigest()
+    # thirty-odd entries are written once per role, page and badge counts, not on every page. The labels are
+    # the entries' (each address one entry's) in the language.
+    ctx["nav_key"] = hashlib.sha256(repr((get_language(), [
+        (s["code"], [(i["url"], i["badge"], i["active"]) for i in s["items"]]) for s in ctx["nav_sections"]
+    ])).encode()).hexdigest()
     return ctx

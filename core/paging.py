@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from .counts import cached_totals
 
 LAST = "last"
+# A list of at most this many rows is read in one query: whatever its plan, it reads no more rows than this.
+ONE_QUERY = 1_000
 
 
 def bound() -> int:
@@ -54,8 +56,9 @@ class BoundedPaginator(Paginator):
 
     def page(self, number) -> Page:
         """The page's rows, found in two steps: first the keys of the page alone (the ordering's index, no
-        joins: a deep page skips its offset cheaply), then those rows with everything they show. Past the
-        bound every page is full: the rows go on beyond what was counted."""
+        joins: a deep page skips its offset cheaply), then those rows with everything they show; in one query
+        when the list has at most ONE_QUERY rows. Past the bound every page is full: the rows go on beyond
+        what was counted."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
@@ -65,7 +68,7 @@ class BoundedPaginator(Paginator):
 
     def rows(self, bottom: int, top: int) -> list:
         qs = self.object_list
-        if not hasattr(qs, "values_list"):
+        if not hasattr(qs, "values_list") or self.counted <= ONE_QUERY:
             return list(qs[bottom:top])
         keys = list(qs.values_list("pk", flat=True)[bottom:top])
         found = {row.pk: row for row in by_keys(qs, keys)}

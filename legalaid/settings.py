@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "core.context_processors.shell",
             ],
+            "builtins": ["core.templatetags.url_memo"],  # {% url %} with each address kept once made
         },
     },
 ]

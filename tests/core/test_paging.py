@@ -4,6 +4,7 @@ queries whatever their size (issue 14)."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
@@ -43,6 +44,22 @@ def test_past_the_bound_it_says_so_and_the_last_page_is_read_backwards(twelve, s
     assert last.is_far_end and [c.pk for c in last] == ordered[-5:]  # the list's real end, in list order
     assert [c.pk for c in page_of("/?page=2")] == ordered[5:10]
     assert page_of("/?page=999").number == 2 and page_of("/?page=abc").number == 1  # nearest page, never a 500
+
+
+@pytest.mark.parametrize("one_query", [1_000, 0])
+def test_a_page_is_the_same_read_in_one_query_or_by_its_keys(twelve, settings, monkeypatch, one_query):
+    """A list of at most ONE_QUERY rows reads its page in one query; a longer one first the page's keys, then
+    those rows (a deep page skips its offset without the joins): the same rows in the same order."""
+    monkeypatch.setattr("core.paging.ONE_QUERY", one_query)
+    settings.LIST_COUNT_BOUND = 100
+    ordered = list(Case.objects.order_by("-accepted_on", "-pk").values_list("pk", flat=True))
+    first = page_of("/")
+    assert first.paginator.counted == 12  # counted before the page is read
+    with CaptureQueriesContext(connection) as ctx:
+        rows = [c.pk for c in page_of("/?page=2")]
+    assert rows == ordered[5:10]
+    reads = [q["sql"] for q in ctx.captured_queries if "cases_case" in q["sql"] and "COUNT(" not in q["sql"]]
+    assert len(reads) == (1 if one_query else 2), reads
 
 
 def test_the_page_links_offer_first_and_last(twelve, settings, client_for):
