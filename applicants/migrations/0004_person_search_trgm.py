@@ -5,6 +5,8 @@ import django.db.models.functions.text
 from django.conf import settings
 from django.db import migrations
 
+from core.migration_ops import AddTrigramIndex
+
 
 class Migration(migrations.Migration):
 
@@ -16,15 +18,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddTrigramIndex(
             model_name='person',
             index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('name'), name='gin_trgm_ops'), name='person_name_trgm'),
         ),
-        migrations.AddIndex(
+        AddTrigramIndex(
             model_name='person',
             index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('id_number'), name='gin_trgm_ops'), name='person_id_trgm'),
         ),
-        migrations.AddIndex(
+        AddTrigramIndex(
             model_name='person',
             index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass('phone', name='gin_trgm_ops'), name='person_phone_trgm'),
         ),

@@ -5,6 +5,8 @@ import django.db.models.functions.text
 from django.conf import settings
 from django.db import migrations
 
+from core.migration_ops import AddTrigramIndex
+
 
 class Migration(migrations.Migration):
 
@@ -18,11 +20,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddTrigramIndex(
             model_name='case',
             index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('number'), name='gin_trgm_ops'), name='case_number_trgm'),
         ),
-        migrations.AddIndex(
+        AddTrigramIndex(
             model_name='case',
             index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('opposing_party'), name='gin_trgm_ops'), name='case_opposing_trgm'),
         ),

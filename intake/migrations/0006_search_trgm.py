@@ -5,6 +5,8 @@ import django.db.models.functions.text
 from django.conf import settings
 from django.db import migrations
 
+from core.migration_ops import AddTrigramIndex
+
 
 class Migration(migrations.Migration):
 
@@ -17,19 +19,19 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddTrigramIndex(
             model_name='application',
             index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('number'), name='gin_trgm_ops'), name='application_number_trgm'),
         ),
-        migrations.AddIndex(
+        AddTrigramIndex(
             model_name='application',
             index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('decision_number'), name='gin_trgm_ops'), name='application_decision_trgm'),
         ),
-        migrations.AddIndex(
+        AddTrigramIndex(
             model_name='consultation',
             index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('person_name'), name='gin_trgm_ops'), name='consultation_name_trgm'),
         ),
-        migrations.AddIndex(
+        AddTrigramIndex(
             model_name='consultation',
             index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass('person_phone', name='gin_trgm_ops'), name='consultation_phone_trgm'),
         ),
