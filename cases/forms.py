@@ -22,6 +22,7 @@ from .models import (
     HearingAttendance,
     OpinionLetter,
     ProgressEntry,
+    TerminationObjection,
 )
 from .selectors import suggested_handlers
 from .services import validate_upload
@@ -207,6 +208,31 @@ class TerminationNoticeForm(forms.Form):
         attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d"))
     means = forms.ChoiceField(label=_("Means of notice"), choices=[("", "---------"), *Case.NoticeMeans.choices],
                               widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+
+
+class TerminationObjectionForm(forms.Form):
+    """The recipient's objection to the termination, as received by the justice bureau (Art. 49)."""
+
+    filed_on = date_field(_("Objection received on"))
+    grounds = forms.CharField(label=_("Grounds of the objection"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ObjectionOutcomeForm(forms.Form):
+    """The justice bureau's decision on the objection to the termination."""
+
+    outcome = forms.ChoiceField(label=_("Decision of the justice bureau"), choices=[
+        ("", "---------"), (TerminationObjection.Outcome.UPHELD, TerminationObjection.Outcome.UPHELD.label),
+        (TerminationObjection.Outcome.OVERTURNED, TerminationObjection.Outcome.OVERTURNED.label)])
+    decided_on = date_field(_("Decided on"))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ResumeForm(forms.Form):
+    """The center revokes the termination the justice bureau overturned."""
+
+    on = date_field(_("Legal aid resumed on"))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class LetterSentForm(forms.Form):

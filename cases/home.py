@@ -51,6 +51,13 @@ def panels(request):
         if rows:  # rare: shown only while a terminated criminal case waits for its notice to the organ
             out.append(Panel(_("Terminations to notify to the organ"), "cases/panels/cases.html",
                              {"rows": rows, "count": to_notify.count(), "link": "?status=terminated"}, order=20))
+    if user.is_center and user.can("case_terminate"):
+        objected = visible.filter(phase_q("termination_objection") | phase_q("termination_overturned")).order_by(
+            "terminated_on", "pk")
+        rows = _rows(objected)
+        if rows:  # rare: an objection to a termination before the justice bureau, or its correction to make
+            out.append(Panel(_("Objections to terminations"), "cases/panels/cases.html",
+                             {"rows": rows, "count": objected.count(), "link": "?status=terminated"}, order=12))
     if user.is_center and user.can("case_archive_review"):
         files = visible.filter(phase_q("awaiting_review")).order_by("archive_due")
         out.append(Panel(_("Case files to review"), "cases/panels/cases.html",

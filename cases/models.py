@@ -500,3 +500,51 @@ class AssignmentProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} → {self.handler}"
+
+
+class TerminationObjection(models.Model):
+    """An objection of the recipient to the termination of aid, decided by the justice bureau within 5 days of
+    its receipt (Art. 49). The center records it and the bureau's decision; a termination the bureau orders
+    corrected is revoked by the center (services.case_resume), and the objection keeps which decision it was
+    (its number, date and reason), since the case no longer carries it."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        UPHELD = "upheld", _("Termination upheld")
+        OVERTURNED = "overturned", _("Termination overturned")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT,
+                             related_name="termination_objections")
+    termination_number = models.CharField(_("termination decision number"), max_length=60, blank=True)
+    terminated_on = models.DateField(_("terminated on"))
+    termination_reason = models.CharField(_("termination reason"), max_length=30,
+                                          choices=TERMINATION_REASON.choices, blank=True)
+    filed_on = models.DateField(_("filed on"))
+    grounds = models.TextField(_("grounds"), blank=True)
+    due_on = models.DateField(_("decide by"), null=True, blank=True,
+                              help_text=_("5 days from receipt (Art. 49), by the deadline rule objection_decide."))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("outcome recorded by"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+    resumed_on = models.DateField(_("aid resumed on"), null=True, blank=True,
+                                  help_text=_("The day the center revoked the termination the bureau overturned."))
+    resumed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("resumed by"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("objection to a termination")
+        verbose_name_plural = _("objections to terminations")
+        ordering = ["-filed_on", "-pk"]
+        constraints = [  # one objection to a termination: the bureau's decision is final (Art. 49, para. 3)
+            models.UniqueConstraint(fields=["case"], condition=models.Q(resumed_on__isnull=True),
+                                    name="termination_objection_one_per_termination"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.filed_on}"

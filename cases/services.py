@@ -34,6 +34,7 @@ from .models import (
     HearingAttendance,
     OpinionLetter,
     ProgressEntry,
+    TerminationObjection,
 )
 from .workflow import (  # noqa: F401 - who may act is part of the table; callers still reach it here
     WORKFLOW,
@@ -520,6 +521,121 @@ def case_termination_notified(*, case: Case, on: date, means: str, by) -> Case:
     case.termination_notify_means = means
     _save(case, by, _("Organ notified of the termination: %(means)s") % {"means": Case.NoticeMeans(means).label})
     return case
+
+
+# --- objection to a termination (Art. 49) ----------------------------------------------
+
+# Sent inside the resumption's transaction with `case` and `by`: funding (above cases) refuses, with a
+# ValidationError, while the case's termination subsidy is in a payment batch or paid.
+termination_revoking = Signal()
+
+
+def _check_day(day: date | None, label: str, missing: str) -> None:
+    if day is None:
+        raise ValidationError(missing)
+    _not_future(day, label)
+
+
+@transaction.atomic
+def termination_objection_file(*, case: Case, by, filed_on: date | None, grounds: str = "") -> TerminationObjection:
+    """The recipient objected to the termination before the justice bureau, which received it on `filed_on`:
+    its decision is due within 5 days (Art. 49, deadline rule objection_decide). One objection per
+    termination: the bureau's decision on it is final (Art. 49, para. 3: review or litigation follow)."""
+    case = _lock(case)
+    step(by, case, "object")
+    _check_day(filed_on, _("The date the objection was received"), _("Give the date the objection was received."))
+    if filed_on < case.terminated_on:
+        raise ValidationError(_("The objection cannot be dated before the termination (%(date)s).")
+                              % {"date": case.terminated_on.isoformat()})
+    objection = TerminationObjection(
+        case=case, termination_number=case.termination_number, terminated_on=case.terminated_on,
+        termination_reason=case.termination_reason, filed_on=filed_on, grounds=(grounds or "").strip(),
+        due_on=deadlines.due_date("objection_decide", filed_on), created_by=by)
+    objection._history_user = by
+    objection.save()
+    return objection
+
+
+@transaction.atomic
+def termination_objection_decide(*, case: Case, by, outcome: str, decided_on: date | None,
+                                 note: str = "") -> TerminationObjection:
+    """The justice bureau's decision on the objection: the termination upheld, or overturned (the center is
+    ordered to correct it: `case_resume`)."""
+    case = _lock(case)
+    step(by, case, "objection_outcome")
+    objection = case.termination_objections.select_for_update().get(outcome=TerminationObjection.Outcome.PENDING)
+    if outcome not in (TerminationObjection.Outcome.UPHELD, TerminationObjection.Outcome.OVERTURNED):
+        raise ValidationError({"outcome": _("Choose the outcome.")})
+    _check_day(decided_on, _("The date of the decision"), _("Give the date of the decision."))
+    if decided_on < objection.filed_on:
+        raise ValidationError(_("The decision cannot be dated before the objection was received (%(date)s).")
+                              % {"date": objection.filed_on.isoformat()})
+    objection.outcome, objection.decided_on, objection.decided_by = outcome, decided_on, by
+    objection.note = (note or "").strip()
+    objection._history_user = by
+    objection._change_reason = str(TerminationObjection.Outcome(outcome).label)
+    objection.save()
+    return objection
+
+
+@transaction.atomic
+def case_resume(*, case: Case, by, on: date | None, note: str = "") -> Case:
+    """The justice bureau overturned the termination (Art. 49): the center revokes it and the aid goes on where
+    it stopped. The assignment the termination ended is the current one again (restored, not a new one: the
+    case's assignment date stays its first); without one the case awaits assignment, due in 3 days from today's
+    resumption. The revoked decision stays on the objection (number, date, reason) and its kept print and
+    delivery receipt are filed under the objection, so a later termination issues its own. The case no longer
+    counts as terminated: the figures count the decision as corrected, as an overturned refusal counts as
+    granted."""
+    case = _lock(case)
+    step(by, case, "resume")
+    objection = case.termination_objections.select_for_update().get(
+        outcome=TerminationObjection.Outcome.OVERTURNED, resumed_on__isnull=True)
+    _check_day(on, _("The date legal aid resumed"), _("Give the date legal aid resumed."))
+    if on < objection.decided_on:
+        raise ValidationError(_("Legal aid cannot resume before the justice bureau's decision (%(date)s).")
+                              % {"date": objection.decided_on.isoformat()})
+    termination_revoking.send(sender=Case, case=case, by=by)
+    current = case.assignments.filter(ended_on__isnull=True).exists()
+    ended = None if current else case.assignments.filter(ended_on=case.terminated_on).order_by(
+        "-assigned_on", "-pk").first()
+    if ended is not None:
+        ended.ended_on, ended.end_reason = None, ""
+        ended._history_user = by
+        ended._change_reason = _("Legal aid resumed")
+        ended.save()
+    if current or ended is not None:
+        case.status = Case.Status.ASSIGNED
+    else:
+        case.status = Case.Status.AWAITING
+        case.assign_due = deadlines.due_date("notice_assign" if case.source == "notice" else "case_assign", on)
+    number = case.termination_number
+    case.terminated_on, case.termination_number, case.termination_reason = None, "", ""
+    case.termination_note, case.substantive_work = "", False
+    case.termination_notify_due, case.termination_notified_on, case.termination_notify_means = None, None, ""
+    objection.resumed_on, objection.resumed_by = on, by
+    objection._history_user = by
+    objection._change_reason = (note or "").strip()[:100] or str(_("Legal aid resumed"))
+    objection.save()
+    _file_revoked_prints(case, objection)
+    _save(case, by, _("Legal aid resumed: termination %(number)s overturned") % {"number": number or "—"})
+    return case
+
+
+def _file_revoked_prints(case: Case, objection: TerminationObjection) -> None:
+    """The kept print of the revoked termination decision and its delivery receipt, filed under the objection
+    (`revoked-termination-<objection>`): kept as issued, and no longer the case's current decision."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import DeliveryReceipt, IssuedDocument
+
+    ct = ContentType.objects.get_for_model(Case)
+    filed = f"revoked-termination-{objection.pk}"
+    IssuedDocument.objects.filter(content_type=ct, object_id=case.pk, document="termination").update(document=filed)
+    for receipt in DeliveryReceipt.objects.filter(content_type=ct, object_id=case.pk, document="termination"):
+        receipt.document = filed
+        receipt._history_user = objection.resumed_by
+        receipt.save()
 
 
 @transaction.atomic

@@ -34,6 +34,7 @@ from .models import (
     Complaint,
     Discussion,
     ProgressEntry,
+    TerminationObjection,
 )
 from .selectors import (
     case_detail_qs,
@@ -115,6 +116,8 @@ def case_detail(request, pk):
             "attachments")),
         Prefetch("archive_reviews", queryset=ArchiveReview.objects.select_related("reviewer")),
         "attachments", "discussions", "hearings", "inspections", "opinions", "followups", "complaints",
+        Prefetch("termination_objections", queryset=TerminationObjection.objects.select_related(
+            "decided_by", "resumed_by", "created_by")),
     ).select_related("recipient", "handler__provider", "station", "notice", "application").get(pk=case.pk)
     user = request.user
     labels = dict(rules.ARCHIVE_ITEMS)
@@ -200,6 +203,16 @@ ACTIONS: dict[str, Action] = {
                         lambda c, d, by: services.case_terminate(case=c, reason=d["reason"], on=d["on"],
                                                                  note=d.get("note", ""), by=by,
                                                                  substantive_work=d.get("substantive_work", False))),
+    "object": Action(forms.TerminationObjectionForm, _d(services.termination_objection_file),
+                     help=_("The recipient objects to the termination before the justice bureau, which decides within "
+                            "5 days of receiving it (Art. 49). Record the day it was received.")),
+    "objection_outcome": Action(forms.ObjectionOutcomeForm, _d(services.termination_objection_decide),
+                                help=_("Upheld, the termination stands. Overturned, the center is ordered to correct "
+                                       "it: legal aid then resumes.")),
+    "resume": Action(forms.ResumeForm, _d(services.case_resume),
+                     help=_("The termination is revoked: the handler it ended is assigned again (or, without one, "
+                            "the case awaits assignment), and the case no longer counts as terminated. A "
+                            "termination subsidy in a batch or paid is handled by finance first.")),
     "discussion": Action(forms.DiscussionForm, _d(services.discussion_record)),
     "hearing": Action(forms.HearingForm, _d(services.hearing_record)),
     "inspection": Action(forms.InspectionForm, _d(services.inspection_record)),

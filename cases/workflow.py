@@ -20,9 +20,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.workflow import Phase, Step, Workflow, row_among
+from core.workflow import Phase, Step, Workflow, matches, row_among
 
-from .models import AssignmentProposal, Case
+from .models import AssignmentProposal, Case, TerminationObjection
 
 S = Case.Status
 OPEN = (S.AWAITING, S.ASSIGNED)
@@ -93,6 +93,23 @@ def pending_proposal_exists():
                      _has_pending_proposal)
 
 
+def _objection_row(**lookup):
+    """Whether the case has an objection to its termination matching `lookup` (Art. 49): few at any time, found
+    by their keys; on one loaded case, one query (or the `termination_objection_<state>` annotation)."""
+    def row_test(case: Case) -> bool:
+        prefetched = getattr(case, "_prefetched_objects_cache", {}).get("termination_objections")
+        if prefetched is not None:  # the detail page has them
+            return any(matches(o, Q(**lookup)) for o in prefetched)
+        return TerminationObjection.objects.filter(case_id=case.pk, **lookup).exists()
+
+    return row_among(TerminationObjection.objects.filter(**lookup).values("case_id"), row_test)
+
+
+# An objection to the current termination: one not consumed by a resumption (a termination upheld stays so).
+OBJECTED = Q(_objection_row(resumed_on__isnull=True))
+OBJECTION_PENDING = Q(_objection_row(outcome=TerminationObjection.Outcome.PENDING))
+TERMINATION_OVERTURNED = Q(_objection_row(outcome=TerminationObjection.Outcome.OVERTURNED, resumed_on__isnull=True))
+
 NOT_SIGNED = Q(agreement_signed_on__isnull=True)
 FILE_IN = Q(file_submitted_on__isnull=False)
 NOTICE_OWED = Q(termination_notify_due__isnull=False, termination_notified_on__isnull=True)
@@ -126,6 +143,14 @@ STEPS = [
     Step("termination_notice", _("Notify the organ of the termination"), (S.TERMINATED,), "", "case_assign", True,
          guard=NOTICE_OWED, stops="termination_notify_due",
          blocked=_("Only a terminated criminal case has a notice to the organ to record.")),
+    Step("object", _("Record an objection to the termination"), (S.TERMINATED,), "", "case_assign", True,
+         guard=~OBJECTED, blocked=_("An objection to this termination is already recorded; the justice bureau's "
+                                    "decision on it is final.")),
+    Step("objection_outcome", _("Record the justice bureau's decision on the objection"), (S.TERMINATED,), "",
+         "case_terminate", True, guard=OBJECTION_PENDING,
+         blocked=_("No objection to this termination awaits the justice bureau's decision.")),
+    Step("resume", _("Resume legal aid"), (S.TERMINATED,), "", "case_terminate", True, guard=TERMINATION_OVERTURNED,
+         blocked=_("Legal aid resumes only when the justice bureau has overturned the termination.")),
     Step("letter_sent", _("Record the sending of the legal-aid letter"), (), "", "case_assign", True,
          guard=Q(source="notice", assigned_on__isnull=False),
          blocked=_("Only the assignment of a criminal notice has a legal-aid letter.")),
@@ -165,6 +190,15 @@ PHASES = [
     Phase("awaiting_notice", _("Termination to notify to the organ"), Q(status=S.TERMINATED) & NOTICE_OWED,
           "termination_notice", "termination_notify_due", _("Notify the organ of the termination"),
           todo=lambda u: Q() if _center("case_assign")(u) else None),
+    # An objection to a termination (Art. 49): the bureau's decision to record, then, when it overturned the
+    # termination, the center's correction.
+    Phase("termination_objection", _("Objection to the termination awaiting the decision"),
+          Q(status=S.TERMINATED) & OBJECTION_PENDING, "objection_outcome", "",
+          _("An objection to the termination awaits the justice bureau's decision (5 days): record its outcome."),
+          todo=lambda u: Q() if _center("case_terminate")(u) else None),
+    Phase("termination_overturned", _("Termination overturned"), Q(status=S.TERMINATED) & TERMINATION_OVERTURNED,
+          "resume", "", _("The justice bureau overturned the termination: resume legal aid."),
+          todo=lambda u: Q() if _center("case_terminate")(u) else None),
 ]
 
 WORKFLOW = Workflow("case", "status", Case.Status, STEPS, PHASES,

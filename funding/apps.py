@@ -8,8 +8,9 @@ class FundingConfig(AppConfig):
     verbose_name = _("Funding")
 
     def ready(self):
-        from cases.services import case_graded
+        from cases.services import case_graded, termination_revoking
 
-        from .services import subsidy_on_grading
+        from .services import subsidy_blocks_resumption, subsidy_on_grading
 
         case_graded.connect(subsidy_on_grading, dispatch_uid="funding.subsidy_on_grading")
+        termination_revoking.connect(subsidy_blocks_resumption, dispatch_uid="funding.subsidy_blocks_resumption")

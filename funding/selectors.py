@@ -80,11 +80,14 @@ def spending_list():
 
 
 def cases_awaiting_subsidy():
-    """Archived graded cases, and terminated cases with substantive work, that have no subsidy yet."""
+    """Archived graded cases, and terminated cases with substantive work, that have no subsidy yet (a
+    termination under objection, or overturned and not yet revoked, waits until it stands)."""
     from cases.models import Case
+    from cases.workflow import OBJECTION_PENDING, TERMINATION_OVERTURNED
 
     return (Case.objects.filter(Q(status="archived") & ~Q(grade="") |
-                                Q(status="terminated", substantive_work=True))
+                                Q(status="terminated", substantive_work=True) & ~OBJECTION_PENDING
+                                & ~TERMINATION_OVERTURNED)
             .filter(~Exists(Subsidy.objects.filter(case=OuterRef("pk"))))
             .select_related("handler", "handler__provider", "recipient")
             .order_by("archived_on", "pk"))

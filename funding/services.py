@@ -64,9 +64,26 @@ def case_subsidy_ready(case) -> str | None:
     if case.status == "terminated":
         if not case.substantive_work:
             return _("A terminated case without substantive work gets no subsidy.")
+        from cases.workflow import OBJECTION_PENDING, TERMINATION_OVERTURNED
+        from core.workflow import matches
+
+        if matches(case, OBJECTION_PENDING | TERMINATION_OVERTURNED):
+            return _("An objection to the termination is before the justice bureau, or the termination was "
+                     "overturned: the subsidy waits until the termination stands.")
         return None
     return _("Only an archived case (or a terminated case with substantive work) gets a subsidy; "
              "this case is “%(status)s”.") % {"status": case.get_status_display()}
+
+
+def subsidy_blocks_resumption(sender, *, case, **kwargs) -> None:
+    """cases.services.termination_revoking: a termination subsidy in a payment batch or paid stands in the way
+    of resuming the aid (finance takes it out of the batch or reverses the payment first). A computed one may
+    stay: it is not batched while the case is open, and is computed afresh when the case is graded."""
+    subsidy = Subsidy.objects.filter(case_id=case.pk).first()
+    if subsidy is not None and subsidy.status != Subsidy.Status.COMPUTED:
+        raise ValidationError(_("The subsidy of this case is “%(status)s”: finance takes it out of its batch or "
+                                "reverses its payment before legal aid resumes.")
+                              % {"status": subsidy.get_status_display()})
 
 
 def subsidy_on_grading(sender, *, case, by, **kwargs) -> None:
@@ -159,7 +176,8 @@ def batch_create(*, subsidies, by, title: str = "", zero_reason: str = "", vouch
     locked = list(Subsidy.objects.select_for_update().filter(pk__in=ids).select_related("case"))
     not_ready = [s.case.number for s in locked if not SUBSIDY.enabled(s, "batch")]
     if not_ready or len(locked) != len(set(ids)):
-        raise ValidationError(_("These subsidies are already in a batch or paid: %(cases)s")
+        raise ValidationError(_("These subsidies cannot go in a batch (already in one or paid, or their case is "
+                                "open again): %(cases)s")
                               % {"cases": "、".join(not_ready) or "—"})
     zero = [s.case.number for s in locked if s.amount == 0]
     zero_reason = (zero_reason or "").strip()

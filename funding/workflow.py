@@ -69,12 +69,14 @@ def _can(capability: str):
 SUBSIDY = Workflow("subsidy", "status", Subsidy.Status, [
     Step("compute", _("Recompute"), (NEW, S.COMPUTED), S.COMPUTED, "subsidy_manage"),
     Step("adjust", _("Adjust"), (S.COMPUTED,), "", "subsidy_adjust"),
-    Step("batch", _("Put in a payment batch"), (S.COMPUTED,), S.BATCHED, "payment_manage"),
+    # A case whose termination was overturned is open again: its computed subsidy waits (DOMAIN §7).
+    Step("batch", _("Put in a payment batch"), (S.COMPUTED,), S.BATCHED, "payment_manage", guard=PAYABLE,
+         blocked=_("The case of this subsidy is neither archived nor terminated with substantive work.")),
     Step("unbatch", _("Take out of batch"), (S.BATCHED,), S.COMPUTED, "payment_manage"),
     Step("pay", _("Mark paid"), (S.BATCHED,), S.PAID, "payment_manage", guard=PAYABLE),
     Step("reverse", _("Approve and reverse"), (S.PAID,), S.COMPUTED, "subsidy_adjust"),
 ], [
-    Phase("awaiting_batch", _("Computed, waiting to be batched"), Q(status=S.COMPUTED), "batch",
+    Phase("awaiting_batch", _("Computed, waiting to be batched"), Q(status=S.COMPUTED) & PAYABLE, "batch",
           hint=_("Put it in a payment batch."), todo=_can("payment_manage")),
     Phase("awaiting_payment", _("In a batch, waiting to be paid"), Q(status=S.BATCHED), "pay",
           hint=_("Mark its batch paid when the money is sent."), todo=_can("payment_manage")),

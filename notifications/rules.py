@@ -161,7 +161,26 @@ def reviewer_sections(user, today: date) -> list[Section]:
     if lines:
         out.append(Section(_("Objections due"), reverse("intake:application_list") + "?status=refused", lines,
                            len(lines)))
-    return out
+    return out + termination_objection_sections(user, today)
+
+
+def termination_objection_sections(user, today: date) -> list[Section]:
+    """Objections to terminations (Art. 49) whose decision by the justice bureau is due soon or overdue."""
+    from cases.models import TerminationObjection
+    from cases.selectors import cases_visible_to
+
+    if not (user.is_center and user.can("case_terminate")):
+        return []
+    due = (TerminationObjection.objects.filter(outcome=TerminationObjection.Outcome.PENDING,
+                                               case__in=cases_visible_to(user).values("pk"),
+                                               due_on__lte=today + timedelta(days=warn_days("objection_decide")))
+           .select_related("case__recipient").order_by("due_on", "pk"))
+    lines = [_("Objection to the termination of %(number)s %(name)s: decision due %(due)s") % {
+        "number": o.case.number, "name": o.case.recipient.name, "due": _day(o.due_on)} for o in due]
+    if not lines:
+        return []
+    return [Section(_("Objections to terminations due"), reverse("cases:case_list") + "?status=terminated", lines,
+                    len(lines))]
 
 
 def finance_sections(user, today: date) -> list[Section]:

@@ -41,6 +41,10 @@ TABLE = {
     "cases:case_archive_review": ("case", REVIEW),
     "cases:case_grade": ("case", QUALITY),
     "cases:case_terminate": ("case", TERMINATE),
+    # an objection to a termination (Art. 49): recorded at the window, decided and corrected by those who terminate
+    "cases:case_object": ("case", ASSIGN),
+    "cases:case_objection_outcome": ("case", TERMINATE),
+    "cases:case_resume": ("case", TERMINATE),
     # POST-only recordings on the case page (an empty post comes back to the case with a message)
     "cases:case_termination_notified": ("case_post", {k: (302 if v == 200 else v) for k, v in ASSIGN.items()}),
     "cases:case_letter_sent": ("case_post", {k: (302 if v == 200 else v) for k, v in ASSIGN.items()}),

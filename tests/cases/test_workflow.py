@@ -115,6 +115,12 @@ def _run(action, case, personas, handler_profile, other_handler):
         return services.case_terminate(case=case, reason="own_counsel", on=today, by=reviewer)
     if action == "termination_notice":
         return services.case_termination_notified(case=case, on=today, means="served", by=clerk)
+    if action == "object":
+        return services.termination_objection_file(case=case, by=clerk, filed_on=today, grounds="不服终止")
+    if action == "objection_outcome":
+        return services.termination_objection_decide(case=case, by=reviewer, outcome="upheld", decided_on=today)
+    if action == "resume":  # the bureau's decision first (tests/cases/test_termination_objection.py)
+        return services.case_resume(case=case, by=reviewer, on=today)
     if action == "letter_sent":
         assignment = case.assignments.order_by("-pk").first()
         if assignment is None:

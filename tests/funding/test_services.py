@@ -115,7 +115,7 @@ def test_a_batch_gets_a_gapless_batch_number_and_batches_its_subsidies(ready_cas
 
 def test_a_subsidy_cannot_go_into_two_batches(ready_case, finance):
     batch, subsidies = _batch(ready_case, finance, n=1)
-    with pytest.raises(ValidationError, match="已编入批次"):
+    with pytest.raises(ValidationError, match="已在批次中或已发放"):
         services.batch_create(subsidies=subsidies, by=finance)
 
 
