@@ -52,11 +52,14 @@ def registry_groups(entries, day: date) -> set[str]:
     return {REGISTRY_GROUPS[c] for c, until in entries or () if c in REGISTRY_GROUPS and (until is None or until >= day)}
 
 
-def groups_at(person, day: date, *, extra: list[str] | None = None, registry=None) -> list[str]:
+def groups_at(person, day: date, *, extra: list[str] | None = None, registry=None,
+              declared: list[str] | None = None) -> list[str]:
     """Declared, registry and derived groups of `person` at `day`, in the order of the vocabulary.
 
-    `registry` is the person's entries from `registry_categories` (bulk callers); None looks them up."""
-    found = set(person.declared_groups or []) | set(extra or [])
+    `registry` is the person's entries from `registry_categories` (bulk callers); None looks them up.
+    `declared` stands for the person's declared groups when the caller knows them at `day` (a ledger row's
+    人群类别 is what was declared for that case), else the person's as they are now."""
+    found = set(person.declared_groups or [] if declared is None else declared) | set(extra or [])
     if person.disability_type:
         found.add("disabled")
     if registry is None and getattr(person, "id_number", ""):

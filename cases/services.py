@@ -93,15 +93,18 @@ def case_open(
 
 def new_case(*, number: str, seq: int, category: str, source: str, recipient, accepted_on: date, by=None,
              stage: str = "", aid_form: str = "", extra_groups: list[str] | None = None, registry=None,
+             declared_groups: list[str] | None = None,
              due: Callable[[str, date], date] = deadlines.due_date, **fields) -> Case:
     """The unsaved Case a new case starts as, awaiting assignment, with every derivation of `case_open`: the
     litigation flag, the recipient's groups at acceptance, the stage at acceptance and the assignment deadline.
-    The ledger import builds its cases here too (`due` and `registry` let it cache the look-ups of a batch)."""
+    The ledger import builds its cases here too (`due` and `registry` let it cache the look-ups of a batch;
+    `declared_groups`: the groups its row declared, instead of the person's as they are now)."""
     return Case(
         number=number, year=accepted_on.year, seq=seq, category=category, source=source, stage=stage,
         stage_at_acceptance=stage, aid_form=aid_form,
         is_litigation=rules.is_litigation(aid_form=aid_form, stage=stage), recipient=recipient,
-        recipient_groups=groups_at(recipient, accepted_on, extra=extra_groups, registry=registry),
+        recipient_groups=groups_at(recipient, accepted_on, extra=extra_groups, registry=registry,
+                                   declared=declared_groups),
         accepted_on=accepted_on, created_by=by,
         assign_due=due("notice_assign" if source == "notice" else "case_assign", accepted_on), **fields,
     )

@@ -54,11 +54,22 @@ def _drill_pause() -> None:
         time.sleep(pause)
 
 
+REGISTRY_SHEET = "困难群体"
+
+
+def written_order() -> list[str]:
+    """The ledger's sheets in the order they are written: the vulnerable-persons registry first, since a case's
+    groups at acceptance read the registry entries valid that day (DOMAIN.md §4), those of the same file
+    included; then the ledger's order (cases before money keeps the logs readable)."""
+    sheets = ledger_sheets()
+    return [s for s in sheets if s == REGISTRY_SHEET] + [s for s in sheets if s != REGISTRY_SHEET]
+
+
 def write(parsed: Parsed, ctx: Context, result: Result, *, progress=None) -> None:
     """Every sheet present, by its app's writer, in the ledger's order (`progress`: the second half of the bar)."""
     total = parsed.total_rows or 1
     done = 0
-    for sheet in ledger_sheets():  # registry first would not matter; cases before money keeps logs readable
+    for sheet in written_order():
         rows = parsed.sheets.get(sheet)
         if rows is None:
             continue

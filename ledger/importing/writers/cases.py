@@ -61,7 +61,9 @@ def build_case(v: dict, person, *, by, number: str, seq: int, due: Callable[[str
     case = new_case(
         number=number, seq=seq, category=v["category"], source=v["source"], recipient=person,
         accepted_on=v["accepted_on"], by=by, stage=v["stage"], aid_form=v["aid_form"], extra_groups=v["groups"],
-        registry=registry, due=due or cached_due(),
+        # The row's 人群类别 is what was declared for this case: not the groups other rows (of this file or an
+        # earlier one, of later years too) declared for the same person (STATISTICS.md: groups at acceptance).
+        declared_groups=[], registry=registry, due=due or cached_due(),
         organ=v["organ"], cause=v["cause"], recipient_count=v["recipient_count"], is_mass=v["is_mass"],
         amount_involved=v["amount_involved"], station=v["station"], amount_recovered=v["amount_recovered"],
     )
