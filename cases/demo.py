@@ -226,5 +226,16 @@ def seed(*, rng, stdout) -> None:
             case._demo_outcome = (outcome, recovered)
         _walk(case, rng=rng, today=today, users=users, target=_target(age, rng))
         n += 1
+    _objection(today=today, clerk=users["clerk"])
     counts = dict(Case.objects.values_list("status").annotate(n=Count("pk")))
     stdout.write(f"cases: walked {walked} intake cases, opened {n} more; by status {counts}")
+
+
+def _objection(*, today: date, clerk) -> None:
+    """The recipient of the latest termination objected to it (Art. 49): the reviewers see it waiting for the
+    justice bureau's decision."""
+    case = Case.objects.filter(status=Case.Status.TERMINATED).order_by("-terminated_on", "-pk").first()
+    if case is None:
+        return
+    services.termination_objection_file(case=case, by=clerk, filed_on=max(case.terminated_on, today - timedelta(days=2)),
+                                        grounds="受援人认为终止理由不成立，对终止法律援助的决定有异议。")

@@ -2,6 +2,7 @@ import io
 import random
 
 import pytest
+from django.utils import timezone
 
 from cases.models import Case
 
@@ -21,6 +22,8 @@ def test_the_demo_seeds_cases_in_every_state_and_is_idempotent(org):
     assert Case.objects.filter(followups__isnull=False).exists()
     assert Case.objects.filter(progress__isnull=False).exists()
     assert Case.objects.filter(hearings__isnull=False).exists()
+    objection = Case.objects.get(termination_objections__isnull=False).termination_objections.get()
+    assert objection.outcome == "pending" and objection.due_on >= timezone.localdate()  # a to-do, not overdue
     count = Case.objects.count()
     demo.seed(rng=random.Random(7), stdout=out)
     assert Case.objects.count() == count
