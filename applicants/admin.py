@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_mixins import NoDeleteAdmin
+from core.admin_mixins import KeptConfigAdmin, NoDeleteAdmin
 
 from .models import EligibilityItem, EligibilityPolicy, Person, VulnerableEntry
 
@@ -9,11 +8,12 @@ from .models import EligibilityItem, EligibilityPolicy, Person, VulnerableEntry
 class EligibilityItemInline(admin.TabularInline):
     model = EligibilityItem
     extra = 1
+    can_delete = False  # an item the province dropped is unticked (active), not deleted
     fields = ["kind", "code", "name", "causes", "active", "sort"]
 
 
 @admin.register(EligibilityPolicy)
-class EligibilityPolicyAdmin(SimpleHistoryAdmin):
+class EligibilityPolicyAdmin(KeptConfigAdmin):
     list_display = ["year", "urban_base", "rural_base", "multiplier", "basis", "asset_test"]
     inlines = [EligibilityItemInline]
 

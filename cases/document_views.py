@@ -12,7 +12,7 @@ from core.issued import print_issued
 from core.models import CenterProfile
 
 from . import rules, services
-from .documents import SERVED, printable_documents
+from .documents import SERVED, notifying_on, printable_documents
 from .models import Attachment, Case
 from .selectors import case_detail_qs
 from .views import _case, _need_case_access
@@ -33,8 +33,10 @@ def case_print(request, pk, doc):
     obj, number = {"assignment": (current, current.number if current else ""),
                    "letter": (current, current.letter_number if current else ""),
                    "termination": (case, case.termination_number)}.get(doc, (case, ""))
+    day = case.terminated_on if doc == "termination" else (current.assigned_on if current else None)
     return print_issued(request, f"cases/print/{doc}.html", {
         "case": case, "assignment": current, "profile": CenterProfile.get(), "today": timezone.localdate(),
+        "notifying": notifying_on(case, day),
         "notice_ground": rules.notice_ground(case), "progress": case.progress.order_by("date", "pk"),
     }, obj=obj, document=doc, number=number)
 
@@ -49,8 +51,7 @@ def _print_delivery(request, case: Case, served: str, assignment):
         to = handler.provider.name if handler and handler.provider else (handler.name if handler else "")
         obj, number = (assignment or case), (assignment.number if assignment else "")
     elif served == "letter":
-        notice = getattr(case, "notice", None) if case.source == "notice" else None  # linked from the intake side
-        to = notice.organ_name if notice and notice.organ_name else case.get_organ_display()
+        to = notifying_on(case, assignment.assigned_on if assignment else None).organ_name
         obj, number = (assignment or case), (assignment.letter_number if assignment else "")
     else:
         to, obj, number = case.recipient.name, case, case.termination_number

@@ -3,6 +3,9 @@ case, the termination decision), the forms of a closed case, and the 送达回�
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.utils.translation import gettext_lazy as _
 
 from .models import Case
@@ -37,3 +40,29 @@ def printable_documents(case: Case) -> list[tuple[str, object]]:
         docs += ["closing_report", "opinion_form"]
     docs += [f"delivery-{d}" for d in list(docs) if d in SERVED]
     return [(d, DOCUMENTS[d]) for d in docs]
+
+
+@dataclass(frozen=True)
+class Notifying:
+    """The organ a criminal case's notice came from, as a document addresses it."""
+
+    organ_name: str
+    notice_number: str
+    received_on: date | None
+
+
+def notifying_on(case: Case, day: date | None) -> Notifying:
+    """The organ notifying on `day`: the latest change of stage that brought its notice by then (侦查 → 审查起诉
+    → 审判, each with its own organ and notice), else the notice the case opened with. A letter issued after
+    the court's notice goes to the court, one issued before it to the procuratorate."""
+    changes = [c for c in case.stage_changes.order_by("changed_on", "pk")
+               if c.organ and (day is None or (c.notice_received_on or c.changed_on) <= day)]
+    if changes:
+        last = changes[-1]
+        from core.choices import ORGAN
+
+        return Notifying(last.organ_name or ORGAN.label(last.organ), last.notice_number, last.notice_received_on)
+    notice = getattr(case, "notice", None) if case.source == "notice" else None  # linked from the intake side
+    if notice is not None:
+        return Notifying(notice.organ_name or case.get_organ_display(), notice.notice_number, notice.received_on)
+    return Notifying(case.get_organ_display(), "", None)

@@ -10,7 +10,10 @@ keeps the list so that a new registration has to be classified:
   (statuses, numbers, decision and payment data, snapshots, import fingerprints, who created it) are
   read-only here: they change only through the services, which check the state and write history.
 - Configuration (deadline rules, policies, standards, targets, closed budget years) stays editable
-  in a `SimpleHistoryAdmin`, so every change and deletion is recorded and can be looked up.
+  in a `KeptConfigAdmin`, every change recorded and looked up in its history, and is not deleted either: a
+  year's standard or policy is corrected in place, and a closed budget year stays closed (deleting its
+  row reopened the year for spending, with no reason kept). The State Council's holiday calendar is the
+  one exception: a day entered by mistake is removed, its history keeping it.
 - Operational tables of third-party apps (axes login attempts, celery-beat schedules) keep their own
   admin: clearing a lockout or a schedule is what those screens are for, and no figure counts them.
 """
@@ -53,3 +56,10 @@ class NoDeleteMixin:
 
 class NoDeleteAdmin(NoDeleteMixin, SimpleHistoryAdmin):
     """The usual admin of a domain record: history shown, nothing deleted."""
+
+
+class KeptConfigAdmin(SimpleHistoryAdmin):
+    """Configuration: edited with history, never deleted (see the module's docstring)."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

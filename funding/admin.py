@@ -1,7 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_mixins import NoDeleteAdmin
+from core.admin_mixins import KeptConfigAdmin, NoDeleteAdmin
 
 from .models import Budget, BudgetYearLock, PaymentBatch, Spending, Subsidy, SubsidyPolicy, SubsidyStandard
 
@@ -9,46 +8,50 @@ from .models import Budget, BudgetYearLock, PaymentBatch, Spending, Subsidy, Sub
 
 
 @admin.register(SubsidyStandard)
-class SubsidyStandardAdmin(SimpleHistoryAdmin):
+class SubsidyStandardAdmin(KeptConfigAdmin):
     list_display = ["year", "category", "scope", "amount_pass", "amount_good", "amount_excellent"]
     list_filter = ["year", "category"]
     list_editable = ["amount_pass", "amount_good", "amount_excellent"]
 
 
 @admin.register(SubsidyPolicy)
-class SubsidyPolicyAdmin(SimpleHistoryAdmin):
+class SubsidyPolicyAdmin(KeptConfigAdmin):
     list_display = ["year", "fail_share", "terminated_share", "extra_recipient_amount", "extra_recipient_cap",
                     "outside_county_amount", "major_case_amount", "duty_day_rate", "consultation_day_rate"]
 
 
 @admin.register(BudgetYearLock)
-class BudgetYearLockAdmin(SimpleHistoryAdmin):
+class BudgetYearLockAdmin(KeptConfigAdmin):
     list_display = ["year", "locked_on"]
 
 
 # Domain records: the money itself.
 
 
+class MoneyPagesOnly(NoDeleteAdmin):
+    """Shown here, entered and corrected only on the money pages, whose services keep the rules of money
+    (DOMAIN §7): never dated after today, nothing in a closed year, amounts above zero, subsidy postings only
+    by their batch, a manual entry edited on its day only and corrected by reversal after that."""
+
+    added_only_by_services = True
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Budget)
-class BudgetAdmin(NoDeleteAdmin):
+class BudgetAdmin(MoneyPagesOnly):
     workflow_fields = ("import_fingerprint",)
     list_display = ["year", "source", "amount", "note"]
     list_filter = ["year", "source"]
 
 
 @admin.register(Spending)
-class SpendingAdmin(NoDeleteAdmin):
+class SpendingAdmin(MoneyPagesOnly):
     workflow_fields = ("batch", "reverses", "reason", "import_fingerprint", "created_by")
     list_display = ["date", "category", "amount", "description", "batch"]
     list_filter = ["category"]
     date_hierarchy = "date"
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and (obj.batch_id or obj.reverses_id or obj.reversals.exists()):
-            # A subsidy posting is payment data: it changes only through its batch; a correction and the
-            # entry it corrects stand as they are (红字冲销).
-            return [f.name for f in obj._meta.concrete_fields if f.name != "id"]
-        return super().get_readonly_fields(request, obj)
 
 
 @admin.register(PaymentBatch)

@@ -19,6 +19,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class DeliveryInline(admin.TabularInline):
     model = Delivery
     extra = 0
+    can_delete = False
     fields = readonly_fields = ("channel", "status", "address", "error", "at")
 
     def has_add_permission(self, request, obj=None) -> bool:

@@ -1,14 +1,13 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_mixins import NoDeleteMixin
+from core.admin_mixins import KeptConfigAdmin, NoDeleteMixin
 
 from .forms import TargetForm
 from .models import ReportRun, Target
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(KeptConfigAdmin):
     form = TargetForm  # the indicator is chosen from the STATISTICS.md list
     list_display = ["year", "code", "station", "value"]
     list_filter = ["year", "station"]

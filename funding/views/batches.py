@@ -176,10 +176,11 @@ def batch_voucher(request, pk):
     if reversed_total:
         notes.append(_("Reversed since: %(amount)s yuan") % {"amount": money_text(reversed_total)})
     issued = batch.status != PaymentBatch.Status.OPEN  # the voucher is issued by paying (BATCH["pay"].issues)
+    # Before that it is a draft, printed as the batch now is and marked so: its lines may still change.
     return print_issued(request, "funding/voucher.html", {
         "batch": batch, "payees": payees, "center": CenterProfile.get(), "today": timezone.localdate()},
         obj=batch, document=BATCH["pay"].issues, number=batch.number if issued else "",
-        notes=notes if issued else ())
+        notes=notes if issued else [_("Draft: the batch is not paid yet; not a payment voucher")])
 
 
 @require_POST

@@ -118,20 +118,20 @@ DOMAIN = {
     "reports.ReportRun",
     "notifications.Notification", "notifications.Delivery", "notifications.NotificationPreference",
 }
-# Configuration: editable with history. True where a row may also be deleted (the history keeps it);
-# the center profile and the deadline rules are looked up by the code and are never deleted.
+# Configuration: editable with history, never deleted; the holiday calendar's days and years alone may be
+# (a day entered by mistake; the history keeps it).
 CONFIGURATION = {
     "core.CenterProfile": False,
     "core.DeadlineRule": False,
     "core.CalendarYear": True,
     "core.CalendarDay": True,
     "core.VocabularyTerm": False,
-    "applicants.EligibilityPolicy": True,
-    "cases.GradingScale": True,
-    "funding.SubsidyStandard": True,
-    "funding.SubsidyPolicy": True,
-    "funding.BudgetYearLock": True,
-    "reports.Target": True,
+    "applicants.EligibilityPolicy": False,
+    "cases.GradingScale": False,
+    "funding.SubsidyStandard": False,
+    "funding.SubsidyPolicy": False,
+    "funding.BudgetYearLock": False,
+    "reports.Target": False,
 }
 # Third-party operational tables: clearing a lockout or a schedule is what their admin is for.
 OPERATIONAL = {
@@ -233,12 +233,23 @@ def test_cases_have_no_admin_so_their_status_and_number_change_only_through_the_
     assert Case not in admin.site._registry
 
 
-def test_a_subsidy_posting_of_a_batch_is_read_only_whole(org, admin_user):
+@pytest.mark.parametrize("label", ["funding.Spending", "funding.Budget"])
+def test_money_is_shown_in_the_admin_and_entered_only_on_the_money_pages(label, org, admin_user, client_for):
+    """The money pages' services date, check and post money (DOMAIN §7); the admin shows it and changes none."""
     from funding.models import PaymentBatch
 
-    spending = SpendingFactory(category="case_subsidy", batch=PaymentBatch.objects.create(number="2025-002"))
-    readonly = set(_model_admin("funding.Spending").get_readonly_fields(_request(admin_user), spending))
-    assert {"date", "category", "amount", "description", "batch"} <= readonly
+    model_admin = _model_admin(label)
+    request = _request(admin_user)
+    assert model_admin.has_view_permission(request)
+    assert not model_admin.has_add_permission(request) and not model_admin.has_change_permission(request)
+    obj = (SpendingFactory(category="case_subsidy", batch=PaymentBatch.objects.create(number="2025-002"))
+           if label == "funding.Spending" else factories.BudgetFactory())
+    client = client_for("admin")
+    assert client.get(_admin_url(obj, "change", obj.pk)).status_code == 200  # shown, read only
+    assert client.get(_admin_url(obj, "add")).status_code == 403
+    before = model_admin.model.objects.filter(pk=obj.pk).values().get()
+    assert client.post(_admin_url(obj, "change", obj.pk), {"amount": "1.00", "_save": "Save"}).status_code == 403
+    assert model_admin.model.objects.filter(pk=obj.pk).values().get() == before
 
 
 def test_the_admin_cannot_change_an_applications_status_by_posting_it(org, client_for):
@@ -280,3 +291,14 @@ def test_the_materials_checklist_of_an_application_cannot_be_deleted_in_the_admi
     ApplicationMaterial.objects.create(application=app, name="身份证明")
     body = client_for("admin").get(_admin_url(app, "change", app.pk)).content.decode()
     assert "-DELETE" not in body
+
+
+def test_no_inline_of_the_admin_deletes_rows_but_the_holiday_calendars(admin_user):
+    """An inline's delete box would delete rows of its own model behind the parent's back."""
+    request = _request(admin_user)
+    deleting = []
+    for model, model_admin in admin.site._registry.items():
+        for inline in model_admin.get_inline_instances(request):
+            if inline.can_delete and inline.has_delete_permission(request) and model._meta.label != "core.CalendarYear":
+                deleting.append(f"{model._meta.label}: {type(inline).__name__}")
+    assert deleting == []

@@ -1,0 +1,125 @@
+"""DOMAIN.md §7 (money), §12 (documents to print) and §13 (personal data), as an independent check of the
+contract read them: one focused test for each thing it found wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+
+from tests.factories import CriminalNoticeFactory, HandlerFactory, make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def _body(html: str) -> str:
+    """The printed text between the issued markers (print/base_a4.html), without the reprint mark."""
+    return html.split("<!--issued-->", 1)[1].rsplit("<!--/issued-->", 1)[0]
+
+
+# --- §12: the 法律援助公函 goes to the notifying organ ------------------------------------------------------
+
+
+def test_a_letter_issued_after_the_trial_notice_goes_to_the_court_not_the_earlier_organ(org, clerk, client_for):
+    """A notice case moved to trial with the court's notice (DOMAIN §6: the notice of the new stage: organ,
+    number, date); the handler is then changed (Art. 55), which issues a new 公函. That letter must go to the
+    organ now notifying (the court, citing its notice), not to the procuratorate of the first stage."""
+    from cases import editing, services
+
+    today = timezone.localdate()
+    accepted = today - dt.timedelta(days=10)
+    notice = CriminalNoticeFactory(organ="procuratorate", organ_name="示范县人民检察院", stage="prosecution",
+                                   ground="other", received_on=accepted, notice_number="示检通〔2026〕12号")
+    case = make_case(category="criminal", source="notice", notice=notice, organ="procuratorate",
+                     stage="prosecution", aid_form="criminal_defence", role="defence", cause="theft",
+                     accepted_on=accepted, recipient=notice.person)
+    services.case_assign(case=case, handler=org["handlers"]["张伟"], on=accepted, by=clerk)
+    editing.case_change_stage(case=case, to_stage="trial", on=today - dt.timedelta(days=2), by=clerk,
+                              organ="court", organ_name="示范县人民法院", notice_number="示法通〔2026〕7号",
+                              notice_received_on=today - dt.timedelta(days=2))
+    services.case_change_handler(case=case, handler=HandlerFactory(name="王律师"), on=today, reason="回避",
+                                 by=clerk)
+
+    letter = _body(client_for("clerk").get(f"/cases/{case.pk}/print/letter/").content.decode())
+    assert "王律师" in letter  # the letter of the new assignment
+    assert "示范县人民法院" in letter and "示法通〔2026〕7号" in letter
+    assert "示范县人民检察院" not in letter
+
+
+# --- §12: a numbered document keeps its text; a reprint says so ---------------------------------------------
+
+
+@pytest.fixture
+def two_subsidies(org, finance, handler_profile):
+    from funding import services
+
+    importlib.import_module("funding.migrations.0002_defaults").create_defaults(apps, None)
+    subsidies = []
+    for _ in range(2):
+        case = make_case()
+        case.handler, case.assigned_on, case.status, case.grade = handler_profile, case.accepted_on, "archived", "pass"
+        case.closed_on = case.archived_on = case.graded_on = case.accepted_on
+        case.save()
+        subsidies.append(services.subsidy_compute(case=case, by=finance))
+    return subsidies
+
+
+def test_a_voucher_before_payment_is_marked_a_draft_and_the_paid_one_is_kept_as_issued(two_subsidies, finance,
+                                                                                          client_for):
+    """The 领款凭单 of a prepared (unpaid) batch is a draft: its lines may still change, so each print shows the
+    batch as it is now and says it is a draft, not a voucher. Paying issues it: the first print after that is
+    kept, and a later print is that text marked as a reprint."""
+    from funding import services
+
+    batch = services.batch_create(subsidies=two_subsidies, by=finance)
+    c = client_for("finance")
+    url = f"/funding/batches/{batch.pk}/voucher/"
+    first = c.get(url).content.decode()
+    services.batch_remove_subsidy(batch=batch, subsidy=two_subsidies[1], by=finance)
+    second = c.get(url).content.decode()
+    for draft in (first, second):
+        assert "草稿：本批次尚未发放，不作领款凭证" in draft and "重印件" not in draft
+    services.batch_pay(batch=batch, paid_on=timezone.localdate(), by=finance)
+    issued = c.get(url).content.decode()
+    assert "草稿" not in issued and "重印件" not in issued and batch.number in _body(issued)
+    again = c.get(url).content.decode()
+    assert "重印件" in again and _body(again) == _body(issued)
+
+
+# --- §7: money is never dated after today (the Django admin included) ---------------------------------------
+
+
+def test_the_admin_cannot_enter_spending_dated_after_today(admin_user, client_for):
+    from funding.models import Spending
+
+    later = timezone.localdate() + dt.timedelta(days=30)
+    client_for("admin").post("/admin/funding/spending/add/", {
+        "date": later.isoformat(), "category": "office", "amount": "123.45", "description": "日后的支出",
+        "_save": "Save"})
+    assert not Spending.objects.filter(date__gt=timezone.localdate()).exists()
+
+
+# --- §13: nothing is hard-deleted, by anybody, the Django admin included ------------------------------------
+
+
+def test_the_admin_cannot_hard_delete_a_closed_budget_year(admin_user, client_for):
+    """Deleting the lock of a closed budget year removes the row (and reopens the year for spending)."""
+    from funding.models import BudgetYearLock
+
+    lock = BudgetYearLock.objects.create(year=timezone.localdate().year - 1, locked_on=timezone.localdate())
+    client_for("admin").post(f"/admin/funding/budgetyearlock/{lock.pk}/delete/", {"post": "yes"})
+    assert BudgetYearLock.objects.filter(pk=lock.pk).exists()
+
+
+def test_the_admin_cannot_hard_delete_a_subsidy_standard(admin_user, client_for):
+    from funding.models import SubsidyStandard
+
+    importlib.import_module("funding.migrations.0002_defaults").create_defaults(apps, None)
+    standard = SubsidyStandard.objects.order_by("pk").first()
+    client_for("admin").post("/admin/funding/subsidystandard/",
+                             {"action": "delete_selected", "_selected_action": [standard.pk], "post": "yes"})
+    assert SubsidyStandard.objects.filter(pk=standard.pk).exists()
+
