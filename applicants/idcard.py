@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.cells import CellError, cell_text, is_masked
@@ -45,7 +46,7 @@ def parse(number: str, *, today: date | None = None) -> IdInfo:
         born = date(int(n[6:10]), int(n[10:12]), int(n[12:14]))
     except ValueError:
         raise ValidationError(_("The birth date inside this ID number is not a real date."), code="id_birth")
-    if born > (today or date.today()) or born.year < 1900:
+    if born > (today or timezone.localdate()) or born.year < 1900:
         raise ValidationError(_("The birth date inside this ID number is not possible."), code="id_birth")
     return IdInfo(number=n, birth_date=born, sex="M" if int(n[16]) % 2 else "F")
 

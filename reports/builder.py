@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connections, transaction
+from django.utils import timezone
 
 from core.choices import (
     AID_FORM,
@@ -221,7 +222,7 @@ def target_progress(year: int, station, values: dict, today: date) -> list[dict]
 
 
 def target_sheet_rows(data: ReportData) -> list[list]:
-    today = min(date.today(), data.period.end)
+    today = min(timezone.localdate(), data.period.end)  # Shanghai's day, not the machine's
     return [[r["code"], r["name"], r["unit"], ind._whole(r["target"].value), r["value"], r["completion"],
              _float(r["projection"]), r["projected_completion"]]
             for r in target_progress(data.period.year, data.station, data.values, today)]

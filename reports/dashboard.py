@@ -51,11 +51,20 @@ def _station_for(request):
 
 
 def figures(p: Period, station, values: dict, last: dict) -> list[dict]:
+    before = last_year_period(p)
     out = []
     for code, name, unit in ind.INDICATORS:
         out.append({"code": code, "name": name, "unit": unit, "value": values[code], "last": last[code],
-                    "change": ind.change(values[code], last[code]), "url": indicator_url(code, p, station)})
+                    "change": ind.change(values[code], last[code]), "url": indicator_url(code, p, station),
+                    "last_url": indicator_url(code, before, station)})
     return out
+
+
+def last_year_period(p: Period) -> Period:
+    """The same period last year (Period.last_year) as dates a link can carry: for a year not yet ended, 1 Jan
+    to the same day last year, its stock figures as of that day, as the 上年同期 column counts them."""
+    last = p.last_year()
+    return Period(f"{last.start.isoformat()}:{last.end.isoformat()}", last.start, last.end, "range")
 
 
 def _month(y: int, m: int, p: Period) -> Period:
@@ -71,7 +80,10 @@ def monthly_cases(p: Period, station) -> dict:
     qs = ind.REGISTRY["cases.accepted"].records(p, station)
     rows = qs.annotate(m=TruncMonth("accepted_on")).values("m", "category").annotate(n=Count("id")).order_by()
     counts = {(r["m"].year, r["m"].month, r["category"]): r["n"] for r in rows}
-    datasets = [{"label": CATEGORY.zh[c], "data": [counts.get((y, m, c), 0) for y, m in months]}
+    # A segment (one category in one month) opens that category's list of the month; the month's whole bar
+    # is the sum of its segments.
+    datasets = [{"label": CATEGORY.zh[c], "data": [counts.get((y, m, c), 0) for y, m in months],
+                 "links": [indicator_url(f"cases.accepted.{c}", _month(y, m, p), station) for y, m in months]}
                 for c in CATEGORY.codes]
     links = [indicator_url("cases.accepted", _month(y, m, p), station) for y, m in months]
     return {"labels": [f"{m}月" for _y, m in months], "datasets": datasets, "links": links}

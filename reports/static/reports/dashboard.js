@@ -4,10 +4,13 @@
   if (!el || typeof Chart === "undefined") return;
   const data = JSON.parse(el.textContent);
   const palette = ["#0d6efd", "#198754", "#fd7e14", "#6f42c1", "#dc3545", "#20c997", "#6c757d", "#ffc107"];
-  function go(links) {
+  // A segment of a stacked bar opens its own dataset's list (one category in one month) when it has links.
+  function go(links, datasets) {
     return function (evt, elements) {
-      if (!elements.length || !links) return;
-      const url = links[elements[0].index];
+      if (!elements.length) return;
+      const hit = elements[0];
+      const own = datasets && datasets[hit.datasetIndex] && datasets[hit.datasetIndex].links;
+      const url = (own || links || [])[hit.index];
       if (url) window.location.href = url;
     };
   }
@@ -20,7 +23,7 @@
     type: "bar",
     data: {labels: m.labels, datasets: m.datasets.map((d, i) => ({...d, backgroundColor: palette[i]}))},
     options: {responsive: true, maintainAspectRatio: false, scales: {x: {stacked: true}, y: {stacked: true, beginAtZero: true, ticks: {precision: 0}}},
-              onClick: go(m.links)},
+              onClick: go(m.links, m.datasets)},
   });
   const simple = (id, key, type) => make(id, {
     type: type,
