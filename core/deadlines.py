@@ -10,6 +10,7 @@ year neither knows, weekends alone are rest days.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from . import holidays
@@ -62,8 +63,21 @@ def rule(code: str) -> DeadlineRule:
     raise KeyError(code)
 
 
-def due_date(code: str, start: date, *, paused_days: int = 0) -> date:
-    """Due date of rule `code` counted from `start`, extended by days the clock was paused."""
+def due_date(code: str, start: date, *, paused_days: int = 0, pauses: Iterable[tuple[date, date]] = ()) -> date:
+    """Due date of rule `code` counted from `start`, the clock stopped while it was paused: `pauses` are
+    (stopped on, resumed on) pairs, the first day counting and the days after it up to the second not (a
+    supplementation notice's issue day and the day its materials arrived); `paused_days` is a calendar-day
+    pause given as a number. A calendar-day rule moves by the paused days; a working-day rule counts the
+    working days outside the pauses, so the days used before a pause stay used and the rest follow it."""
     r = rule(code)
-    return add_period(start + timedelta(days=paused_days), r.length, r.unit)
+    pauses = [(stop, resume) for stop, resume in pauses if resume > stop]
+    if r.unit != DeadlineRule.Unit.WORKING or not pauses:
+        paused_days += sum((resume - stop).days for stop, resume in pauses)
+        return add_period(start + timedelta(days=paused_days), r.length, r.unit)
+    day, left = start + timedelta(days=paused_days), r.length
+    while left > 0:
+        day += timedelta(days=1)
+        if not any(stop < day <= resume for stop, resume in pauses) and is_working_day(day):
+            left -= 1
+    return day
 

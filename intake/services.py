@@ -358,13 +358,14 @@ def supplement_notice_issue(*, application: Application, by, issued_on: date | N
     return notice
 
 
-def paused_days(app: Application, *, until: date | None = None) -> int:
-    total = 0
+def pauses(app: Application, *, until: date | None = None) -> list[tuple[date, date]]:
+    """(issued, materials arrived) of each supplementation notice: the review clock stood still between."""
+    out = []
     for n in app.supplement_notices.all():
         end = n.fulfilled_on or until
-        if end:
-            total += max((end - n.issued_on).days, 0)
-    return total
+        if end and end > n.issued_on:
+            out.append((n.issued_on, end))
+    return out
 
 
 def clock_start(app: Application) -> date:
@@ -387,7 +388,7 @@ def materials_supplied(*, application: Application, by, on: date | None = None) 
         _stamp(notice, by)
         notice.save()
     app.status, app.materials_due = S.RECEIVED, None
-    app.review_due = deadlines.due_date("application_review", clock_start(app), paused_days=paused_days(app))
+    app.review_due = deadlines.due_date("application_review", clock_start(app), pauses=pauses(app))
     _stamp(app, by, _("Materials supplied"))
     app.save()
     return app

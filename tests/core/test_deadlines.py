@@ -46,3 +46,19 @@ def test_rules_come_from_the_database_and_can_be_changed(db):
 
 def test_paused_days_extend_the_due_date(db):
     assert due_date("application_review", date(2025, 3, 3), paused_days=7) == date(2025, 3, 17)
+
+
+def test_a_pause_of_a_working_day_rule_keeps_the_days_used_before_it(db):
+    from core.models import DeadlineRule
+
+    DeadlineRule.objects.update_or_create(code="application_review", defaults={
+        "name": "申请审查", "length": 7, "unit": "working", "basis": "法律援助法第四十三条"})
+    # Mon 3 Mar 2025: 4 working days used (4–7 Mar), paused from the notice on Fri 7 Mar to Mon 17 Mar, then 3
+    # more (18–20 Mar); two pauses add up, and a calendar-day rule moves by the paused days as before.
+    assert due_date("application_review", date(2025, 3, 3), pauses=[(date(2025, 3, 7), date(2025, 3, 17))]) == \
+        date(2025, 3, 20)
+    assert due_date("application_review", date(2025, 3, 3), pauses=[
+        (date(2025, 3, 5), date(2025, 3, 6)), (date(2025, 3, 7), date(2025, 3, 17))]) == date(2025, 3, 21)
+    DeadlineRule.objects.filter(code="application_review").update(unit="calendar")
+    assert due_date("application_review", date(2025, 3, 3), pauses=[(date(2025, 3, 7), date(2025, 3, 17))]) == \
+        due_date("application_review", date(2025, 3, 3), paused_days=10)
