@@ -12,7 +12,7 @@ from core.issued import print_issued
 from core.models import CenterProfile
 
 from . import rules, services
-from .documents import SERVED, notifying_on, printable_documents
+from .documents import SERVED, notifying_on, printable_documents, stage_letters
 from .models import Attachment, Case
 from .selectors import case_detail_qs
 from .views import _case, _need_case_access
@@ -26,6 +26,8 @@ def case_print(request, pk, doc):
         raise Http404
     assignments = list(case.assignments.select_related("handler__provider").order_by("assigned_on", "pk"))
     current = assignments[-1] if assignments else None
+    if doc.startswith(("letter-", "delivery-letter-")):
+        return _print_stage_letter(request, case, doc, assignments)
     if doc.startswith("delivery-"):
         return _print_delivery(request, case, doc.removeprefix("delivery-"), current)
     # The numbered documents are kept as first printed (core.issued); the closing report and the opinion
@@ -39,6 +41,25 @@ def case_print(request, pk, doc):
         "notifying": notifying_on(case, day),
         "notice_ground": rules.notice_ground(case), "progress": case.progress.order_by("date", "pk"),
     }, obj=obj, document=doc, number=number)
+
+
+def _print_stage_letter(request, case: Case, doc: str, assignments: list):
+    """The 公函 a change of stage issued to the new organ (and its 送达回证): the handler then holding the case."""
+    from core.delivery import delivery_receipt
+
+    change = next(c for c in stage_letters(case) if doc.endswith(f"letter-{c.pk}"))  # listed: printable_documents
+    held = [a for a in assignments if a.assigned_on <= change.changed_on] or assignments
+    assignment = held[-1] if held else None
+    notifying = notifying_on(case, change.notice_received_on or change.changed_on)
+    if doc.startswith("delivery-"):
+        receipt = delivery_receipt(obj=change, document="letter", title=SERVED["letter"], number=change.letter_number,
+                                   served_to=notifying.organ_name, by=request.user)
+        return print_issued(request, "core/print/delivery.html", {"receipt": receipt, "center": CenterProfile.get()},
+                            obj=receipt, document="delivery", number=receipt.number)
+    return print_issued(request, "cases/print/letter.html", {
+        "case": case, "assignment": assignment, "profile": CenterProfile.get(), "notifying": notifying,
+        "letter_number": change.letter_number, "letter_date": change.changed_on,
+    }, obj=change, document="letter", number=change.letter_number)
 
 
 def _print_delivery(request, case: Case, served: str, assignment):

@@ -8,6 +8,8 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import STAGE
+
 from .models import Case
 
 DOCUMENTS = {
@@ -39,7 +41,19 @@ def printable_documents(case: Case) -> list[tuple[str, object]]:
     if case.closed_on:
         docs += ["closing_report", "opinion_form"]
     docs += [f"delivery-{d}" for d in list(docs) if d in SERVED]
-    return [(d, DOCUMENTS[d]) for d in docs]
+    out = [(d, DOCUMENTS[d]) for d in docs]
+    for change in stage_letters(case):  # the letters to the organs of later stages (Art. 36), with their receipts
+        out.append((f"letter-{change.pk}", _("Legal-aid letter: %(stage)s") % {"stage": STAGE.label(change.to_stage)}))
+        out.append((f"delivery-letter-{change.pk}",
+                    _("Delivery receipt: legal-aid letter (%(stage)s)") % {"stage": STAGE.label(change.to_stage)}))
+    return out
+
+
+def stage_letters(case: Case) -> list:
+    """The changes of stage that issued a 法律援助公函 to their organ."""
+    if case.category != "criminal":
+        return []
+    return [c for c in case.stage_changes.order_by("changed_on", "pk") if c.letter_number]
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import deadlines, numbering
 from core.choices import CASE_ROLE, ORGAN, STAGE, not_offered
 from core.history import history_rows
 
 from . import rules
 from .models import Case, StageChange
 from .services import may_work_on
+from .workflow import WORKFLOW
 
 OPEN = (Case.Status.AWAITING, Case.Status.ASSIGNED)
 # Corrections anybody who may edit the case may make, and those only center staff who assign cases may make.
@@ -140,6 +142,10 @@ def case_change_stage(*, case: Case, to_stage: str, on: date, by, organ: str = "
                              received_on=notice_received_on)
     change = StageChange(case=case, from_stage=case.stage, to_stage=to_stage, changed_on=on, recorded_by=by,
                          note=(note or "").strip(), **notice)
+    if notice["organ"] and case.status == Case.Status.ASSIGNED:
+        # The new organ is told who defends, as the first one was by the assignment's letter (Art. 36).
+        change.letter_number = numbering.issue_document_number(kind="letter", year=on.year)
+        change.letter_due = deadlines.due_date("notice_assign", notice["notice_received_on"])
     change._history_user = by
     change.save()
     if case.stage_at_acceptance is None:
@@ -149,6 +155,29 @@ def case_change_stage(*, case: Case, to_stage: str, on: date, by, organ: str = "
     case._change_reason = (_("Stage changed to %(stage)s on %(date)s")
                            % {"stage": STAGE.label(to_stage), "date": on.isoformat()})[:100]
     case.save()
+    return change
+
+
+@transaction.atomic
+def stage_letter_sent(*, change: StageChange, on: date | None, by) -> StageChange:
+    """The 法律援助公函 of a change of stage went to its organ on `on`."""
+    change = StageChange.objects.select_for_update().select_related("case").get(pk=change.pk)
+    WORKFLOW.authorize(by, change.case, "letter_sent")
+    if not change.letter_number:
+        raise ValidationError(_("This change of stage issued no legal-aid letter."))
+    if change.letter_sent_on is not None:
+        raise ValidationError(_("The sending of this letter was already recorded (%(date)s).")
+                              % {"date": change.letter_sent_on.isoformat()})
+    if on is None:
+        raise ValidationError(_("Give the date the letter was sent."))
+    if on < change.changed_on:
+        raise ValidationError(_("The letter cannot be sent before the change of stage (%(date)s).")
+                              % {"date": change.changed_on.isoformat()})
+    _not_future(on, _("The date the letter was sent"))
+    change.letter_sent_on = on
+    change._history_user = by
+    change._change_reason = _("Legal-aid letter sent")
+    change.save()
     return change
 
 

@@ -215,6 +215,11 @@ class StageChange(models.Model):
     organ_name = models.CharField(_("organ name"), max_length=100, blank=True)
     notice_number = models.CharField(_("notice number"), max_length=100, blank=True)
     notice_received_on = models.DateField(_("notice received on"), null=True, blank=True)
+    # The 法律援助公函 telling the new stage's organ who defends (Art. 36: within 3 days of its notice), issued
+    # with the change when the case has its handler (else the assignment's letter goes to this organ).
+    letter_number = models.CharField(_("legal-aid letter number"), max_length=60, blank=True)
+    letter_due = models.DateField(_("legal-aid letter due"), null=True, blank=True)
+    letter_sent_on = models.DateField(_("legal-aid letter sent on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
                                     blank=True, on_delete=models.PROTECT, related_name="+")

@@ -27,6 +27,7 @@ urlpatterns = [
     action("resume", "resume"),
     path("<int:pk>/termination-notice/", views.case_termination_notified, name="case_termination_notified"),
     path("<int:pk>/letter-sent/", views.case_letter_sent, name="case_letter_sent"),
+    path("<int:pk>/stage-letter-sent/", views.case_stage_letter_sent, name="case_stage_letter_sent"),
     path("<int:pk>/stage/", editing_views.case_change_stage, name="case_change_stage"),
     path("<int:pk>/edit/", editing_views.case_edit, name="case_edit"),
     action("discussion", "discussion"),

@@ -132,6 +132,7 @@ def case_detail(request, pk):
         "subsidy": subsidy,
         "termination_notice_form": forms.TerminationNoticeForm(auto_id="tn_%s"),
         "letter_form": forms.LetterSentForm(auto_id="ls_%s"),
+        "may_record_letters": WORKFLOW["letter_sent"].permitted(user, case),
         "case": case, "actions": case_actions(user, case), "reviews": reviews, "docs": docs,
         "next_step": step, "next_due": step_due, "notice_ground": rules.notice_ground(case),
         "life_or_death": rules.is_life_or_death(case), "minor_case": rules.is_minor_case(case),
@@ -275,6 +276,23 @@ def case_letter_sent(request, pk):
         if assignment is None:
             raise ValidationError(_("This assignment is not one of this case's."))
         return services.assignment_letter_sent(assignment=assignment, on=d["on"], by=request.user)
+
+    return act_with(request, forms.LetterSentForm(request.POST), run,
+                    done=_("Sending of the legal-aid letter recorded."), to="cases:case_detail", args=(case.pk,))
+
+
+@login_required
+@require_POST
+def case_stage_letter_sent(request, pk):
+    """Record the day the legal-aid letter of one of this case's changes of stage was sent to its organ."""
+    case = _case(request, pk)
+    WORKFLOW.authorize(request.user, case, "letter_sent")
+
+    def run(d):
+        change = case.stage_changes.filter(pk=d["assignment"]).first()  # the form's hidden key: the change's
+        if change is None:
+            raise ValidationError(_("This change of stage is not one of this case's."))
+        return editing.stage_letter_sent(change=change, on=d["on"], by=request.user)
 
     return act_with(request, forms.LetterSentForm(request.POST), run,
                     done=_("Sending of the legal-aid letter recorded."), to="cases:case_detail", args=(case.pk,))

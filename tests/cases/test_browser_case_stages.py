@@ -73,6 +73,19 @@ def test_a_criminal_case_goes_through_three_stages_with_their_notices(live_serve
     assert rows.count() == 3
     assert [rows.nth(i).locator("td").first.inner_text().split()[0] for i in range(3)] == ["侦查", "审查起诉", "审判"]
     assert "示法通〔2025〕7号" in rows.nth(2).inner_text() and "检察院已提起公诉" in rows.nth(2).inner_text()
+    # the court is told who defends: the trial's 公函 (Art. 36), printed from the case and recorded as sent
+    trial_letter = rows.nth(2).locator("[data-testid=stage-letter]")
+    assert "援函字" in trial_letter.inner_text() and "发出期限" in trial_letter.inner_text()
+    with pg.expect_popup() as popup:
+        pg.locator("a", has_text="法律援助公函（审判）").click()
+    printed = popup.value
+    printed.wait_for_load_state()
+    assert "示范县人民法院" in printed.locator("body").inner_text()
+    screenshot(printed, "stages-04b-trial-letter")
+    printed.close()
+    trial_letter.locator("button[type=submit]").click()
+    pg.wait_for_load_state("networkidle")
+    assert f"已于{today:%Y-%m-%d}发出" in pg.locator("[data-testid=stage-history] tbody tr").nth(2).inner_text()
 
     # then corrects the case: handled outside the county, with the amount in dispute
     pg.locator("[data-testid=edit-case]").click()

@@ -48,6 +48,7 @@ TABLE = {
     # POST-only recordings on the case page (an empty post comes back to the case with a message)
     "cases:case_termination_notified": ("case_post", {k: (302 if v == 200 else v) for k, v in ASSIGN.items()}),
     "cases:case_letter_sent": ("case_post", {k: (302 if v == 200 else v) for k, v in ASSIGN.items()}),
+    "cases:case_stage_letter_sent": ("case_post", {k: (302 if v == 200 else v) for k, v in ASSIGN.items()}),
     "cases:case_discussion": ("case", ASSIGN),
     # a change of stage and corrections of an open case: its own handler and center staff who assign cases
     "cases:case_change_stage": ("case", WORK),

@@ -123,3 +123,78 @@ def test_the_admin_cannot_hard_delete_a_subsidy_standard(admin_user, client_for)
                              {"action": "delete_selected", "_selected_action": [standard.pk], "post": "yes"})
     assert SubsidyStandard.objects.filter(pk=standard.pk).exists()
 
+
+
+# --- Art. 36: the organ of a later stage is told who defends -------------------------------------------------
+
+
+def _trial_case(org, clerk):
+    from cases import editing, services
+
+    today = timezone.localdate()
+    accepted = today - dt.timedelta(days=10)
+    notice = CriminalNoticeFactory(organ="procuratorate", organ_name="示范县人民检察院", stage="prosecution",
+                                   ground="other", received_on=accepted, notice_number="示检通〔2026〕12号")
+    case = make_case(category="criminal", source="notice", notice=notice, organ="procuratorate",
+                     stage="prosecution", aid_form="criminal_defence", role="defence", cause="theft",
+                     accepted_on=accepted, recipient=notice.person)
+    services.case_assign(case=case, handler=org["handlers"]["张伟"], on=accepted, by=clerk)
+    change = editing.case_change_stage(case=case, to_stage="trial", on=today - dt.timedelta(days=2), by=clerk,
+                                       organ="court", organ_name="示范县人民法院", notice_number="示法通〔2026〕7号",
+                                       notice_received_on=today - dt.timedelta(days=2))
+    return case, change
+
+
+def test_a_new_stages_notice_issues_a_letter_to_its_organ_due_in_3_days(org, clerk, client_for):
+    from core import deadlines
+
+    case, change = _trial_case(org, clerk)
+    assert "援函字" in change.letter_number and change.letter_number != case.assignments.get().letter_number
+    assert change.letter_due == deadlines.due_date("notice_assign", change.notice_received_on)
+    c = client_for("clerk")
+    page = c.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="stage-letter"' in page and change.letter_number in page
+    letter = _body(c.get(f"/cases/{case.pk}/print/letter-{change.pk}/").content.decode())
+    assert change.letter_number in letter and "示范县人民法院" in letter and "示法通〔2026〕7号" in letter
+    assert "张伟" in letter and "示范县人民检察院" not in letter
+    receipt = c.get(f"/cases/{case.pk}/print/delivery-letter-{change.pk}/").content.decode()
+    assert "示范县人民法院" in receipt and change.letter_number in receipt
+    first = _body(c.get(f"/cases/{case.pk}/print/letter/").content.decode())  # the first organ's letter stands
+    assert "示范县人民检察院" in first and "示范县人民法院" not in first
+
+
+def test_the_sending_of_a_stage_letter_is_recorded_once_and_not_before_the_change(org, clerk, client_for):
+    case, change = _trial_case(org, clerk)
+    c = client_for("clerk")
+    url = f"/cases/{case.pk}/stage-letter-sent/"
+    c.post(url, {"assignment": change.pk, "on": (change.changed_on - dt.timedelta(days=1)).isoformat()})
+    change.refresh_from_db()
+    assert change.letter_sent_on is None
+    assert c.post(url, {"assignment": change.pk, "on": change.changed_on.isoformat()}).status_code == 302
+    change.refresh_from_db()
+    assert change.letter_sent_on == change.changed_on
+    assert change.history.first().history_user.username == "clerk"
+    c.post(url, {"assignment": change.pk, "on": timezone.localdate().isoformat()})
+    change.refresh_from_db()
+    assert change.letter_sent_on == change.changed_on  # recorded once
+    assert client_for("handler").post(url, {"assignment": change.pk, "on": change.changed_on.isoformat()}
+                                      ).status_code == 403
+
+
+def test_a_stage_change_before_any_handler_issues_no_letter_of_its_own(org, clerk, client_for):
+    """Awaiting assignment, the assignment's letter will go to the organ then notifying."""
+    from cases import editing, services
+
+    today = timezone.localdate()
+    notice = CriminalNoticeFactory(organ="police", organ_name="示范县公安局", stage="investigation", ground="other",
+                                   received_on=today - dt.timedelta(days=5), notice_number="示公通〔2026〕3号")
+    case = make_case(category="criminal", source="notice", notice=notice, organ="police", stage="investigation",
+                     aid_form="criminal_defence", role="defence", cause="theft",
+                     accepted_on=today - dt.timedelta(days=5), recipient=notice.person)
+    change = editing.case_change_stage(case=case, to_stage="prosecution", on=today - dt.timedelta(days=1), by=clerk,
+                                       organ="procuratorate", organ_name="示范县人民检察院",
+                                       notice_number="示检通〔2026〕20号", notice_received_on=today - dt.timedelta(days=1))
+    assert change.letter_number == ""
+    services.case_assign(case=case, handler=org["handlers"]["张伟"], on=today, by=clerk)
+    letter = _body(client_for("clerk").get(f"/cases/{case.pk}/print/letter/").content.decode())
+    assert "示范县人民检察院" in letter and "示检通〔2026〕20号" in letter

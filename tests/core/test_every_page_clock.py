@@ -245,6 +245,7 @@ NOT_OPENED = {
     "publicity:event_photo": "an image file, not a page",
     "cases:attachment_download": "an uploaded file, not a page",
     "cases:case_termination_notified": POST_ONLY,
+    "cases:case_stage_letter_sent": POST_ONLY,
     "cases:case_letter_sent": POST_ONLY,
     "cases:case_assignment_approve": POST_ONLY,
     "cases:case_assignment_return": POST_ONLY,
