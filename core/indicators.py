@@ -118,6 +118,7 @@ class Measure:
     money: bool = False
     stock: bool = False  # taken at the end date (期末…, network), not over the period
     published: bool = True  # False: a part of a rate or total (e.g. decisions on time), not a row of 指标
+    level: bool = False  # the period's whole amount from its first day (the year's budget), not grown through it
 
     kind = "measure"
 
@@ -186,6 +187,17 @@ class Total:
 
 
 Indicator = Measure | Ratio | Total
+
+
+def grows_through_the_period(item: Indicator, by_code: dict) -> bool:
+    """Whether a figure adds up as the period goes (cases accepted, 人次, money spent), so that a share of the
+    year extrapolates to the year: not a stock (期末…, the network), a level (the year's budget), a rate or an
+    average."""
+    if isinstance(item, Measure):
+        return not item.stock and not item.level
+    if isinstance(item, Total):
+        return all(grows_through_the_period(by_code[c], by_code) for c in item.parts)
+    return False
 
 
 @dataclass

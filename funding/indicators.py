@@ -49,9 +49,9 @@ subsidy_measures = [
 ]
 
 funding_measures = [
-    Measure("funding.budget", "经费预算", "元", BUDGETS, _years, "amount", money=True),
+    Measure("funding.budget", "经费预算", "元", BUDGETS, _years, "amount", money=True, level=True),
     *[Measure(f"funding.budget.{s}", SOURCE_NAMES[s], "元", BUDGETS,
-              _source(s), "amount", money=True) for s in FUNDING_SOURCE.codes],
+              _source(s), "amount", money=True, level=True) for s in FUNDING_SOURCE.codes],
     Measure("funding.spent", "经费支出", "元", SPENDING, lambda p: _spent(p), "amount", money=True),
     Measure("funding.spent.subsidy", "办案补贴支出", "元", SPENDING, lambda p: _spent(p, "case_subsidy"), "amount",
             money=True),

@@ -46,8 +46,11 @@ class StationFilterMixin(df.FilterSet):
         super().__init__(*args, **kwargs)
         user = getattr(self.request, "user", None)
         if user is not None and user.is_authenticated and not user.is_center:
-            # Station staff see their own station's records only: a choice of stations would offer the others.
+            # Station staff see their own station's records only: a choice of stations would offer the others,
+            # a choice of who handled them the others' staff.
             del self.filters["station"]
+            if "handled_by" in self.filters:
+                self.filters["handled_by"].queryset = User.objects.filter(is_active=True, station=user.station_id)
 
     def filter_station(self, qs, name, value):
         return filter_station(qs, name, value)

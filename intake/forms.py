@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,7 @@ from applicants.forms import clean_phone_value, not_future
 from applicants.models import EligibilityItem, EligibilityPolicy, Person
 from core.choices import CAUSE, GROUP, SEX, STAGE, check_offered, offer
 from core.forms_renderer import type_ahead_if_long
-from stations.models import ContactPoint, Handler, Station
+from stations.models import ContactPoint, Handler, Station, Volunteer
 
 from .models import Application, Consultation, CriminalNotice, Matter, Objection
 
@@ -57,7 +58,7 @@ class ConsultationForm(StationBoundMixin, forms.ModelForm):
         model = Consultation
         fields = ["occurred_at", "channel", "topic", "person_count", "station", "contact_point", "person_name",
                   "person_sex",
-                  "person_phone", "person_groups", "summary", "answer", "outcome"]
+                  "person_phone", "person_groups", "summary", "answer", "outcome", "volunteers"]
         widgets = {
             "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "summary": forms.Textarea(attrs={"rows": 2}),
@@ -65,6 +66,7 @@ class ConsultationForm(StationBoundMixin, forms.ModelForm):
             "channel": forms.Select(attrs={"autofocus": True}),
             "person_count": forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
             "person_phone": forms.TextInput(attrs={"inputmode": "tel"}),
+            "volunteers": forms.CheckboxSelectMultiple,
         }
         labels = {"person_name": _("full name")}
 
@@ -79,6 +81,14 @@ class ConsultationForm(StationBoundMixin, forms.ModelForm):
             points = points.filter(station=user.station_id)
         self.fields["contact_point"].queryset = points
         type_ahead_if_long(self.fields["contact_point"], ("stations:lookup", "contact_points"))
+        # The volunteers who were there (DOMAIN §8): the station's own and the center's, as on an event.
+        volunteers = Volunteer.objects.filter(active=True)
+        if not user.is_center:
+            volunteers = volunteers.filter(Q(station=user.station_id) | Q(station__isnull=True))
+        if self.instance.pk:
+            volunteers = volunteers | Volunteer.objects.filter(pk__in=self.instance.volunteers.values("pk"))
+        self.fields["volunteers"].queryset = volunteers.distinct().order_by("name")
+        type_ahead_if_long(self.fields["volunteers"], ("stations:lookup", "volunteers"))
 
     def clean(self):
         data = super().clean()

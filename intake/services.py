@@ -68,7 +68,8 @@ def _check_date(value: date | None, field: str, *, not_before: date | None = Non
 # --- Consultations ------------------------------------------------------------------------
 
 @transaction.atomic
-def consultation_save(*, consultation: Consultation, by) -> Consultation:
+def consultation_save(*, consultation: Consultation, by, volunteers=None) -> Consultation:
+    """`volunteers`: those who were there (None leaves them as they are)."""
     require(by, "consultation_log")
     if not by.is_center:
         if consultation.station_id not in (None, by.station_id):
@@ -81,8 +82,13 @@ def consultation_save(*, consultation: Consultation, by) -> Consultation:
     if consultation.pk is None:
         consultation.created_by = by
         consultation.handled_by = consultation.handled_by or by
+    if volunteers is not None and not by.is_center and any(
+            v.station_id not in (None, by.station_id) for v in volunteers):
+        raise ValidationError({"volunteers": _("Choose volunteers of your own station.")})
     _stamp(consultation, by)
     consultation.save()
+    if volunteers is not None:
+        consultation.volunteers.set(volunteers)
     return consultation
 
 

@@ -205,15 +205,18 @@ def target_progress(year: int, station, values: dict, today: date) -> list[dict]
     days_in_year = (date(year, 12, 31) - start).days + 1
     last_day = min(max(today, start), date(year, 12, 31))
     elapsed = (last_day - start).days + 1
+    from core.indicators import grows_through_the_period
+
+    by_code = ind.REGISTRY.by_code
     out = []
     for t in Target.objects.filter(year=year, station=station):
         name, unit = ind.BY_CODE.get(t.code, (t.code, ""))
         value = values.get(t.code)
         projection = None
-        if value is not None and unit != "%" and not t.code.startswith("network."):
+        if value is not None and t.code in by_code and grows_through_the_period(by_code[t.code], by_code):
             projection = (Decimal(value) / elapsed * days_in_year).quantize(Decimal("0.1"))
         elif value is not None:
-            projection = value  # levels (network, rates) are not extrapolated
+            projection = value  # stocks, levels (the network, the year's budget), rates and averages stand
         out.append({"target": t, "code": t.code, "name": name, "unit": unit, "value": value,
                     "completion": ind.rate(value, t.value), "projection": projection,
                     "projected_completion": ind.rate(projection, t.value) if projection is not None else None})

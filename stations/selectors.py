@@ -154,5 +154,8 @@ def lookup(kind: str, q: str, user=None) -> list[dict] | None:
     model = {"stations": Station, "providers": Provider}.get(kind)
     if model is None:
         return None
-    rows = model.objects.filter(name__icontains=q).order_by("name", "pk").values_list("pk", "name")[:LOOKUP_ROWS]
+    found = model.objects.filter(name__icontains=q)
+    if kind == "stations" and user is not None and not user.is_center:
+        found = found.filter(pk=user.station_id)  # station staff: their own station (they see no other)
+    rows = found.order_by("name", "pk").values_list("pk", "name")[:LOOKUP_ROWS]
     return [{"id": pk, "text": name} for pk, name in rows] if q else []

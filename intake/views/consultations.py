@@ -46,7 +46,8 @@ def consultation_create(request, pk=None):
         return reverse("intake:consultation_detail", args=[c.pk])
 
     done = submit(request, form, lambda data: services.consultation_save(consultation=form.save(commit=False),
-                                                                         by=request.user),
+                                                                         by=request.user,
+                                                                         volunteers=data.get("volunteers")),
                   done=_("Consultation recorded."), to=after)
     if done:
         return done

@@ -21,14 +21,22 @@ from ..forms import ContactPointForm, LiaisonForm, StationForm
 from ..models import ContactPoint, Liaison
 from .pages import Managed, can_view, finder, form_page, stations_crumb
 
+# Who may look names up: handlers, firms and stations are the county's roster and network, named on every list
+# filter a role has; volunteers and contact points only to those whose forms offer them.
+LOOKUP_NEEDS = {"volunteers": ("volunteer_manage", "publicity_log", "consultation_log"),
+                "contact_points": ("consultation_log", "station_manage")}
+
 
 @login_required
 def lookup(request, kind):
-    """Names for a list filter's type-ahead (core.forms_renderer.LookupOptions): the names the filter offered
-    in its select before, to any signed-in user with a role (one without has no list to filter)."""
-    if not (request.user.role_codes or request.user.is_superuser):
+    """Names for a list filter's or a form's type-ahead (core.forms_renderer.LookupOptions): the names the
+    select offered before, scoped as it was (station staff: their own station's)."""
+    user = request.user
+    if not (user.role_codes or user.is_superuser):
         raise PermissionDenied
-    found = selectors.lookup(kind, request.GET.get("q", ""), request.user)
+    if kind in LOOKUP_NEEDS and not any(user.can(c) for c in LOOKUP_NEEDS[kind]):
+        raise PermissionDenied
+    found = selectors.lookup(kind, request.GET.get("q", ""), user)
     if found is None:
         raise Http404
     return JsonResponse({"results": found})
