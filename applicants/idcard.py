@@ -51,6 +51,29 @@ def parse(number: str, *, today: date | None = None) -> IdInfo:
     return IdInfo(number=n, birth_date=born, sex="M" if int(n[16]) % 2 else "F")
 
 
+# A document other than a resident ID (a passport, a 港澳台 permit): letters besides a last X, 5 to 30
+# characters. A number of digits alone is taken for a resident ID and checked (a mistyped one is an error).
+_OTHER_DOCUMENT = re.compile(r"^(?=.*[A-Z])[A-Z0-9()（）\-]{5,30}$")
+
+
+def is_resident_number(number: str) -> bool:
+    return bool(_PATTERN.match(normalise(number)))
+
+
+def is_other_document(number: str) -> bool:
+    n = normalise(number)
+    return not _PATTERN.match(n) and bool(_OTHER_DOCUMENT.match(n)) and not re.fullmatch(r"\d+X", n)
+
+
+def document_number_cell(value) -> str:
+    """A ledger cell holding the recipient's document number: a resident ID number, checked, or another
+    document's number (a passport's: the system exports them too), taken as it is."""
+    text = normalise(cell_text(value))
+    if text and not is_masked(text) and is_other_document(text):
+        return text
+    return id_number_cell(value)
+
+
 def id_number_cell(value) -> str:
     """A ledger cell (core.cells) holding a resident ID number, checked; a masked number (from an export)
     passes as masked."""

@@ -3,7 +3,7 @@ funding adds the subsidy's two columns (funding/sheets.py)."""
 
 from __future__ import annotations
 
-from applicants.idcard import id_number_cell
+from applicants.idcard import document_number_cell
 from core.cells import (
     at_least_one,
     choice,
@@ -39,7 +39,7 @@ COLUMNS = (
     Col("援助形式", "aid_form", choice(AID_FORM), default=""),
     Col("案由", "cause", choice(CAUSE), default=""),
     Col("受援人姓名", "name", text_of(50), True),
-    Col("证件号码", "id_number", id_number_cell, default=""),
+    Col("证件号码", "id_number", document_number_cell, default=""),
     Col("性别", "sex", choice(SEX), default=""),
     Col("出生日期", "birth_date", parse_date),
     Col("人群类别", "groups", group_list, default=[]),

@@ -65,7 +65,12 @@ def parse_date(value) -> date | None:
     raise CellError(f"日期格式无法识别「{text}」，应为 2025-03-07、2025/3/7 或 2025年3月7日")
 
 
-def parse_money(value) -> Decimal | None:
+def parse_signed_money(value) -> Decimal | None:
+    """parse_money, a red (negative) amount included: a spending ledger's correcting entry."""
+    return parse_money(value, negative=True)
+
+
+def parse_money(value, *, negative: bool = False) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
@@ -83,9 +88,9 @@ def parse_money(value) -> Decimal | None:
             raise CellError(f"金额格式无法识别「{cell_text(value)}」") from None
     if not amount.is_finite():
         raise CellError(f"金额格式无法识别「{cell_text(value)}」")
-    if amount < 0:
+    if amount < 0 and not negative:
         raise CellError("金额不能为负数")
-    if amount > MAX_MONEY:
+    if abs(amount) > MAX_MONEY:
         raise CellError("金额过大")
     return amount.quantize(Decimal("0.01"))
 

@@ -152,7 +152,8 @@ class Budget(models.Model):
 class Spending(models.Model):
     date = models.DateField(_("date"), db_index=True)
     category = models.CharField(_("category"), max_length=20, choices=SPENDING_CATEGORY.choices)
-    # Negative only for a reversing entry (红字冲销), which names the entry it reverses (a DB check).
+    # Negative only for a reversing entry (红字冲销), which names the entry it reverses, or for a red entry of an
+    # imported ledger, which names none (the ledger's own correction, or one this system exported) (a DB check).
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     description = models.CharField(_("description"), max_length=200, blank=True)
     batch = models.ForeignKey(PaymentBatch, verbose_name=_("payment batch"), null=True, blank=True,
@@ -171,8 +172,9 @@ class Spending(models.Model):
         verbose_name = _("spending entry")
         verbose_name_plural = _("spending")
         ordering = ["-date", "-pk"]
-        constraints = [models.CheckConstraint(condition=models.Q(amount__gte=0) | models.Q(reverses__isnull=False),
-                                              name="spending_negative_only_reversing")]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(amount__gte=0) | models.Q(reverses__isnull=False) | ~models.Q(import_fingerprint=""),
+            name="spending_negative_only_reversing")]
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_category_display()} {money_text(self.amount)}"

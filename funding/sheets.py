@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from core.cells import at_least_one, choice, parse_date, parse_money, text_of
+from core.cells import at_least_one, choice, parse_date, parse_money, parse_signed_money, text_of
 from core.choices import FUNDING_SOURCE, SPENDING_CATEGORY
 from core.sheets import Col, Columns, Sheet, zh
 
@@ -27,7 +27,7 @@ SHEETS = [
     Sheet("经费支出", (
         Col("日期", "date", parse_date, True),
         Col("类别", "category", choice(SPENDING_CATEGORY), True),
-        Col("金额", "amount", parse_money, True),
+        Col("金额", "amount", parse_signed_money, True),  # a red (negative) entry corrects an earlier one
         Col("说明", "description", text_of(200), default=""),
     ), fields=("date", "category", "amount", "description"), row=spending_row, ledger_order=7),
 ]

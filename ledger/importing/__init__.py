@@ -23,6 +23,11 @@ Decisions (documented, see also the report of issue 7; each module says the ones
   handler types: writers/cases.py. Subsidies: writers/funding.py.
 * Masked ID numbers and phones (``110101********123X``, from an export without full rights) are accepted
   in 案件 and 咨询 but never stored; 困难群体 needs the full number.
+* 证件号码 of a 案件 row: a resident ID number (checked), or another document's number (letters besides a
+  last X: a passport, a permit), which the system also exports; the recipient is then of ID type "other".
+* 经费支出 takes red (negative) amounts: a correcting entry of the county's ledger, or a 红字冲销 this system
+  exported. A system's own posting (a month's duty subsidies) is matched by what it holds, like any record.
+* A sheet whose XML is corrupt is an error of the file (不是有效的 Excel 文件), not a crash.
 """
 
 from __future__ import annotations

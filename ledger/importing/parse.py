@@ -109,6 +109,26 @@ class Stations:
         return found
 
 
+def _unreadable_sheet() -> tuple[type[BaseException], ...]:
+    """What reading a corrupt sheet raises: XML that does not parse (or that defusedxml refuses), a member
+    of the archive that does not decompress."""
+    import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
+
+    found: list[type[BaseException]] = [ParseError, zipfile.BadZipFile, zlib.error, EOFError]
+    try:
+        from defusedxml import DefusedXmlException
+
+        found.append(DefusedXmlException)
+    except ImportError:  # openpyxl reads with the standard library's parser then
+        pass
+    return tuple(found)
+
+
+UNREADABLE_SHEET = _unreadable_sheet()
+
+
 def parse_workbook(path, *, default_station=None, progress: Callable[..., None] | None = None) -> Parsed:
     """Read and check every row. `progress(done, total, base=0, span=50)` is called as the rows are read
     (core.jobs.Progress: checking is the first half of a job's bar, writing the second)."""
@@ -144,7 +164,11 @@ def parse_workbook(path, *, default_station=None, progress: Callable[..., None] 
                 progress(min(read[0], total_hint), total_hint, base=0, span=50)
 
         for name in present:
-            rows = parse_sheet(wb[name], name.strip(), parsed, stations, default_station, limits, tick=tick)
+            try:
+                rows = parse_sheet(wb[name], name.strip(), parsed, stations, default_station, limits, tick=tick)
+            except UNREADABLE_SHEET:  # the sheet's XML is read as its rows are: a corrupt one fails here
+                parsed.errors.append(f"{name.strip()}: 工作表内容已损坏，无法读取（不是有效的 Excel 文件）")
+                return parsed
             parsed.sheets[name.strip()] = rows
     finally:
         wb.close()

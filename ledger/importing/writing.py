@@ -55,8 +55,12 @@ def new_rows(sheet: str, model, rows: list[Row]) -> tuple[list[tuple[Row, str]],
     fresh, matched = [], 0
     for row in rows:
         fp = row_fingerprint(sheet, row.values)
+        old = row_fingerprint(sheet, row.values, legacy=True)
         if existing[fp] > 0:
             existing[fp] -= 1
+            matched += 1
+        elif old != fp and existing[old] > 0:
+            existing[old] -= 1
             matched += 1
         else:
             fresh.append((row, fp))

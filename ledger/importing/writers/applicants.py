@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from core.cells import is_masked
 from core.choices import DERIVED_GROUPS, GROUP
 
@@ -31,7 +33,12 @@ def persons_for(rows: list[Row], ctx: Context) -> list:
     found = {}
     wanted = sorted(numbers)
     for i in range(0, len(wanted), 5000):
-        for p in Person.objects.filter(id_type="resident", id_number__in=wanted[i:i + 5000], merged_into__isnull=True):
+        part = wanted[i:i + 5000]
+        residents = [n for n in part if idcard.is_resident_number(n)]
+        others = [n for n in part if not idcard.is_resident_number(n)]
+        for p in Person.objects.filter(Q(id_type="resident", id_number__in=residents)
+                                       | Q(id_type__in=["passport", "other"], id_number__in=others),
+                                       merged_into__isnull=True):
             found[p.id_number] = p
     ctx.persons.update(found)
     fresh, out, grown = [], [], {}
@@ -41,8 +48,10 @@ def persons_for(rows: list[Row], ctx: Context) -> list:
         number = v["id_number"] if v["id_number"] and not is_masked(v["id_number"]) else ""
         person = ctx.persons.get(number) if number else None
         if person is None:
-            info = idcard.parse(number) if number else None
+            resident = bool(number) and idcard.is_resident_number(number)
+            info = idcard.parse(number) if resident else None
             person = Person(name=v["name"], id_number=number, sex=info.sex if info else v["sex"],
+                            id_type="resident" if resident or not number else "other",
                             birth_date=info.birth_date if info else v["birth_date"], declared_groups=extra,
                             station=v["station"], created_by=user_of(ctx))
             fresh.append(person)
