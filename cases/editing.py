@@ -32,7 +32,7 @@ from core.history import history_rows
 
 from . import rules
 from .models import Case, StageChange
-from .services import may_work_on
+from .services import letter_sent, may_work_on
 from .workflow import WORKFLOW
 
 OPEN = (Case.Status.AWAITING, Case.Status.ASSIGNED)
@@ -165,20 +165,8 @@ def stage_letter_sent(*, change: StageChange, on: date | None, by) -> StageChang
     WORKFLOW.authorize(by, change.case, "letter_sent")
     if not change.letter_number:
         raise ValidationError(_("This change of stage issued no legal-aid letter."))
-    if change.letter_sent_on is not None:
-        raise ValidationError(_("The sending of this letter was already recorded (%(date)s).")
-                              % {"date": change.letter_sent_on.isoformat()})
-    if on is None:
-        raise ValidationError(_("Give the date the letter was sent."))
-    if on < change.changed_on:
-        raise ValidationError(_("The letter cannot be sent before the change of stage (%(date)s).")
-                              % {"date": change.changed_on.isoformat()})
-    _not_future(on, _("The date the letter was sent"))
-    change.letter_sent_on = on
-    change._history_user = by
-    change._change_reason = _("Legal-aid letter sent")
-    change.save()
-    return change
+    return letter_sent(change, on=on, by=by, not_before=change.changed_on,
+                       too_early=_("The letter cannot be sent before the change of stage (%(date)s)."))
 
 
 def _notice_details(case: Case, *, organ: str, organ_name: str, notice_number: str,

@@ -649,20 +649,26 @@ def assignment_letter_sent(*, assignment: Assignment, on: date, by) -> Assignmen
     WORKFLOW.check(assignment.case, "letter_sent")
     if assignment.case.source != "notice" or not assignment.letter_number:
         raise ValidationError(_("Only the assignment of a criminal notice has a legal-aid letter."))
-    if assignment.letter_sent_on is not None:
+    return letter_sent(assignment, on=on, by=by, not_before=assignment.assigned_on,
+                       too_early=_("The letter cannot be sent before the assignment (%(date)s)."))
+
+
+def letter_sent(record, *, on: date | None, by, not_before: date, too_early: str):
+    """Record the day a 法律援助公函 (of an assignment, or of a change of stage) went to its organ: once, not
+    before the step that issued it, not in the future."""
+    if record.letter_sent_on is not None:
         raise ValidationError(_("The sending of this letter was already recorded (%(date)s).")
-                              % {"date": assignment.letter_sent_on.isoformat()})
+                              % {"date": record.letter_sent_on.isoformat()})
     if on is None:
         raise ValidationError(_("Give the date the letter was sent."))
-    if on < assignment.assigned_on:
-        raise ValidationError(_("The letter cannot be sent before the assignment (%(date)s).")
-                              % {"date": assignment.assigned_on.isoformat()})
+    if on < not_before:
+        raise ValidationError(too_early % {"date": not_before.isoformat()})
     _not_future(on, _("The date the letter was sent"))
-    assignment.letter_sent_on = on
-    assignment._history_user = by
-    assignment._change_reason = _("Legal-aid letter sent")
-    assignment.save()
-    return assignment
+    record.letter_sent_on = on
+    record._history_user = by
+    record._change_reason = _("Legal-aid letter sent")
+    record.save()
+    return record
 
 
 def attachment_downloaded(*, attachment: Attachment, by) -> None:
