@@ -380,9 +380,15 @@ def clock_start(app: Application) -> date:
 
 @transaction.atomic
 def materials_supplied(*, application: Application, by, on: date | None = None) -> Application:
-    """The missing materials arrived: the application is complete again and the clock runs on."""
+    """The missing materials arrived: the application is complete again and the clock runs on.
+
+    by=None is the daily task (deem_withdrawn) finding every required material ticked by the notice's date.
+    """
     app = Application.objects.select_for_update().get(pk=application.pk)
-    step(by, app, "supplied")
+    if by is None:
+        WORKFLOW.check(app, "supplied")
+    else:
+        step(by, app, "supplied")
     on = on or _today()
     _check_date(on, "on", not_before=app.received_on)
     missing = missing_materials(app)
@@ -432,11 +438,30 @@ def application_withdraw(*, application: Application, by, on: date | None = None
     return app
 
 
+def supplied_in_time(app: Application) -> date | None:
+    """The day the last required material arrived, when every one is ticked and none arrived after the
+    notice's date: the materials were supplied even if nobody pressed "Materials supplied"."""
+    required = [m for m in app.materials.all() if m.required]
+    if any(not m.received for m in required):
+        return None
+    last = max((m.received_on for m in required if m.received_on), default=None)
+    last = max(last or app.received_on, *(n.issued_on for n in app.supplement_notices.all()))
+    return last if app.materials_due is None or last <= app.materials_due else None
+
+
 def deem_withdrawn(*, today: date | None = None) -> int:
-    """Applications whose supplementation notice passed its date without the materials (Art. 43)."""
+    """Applications whose supplementation notice passed its date without the materials (Art. 43).
+
+    One whose materials were all ticked as received by that date is not withdrawn: it is marked supplied
+    on the day the last one arrived, and its review clock runs on from there.
+    """
     today = today or _today()
     count = 0
     for app in Application.objects.filter(WORKFLOW.phase_q("incomplete"), materials_due__lt=today):
+        arrived = supplied_in_time(app)
+        if arrived is not None:
+            materials_supplied(application=app, by=None, on=arrived)
+            continue
         application_withdraw(application=app, by=None, on=today, deemed=True)
         count += 1
     return count

@@ -86,11 +86,36 @@ def station_update(*, station: Station, data: dict, by) -> Station:
     return station
 
 
+def _close_under(records, *, closed_on: dt.date, by, reason: str) -> None:
+    """Close, with their parent, the records still active under it: a contact point of a closed station and
+    a liaison of a closed point are no longer the network's (network.contact_points, network.liaisons)."""
+    for record in records.select_for_update():
+        try:
+            _close(record, closed_on=closed_on, by=by, reason=reason)
+        except ValidationError as exc:
+            raise ValidationError({"closed_on": [f"{record}：{m}" for m in exc.messages]}) from exc
+
+
+def closing_with(record) -> dict[str, int]:
+    """What deactivating a station or a contact point deactivates with it, to say so before it is done."""
+    if isinstance(record, Station):
+        return {"points": record.contact_points.filter(active=True).count(),
+                "liaisons": Liaison.objects.filter(contact_point__station=record, active=True).count()}
+    if isinstance(record, ContactPoint):
+        return {"points": 0, "liaisons": record.liaisons.filter(active=True).count()}
+    return {"points": 0, "liaisons": 0}
+
+
 @transaction.atomic
 def station_deactivate(*, station: Station, closed_on: dt.date, by, reason: str = "") -> Station:
+    """Deactivate a station with its active contact points and their liaisons, on the same date."""
     _require(by, "station_manage")
     station = Station.objects.select_for_update().get(pk=station.pk)
     _close(station, closed_on=closed_on, by=by, reason=reason or _("deactivated"))
+    why = _("The station %(name)s was deactivated") % {"name": station.name}
+    _close_under(Liaison.objects.filter(contact_point__station=station, active=True),
+                 closed_on=closed_on, by=by, reason=why)
+    _close_under(station.contact_points.filter(active=True), closed_on=closed_on, by=by, reason=why)
     return station
 
 
@@ -144,6 +169,8 @@ def contact_point_deactivate(*, point: ContactPoint, closed_on: dt.date, by, rea
     _require(by, "station_manage")
     point = ContactPoint.objects.select_for_update().get(pk=point.pk)
     _close(point, closed_on=closed_on, by=by, reason=reason or _("deactivated"))
+    _close_under(point.liaisons.filter(active=True), closed_on=closed_on, by=by,
+                 reason=_("The contact point %(name)s was deactivated") % {"name": point.name})
     return point
 
 

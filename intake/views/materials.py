@@ -32,7 +32,17 @@ def application_materials(request, pk):
     app = visible_app(request, pk)
     return act(request, lambda: services.materials_update(application=app, received=received, by=request.user,
                                                           extra=form.cleaned_data.get("extra", "")),
-               done=_("Materials checklist saved."), to="intake:application_detail", args=(app.pk,))
+               done=lambda _result: _saved_message(app), to="intake:application_detail", args=(app.pk,))
+
+
+def _saved_message(app) -> str:
+    """Once the last missing material is ticked, say what the clerk still has to press: the review clock
+    runs on only from "Materials supplied" (the daily task does it at the notice's date at the latest)."""
+    app = type(app).objects.get(pk=app.pk)
+    if app.status == app.Status.INCOMPLETE and not services.missing_materials(app):
+        return _("Materials checklist saved. Every required material has arrived: press \"Materials supplied\" "
+                 "so the review clock runs on.")
+    return _("Materials checklist saved.")
 
 
 @capability_required("application_intake")

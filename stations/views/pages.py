@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from core.access import get_visible, require
 from core.flow import edit, submit
 
-from .. import selectors
+from .. import selectors, services
 from ..forms import CloseForm, ConfirmForm
 
 
@@ -56,7 +56,17 @@ def close_page(request, *, obj, action, title, detail_url, crumbs):
     if closed:
         return closed
     return form_page(request, form=form, title=title, breadcrumbs=crumbs, cancel_url=detail_url,
-                     submit=_("Deactivate"), extra={"danger": True, "object": obj})
+                     submit=_("Deactivate"), extra={"danger": True, "object": obj, "warning": _closing_with(obj)})
+
+
+def _closing_with(obj) -> str:
+    n = services.closing_with(obj)
+    if n["points"]:
+        return _("Its %(points)s active contact points and %(liaisons)s liaisons are deactivated with it, on the "
+                 "same date.") % n
+    if n["liaisons"]:
+        return _("Its %(liaisons)s active liaisons are deactivated with it, on the same date.") % n
+    return ""
 
 
 def reopen_page(request, *, obj, action, title, detail_url, crumbs):

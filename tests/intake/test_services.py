@@ -109,6 +109,50 @@ def test_deemed_withdrawn_after_the_notices_date_by_the_daily_task(make_app, cle
     assert app.status == S.WITHDRAWN and app.deemed_withdrawn and app.withdrawn_on == date(2025, 3, 19)
 
 
+def test_materials_ticked_by_the_notices_date_are_supplied_not_deemed_withdrawn(make_app, clerk):
+    """DOMAIN.md §5: only materials "not supplied by the notice's date" make an application deemed withdrawn.
+    A clerk who ticked the last one in time but forgot to press "Materials supplied" does not cost the
+    applicant the application: the daily task marks them supplied on the day the last one arrived."""
+    with freeze_time("2025-03-03 10:00:00+08:00"):
+        app = make_app()
+        services.supplement_notice_issue(application=app, by=clerk)
+    with freeze_time("2025-03-12 10:00:00+08:00"):
+        tick_all(app, clerk)
+    from intake.tasks import deem_withdrawn_daily
+
+    with freeze_time("2025-03-19 02:00:00+08:00"):
+        assert deem_withdrawn_daily() == 0
+    app.refresh_from_db()
+    assert app.status == S.RECEIVED and not app.deemed_withdrawn
+    notice = app.supplement_notices.get()
+    assert notice.fulfilled_on == date(2025, 3, 12)
+    assert app.review_due == date(2025, 3, 19)  # 7 days from 03-03, paused 03-03..03-12 (9 days)
+
+
+def test_materials_ticked_after_the_notices_date_do_not_save_the_application(make_app, clerk):
+    with freeze_time("2025-03-03 10:00:00+08:00"):
+        app = make_app()
+        services.supplement_notice_issue(application=app, by=clerk)
+    with freeze_time("2025-03-19 01:00:00+08:00"):  # the notice was due 03-18; the task has not run yet
+        tick_all(app, clerk)
+        assert services.deem_withdrawn() == 1
+    app.refresh_from_db()
+    assert app.status == S.WITHDRAWN and app.deemed_withdrawn
+
+
+@freeze_time("2025-03-05 10:00:00+08:00")
+def test_ticking_the_last_material_tells_the_clerk_to_press_materials_supplied(make_app, clerk, client):
+    app = make_app()
+    services.supplement_notice_issue(application=app, by=clerk)
+    client.force_login(clerk)
+    response = client.post(f"/intake/applications/{app.pk}/materials/",
+                           {"received": [m.pk for m in app.materials.all()]}, follow=True)
+    text = " ".join(str(m) for m in response.context["messages"])
+    assert "全部收到" in text and "“材料已补齐”" in text
+    app.refresh_from_db()
+    assert app.status == S.INCOMPLETE  # the clerk decides the day: nothing is marked behind their back
+
+
 def test_review_needs_complete_materials(make_app, clerk):
     app = make_app()
     with pytest.raises(ValidationError):

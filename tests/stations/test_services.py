@@ -42,6 +42,47 @@ def test_deactivating_keeps_the_station_with_a_closing_date_and_it_can_come_back
 
 
 @freeze_time("2026-11-24")
+def test_a_deactivated_station_takes_its_contact_points_and_liaisons_with_it(director, station_a):
+    """STATISTICS.md network.contact_points / network.liaisons count those active at the end date: a closed
+    station's points and liaisons are no longer the network's, from the station's closing date."""
+    before = services.closing_with(station_a)
+    point = services.contact_point_create(station=station_a, by=director, data={"name": "南街联系点"})
+    closed_before = services.contact_point_create(station=station_a, by=director, data={"name": "北街联系点"})
+    services.contact_point_deactivate(point=closed_before, closed_on=dt.date(2026, 3, 1), by=director)
+    liaison = services.liaison_create(station=station_a, by=director, data={"contact_point": point, "name": "李四"})
+    assert services.closing_with(station_a) == {"points": before["points"] + 1, "liaisons": before["liaisons"] + 1}
+
+    services.station_deactivate(station=station_a, closed_on=dt.date(2026, 6, 30), by=director, reason="乡镇合并")
+
+    point.refresh_from_db(); liaison.refresh_from_db(); closed_before.refresh_from_db()  # noqa: E702
+    assert (point.active, point.closed_on) == (False, dt.date(2026, 6, 30))
+    assert (liaison.active, liaison.closed_on) == (False, dt.date(2026, 6, 30))
+    assert closed_before.closed_on == dt.date(2026, 3, 1)  # closed earlier: its own date stays
+    assert point.history.order_by("-history_id").first().history_user == director
+    assert not ContactPoint.objects.active_at(dt.date(2026, 7, 1)).filter(station=station_a).exists()
+    assert not Liaison.objects.active_at(dt.date(2026, 7, 1)).filter(contact_point__station=station_a).exists()
+    assert ContactPoint.objects.active_at(dt.date(2026, 6, 29)).filter(pk=point.pk).exists()
+
+
+def test_a_deactivated_contact_point_takes_its_liaisons_with_it(director, station_a):
+    point = services.contact_point_create(station=station_a, by=director, data={"name": "南街联系点"})
+    liaison = services.liaison_create(station=station_a, by=director, data={"contact_point": point, "name": "李四"})
+    services.contact_point_deactivate(point=point, closed_on=dt.date(2026, 1, 5), by=director)
+    liaison.refresh_from_db()
+    assert (liaison.active, liaison.closed_on) == (False, dt.date(2026, 1, 5))
+
+
+def test_a_station_cannot_close_before_one_of_its_points_opened(director, station_a):
+    point = services.contact_point_create(station=station_a, by=director,
+                                          data={"name": "南街联系点", "opened_on": dt.date(2026, 5, 1)})
+    with pytest.raises(ValidationError) as exc:
+        services.station_deactivate(station=station_a, closed_on=dt.date(2026, 4, 1), by=director)
+    assert "南街联系点" in " ".join(exc.value.messages)
+    station_a.refresh_from_db(); point.refresh_from_db()  # noqa: E702
+    assert station_a.active and point.active
+
+
+@freeze_time("2026-11-24")
 def test_a_deactivation_date_in_the_future_is_refused(director, station_a):
     with pytest.raises(ValidationError) as exc:
         services.station_deactivate(station=station_a, closed_on=TODAY + dt.timedelta(days=1), by=director)

@@ -82,6 +82,19 @@ def test_a_future_deactivation_date_is_refused_on_the_form(client_for, station_a
     assert station_a.active
 
 
+def test_the_deactivation_page_says_what_closes_with_the_station(client_for, station_a):
+    from stations.models import ContactPoint, Liaison
+
+    point = ContactPoint.objects.create(station=station_a, name="南街联系点")
+    Liaison.objects.create(contact_point=point, name="李四")
+    page = client_for("director").get(reverse("stations:station_deactivate", args=[station_a.pk]))
+    from stations.services import closing_with
+
+    n = closing_with(station_a)
+    assert n["points"] >= 1 and n["liaisons"] >= 1
+    assert f"{n['points']}个在用联系点和{n['liaisons']}名联络员将随之停用" in page.content.decode()
+
+
 def test_station_staff_manage_volunteers_of_their_station_only(client_for, station_a, station_b):
     response = client_for("staff_a").post(reverse("stations:volunteer_create"), {"name": "林晓雨",
                                                                                   "station": station_b.pk})
