@@ -35,6 +35,19 @@ def station_figures(user, station, today=None) -> list[dict]:
             for code, key in STATION_FIGURES]
 
 
+def station_figure_urls(user, station, today=None) -> dict[str, str]:
+    """{key: the list behind it} of one station's figures this year, for the network panel's cells; none for
+    a user who may not open the dashboard's lists."""
+    from .dashboard import dashboard_period
+    from .links import indicator_url
+
+    if not user.can("dashboard_view"):
+        return {}
+    today = today or timezone.localdate()
+    p = dashboard_period(today.year, today)
+    return {key: indicator_url(code, p, station) for code, key in STATION_FIGURES}
+
+
 def home_figures(p, station) -> tuple[str, Callable[[], dict]]:
     """The cache scope and the making of the workbench's figures of one period and scope."""
     from . import indicators as ind

@@ -95,9 +95,11 @@ def network_busiest(user, rows: int) -> tuple[list[Station], int]:
     chosen = [pk for pk, _name in sorted(keys, key=busy)[:rows]]
     by_pk = Station.objects.in_bulk(chosen)
     shown = [by_pk[pk] for pk in chosen if pk in by_pk]
+    links = provided("station_figure_urls")
     for s in shown:
         for key, value in found.get(s.pk, {}).items():
             setattr(s, f"n_{key}", value)
+        s.figure_urls = links(user, s) if links else {}
     return shown, len(keys)
 
 

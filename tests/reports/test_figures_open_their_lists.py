@@ -89,3 +89,28 @@ def test_every_last_year_figure_of_a_year_not_ended_opens_a_list_of_that_figure(
             response = c.get(f["last_url"])
             assert response.status_code == 200, f["code"]
             assert response.context["value"] == f["last"], (f["code"], response.context["value"], f["last"])
+
+
+def test_the_home_network_panel_figures_open_their_lists(client_for, org):
+    """The workbench's station-network table shows each station's four figures of this year; each opens the
+    list it counts, with the same total (STATISTICS.md: a figure equals its list)."""
+    from freezegun import freeze_time
+
+    from stations.models import Station
+
+    station = Station.objects.get(code="station-a")
+    with freeze_time("2026-06-15 10:00:00+08:00"):
+        case(accepted_on=date(2026, 3, 1), station=station)
+        case(accepted_on=date(2026, 4, 1), station=station)
+        case(accepted_on=date(2025, 4, 1), station=station)  # last year: not this year's figure
+        c = client_for("director")
+        html = c.get("/").content.decode()
+        table = html.split('data-testid="network-summary"')[1].split("</table>")[0]
+        row = next(r for r in table.split("<tr>") if station.name in r)
+        cells = re.findall(r'<td class="text-end"><a href="([^"]+)">(\d+)</a></td>', row)
+        assert len(cells) == 4, row
+        for url, shown in cells:
+            response = c.get(url.replace("&amp;", "&"))
+            assert response.status_code == 200
+            assert response.context["value"] == int(shown), url
+        assert cells[3][1] == "2"  # 受理案件: the two of this year
