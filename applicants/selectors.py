@@ -1,8 +1,8 @@
 from __future__ import annotations
 
+import json
 from datetime import date
 
-from django.core import signing
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -25,14 +25,38 @@ def person_is_visible(user, person: Person) -> bool:
 
 
 # A registered person outside the user's scope, named by a duplicate-ID check, is carried to the intake
-# forms as a signed reference bound to that user (never a bare id, which could be counted through), so
-# station staff can take an application for a person registered elsewhere without learning who it is.
+# forms as an encrypted reference bound to that user (never a bare id, which could be counted through,
+# and not a merely signed one, whose payload anybody can read), so station staff can take an application
+# for a person registered elsewhere without learning anything of it, its internal number included.
 PERSON_REF_SALT = "applicants.person-ref"
 PERSON_REF_MAX_AGE = 12 * 60 * 60
 
 
+def _person_ref_box():
+    """Fernet (AES with an HMAC, from the cryptography library) keyed from SECRET_KEY for this use alone."""
+    import base64
+    import hashlib
+
+    from cryptography.fernet import Fernet
+    from django.conf import settings
+
+    key = hashlib.sha256(f"{PERSON_REF_SALT}:{settings.SECRET_KEY}".encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
 def person_ref(*, person: Person, user) -> str:
-    return signing.dumps({"p": person.pk, "u": user.pk}, salt=PERSON_REF_SALT, compress=True)
+    payload = json.dumps({"p": person.pk, "u": user.pk}).encode()
+    return _person_ref_box().encrypt(payload).decode("ascii")
+
+
+def _person_ref_read(ref: str) -> dict | None:
+    from cryptography.fernet import InvalidToken
+
+    try:
+        data = json.loads(_person_ref_box().decrypt(ref.encode("ascii"), ttl=PERSON_REF_MAX_AGE))
+    except (InvalidToken, UnicodeError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def person_for_intake(user, *, pk: str | int | None = None, ref: str | None = None) -> Person:
@@ -42,11 +66,8 @@ def person_for_intake(user, *, pk: str | int | None = None, ref: str | None = No
         return get_visible(persons_visible_to(user).filter(merged_into__isnull=True), pk=pk)
     if not ref or not user.is_authenticated or not user.can("applicant_manage"):
         raise Http404
-    try:
-        data = signing.loads(ref, salt=PERSON_REF_SALT, max_age=PERSON_REF_MAX_AGE)
-    except signing.BadSignature:
-        raise Http404
-    if not isinstance(data, dict) or data.get("u") != user.pk:
+    data = _person_ref_read(ref)
+    if data is None or data.get("u") != user.pk or not isinstance(data.get("p"), int):
         raise Http404
     person = Person.objects.filter(pk=data.get("p")).select_related("station", "merged_into").first()
     while person is not None and person.merged_into_id:  # merged since: the kept record

@@ -63,6 +63,24 @@ def test_station_staff_are_told_only_that_the_id_number_is_registered(client_for
     assert Person.objects.count() == 1
 
 
+def test_the_reference_station_staff_are_handed_reveals_nothing_of_the_person(client_for, elsewhere):
+    """DOMAIN.md §13: station staff learn nothing about a person outside their scope. A signed reference
+    carries its payload in clear base64; this one is encrypted, so not even the internal number shows."""
+    import base64
+    import zlib
+
+    staff = client_for("staff_a")
+    ref = parse_qs(urlsplit(staff.post("/applicants/new/", person_data()).context["use_url"]).query)["person_ref"][0]
+    readable = []
+    for part in ref.split(":")[0].split("."):
+        raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+        readable += [raw, zlib.decompress(raw) if raw[:1] == b"x" else b""]
+    assert not any(f'"p":{elsewhere.pk}'.encode() in r or f'"p": {elsewhere.pk}'.encode() in r for r in readable)
+    tampered = ref[:-6] + ("A" * 6 if not ref.endswith("A" * 6) else "B" * 6)
+    assert staff.get("/intake/applications/new/", {"person_ref": tampered}).status_code == 404
+    assert client_for("staff_b").get("/intake/applications/new/", {"person_ref": ref}).status_code == 404
+
+
 def test_the_clerk_gets_the_name_and_the_link(client_for, elsewhere):
     r = client_for("clerk").post("/applicants/new/", person_data())
     html = r.content.decode()
