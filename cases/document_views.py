@@ -64,7 +64,8 @@ def _print_stage_letter(request, case: Case, doc: str, assignments: list):
 
 def _print_delivery(request, case: Case, served: str, assignment):
     """The 送达回证 of a served document: to the handler (or firm) for the assignment notice, to the notifying
-    organ for the 公函, to the recipient for the termination decision."""
+    organ for the 公函, to the recipient for the termination decision and, for a criminal case, to the organ
+    it is copied to."""
     from core.delivery import delivery_receipt
 
     if served == "assignment":
@@ -74,6 +75,8 @@ def _print_delivery(request, case: Case, served: str, assignment):
     elif served == "letter":
         to = notifying_on(case, assignment.assigned_on if assignment else None).organ_name
         obj, number = (assignment or case), (assignment.letter_number if assignment else "")
+    elif served == "termination-organ":
+        to, obj, number = notifying_on(case, case.terminated_on).organ_name, case, case.termination_number
     else:
         to, obj, number = case.recipient.name, case, case.termination_number
     receipt = delivery_receipt(obj=obj, document=served, title=SERVED[served], number=number, served_to=to,

@@ -21,12 +21,14 @@ DOCUMENTS = {
     "delivery-assignment": _("Delivery receipt: assignment notice"),
     "delivery-letter": _("Delivery receipt: legal-aid letter"),
     "delivery-termination": _("Delivery receipt: termination decision"),
+    "delivery-termination-organ": _("Delivery receipt: termination decision (copy to the notifying organ)"),
 }
 # 送达回证 of the documents the center serves: (title, whom it is served to).
 SERVED = {
     "assignment": "指派通知书",
     "letter": "法律援助公函",
     "termination": "终止法律援助决定书",
+    "termination-organ": "终止法律援助决定书（抄送）",
 }
 
 
@@ -41,6 +43,8 @@ def printable_documents(case: Case) -> list[tuple[str, object]]:
     if case.closed_on:
         docs += ["closing_report", "opinion_form"]
     docs += [f"delivery-{d}" for d in list(docs) if d in SERVED]
+    if "termination" in docs and case.category == "criminal" and notifying_on(case, case.terminated_on).organ_name:
+        docs.append("delivery-termination-organ")  # a criminal termination is notified to the organ (Art. 48)
     out = [(d, DOCUMENTS[d]) for d in docs]
     for change in stage_letters(case):  # the letters to the organs of later stages (Art. 36), with their receipts
         out.append((f"letter-{change.pk}", _("Legal-aid letter: %(stage)s") % {"stage": STAGE.label(change.to_stage)}))

@@ -635,8 +635,9 @@ def _file_revoked_prints(case: Case, objection: TerminationObjection) -> None:
     ct = ContentType.objects.get_for_model(Case)
     filed = f"revoked-termination-{objection.pk}"
     IssuedDocument.objects.filter(content_type=ct, object_id=case.pk, document="termination").update(document=filed)
-    for receipt in DeliveryReceipt.objects.filter(content_type=ct, object_id=case.pk, document="termination"):
-        receipt.document = filed
+    for receipt in DeliveryReceipt.objects.filter(content_type=ct, object_id=case.pk,
+                                                  document__in=("termination", "termination-organ")):
+        receipt.document = filed if receipt.document == "termination" else f"revoked-organ-copy-{objection.pk}"
         receipt._history_user = objection.resumed_by
         receipt.save()
 
