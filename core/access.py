@@ -35,10 +35,14 @@ def in_station_scope(obj: Model, user, *, capability: str, station_field: str = 
 
 
 def get_visible(qs: QuerySet, **lookup) -> Model:
+    """The record the user may see, else 404 — also for a malformed key ("abc" posted as an id), which names
+    no record (a form field or a query parameter as much as a URL)."""
+    from django.core.exceptions import ValidationError
+
     try:
         return qs.get(**lookup)
-    except qs.model.DoesNotExist:
-        raise Http404
+    except (qs.model.DoesNotExist, ValueError, TypeError, ValidationError, OverflowError):
+        raise Http404 from None
 
 
 

@@ -239,6 +239,14 @@ class Workflow:
                 q |= phase.q & Q(**lookup(phase.due))
         return q
 
+    def due_expression(self):
+        """The deadline each record runs against in its phase, as SQL: to sort a to-do list by what is due first
+        (an application waiting for materials by the notice's date, not by its paused review clock)."""
+        from django.db.models import Case, DateField, F, When
+
+        whens = [When(phase.q, then=F(phase.due)) for phase in self.phases if phase.due]
+        return Case(*whens, default=None, output_field=DateField())
+
     def overdue_q(self, today: date) -> Q:
         """Records in a phase whose deadline has passed."""
         return self._dated(lambda f: {f"{f}__lt": today})

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.counts import cached
 from core.registry import Panel
-from core.workflow import matches
 
 from .models import CriminalNotice
 from .selectors import (
@@ -31,10 +30,10 @@ def panels(request) -> list[Panel]:
     late = overdue_q(today)
     base = applications_visible_to(user)
     if is_decider(user):
-        rows = list(in_phase(base, "under_review").order_by("review_due", "pk")[:15])
+        deciding = in_phase(base, "under_review")
         out.append(Panel(_("Applications to decide"), "intake/panels/applications.html",
-                         {"rows": rows, "today": today, "overdue": sum(1 for a in rows if matches(a, late))},
-                         order=10))
+                         {"rows": list(_by_due(deciding)[:15]), "today": today,
+                          "overdue": deciding.filter(late).count()}, order=10))
         pending = list(in_phase(base, "advance_review").select_related("applicant").order_by("decided_on", "pk")[:15])
         if pending:
             out.append(Panel(_("Advance aid awaiting its follow-up review"), "intake/panels/applications.html",
@@ -51,9 +50,9 @@ def panels(request) -> list[Panel]:
                              {"rows": objections, "today": today,
                               "overdue": waiting.filter(OBJECTION.overdue_q(today)).count()}, order=10))
     if user.is_center:
-        rows = list(in_phase(base, "received", "incomplete").order_by("review_due", "pk")[:15])
+        window = in_phase(base, "received", "incomplete")
         out.append(Panel(_("Applications at the window"), "intake/panels/applications.html",
-                         {"rows": rows, "today": today, "overdue": sum(1 for a in rows if matches(a, late))},
+                         {"rows": list(_by_due(window)[:15]), "today": today, "overdue": window.filter(late).count()},
                          order=11))
         if user.can("notice_register"):
             notices = list(CriminalNotice.objects.filter(case__status="awaiting").select_related("case", "person")
@@ -65,3 +64,11 @@ def panels(request) -> list[Panel]:
         out.append(Panel(_("Preliminary intake to forward"), "intake/panels/applications.html",
                          {"rows": rows, "today": today, "overdue": 0}, order=10))
     return out
+
+
+def _by_due(applications):
+    """What is due first comes first, each application by its phase's own deadline (overdue ones at the top):
+    all of them are counted, only the first rows are shown."""
+    from .workflow import WORKFLOW
+
+    return applications.order_by(WORKFLOW.due_expression().asc(nulls_last=True), "pk")

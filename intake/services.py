@@ -146,8 +146,25 @@ def application_receive(*, application: Application, by, consultation: Consultat
 
 @transaction.atomic
 def application_update(*, application: Application, by) -> Application:
-    step(by, application, "edit")
+    """Save the edited application. A corrected receipt date moves the review deadline with it (Art. 43: seven
+    days from receipt); it may not leave the year its receipt was numbered in, nor follow a notice issued on it."""
+    stored = Application.objects.select_for_update().get(pk=application.pk)
+    step(by, stored, "edit")
+    moved = application.received_on != stored.received_on
+    if moved:
+        _check_date(application.received_on, "received_on")
+        if stored.number and application.received_on and application.received_on.year != stored.received_on.year:
+            raise ValidationError({"received_on": _(
+                "The receipt %(n)s was numbered in %(year)s: the date of receipt stays in that year.")
+                % {"n": stored.number, "year": stored.received_on.year}})
+        first = stored.supplement_notices.order_by("issued_on", "pk").first()
+        if first is not None and application.received_on > first.issued_on:
+            raise ValidationError({"received_on": _(
+                "Supplementation notice %(n)s was issued on %(date)s: the application was received by then.")
+                % {"n": first.number, "date": first.issued_on}})
     _validate_flags(application, application.applicant)
+    if moved and application.review_due is not None and application.forwarded_at is None:
+        application.review_due = review_due_for(application)
     _stamp(application, by)
     application.save()
     return application
@@ -374,6 +391,20 @@ def pauses(app: Application, *, until: date | None = None) -> list[tuple[date, d
     return out
 
 
+def review_due_for(app: Application) -> date:
+    """The review deadline: seven days from the start (Art. 43), moved by each supplementation pause that began
+    while the clock still ran. A notice issued after the deadline had passed moves nothing: the lateness stands,
+    and a past period that counted the application overdue stays as it was."""
+    start = clock_start(app)
+    due, used = deadlines.due_date("application_review", start), []
+    for pause in sorted(pauses(app)):
+        if pause[0] > due:
+            break
+        used.append(pause)
+        due = deadlines.due_date("application_review", start, pauses=used)
+    return due
+
+
 def clock_start(app: Application) -> date:
     return timezone.localdate(app.forwarded_at) if app.forwarded_at else app.received_on
 
@@ -389,18 +420,23 @@ def materials_supplied(*, application: Application, by, on: date | None = None) 
         WORKFLOW.check(app, "supplied")
     else:
         step(by, app, "supplied")
-    on = on or _today()
-    _check_date(on, "on", not_before=app.received_on)
     missing = missing_materials(app)
     if missing:
         raise ValidationError(_("Still missing: %(items)s") % {"items": "、".join(missing)})
+    # The clock stood still until the materials arrived, not until the button: the day the last one was ticked.
+    on = on or arrival_day(app)
+    _check_date(on, "on", not_before=app.received_on)
+    if app.materials_due is not None and on > app.materials_due:
+        raise ValidationError(_(
+            "The materials arrived on %(on)s, after the supplementation notice's date (%(due)s): the application "
+            "is deemed withdrawn (Art. 43). The applicant may apply again.") % {"on": on, "due": app.materials_due})
     notice = app.supplement_notices.filter(fulfilled_on__isnull=True).first()
     if notice is not None:
         notice.fulfilled_on = on
         _stamp(notice, by)
         notice.save()
     app.status, app.materials_due = S.RECEIVED, None
-    app.review_due = deadlines.due_date("application_review", clock_start(app), pauses=pauses(app))
+    app.review_due = review_due_for(app)
     _stamp(app, by, _("Materials supplied"))
     app.save()
     return app
@@ -438,14 +474,18 @@ def application_withdraw(*, application: Application, by, on: date | None = None
     return app
 
 
+def arrival_day(app: Application) -> date:
+    """The day the last required material arrived (ticked), not before the latest supplementation notice."""
+    last = max((m.received_on for m in app.materials.all() if m.required and m.received_on), default=None)
+    return max(last or app.received_on, *(n.issued_on for n in app.supplement_notices.all()))
+
+
 def supplied_in_time(app: Application) -> date | None:
     """The day the last required material arrived, when every one is ticked and none arrived after the
     notice's date: the materials were supplied even if nobody pressed "Materials supplied"."""
-    required = [m for m in app.materials.all() if m.required]
-    if any(not m.received for m in required):
+    if missing_materials(app):
         return None
-    last = max((m.received_on for m in required if m.received_on), default=None)
-    last = max(last or app.received_on, *(n.issued_on for n in app.supplement_notices.all()))
+    last = arrival_day(app)
     return last if app.materials_due is None or last <= app.materials_due else None
 
 
@@ -496,6 +536,12 @@ def assets_total(app: Application):
 def _decidable(app: Application, by, decided_on: date, action: str) -> None:
     step(by, app, action)  # the states and guards of a decision are the table's (intake.workflow)
     _check_date(decided_on, "decided_on", not_before=app.received_on)
+    if app.status == S.REFUSED:  # granting after the bureau overturned the refusal: not before its decision
+        overturned = app.objections.filter(outcome=Objection.Outcome.OVERTURNED).order_by("-decided_on").first()
+        if overturned is not None and overturned.decided_on and decided_on < overturned.decided_on:
+            raise ValidationError({"decided_on": _(
+                "The refusal was overturned on %(date)s: the new decision cannot be dated before that.")
+                % {"date": overturned.decided_on}})
 
 
 def _aid_form(app: Application) -> tuple[str, str]:

@@ -60,9 +60,11 @@ class Table(Workflow):
 
 # --- who ------------------------------------------------------------------------------
 
-def own_station(user, app: Application) -> bool:
-    """Center staff act on every application; station staff on their own station's only."""
-    return user.is_center or (app.station_id is not None and app.station_id == user.station_id)
+def own_draft(user, app: Application) -> bool:
+    """Center staff act on every open application; station staff on their own preliminary intake until they
+    forward it (DOMAIN §2): from then on the application, its facts and its checklist are the center's (refused,
+    403). A decided or withdrawn one is refused by its state, with the message that says so."""
+    return user.is_center or (station_of(user, app) and (app.status == S.DRAFT or app.status not in OPEN))
 
 
 def station_of(user, app: Application) -> bool:
@@ -133,8 +135,8 @@ _window = {"capability": "application_intake", "center_only": True}
 _decide = {"capability": "application_decide", "center_only": True}
 
 STEPS = [
-    Step("edit", _("Edit"), OPEN, "", **_intake, who=own_station),
-    Step("materials", _("Save checklist"), (*OPEN, S.GRANTED), "", **_intake, who=own_station,
+    Step("edit", _("Edit"), OPEN, "", **_intake, who=own_draft),
+    Step("materials", _("Save checklist"), (*OPEN, S.GRANTED), "", **_intake, who=own_draft,
          guard=Q(status__in=OPEN) | AWAITS_ADVANCE_REVIEW),
     Step("forward", _("Forward to the center"), (S.DRAFT,), S.RECEIVED, "application_forward", who=station_of,
          starts="review_due", issues="receipt"),
@@ -150,7 +152,7 @@ STEPS = [
          issues="grant"),
     Step("refuse", _("Refuse"), (S.UNDER_REVIEW, S.RECEIVED, S.INCOMPLETE), S.REFUSED, **_decide,
          guard=DECIDABLE, stops="review_due", issues="refusal"),
-    Step("withdraw", _("Withdraw"), OPEN, S.WITHDRAWN, **_intake, who=own_station, stops="review_due"),
+    Step("withdraw", _("Withdraw"), OPEN, S.WITHDRAWN, **_intake, who=own_draft, stops="review_due"),
     Step("deem_withdrawn", _("deemed withdrawn"), (S.INCOMPLETE,), S.WITHDRAWN, who=nobody,
          stops="supplement_notices__due_on"),
     Step("advance_review", _("Follow-up review"), (S.GRANTED,), "", **_decide, guard=AWAITS_ADVANCE_REVIEW),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.access import capability_required, get_visible
-from core.flow import act, submit
+from core.flow import act, act_with, submit
 
 from .. import services
 from ..forms import DecisionForm, ObjectionDecideForm, ObjectionForm, WithdrawForm
@@ -61,10 +61,10 @@ application_forward = _step("application_forward", services.application_forward,
 @capability_required("application_intake")
 @require_POST
 def application_withdraw(request, pk):
-    form = WithdrawForm(request.POST)
-    form.is_valid()
-    return _button(request, pk, lambda a: services.application_withdraw(
-        application=a, by=request.user, reason=form.cleaned_data.get("reason", "")), _("Application withdrawn."))
+    app = visible_app(request, pk)
+    return act_with(request, WithdrawForm(request.POST), lambda data: services.application_withdraw(
+        application=app, by=request.user, reason=data.get("reason", "")),
+        done=_("Application withdrawn."), to=DETAIL, args=(app.pk,))
 
 
 @capability_required("application_decide")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import capability_required, get_visible
-from core.flow import act
+from core.flow import act, act_with
 
 from .. import services
 from ..forms import MaterialsForm
@@ -26,13 +26,11 @@ def _files_anchor(application_id: int) -> str:
 @capability_required("application_intake")
 @require_POST
 def application_materials(request, pk):
-    form = MaterialsForm(request.POST)
-    form.is_valid()
     received = {int(v) for v in request.POST.getlist("received") if v.isdigit()}
     app = visible_app(request, pk)
-    return act(request, lambda: services.materials_update(application=app, received=received, by=request.user,
-                                                          extra=form.cleaned_data.get("extra", "")),
-               done=lambda _result: _saved_message(app), to="intake:application_detail", args=(app.pk,))
+    return act_with(request, MaterialsForm(request.POST), lambda data: services.materials_update(
+        application=app, received=received, by=request.user, extra=data.get("extra", "")),
+        done=lambda _result: _saved_message(app), to="intake:application_detail", args=(app.pk,))
 
 
 def _saved_message(app) -> str:

@@ -44,6 +44,7 @@ def test_a_working_day_review_clock_pauses_for_the_supplementation_notice(org, c
     from intake.models import Application
 
     DeadlineRule.objects.filter(code="application_review").update(length=7, unit="working")
+    DeadlineRule.objects.filter(code="supplement").update(length=30)  # the materials come in time (by 26 Oct)
     app = services.application_receive(application=Application(
         applicant=applicant, received_on=received, category="civil", cause="labour_pay"), by=clerk)
     services.supplement_notice_issue(application=app, by=clerk, issued_on=issued)
