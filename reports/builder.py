@@ -13,12 +13,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connections, transaction
-from django.utils import timezone
 
 from core.choices import (
     AID_FORM,
@@ -60,6 +59,7 @@ class ReportData:
     last: dict
     rows: list = field(default_factory=list)
     differences: list | None = None  # figures that differ from the submitted version of the same period
+    year_to_date: dict | None = None  # 1 Jan to the period's end, for the targets (collect, year_to_date)
 
     @property
     def title(self) -> str:
@@ -82,8 +82,25 @@ def collect(period: Period, station=None, progress=None) -> ReportData:
 
     values = ind.compute(period, station, progress=step(0, 35))
     last = ind.compute(period.last_year(), station, progress=step(35, 25))
-    rows = ind.indicator_rows(period, station, values=values, last=last)
-    return ReportData(period, station, values, last, rows)
+    so_far = year_to_date(period, station, values)
+    rows = ind.indicator_rows(period, station, values=values, last=last, year_to_date=so_far)
+    return ReportData(period, station, values, last, rows, year_to_date=so_far)
+
+
+def year_to_date(period: Period, station, values: dict) -> dict:
+    """The figures a target of the period's year is measured on: 1 January to the period's end (DECISIONS.md,
+    Targets). The period's own figures when it starts on 1 January (a year, H1, a range from 1 January);
+    otherwise (H2, a range from another day) the indicators with a target that year, computed again."""
+    start = date(period.year, 1, 1)
+    if period.start == start:
+        return values
+    codes = [c for c in ind.targets_for(period.year, station) if c in ind.REGISTRY]
+    if not codes:
+        return {}
+    from .periods import parse_period
+
+    so_far = parse_period(f"{start.isoformat()}:{period.end.isoformat()}", today=period.end)
+    return ind.REGISTRY.evaluate(so_far, station, codes)
 
 
 # --- the 指标 sheet and the breakdowns ------------------------------------------------------------
@@ -198,7 +215,12 @@ def quality_rows(data: ReportData) -> list[list]:
 
 
 def target_progress(year: int, station, values: dict, today: date) -> list[dict]:
-    """Targets of the year with completion % and a straight-line projection to year end."""
+    """Targets of the year with completion % and a straight-line projection to year end.
+
+    `values` are the figures of the year to `today` (1 January to that day: the dashboard's year to date, a
+    report's year_to_date): the projection is what the year recorded so far ÷ the days elapsed × the days in
+    the year (STATISTICS.md, Targets), so it never ends the year below what the year already recorded.
+    Money is in yuan with two decimals (Decimal), other projections one decimal."""
     from .models import Target
 
     start = date(year, 1, 1)
@@ -214,7 +236,8 @@ def target_progress(year: int, station, values: dict, today: date) -> list[dict]
         value = values.get(t.code)
         projection = None
         if value is not None and t.code in by_code and grows_through_the_period(by_code[t.code], by_code):
-            projection = (Decimal(value) / elapsed * days_in_year).quantize(Decimal("0.1"))
+            projection = Decimal(value) / elapsed * days_in_year
+            projection = ind.money(projection) if unit == "元" else projection.quantize(ind.TENTH, ROUND_HALF_UP)
         elif value is not None:
             projection = value  # stocks, levels (the network, the year's budget), rates and averages stand
         out.append({"target": t, "code": t.code, "name": name, "unit": unit, "value": value,
@@ -225,22 +248,44 @@ def target_progress(year: int, station, values: dict, today: date) -> list[dict]
 
 
 def target_sheet_rows(data: ReportData) -> list[list]:
-    today = min(timezone.localdate(), data.period.end)  # Shanghai's day, not the machine's
-    return [[r["code"], r["name"], r["unit"], ind._whole(r["target"].value), r["value"], r["completion"],
-             _float(r["projection"]), r["projected_completion"]]
-            for r in target_progress(data.period.year, data.station, data.values, today)]
+    """The 目标 sheet: each target of the period's year against the year to the period's end (the day the report
+    is taken as of), as the dashboard shows it; money in yuan with two decimals, as on the 指标 sheet."""
+    so_far = data.year_to_date if data.year_to_date is not None else year_to_date(data.period, data.station,
+                                                                                    data.values)
+    return [[r["code"], r["name"], r["unit"], ind.target_value(r["target"].value, r["unit"]), r["value"],
+             r["completion"], _cell(r["projection"], r["unit"]), r["projected_completion"]]
+            for r in target_progress(data.period.year, data.station, so_far, data.period.end)]
 
 
-def _float(v):
-    return float(v) if isinstance(v, Decimal) else v
+def _cell(v, unit: str):
+    """Money stays Decimal (written in the money format), other projections are plain numbers."""
+    if isinstance(v, Decimal) and unit != "元":
+        return float(v)
+    return v
+
+
+def _first_assignment(case):
+    """The handler of the case's first assignment and the type counted for it (STATISTICS.md: the handler's type
+    at assignment, the first assignment's date): one assignment, whatever changes of handler came later."""
+    first = case.assignment_list[0] if case.assignment_list else None
+    handler = first.handler if first is not None else case.handler  # a ledger row without 指派日期
+    return handler, case.handler_kind if handler is not None else ""
 
 
 def case_list_rows(data: ReportData) -> Iterator[list]:
-    """The accepted cases with the 案件 ledger columns of LEDGER.md (ID numbers masked)."""
-    from applicants.idcard import mask
+    """The accepted cases with the 案件 ledger columns of LEDGER.md (ID numbers masked), each with the facts the
+    figures count (DECISIONS.md, Cases): the stage at acceptance, the groups at acceptance, the station it was
+    accepted at, and the first assignment (its handler, that handler's type then, its date)."""
+    from django.db.models import Prefetch
 
+    from applicants.idcard import mask
+    from cases.models import Assignment
+
+    first = Prefetch("assignments", to_attr="assignment_list",
+                     queryset=Assignment.objects.select_related("handler__provider").order_by("assigned_on", "pk"))
     qs = (ind.REGISTRY["cases.accepted"].records(data.period, data.station)
           .select_related("recipient", "handler", "handler__provider", "station", "subsidy")
+          .prefetch_related(first)
           .order_by("accepted_on", "number"))
     for case in qs.iterator(chunk_size=2000):
         try:
@@ -248,16 +293,17 @@ def case_list_rows(data: ReportData) -> Iterator[list]:
         except ObjectDoesNotExist:
             sub = None
         person = case.recipient
-        handler = case.handler
+        handler, handler_kind = _first_assignment(case)
         outcome = "终止" if case.status == "terminated" else CASE_OUTCOME.zh.get(case.outcome, "")
         yield [
             case.number, case.accepted_on, CATEGORY.zh.get(case.category, ""), SOURCE.zh.get(case.source, ""),
-            ORGAN.zh.get(case.organ, ""), STAGE.zh.get(case.stage, ""), AID_FORM.zh.get(case.aid_form, ""),
+            ORGAN.zh.get(case.organ, ""), STAGE.zh.get(case.stage_at_acceptance or case.stage, ""),
+            AID_FORM.zh.get(case.aid_form, ""),
             CAUSE.zh.get(case.cause, ""), person.name, mask(person.id_number) if person.id_number else "",
             SEX.zh.get(person.sex, ""), person.birth_date,
             "、".join(GROUP.zh[g] for g in GROUP.codes if g in (case.recipient_groups or [])),
             case.is_mass, case.recipient_count, handler.name if handler else "",
-            HANDLER_KIND.zh.get(case.handler_kind or (handler.kind if handler else ""), ""),
+            HANDLER_KIND.zh.get(handler_kind, ""),
             handler.provider.name if handler and handler.provider else "",
             case.assigned_on, case.closed_on or case.terminated_on, outcome, case.amount_recovered,
             case.amount_involved, GRADE.zh.get(case.grade, ""), sub.amount if sub else None,
@@ -340,6 +386,9 @@ def about_rows(data: ReportData) -> list[list]:
                                  f"期末逾期事项、网络）取{p.end.isoformat()}当日；上年同期为上年同一起止日期"])
     else:
         rows.append(["统计截至", f"{own_end.isoformat()}（期末数取期末当日）"])
+    if data.year_to_date and data.year_to_date is not data.values:  # H2 or a range not from 1 January
+        rows.append(["目标", f"目标为{p.year}年全年目标：目标完成率和预计全年按{_zh(date(p.year, 1, 1))}至{_zh(p.end)}"
+                           "的累计数计算"])
     rows.append(["口径", "每个指标按《统计指标》的编码和定义计算，仪表盘、工作站页面、本表和工作总结使用同一定义；"
                        "点击仪表盘上的数字可查看其统计的全部记录"])
     return rows

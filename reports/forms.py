@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from stations.models import Station
 
 from .indicators import INDICATORS
-from .models import Target
+from .models import TARGET_YEARS, Target
 from .periods import period_from_input
 
 
@@ -52,18 +52,31 @@ def indicator_choices() -> list[tuple[str, str]]:
     return [(c, f"{n}（{u}） {c}") for c, n, u in INDICATORS]
 
 
+# A target's year and value, on both target forms (and so in the admin); the services check them again.
+def target_year_field() -> forms.IntegerField:
+    return forms.IntegerField(label=_("Year"), min_value=TARGET_YEARS[0], max_value=TARGET_YEARS[1])
+
+
+def target_value_field() -> forms.DecimalField:
+    return forms.DecimalField(label=_("Target"), max_digits=14, decimal_places=2, min_value=0)
+
+
 class TargetSetForm(forms.Form):
     """Set the target of one indicator for a year (county-wide or one station); an existing one is updated."""
 
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = target_year_field()
     code = forms.ChoiceField(label=_("Indicator"), choices=indicator_choices)
     station = forms.ModelChoiceField(label=_("Station"), queryset=Station.objects.all(), required=False,
                                      empty_label=_("Whole county"))
-    value = forms.DecimalField(label=_("Target"), max_digits=14, decimal_places=2, min_value=0)
+    value = target_value_field()
 
 
 class TargetForm(forms.ModelForm):
+    """Edit a target (the target page and the admin): the same year and value rules as TargetSetForm."""
+
+    year = target_year_field()
     code = forms.ChoiceField(label=_("Indicator"), choices=indicator_choices)
+    value = target_value_field()
 
     class Meta:
         model = Target

@@ -101,28 +101,37 @@ def targets_for(year: int, station) -> dict:
 
 
 def indicator_rows(p: Period, station=None, *, values: dict | None = None, last: dict | None = None,
-                   with_targets: bool = True) -> list[Row]:
-    """The 指标 sheet: every indicator with last year and change %, then target rows."""
+                   with_targets: bool = True, year_to_date: dict | None = None) -> list[Row]:
+    """The 指标 sheet: every indicator with last year and change %, then target rows.
+
+    `year_to_date`: the figures from 1 January to the period's end (reports.builder.year_to_date), what a
+    target's completion is measured on; the period's own figures when it starts on 1 January."""
     values = compute(p, station) if values is None else values
     last = compute(p.last_year(), station) if last is None else last
     rows = [Row(code, name, unit, values[code], last[code], change(values[code], last[code]))
             for code, name, unit in INDICATORS]
     if with_targets:
-        rows += target_rows(p, station, values)
+        rows += target_rows(p, station, values if year_to_date is None else year_to_date)
     return rows
 
 
 def target_rows(p: Period, station, values: dict) -> list[Row]:
+    """`values`: the figures of the year to the period's end (a target is the year's)."""
     targets = targets_for(p.year, station)
     rows = []
     for code, name, unit in INDICATORS:
         if code not in targets:
             continue
         target = targets[code]
-        target_value = money(target) if unit == "元" else (float(target) if unit == "%" else _whole(target))
-        rows.append(Row(f"target.{code}", f"{name}目标", unit, target_value, None, None))
+        rows.append(Row(f"target.{code}", f"{name}目标", unit, target_value(target, unit), None, None))
         rows.append(Row(f"rate.target.{code}", f"{name}目标完成率", "%", rate(values.get(code), target), None, None))
     return rows
+
+
+def target_value(target: Decimal, unit: str):
+    """A target as a figure of its unit: money in yuan with two decimals (Decimal, the money format of the
+    workbook), a rate as a float, a count as a whole number when it is one."""
+    return money(target) if unit == "元" else (float(target) if unit == "%" else _whole(target))
 
 
 def _whole(d: Decimal):

@@ -10,6 +10,9 @@ from simple_history.models import HistoricalRecords
 
 from core.models import JobFields
 
+# The years a target may be set for (the target forms and services refuse others).
+TARGET_YEARS = (2000, 2100)
+
 
 class Target(models.Model):
     """民生工程目标: the yearly target of one indicator of STATISTICS.md, county-wide or per station."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,7 @@ from core import jobs
 from core.access import require
 from core.replica import reading_replica
 
-from .models import ReportRun, Target
+from .models import TARGET_YEARS, ReportRun, Target
 from .periods import Period, parse_period, period_from_input
 from .submission import figures_of, sha256, submitted_version
 
@@ -195,6 +196,7 @@ def expire_files(*, now=None) -> int:
 def target_set(*, year: int, code: str, station=None, value, by) -> Target:
     """The target of one indicator for a year (county-wide or one station): made, or its value changed."""
     require(by, "target_manage")
+    _check_target(year, value)
     target = Target.objects.select_for_update().filter(year=year, code=code, station=station).first()
     if target is None:
         target = Target(year=year, code=code, station=station)
@@ -204,10 +206,27 @@ def target_set(*, year: int, code: str, station=None, value, by) -> Target:
     return target
 
 
+def _check_target(year, value) -> None:
+    """A target's year lies in 2000–2100 and its value is not negative (the forms say so first)."""
+    errors = {}
+    if not isinstance(year, int) or not TARGET_YEARS[0] <= year <= TARGET_YEARS[1]:
+        errors["year"] = _("The year of a target must be between %(first)s and %(last)s.") % {
+            "first": TARGET_YEARS[0], "last": TARGET_YEARS[1]}
+    try:
+        negative = value is None or Decimal(value) < 0
+    except (InvalidOperation, TypeError, ValueError):
+        negative = True
+    if negative:
+        errors["value"] = _("A target cannot be negative.")
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def target_update(*, target: Target, by) -> Target:
     """Save an edited target; another target of the same indicator, year and station is refused."""
     require(by, "target_manage")
+    _check_target(target.year, target.value)
     clash = Target.objects.filter(year=target.year, code=target.code, station=target.station_id)
     if clash.exclude(pk=target.pk).exists():
         raise ValidationError(_("This indicator already has a target for that year and station."))

@@ -51,16 +51,22 @@ def fmt(value) -> str:
     return f"{value:,}" if isinstance(value, int) and value >= 10000 else str(value)
 
 
-def change_words(this, last) -> str:
-    """同比增长9.3% / 同比下降4.0% / 与上年同期持平; empty when last year is 0 or unknown."""
+def change_words(this, last, unit: str = "") -> str:
+    """同比增长9.3% / 同比下降4.0% / 与上年同期持平; empty when last year is 0 or unknown.
+
+    Only equal figures are 持平: a change that rounds to 0.0 % says which way it went and last year's figure
+    (同比增长不足0.1%（上年同期20,000件）)."""
     c = ind.change(this, last)
     if c is None:
         return ""
+    if this == last:
+        return "与上年同期持平"
+    if c == 0:
+        way = "增长" if this > last else "下降"
+        return f"同比{way}不足0.1%（上年同期{fmt(last)}{unit}）"
     if c > 0:
         return f"同比增长{c:.1f}%"
-    if c < 0:
-        return f"同比下降{abs(c):.1f}%"
-    return "与上年同期持平"
+    return f"同比下降{abs(c):.1f}%"
 
 
 def sentences(data) -> dict[str, list[str]]:
@@ -69,7 +75,7 @@ def sentences(data) -> dict[str, list[str]]:
     span = data.period.span_word if data.period.kind != "range" else data.period.label
 
     def c(code: str) -> str:
-        words = change_words(v[code], last[code])
+        words = change_words(v[code], last[code], ind.BY_CODE[code][1])
         return f"，{words}" if words else ""
 
     def pct(code: str) -> str:
