@@ -71,6 +71,11 @@ def money(value: Decimal) -> str:
     return money_text(value)
 
 
+def _fine(value: Decimal) -> str:
+    """An amount per person to four decimals, for when cents alone hide that it is above the line."""
+    return f"{Decimal(value).quantize(Decimal('0.0001'), ROUND_HALF_UP):,f}"
+
+
 def _mult(value: Decimal) -> str:
     return f"{Decimal(value).normalize():f}" if Decimal(value) != Decimal(value).to_integral() else f"{value:.1f}"
 
@@ -112,7 +117,9 @@ def evaluate(*, policy: PolicySpec | None, facts: Facts) -> Result:
         return Result(NEEDS_REVIEW, reasons)
     base = policy.urban_base if facts.hukou == "urban" else policy.rural_base
     base_word = "城镇低保" if facts.hukou == "urban" else "农村低保"
-    limit = (Decimal(base) * Decimal(policy.multiplier)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    # The line and the income per person are compared unrounded: a household of 3 earning 3,660.01 has
+    # 1,220.0033… a month per person, above a line of 1,220.00 although both print as 1,220.00.
+    limit = Decimal(base) * Decimal(policy.multiplier)
     individual = policy.basis == "individual" or facts.cause in INDIVIDUAL_CAUSES or facts.domestic_violence
     if individual:
         income = facts.individual_income
@@ -122,18 +129,24 @@ def evaluate(*, policy: PolicySpec | None, facts: Facts) -> Result:
             return Result(NEEDS_REVIEW, reasons)
         label = "个人月收入"
         per_person = Decimal(income)
+        above = per_person > limit
+        shown = money(per_person)
     else:
         if facts.household_income is None or not facts.household_size:
             reasons.append("未提供家庭月收入或家庭人口，需人工审查")
             return Result(NEEDS_REVIEW, reasons)
         label = "月人均收入"
-        per_person = (Decimal(facts.household_income) / facts.household_size).quantize(Decimal("0.01"),
-                                                                                       ROUND_HALF_UP)
+        above = Decimal(facts.household_income) > limit * facts.household_size
+        per_person = Decimal(facts.household_income) / facts.household_size
+        shown = money(per_person)
+        if above and shown == money(limit):
+            # Rounded to the cent it would read "1,220.00 > 1,220.00": show the division instead.
+            shown = f"{money(facts.household_income)} 元 ÷ {facts.household_size} 人 ≈ {_fine(per_person)}"
     rule = f"{_mult(policy.multiplier)} × {base_word} {money(base)} 元 = {money(limit)} 元"
-    if per_person > limit:
-        reasons.append(f"{label} {money(per_person)} 元 > {rule}，不符合经济困难标准")
+    if above:
+        reasons.append(f"{label} {shown} 元 > {rule}，不符合经济困难标准")
         return Result(NOT_ELIGIBLE, reasons)
-    reasons.append(f"{label} {money(per_person)} 元 ≤ {rule}")
+    reasons.append(f"{label} {shown} 元 ≤ {rule}")
 
     if policy.asset_test:
         if facts.assets is None:

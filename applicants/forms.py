@@ -41,8 +41,46 @@ class PersonForm(forms.ModelForm):
                    "name": forms.TextInput(attrs={"autofocus": True})}
         labels = {"name": _("full name"), "address": _("home address")}
 
+    def __init__(self, *args, masked: bool = False, **kwargs):
+        """`masked`: the user may not see full ID and phone numbers (no `applicant_view_full`, DOMAIN.md §13).
+        The inputs of a registered person then show the numbers masked, as the person's page does, and a
+        masked number that comes back unchanged keeps the stored one."""
+        super().__init__(*args, **kwargs)
+        self._masked: dict[str, str] = {}
+        self._kept: set[str] = set()
+        if masked and self.instance.pk:
+            for field, stored, shown in (("id_number", self.instance.id_number, idcard.mask),
+                                         ("phone", self.instance.phone, idcard.mask_phone)):
+                if stored:
+                    self._masked[field] = shown(stored)
+                    self.initial[field] = self._masked[field]
+                    self.fields[field].help_text = _("Shown masked: leave it as it is to keep the stored number, "
+                                                     "or type the whole new number.")
+
+    def _keeps(self, field: str) -> bool:
+        """The masked number came back as it was shown: the stored one stays."""
+        value = (self.cleaned_data.get(field) or "").strip()
+        if field in self._masked and value == self._masked[field]:
+            self._kept.add(field)
+            return True
+        return False
+
+    @staticmethod
+    def _not_masked(value: str) -> str:
+        if "*" in value:
+            raise ValidationError(_("Type the whole number, or leave the masked number as it was to keep it."),
+                                  code="masked")
+        return value
+
+    def clean_id_number(self):
+        if self._keeps("id_number"):
+            return self.instance.id_number
+        return self._not_masked(self.cleaned_data.get("id_number") or "")
+
     def clean_phone(self):
-        return clean_phone_value(self.cleaned_data.get("phone"))
+        if self._keeps("phone"):
+            return self.instance.phone  # as stored, even a number from before this check
+        return clean_phone_value(self._not_masked(self.cleaned_data.get("phone") or ""))
 
     def clean_birth_date(self):
         return not_future(self.cleaned_data.get("birth_date"))
@@ -51,17 +89,29 @@ class PersonForm(forms.ModelForm):
         data = super().clean()
         number = idcard.normalise(data.get("id_number") or "")
         id_type = data.get("id_type") or Person.IdType.RESIDENT
+        if idcard.is_resident_number(number):
+            # A number in the resident format is a resident ID whatever type was chosen (a slip of the select
+            # must not register the number a second time), as the ledger import reads it.
+            id_type = data["id_type"] = Person.IdType.RESIDENT
         if number and id_type == Person.IdType.RESIDENT:
             try:
                 info = idcard.parse(number)
             except ValidationError as exc:
-                self.add_error("id_number", exc)
-                return data
-            data["birth_date"] = info.birth_date
-            data["sex"] = info.sex
+                if "id_number" not in self._kept:
+                    self.add_error("id_number", exc)
+                    return data
+                # A stored number the user cannot see stays as it is: it is not theirs to correct blind.
+                info = None
+            if info is not None:
+                data["birth_date"] = info.birth_date
+                data["sex"] = info.sex
         data["id_number"] = number
         if number:
-            clash = Person.objects.filter(id_type=id_type, id_number=number, merged_into__isnull=True)
+            # A resident number clashes under any type (records saved under another type before it was read as
+            # a resident ID included).
+            clash = Person.objects.filter(id_number=number, merged_into__isnull=True)
+            if not idcard.is_resident_number(number):
+                clash = clash.filter(id_type=id_type)
             if self.instance.pk:
                 clash = clash.exclude(pk=self.instance.pk)
             other = clash.first()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,7 +16,7 @@ from core.masking import mask, mask_phone  # noqa: F401 - re-exported: callers i
 
 _WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _CHECK = "10X98765432"
-_PATTERN = re.compile(r"^\d{17}[\dX]$")
+_PATTERN = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII digits only: \d matches any Unicode digit
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,10 @@ def check_digit(first17: str) -> str:
 
 
 def normalise(number: str) -> str:
-    return (number or "").strip().replace(" ", "").upper()
+    """The number as stored: NFKC folds what a Chinese input method types (full-width digits and letters, an
+    ideographic space) into ASCII, so one number has one spelling and the duplicate check finds it."""
+    folded = unicodedata.normalize("NFKC", number or "")
+    return "".join(folded.split()).upper()
 
 
 def parse(number: str, *, today: date | None = None) -> IdInfo:
@@ -62,7 +66,7 @@ def is_resident_number(number: str) -> bool:
 
 def is_other_document(number: str) -> bool:
     n = normalise(number)
-    return not _PATTERN.match(n) and bool(_OTHER_DOCUMENT.match(n)) and not re.fullmatch(r"\d+X", n)
+    return not _PATTERN.match(n) and bool(_OTHER_DOCUMENT.match(n)) and not re.fullmatch(r"[0-9]+X", n)
 
 
 def document_number_cell(value) -> str:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.choices import DISABILITY, GROUP, REGISTRY_CATEGORY, SEX
+from core.search import PhoneDigits
 
 
 class Person(models.Model):
@@ -71,7 +72,11 @@ class Person(models.Model):
             # a name of one or two characters: its beginning (core.search.name_q)
             models.Index(OpClass("name", name="varchar_pattern_ops"), name="person_name_prefix"),
             GinIndex(OpClass(Upper("id_number"), name="gin_trgm_ops"), name="person_id_trgm"),
-            GinIndex(OpClass("phone", name="gin_trgm_ops"), name="person_phone_trgm"),
+            # its digits (core.search.phone_q): 0551-1234567 is found by 05511234567
+            GinIndex(OpClass(PhoneDigits("phone"), name="gin_trgm_ops"), name="person_phone_trgm"),
+            # the duplicate check of a resident-format number, whatever document type it was saved under
+            models.Index(fields=["id_number"], name="person_id_number",
+                         condition=~models.Q(id_number="") & models.Q(merged_into__isnull=True)),
         ]
 
     def __str__(self) -> str:

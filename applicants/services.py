@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from core.access import require
 from core.models import AccessLog
 
+from . import idcard
 from .models import Person, VulnerableEntry
 
 
@@ -63,12 +64,21 @@ def person_merge(*, keep: Person, drop: Person, by, reason: str = "") -> Person:
             obj._history_user = by
             obj._change_reason = _("Merged person #%(a)s into #%(b)s") % {"a": drop.pk, "b": keep.pk}
             obj.save(update_fields=[field])
-    changed = []
-    for field in ("id_number", "phone", "address", "hukou", "township", "occupation", "birth_date", "sex",
+    if not keep.id_number and drop.id_number:
+        # The number comes with its type, and a resident ID number says the birth date and sex: they replace
+        # what was estimated on a record registered without the ID card (DOMAIN.md §4).
+        keep.id_type, keep.id_number = drop.id_type, drop.id_number
+        if keep.id_type == Person.IdType.RESIDENT or idcard.is_resident_number(keep.id_number):
+            try:
+                info = idcard.parse(keep.id_number)
+            except ValidationError:
+                info = None
+            if info is not None:
+                keep.id_type, keep.birth_date, keep.sex = Person.IdType.RESIDENT, info.birth_date, info.sex
+    for field in ("phone", "address", "hukou", "township", "occupation", "birth_date", "sex",
                   "disability_type", "household_income", "assets_note"):
         if not getattr(keep, field) and getattr(drop, field):
             setattr(keep, field, getattr(drop, field))
-            changed.append(field)
     keep.declared_groups = sorted(set(keep.declared_groups) | set(drop.declared_groups))
     drop.merged_into = keep
     drop._history_user = by

@@ -103,7 +103,10 @@ def person_create(request):
 @capability_required("applicant_manage")
 def person_edit(request, pk):
     person = get_visible(persons_visible_to(request.user), pk=pk)
-    form = PersonForm(request.POST or None, instance=person)
+    show_full = request.user.can("applicant_view_full")
+    if show_full and request.method == "GET":  # the inputs hold the full numbers: logged as the page is
+        services.person_view_logged(person=person, by=request.user)
+    form = PersonForm(request.POST or None, instance=person, masked=not show_full)
     saved = submit(request, form, lambda data: services.person_save(person=form.save(commit=False), by=request.user),
                    done=_("Saved."), to="applicants:person_detail", args=(person.pk,))
     if saved:

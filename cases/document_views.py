@@ -14,7 +14,7 @@ from core.models import CenterProfile
 from . import rules, services
 from .documents import SERVED, notifying_on, printable_documents, stage_letters
 from .models import Attachment, Case
-from .selectors import case_detail_qs
+from .selectors import case_detail_qs, recipient_is_visible
 from .views import _case, _need_case_access
 
 # --- documents ------------------------------------------------------------------
@@ -22,6 +22,8 @@ from .views import _case, _need_case_access
 @login_required
 def case_print(request, pk, doc):
     case = _case(request, pk)
+    if not recipient_is_visible(request.user, case):  # the documents name the recipient (DOMAIN.md §13)
+        raise Http404
     if doc not in dict(printable_documents(case)):
         raise Http404
     assignments = list(case.assignments.select_related("handler__provider").order_by("assigned_on", "pk"))

@@ -14,7 +14,7 @@ from core.search import name_q
 from stations.models import Handler, Station
 
 from .models import Case, Complaint, Discussion
-from .selectors import overdue_q, pending_proposal_exists, returned_proposals_q
+from .selectors import cases_by_recipient, overdue_q, pending_proposal_exists, returned_proposals_q
 
 DATE = forms.DateInput(attrs={"type": "date"})
 YES_NO = [("1", _("Yes")), ("0", _("No"))]
@@ -101,7 +101,10 @@ class CaseFilter(django_filters.FilterSet):
             return qs
         from applicants.models import Person
 
-        arms = [Case.objects.filter(recipient__in=Person.objects.filter(name_q("name", value)).values("pk")),
+        # A station's case may be for a person registered elsewhere: that recipient's name finds nothing for
+        # station staff (DOMAIN.md §13), as on the applications' search (intake.filters).
+        user = getattr(self.request, "user", None)
+        arms = [*cases_by_recipient(user, Person.objects.filter(name_q("name", value))),
                 Case.objects.filter(handler__in=Handler.objects.filter(name__icontains=value).values("pk"))]
         if len(value) >= 3:  # a trigram index needs three characters; shorter parts would read every case
             arms += [Case.objects.filter(number__icontains=value),

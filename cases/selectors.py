@@ -36,7 +36,7 @@ def cases_visible_to(user) -> QuerySet[Case]:
 
 def quality_records_visible_to(user, model) -> QuerySet:
     """Discussions or complaints on the cases this user may see; the center also sees complaints without a case."""
-    qs = model.objects.select_related("case__recipient", "case__station")
+    qs = model.objects.select_related("case__recipient", "case__station", "case__handler")
     if not user.is_authenticated or not user.is_active:
         return qs.none()
     if user.is_center and user.can("case_view_all"):
@@ -46,6 +46,49 @@ def quality_records_visible_to(user, model) -> QuerySet:
 
 def case_list(user) -> QuerySet[Case]:
     return cases_visible_to(user).select_related("recipient", "handler", "station").order_by("-accepted_on", "-pk")
+
+
+def recipient_is_visible(user, case: Case) -> bool:
+    """Whether the user may learn who the case's recipient is (name, ID number, groups), without a query.
+
+    Station staff see their station's cases, and such a case may be for a person registered by another
+    station (the duplicate-ID path at intake): they learn nothing about that person, as on the application
+    (DOMAIN.md §13). The center, and the handler the case is assigned to, see the recipient."""
+    if case.recipient_id is None or user.is_center:
+        return True
+    if case.recipient.station_id is not None and case.recipient.station_id == user.station_id:
+        return True
+    return case.handler_id is not None and case.handler.user_id == user.pk
+
+
+def with_recipient_hidden(qs: QuerySet[Case], user) -> QuerySet[Case]:
+    """The list marked, row by row, where the recipient is not the user's to see (`recipient_is_visible` in
+    SQL), so that its export leaves the person's cells out (core.sheets.PERSON_HIDDEN)."""
+    from django.db.models import BooleanField
+
+    from core.sheets import PERSON_HIDDEN
+
+    if user.is_center:
+        return qs
+    seen = Q(recipient__isnull=True) | Q(handler__user_id=user.pk)
+    if user.station_id is not None:
+        seen |= Q(recipient__station_id=user.station_id)
+    return qs.annotate(**{PERSON_HIDDEN: SqlCase(When(seen, then=Value(False)), default=Value(True),
+                                                 output_field=BooleanField())})
+
+
+def cases_by_recipient(user, people: QuerySet) -> list[QuerySet[Case]]:
+    """The cases whose recipient is one of `people` (found by name), as arms of a search's UNION, only where the
+    user may see that recipient (`recipient_is_visible`): a guessed name confirms nothing about a person
+    outside the scope."""
+    if user is None or not user.is_authenticated:
+        return []
+    if user.is_center:
+        return [Case.objects.filter(recipient__in=people.values("pk"))]
+    arms = [Case.objects.filter(recipient__in=people.values("pk"), handler__user=user)]
+    if user.station_id is not None:
+        arms.append(Case.objects.filter(recipient__in=people.filter(station_id=user.station_id).values("pk")))
+    return arms
 
 
 def case_detail_qs(user) -> QuerySet[Case]:

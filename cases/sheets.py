@@ -92,4 +92,5 @@ def case_row(values: tuple, full: bool) -> list:
     ]
 
 
-SHEETS = [Sheet("案件", COLUMNS, fields=FIELDS, row=case_row, ledger_order=1)]
+SHEETS = [Sheet("案件", COLUMNS, fields=FIELDS, row=case_row, ledger_order=1,
+               person_cells=("受援人姓名", "证件号码", "性别", "出生日期", "人群类别"))]

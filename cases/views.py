@@ -40,7 +40,9 @@ from .selectors import (
     case_detail_qs,
     may_list_cases,
     quality_records_visible_to,
+    recipient_is_visible,
     with_approval,
+    with_recipient_hidden,
 )
 from .selectors import case_list as case_list_qs
 from .workflow import WORKFLOW
@@ -72,7 +74,8 @@ def case_list(request):
     if request.GET.get("export") == "xlsx":
         from core.exports import export_response
 
-        return export_response("案件", rows, filename=f"案件-{timezone.localdate():%Y%m%d}.xlsx",
+        return export_response("案件", with_recipient_hidden(rows, request.user),
+                               filename=f"案件-{timezone.localdate():%Y%m%d}.xlsx",
                                full=request.user.can("applicant_view_full"), request=request)
     page = paginate(request, rows)
     return render(request, "cases/case_list.html", {
@@ -123,7 +126,10 @@ def case_detail(request, pk):
     labels = dict(rules.ARCHIVE_ITEMS)
     reviews = [(r, [(labels.get(code, code), ok) for code, ok in r.checklist.items()])
                for r in case.archive_reviews.all()]
-    docs = printable_documents(case)
+    # A recipient registered outside a station user's scope is not named, nor its groups, nor printed
+    # (the documents name the recipient): as on the application (DOMAIN.md §13).
+    hidden = not recipient_is_visible(user, case)
+    docs = [] if hidden else printable_documents(case)
     step, step_due = next_step(case)
     subsidy = None
     if user.can("subsidy_manage"):  # funding's record, reached by its reverse accessor: cases imports no funding
@@ -135,9 +141,12 @@ def case_detail(request, pk):
         "may_record_letters": WORKFLOW["letter_sent"].permitted(user, case),
         "case": case, "actions": case_actions(user, case), "reviews": reviews, "docs": docs,
         "next_step": step, "next_due": step_due, "notice_ground": rules.notice_ground(case),
-        "life_or_death": rules.is_life_or_death(case), "minor_case": rules.is_minor_case(case),
-        "show_full": full_id_shown(person=case.recipient, by=user, asked=request.GET.get("show_id") == "1"),
-        "can_reveal": user.can("applicant_view_full"), "groups": [GROUP.label(g) for g in case.recipient_groups],
+        "life_or_death": rules.is_life_or_death(case), "minor_case": not hidden and rules.is_minor_case(case),
+        "recipient_hidden": hidden,
+        "show_full": not hidden and full_id_shown(person=case.recipient, by=user,
+                                                  asked=request.GET.get("show_id") == "1"),
+        "can_reveal": not hidden and user.can("applicant_view_full"),
+        "groups": [] if hidden else [GROUP.label(g) for g in case.recipient_groups],
         "stage_history": editing.stage_history(case), "corrections": editing.correction_rows(case),
         "breadcrumbs": _crumbs(case), "title": case.number, **_approval_context(user, case),
     })

@@ -49,6 +49,14 @@ class Sheet:
     row: Callable | None = None  # row(values, full) -> list
     rows: Callable | None = None  # rows(queryset, full) -> Iterator[list], when not read as tuples
     ledger_order: int | None = None  # its place among the ledger's sheets; None: an export only
+    # The person's cells (headers) a list leaves out for a record whose person is outside the user's scope: the
+    # list's queryset then carries the annotation PERSON_HIDDEN, and the first of these reads 已登记人员.
+    person_cells: tuple[str, ...] = ()
+
+
+# The annotation a list's queryset carries when some of its rows name a person the user may not see (DOMAIN §13).
+PERSON_HIDDEN = "person_hidden"
+HIDDEN_PERSON = "已登记人员"
 
 
 @dataclass(frozen=True)
@@ -140,9 +148,18 @@ def rows(sheet: str, queryset, *, full: bool = False) -> Iterator[list]:
 def _tuple_rows(built: _Built, queryset, full: bool) -> Iterator[list]:
     base = built.sheet
     fields = base.fields + tuple(f for extra, _at in built.extras for f in extra.fields)
+    hiding = bool(base.person_cells) and PERSON_HIDDEN in queryset.query.annotations
+    if hiding:
+        fields += (PERSON_HIDDEN,)
+        headers = [c.header for c in base.columns]
+        blank = [headers.index(h) for h in base.person_cells]
     n, row_of, extras = len(base.fields), base.row, built.extras
     for values in chunked(queryset.values_list(*fields)):
         row, start = row_of(values[:n], full), n
+        if hiding and values[-1]:
+            for i in blank:
+                row[i] = None
+            row[blank[0]] = HIDDEN_PERSON
         for extra, at in extras:
             end = start + len(extra.fields)
             row[at:at] = extra.cells(values[start:end], full)

@@ -255,7 +255,8 @@ class PersonInlineMixin(forms.Form):
                 return data
             data["p_id_number"] = number
             data["p_birth_date"], data["p_sex"] = info.birth_date, info.sex
-            existing = Person.objects.filter(id_type="resident", id_number=number, merged_into__isnull=True).first()
+            # a resident-format number is the person whatever document type it was once saved under
+            existing = Person.objects.filter(id_number=number, merged_into__isnull=True).order_by("pk").first()
             if existing is not None:
                 data["person"] = existing
                 return data

@@ -26,6 +26,7 @@ from core.choices import (
     cause_choices,
     stage_choices,
 )
+from core.search import PhoneDigits
 
 money = dict(max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
 
@@ -72,7 +73,7 @@ class Consultation(models.Model):
         indexes = [  # the list's search box (filters.ConsultationFilter.search), pg_trgm
             GinIndex(OpClass(Upper("person_name"), name="gin_trgm_ops"), name="consultation_name_trgm"),
             models.Index(OpClass("person_name", name="varchar_pattern_ops"), name="consultation_name_prefix"),
-            GinIndex(OpClass("person_phone", name="gin_trgm_ops"), name="consultation_phone_trgm"),
+            GinIndex(OpClass(PhoneDigits("person_phone"), name="gin_trgm_ops"), name="consultation_phone_trgm"),
         ]
 
     def __str__(self) -> str:

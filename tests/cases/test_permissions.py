@@ -79,6 +79,9 @@ TABLE = {
 
 @pytest.fixture
 def objects(assigned_case, handler, reviewer, org):
+    # The recipient is registered by the case's station: a station sees (and prints) the recipient of its case
+    # only when it registered that person (DOMAIN.md §13; tests/applicants/test_audit_eligibility.py).
+    type(assigned_case.recipient).objects.filter(pk=assigned_case.recipient_id).update(station=assigned_case.station)
     att = services.attachment_add(case=assigned_case, by=handler,
                                   upload=SimpleUploadedFile("协议.pdf", b"%PDF-1.4", content_type="application/pdf"))
     complaint = services.complaint_record(case=assigned_case, by=reviewer, received_on=dt.date(2025, 11, 12),
