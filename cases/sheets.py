@@ -59,22 +59,39 @@ COLUMNS = (
 
 # Rows are read as tuples (values_list), not model instances: a year of a province's cases is 100,000+ rows,
 # and building five related instances per row was half of an export's time.
+# A row describes the case with the facts its figures count (reports/DECISIONS.md, "Report files"), so that it
+# imports back to the same figures: the stage at acceptance, and the handler of the first assignment beside
+# the type counted for it (Case.handler_kind) — not the current handler after a change (Art. 55).
 FIELDS = (
-    "number", "accepted_on", "category", "source", "organ", "stage", "aid_form", "cause", "recipient__name",
-    "recipient__id_number", "recipient__sex", "recipient__birth_date", "recipient_groups", "is_mass",
-    "recipient_count", "handler__name", "handler_kind", "handler__kind", "handler__provider__name", "assigned_on",
-    "closed_on", "terminated_on", "status", "outcome", "amount_recovered", "amount_involved", "grade",
-    "station__name",
+    "number", "accepted_on", "category", "source", "organ", "stage_at_acceptance", "stage", "aid_form", "cause",
+    "recipient__name", "recipient__id_number", "recipient__sex", "recipient__birth_date", "recipient_groups",
+    "is_mass", "recipient_count", "first_handler", "first_provider", "handler__name", "handler_kind",
+    "handler__kind", "handler__provider__name", "assigned_on", "closed_on", "terminated_on", "status", "outcome",
+    "amount_recovered", "amount_involved", "grade", "station__name",
 )
+
+
+def first_assignment(queryset):
+    """The handler of each case's first assignment and its firm, by one lookup per row of an index."""
+    from django.db.models import OuterRef, Subquery
+
+    from .models import Assignment
+
+    first = Assignment.objects.filter(case=OuterRef("pk")).order_by("assigned_on", "pk")
+    return queryset.annotate(first_handler=Subquery(first.values("handler__name")[:1]),
+                             first_provider=Subquery(first.values("handler__provider__name")[:1]))
 
 _category, _source, _organ, _stage, _aid_form, _cause, _sex, _kind, _grade = (
     v.zh.get for v in (CATEGORY, SOURCE, ORGAN, STAGE, AID_FORM, CAUSE, SEX, HANDLER_KIND, GRADE))
 
 
 def case_row(values: tuple, full: bool) -> list:
-    (number, accepted_on, cat, src, org, stg, form, cse, name, id_no, psex, birth, groups, is_mass, count,
-     handler, handler_kind, roster_kind, provider, assigned_on, closed_on, terminated_on, status, outcome,
-     recovered, involved, grd, station) = values
+    (number, accepted_on, cat, src, org, stg_then, stg, form, cse, name, id_no, psex, birth, groups, is_mass,
+     count, first_handler, first_provider, handler, handler_kind, roster_kind, provider, assigned_on, closed_on,
+     terminated_on, status, outcome, recovered, involved, grd, station) = values
+    stg = stg_then or stg
+    if first_handler:  # a case with no assignment row (a ledger row without 指派日期) keeps its handler
+        handler, provider = first_handler, first_provider
     if status == "terminated":
         outcome, closed = "终止", terminated_on
     else:
@@ -92,5 +109,5 @@ def case_row(values: tuple, full: bool) -> list:
     ]
 
 
-SHEETS = [Sheet("案件", COLUMNS, fields=FIELDS, row=case_row, ledger_order=1,
+SHEETS = [Sheet("案件", COLUMNS, fields=FIELDS, row=case_row, ledger_order=1, annotate=first_assignment,
                person_cells=("受援人姓名", "证件号码", "性别", "出生日期", "人群类别"))]

@@ -52,6 +52,7 @@ class Sheet:
     # The person's cells (headers) a list leaves out for a record whose person is outside the user's scope: the
     # list's queryset then carries the annotation PERSON_HIDDEN, and the first of these reads 已登记人员.
     person_cells: tuple[str, ...] = ()
+    annotate: Callable | None = None  # annotate(queryset) -> queryset: values `fields` name that are not lookups
 
 
 # The annotation a list's queryset carries when some of its rows name a person the user may not see (DOMAIN §13).
@@ -149,6 +150,8 @@ def _tuple_rows(built: _Built, queryset, full: bool) -> Iterator[list]:
     base = built.sheet
     fields = base.fields + tuple(f for extra, _at in built.extras for f in extra.fields)
     hiding = bool(base.person_cells) and PERSON_HIDDEN in queryset.query.annotations
+    if base.annotate is not None:
+        queryset = base.annotate(queryset)
     if hiding:
         fields += (PERSON_HIDDEN,)
         headers = [c.header for c in base.columns]

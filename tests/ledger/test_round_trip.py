@@ -120,3 +120,28 @@ def test_a_file_imported_before_short_phones_were_masked_still_matches_itself(tm
     again = import_ledger(path)
     assert again.ok and again.counts["咨询"]["created"] == 0
     assert Consultation.objects.count() == 1
+
+
+def test_a_case_row_carries_the_facts_its_figures_count(tmp_path, org, clerk, reviewer):
+    """A case that moved from 侦查 to 审判 and changed handler is exported with its stage at acceptance and its
+    first assignment's handler beside the type counted for it (reports/DECISIONS.md "Report files"), as the
+    workbook's case list shows it: the row imports back to the same figures."""
+    from cases import editing
+    from cases import services as cases
+    from cases.models import Case
+
+    with freeze_time("2025-03-20 10:00:00+08:00"):
+        case = f.make_case(category="criminal", stage="investigation", aid_form="criminal_defence", cause="theft",
+                           accepted_on=dt.date(2025, 3, 3))
+        first, second = org["handlers"]["张伟"], org["handlers"]["王强"]
+        cases.case_assign(case=case, handler=first, on=dt.date(2025, 3, 4), by=clerk)
+        editing.case_change_stage(case=Case.objects.get(pk=case.pk), to_stage="trial", on=dt.date(2025, 3, 10),
+                                  by=clerk)
+        cases.case_change_handler(case=Case.objects.get(pk=case.pk), handler=second, on=dt.date(2025, 3, 15),
+                                  reason="回避", by=reviewer)
+    case = Case.objects.get(pk=case.pk)
+    assert (case.stage, case.handler) == ("trial", second)
+    path = export(tmp_path / "案件.xlsx", "案件", Case.objects.filter(pk=case.pk))
+    assert cells(path, "诉讼阶段") == ["侦查"]
+    assert cells(path, "承办人") == [first.name]
+    assert cells(path, "承办机构") == [first.provider.name if first.provider else None]
