@@ -264,6 +264,8 @@ class PersonInlineMixin(forms.Form):
             self.add_error("p_name", _("Give the person's name or choose an existing record."))
         if data.get("p_birth_date") and data["p_birth_date"] > timezone.localdate():
             self.add_error("p_birth_date", _("This date is in the future."))
+        elif data.get("p_birth_date") and data["p_birth_date"].year < 1900:
+            self.add_error("p_birth_date", _("Check the year of birth."))
         return data
 
 

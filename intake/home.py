@@ -43,6 +43,10 @@ def panels(request) -> list[Panel]:
                          lambda: granted_against_result(base).filter(decided_on__year=today.year).count())
         out.append(Panel(_("Granted against the eligibility result"), "intake/panels/against_result.html",
                          {"count": against, "year": today.year}, order=13, width="col-12 col-md-6 col-xl-3"))
+        overturned = list(in_phase(base, "overturned").select_related("applicant").order_by("decided_on", "pk")[:15])
+        if overturned:
+            out.append(Panel(_("Refusals overturned: grant legal aid"), "intake/panels/applications.html",
+                             {"rows": overturned, "today": today, "overdue": 0}, order=10))
         waiting = objections_to_decide(user)
         objections = list(waiting[:15])
         if objections:

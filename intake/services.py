@@ -502,7 +502,8 @@ def deem_withdrawn(*, today: date | None = None) -> int:
         if arrived is not None:
             materials_supplied(application=app, by=None, on=arrived)
             continue
-        application_withdraw(application=app, by=None, on=today, deemed=True)
+        # withdrawn the day after the notice's date, even when the task ran late (a worker down for days)
+        application_withdraw(application=app, by=None, on=app.materials_due + timedelta(days=1), deemed=True)
         count += 1
     return count
 
@@ -680,6 +681,12 @@ def objection_file(*, application: Application, by, filed_on: date, grounds: str
         raise ValidationError({"filed_on": _("This date is in the future.")})
     if application.decided_on and filed_on < application.decided_on:
         raise ValidationError({"filed_on": _("The objection cannot be filed before the refusal.")})
+    decided = application.objections.exclude(outcome=Objection.Outcome.PENDING).order_by("-decided_on").first()
+    if decided is not None:  # Art. 49: one objection; against its decision, reconsideration or a suit
+        raise ValidationError(_(
+            "The justice bureau already decided an objection to this refusal (%(date)s): the applicant may apply "
+            "for administrative reconsideration or bring an administrative suit (Art. 49), not object again.")
+            % {"date": decided.decided_on})
     obj = Objection(application=application, filed_on=filed_on, grounds=(grounds or "").strip(),
                     due_on=deadlines.due_date("objection_decide", filed_on))
     _stamp(obj, by)

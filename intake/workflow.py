@@ -198,7 +198,8 @@ PHASES = [
           _("An objection to the refusal awaits the justice bureau's decision (5 days): record its outcome."),
           todo=lambda u: Q() if is_decider(u) else None),
     Phase("overturned", _("Refusal overturned"), REFUSAL_OVERTURNED & ~Q(objection_pending()), "grant", "",
-          _("The justice bureau overturned the refusal: grant legal aid.")),
+          _("The justice bureau overturned the refusal: grant legal aid."),
+          todo=lambda u: Q() if is_decider(u) else None),
     Phase("advance_review", _("Advance aid awaiting its follow-up review"), AWAITS_ADVANCE_REVIEW,
           "advance_review", "",
           _("Advance aid was granted first: complete the materials and the review, then confirm or revoke the "

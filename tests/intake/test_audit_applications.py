@@ -237,3 +237,40 @@ def test_it_keeps_station_staff_from_changing_an_application_the_center_is_revie
     app = Application.objects.get(pk=app.pk)
     assert app.facts != "工作站改写的事实"
     assert services.missing_materials(app) == []
+
+
+def test_it_refuses_a_second_objection_once_the_bureau_has_decided(make_app, clerk, reviewer):
+    """Art. 49: against the justice bureau's decision on the objection the applicant may apply for administrative
+    reconsideration or sue; the center records one objection per refusal."""
+    with freeze_time("2025-03-03 10:00:00+08:00"):
+        app = make_app()
+        tick_all(app, clerk)
+        services.application_submit_review(application=app, by=clerk)
+        services.application_refuse(application=app, by=reviewer, reasons="不属于法律援助事项范围")
+        objection = services.objection_file(application=app, by=clerk, filed_on=date(2025, 3, 3), grounds="不服")
+        services.objection_decide(objection=objection, by=reviewer, outcome="upheld", decided_on=date(2025, 3, 3))
+        with pytest.raises(ValidationError):
+            services.objection_file(application=app, by=clerk, filed_on=date(2025, 3, 3), grounds="仍然不服")
+    assert app.objections.count() == 1
+
+
+def test_it_dates_a_deemed_withdrawal_the_day_after_the_notices_date_even_when_the_task_ran_late(make_app, clerk):
+    """§5: not supplied by the notice's date → deemed withdrawn: the day after it, not the day a late-running daily
+    task (a worker down over a weekend) noticed."""
+    with freeze_time("2025-03-03 10:00:00+08:00"):
+        app = make_app()
+        services.supplement_notice_issue(application=app, by=clerk)  # due 18 Mar
+    with freeze_time("2025-03-24 02:00:00+08:00"):
+        assert services.deem_withdrawn() == 1
+    app = Application.objects.get(pk=app.pk)
+    assert app.status == S.WITHDRAWN and app.withdrawn_on == date(2025, 3, 19)
+
+
+def test_it_refuses_a_birth_year_no_one_alive_has_on_the_notice_form(client_for, org):
+    from intake.models import CriminalNotice
+
+    r = client_for("clerk").post("/intake/notices/new/", {
+        "organ": "court", "received_on": date.today().isoformat(), "p_name": "某", "ground": "minor",
+        "stage": "trial", "p_birth_date": "0001-01-01"})
+    assert "p_birth_date" in r.context["form"].errors
+    assert not CriminalNotice.objects.exists()

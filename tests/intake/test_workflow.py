@@ -335,7 +335,8 @@ def test_the_badge_counts_each_users_phases(rows, org):
     from intake.nav import _review_badge
 
     by_phase = {p.name: {a.pk for a in rows if WORKFLOW.phase(load(a.pk)) is p} for p in WORKFLOW.phases}
-    assert _review_badge(org["users"]["reviewer"]) == len(by_phase["under_review"] | by_phase["objection"])
+    assert _review_badge(org["users"]["reviewer"]) == len(by_phase["under_review"] | by_phase["objection"]
+                                                          | by_phase["overturned"])
     assert _review_badge(org["users"]["clerk"]) == len(by_phase["received"])
     assert _review_badge(org["users"]["staff_a"]) == len(by_phase["draft"])
     assert _review_badge(org["users"]["staff_b"]) == 0
