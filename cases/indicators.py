@@ -15,7 +15,7 @@ from core.choices import GROUP, LAWYER_KINDS
 from core.indicators import Family, Measure, found_in
 from core.periods import Period
 
-from .models import Assignment, Case, Complaint, Discussion, FollowUp
+from .models import ArchiveReview, Assignment, Case, Complaint, Discussion, FollowUp
 from .workflow import ENTERED_ON
 
 GROUPS = ["migrant_worker", "women", "minor", "elderly", "disabled", "military", "low_income"]
@@ -46,6 +46,14 @@ def agreement_late_at(end) -> Q:
     return found_in("pk", Assignment.objects.filter(assigned_on__lte=end, agreement_due__lt=end).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gt=end)).filter(
         Q(agreement_signed_on__isnull=True) | Q(agreement_signed_on__gt=end)).values("case_id"))
+
+
+def returned_late_at(end) -> Q:
+    """A file returned after the end date that was late at it: then with the handler past the `file_due` it was
+    submitted against, or submitted and not reviewed by it past its `archive_due`. The return cleared those dates
+    on the case; its review keeps them (ArchiveReview.file_due, submitted_on, archive_due)."""
+    return found_in("pk", ArchiveReview.objects.filter(result=ArchiveReview.Result.RETURNED, reviewed_on__gt=end).filter(
+        Q(file_due__lt=end, submitted_on__gt=end) | Q(submitted_on__lte=end, archive_due__lt=end)).values("case_id"))
 
 
 CASES = Family("cases", _cases, "station")
@@ -96,7 +104,7 @@ def overdue_at_end(p: Period) -> Q:
     ) | (
         Q(file_submitted_on__lte=end) & Q(archive_due__lt=end)
         & (Q(archived_on__isnull=True) | Q(archived_on__gt=end))
-    )
+    ) | returned_late_at(end)
 
 
 def _acc(extra: Q):

@@ -326,6 +326,11 @@ class ArchiveReview(models.Model):
     result = models.CharField(_("result"), max_length=20, choices=Result.choices)
     checklist = models.JSONField(_("checklist"), default=dict, blank=True)
     reasons = models.TextField(_("reasons"), blank=True)
+    # The dates of the submission reviewed, as they were: a return clears them on the case (the file is due
+    # from the handler again), and the overdue figure of a past end date still reads them here.
+    file_due = models.DateField(_("file due"), null=True, blank=True)
+    submitted_on = models.DateField(_("file submitted on"), null=True, blank=True)
+    archive_due = models.DateField(_("archive review due"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -393,6 +393,11 @@ def case_submit_file(*, case: Case, submitted_on: date, by) -> Case:
     step(by, case, "submit_file")
     if submitted_on < case.closed_on:
         raise ValidationError(_("The file cannot be submitted before the closing date."))
+    returned = (case.archive_reviews.filter(result=ArchiveReview.Result.RETURNED)
+                .order_by("-reviewed_on", "-pk").values_list("reviewed_on", flat=True).first())
+    if returned and submitted_on < returned:
+        raise ValidationError(_("The file cannot be submitted again before it was returned (%(date)s).")
+                              % {"date": returned.isoformat()})
     _not_future(submitted_on, _("The submission date"))
     case.file_submitted_on = submitted_on
     case.archive_due = deadlines.due_date("archive_review", submitted_on)
@@ -420,16 +425,18 @@ def case_archive_review(*, case: Case, result: str, checklist: dict, on: date, b
             raise ValidationError(_("Give the reasons for returning the file."))
     else:
         raise ValidationError(_("Choose pass or return."))
+    # The review keeps the dates of the submission it answers, and archiving keeps them on the case: the
+    # overdue figure of a past end date reads them (a late review stays late; a past period never moves).
     review = ArchiveReview(case=case, reviewed_on=on, reviewer=by, result=result, checklist=checklist,
-                           reasons=(reasons or "").strip())
+                           reasons=(reasons or "").strip(), file_due=case.file_due,
+                           submitted_on=case.file_submitted_on, archive_due=case.archive_due)
     review._history_user = by
     review.save()
     if result == ArchiveReview.Result.PASSED:
         case.status = Case.Status.ARCHIVED
         case.archived_on = on
-        case.archive_due = None
         _save(case, by, _("Archived"))
-    else:
+    else:  # back with the handler: the file is due again, the submission's dates stay on the review
         case.file_submitted_on = None
         case.archive_due = None
         case.file_due = deadlines.due_date("file_submit", on)
@@ -744,7 +751,11 @@ def inspection_record(*, case: Case, by, **fields) -> FileInspection:
 
 @transaction.atomic
 def opinion_record(*, case: Case, by, **fields) -> OpinionLetter:
-    if fields.get("received_on") and fields["received_on"] < fields["sent_on"]:
+    if fields.get("sent_on"):
+        _not_future(fields["sent_on"], _("The date the opinion letter was sent"))
+    if fields.get("received_on"):
+        _not_future(fields["received_on"], _("The date the opinion was received"))
+    if fields.get("received_on") and fields.get("sent_on") and fields["received_on"] < fields["sent_on"]:
         raise ValidationError(_("The reply cannot be received before the letter was sent."))
     return _center_record(OpinionLetter, case=case, by=by, action="opinion", **fields)
 
@@ -752,6 +763,9 @@ def opinion_record(*, case: Case, by, **fields) -> OpinionLetter:
 @transaction.atomic
 def followup_record(*, case: Case, by, **fields) -> FollowUp:
     _not_future(fields["date"], _("The date"))
+    if fields["date"] < case.accepted_on:
+        raise ValidationError(_("A follow-up cannot be dated before the case was accepted (%(date)s).")
+                              % {"date": case.accepted_on.isoformat()})
     return _center_record(FollowUp, case=case, by=by, action="followup", recorded_by=by, **fields)
 
 
@@ -768,6 +782,8 @@ def complaint_handle(*, complaint: Complaint, handling: str, resolved_on: date |
         raise ValidationError(_("Describe how the complaint was handled."))
     if resolved_on and resolved_on < complaint.received_on:
         raise ValidationError(_("A complaint cannot be resolved before it was received."))
+    if resolved_on:
+        _not_future(resolved_on, _("The date the complaint was resolved"))
     complaint.handling = handling.strip()
     complaint.resolved_on = resolved_on
     complaint.substantiated = substantiated

@@ -24,6 +24,12 @@ def _paid(p: Period) -> Q:
     return Q(date__gte=p.start, date__lte=p.end)
 
 
+def _paid_cases(p: Period) -> Q:
+    # A 0.00 subsidy (不合格 at a 0 % share) settled in a batch paid nothing: its line (and the reversal of it)
+    # is no case whose subsidy was paid, and does not lower subsidy.average (DECISIONS.md, Money).
+    return _paid(p) & ~Q(amount=0)
+
+
 def _years(p: Period) -> Q:
     # The budget of every year the period touches (a range across two years adds both years).
     return Q(year__in=p.years())
@@ -44,7 +50,7 @@ SOURCE_NAMES = {"central": "中央转移支付", "provincial": "省级专项", "
 subsidy_measures = [
     Measure("subsidy.paid.total", "发放办案补贴", "元", SUBSIDIES, _paid, "amount", money=True),
     # Net cases paid: +1 per payment line, −1 per reversal line (a summed field, so the list's sum row equals it).
-    Measure("subsidy.paid.cases", "发放补贴案件", "件", SUBSIDIES, _paid, "case_count"),
+    Measure("subsidy.paid.cases", "发放补贴案件", "件", SUBSIDIES, _paid_cases, "case_count"),
     Ratio("subsidy.average", "案均补贴", "元", "subsidy.paid.total", "subsidy.paid.cases", percent=False),
 ]
 

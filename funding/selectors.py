@@ -59,9 +59,10 @@ def awaiting_batch_totals() -> dict:
 
 
 def finally_paid(start: date, end: date):
-    """Payments made in [start, end) that were not reversed: what was finally paid (the Art. 58 list)."""
+    """Payments made in [start, end) that were not reversed: what was finally paid (the Art. 58 list); a 0.00
+    subsidy settled in a batch paid nothing and is not listed (as it counts in no subsidy.paid.cases)."""
     return (SubsidyPayment.objects.filter(kind=SubsidyPayment.Kind.PAYMENT, date__gte=start, date__lt=end,
-                                          reversal_line__isnull=True)
+                                          reversal_line__isnull=True).exclude(amount=0)
             .select_related("subsidy__case__recipient", "subsidy__handler__provider")
             .order_by("date", "subsidy__case__number", "pk"))
 

@@ -12,7 +12,7 @@ not allow the step a ValidationError with the reason).
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -197,6 +197,13 @@ def batch_create(*, subsidies, by, title: str = "", zero_reason: str = "", vouch
     return batch
 
 
+def subsidy_earned_on(case) -> date | None:
+    """The day the case's subsidy came to be (DOMAIN §7: computed once the archive passes and the grade is set;
+    for a termination with substantive work, its date): no payment of it is dated earlier."""
+    days = [d for d in (case.archived_on, case.graded_on, case.terminated_on) if d]
+    return max(days) if days else None
+
+
 def last_vouchers_per() -> str:
     """The center's way of paying, as a setting that follows use: the choice of the latest batch."""
     last = PaymentBatch.objects.order_by("-created_at", "-pk").values_list("vouchers_per", flat=True).first()
@@ -214,12 +221,22 @@ def batch_pay(*, batch, paid_on: date, by) -> Spending:
     already = [s.case.number for s in subsidies if s.status not in SUBSIDY["pay"].sources]
     if already:
         raise ValidationError(_("These subsidies were already paid: %(cases)s") % {"cases": "、".join(already)})
-    unarchived = [s.case.number for s in subsidies if not payable(s)]
-    if unarchived:
+    refused = [s for s in subsidies if not payable(s)]
+    contested = [s.case.number for s in refused if s.case.status == "terminated" and s.case.substantive_work]
+    if contested:
+        raise ValidationError(_("The termination of these cases is before the justice bureau on an objection, or "
+                                "was overturned: their subsidies wait until the termination stands: %(cases)s")
+                              % {"cases": "、".join(contested)})
+    if refused:
         raise ValidationError(_("These cases are not archived, so their subsidies cannot be paid: %(cases)s")
-                              % {"cases": "、".join(unarchived)})
+                              % {"cases": "、".join(s.case.number for s in refused)})
     check_not_future(paid_on, _("The date of payment"))
     check_year_open(paid_on)
+    early = [f"{s.case.number}（{day.isoformat()}）" for s in subsidies
+             if (day := subsidy_earned_on(s.case)) and paid_on < day]
+    if early:
+        raise ValidationError(_("The payment cannot be dated before the subsidy existed: these cases were archived, "
+                                "graded or terminated later: %(cases)s") % {"cases": "、".join(early)})
     total = sum((s.amount for s in subsidies), ZERO)
     for subsidy in subsidies:
         subsidy.status = SUBSIDY["pay"].target
@@ -318,8 +335,8 @@ def reversal_approve(*, reversal, by) -> Spending:
     subsidies = {s.pk: s for s in Subsidy.objects.select_for_update().filter(pk__in=[p.subsidy_id for p in lines])}
     for line in lines:
         _save(SubsidyPayment(subsidy_id=line.subsidy_id, batch=batch, kind=SubsidyPayment.Kind.REVERSAL,
-                             amount=-line.amount, case_count=-1, date=today, reverses=line, reversal=reversal,
-                             reason=reversal.reason, by=reversal.requested_by, approved_by=by), by)
+                             amount=-line.amount, case_count=-1, date=today, reverses=line,
+                             reversal=reversal, reason=reversal.reason, by=reversal.requested_by, approved_by=by), by)
         subsidy = subsidies[line.subsidy_id]
         check(SUBSIDY, subsidy, "reverse")
         subsidy.status, subsidy.batch, subsidy.paid_on = SUBSIDY["reverse"].target, None, None
@@ -360,15 +377,28 @@ def duty_fingerprint(year: int, month: int) -> str:
     return f"duty:{year}-{month:02d}"
 
 
+def duty_month_refusal(year: int, month: int) -> str:
+    """Why the month's duty subsidies cannot be posted yet, or "": only a month that has ended (DOMAIN §7, per day
+    served; money never dated after today). A month posts once, so posting it early would pay days planned on
+    the roster but not yet served, and never pay a day added to it later."""
+    end, today = date(year, month, calendar.monthrange(year, month)[1]), timezone.localdate()
+    if date(year, month, 1) > today:
+        return _("A month that has not begun cannot be posted.")
+    if end >= today:
+        return _("The duty days of %(year)s-%(month)02d are not all served yet: the month can be posted from "
+                 "%(day)s.") % {"year": year, "month": month, "day": (end + timedelta(days=1)).isoformat()}
+    return ""
+
+
 @transaction.atomic
 def duty_subsidy_post(*, year: int, month: int, by) -> Spending:
     """Post one month's duty subsidies as one spending entry (category 值班补贴), once per month."""
     require(by, "payment_manage")
     start = date(year, month, 1)
     end = date(year, month, calendar.monthrange(year, month)[1])
-    today = timezone.localdate()
-    if start > today:
-        raise ValidationError(_("A month that has not begun cannot be posted."))
+    refusal = duty_month_refusal(year, month)
+    if refusal:
+        raise ValidationError(refusal)
     policy = SubsidyPolicy.objects.filter(year=year).first()
     if policy is None:
         raise ValidationError(_("There is no subsidy policy for this year; ask the administrator to add one."))
@@ -381,9 +411,8 @@ def duty_subsidy_post(*, year: int, month: int, by) -> Spending:
     rows, total = duty_subsidy_rows(start=start, end=end, policy=policy)
     if not total:
         raise ValidationError(_("Nobody was on duty in this month."))
-    day = min(end, today)
-    check_year_open(day)
-    spending = Spending(date=day, category="duty_subsidy", amount=total, created_by=by,
+    check_year_open(end)
+    spending = Spending(date=end, category="duty_subsidy", amount=total, created_by=by,
                         import_fingerprint=fingerprint,
                         description=_("Duty subsidies %(year)s-%(month)02d (%(n)s people)")
                         % {"year": year, "month": month, "n": len(rows)})

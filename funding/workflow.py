@@ -22,7 +22,8 @@ from django.db.models import OuterRef, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.workflow import Phase, Step, Workflow, matches, row_exists
+from cases.models import TerminationObjection
+from core.workflow import Phase, Step, Workflow, matches, row_among, row_exists
 
 from .models import BatchReversal, PaymentBatch, Subsidy, SubsidyPayment
 
@@ -32,8 +33,21 @@ NEW = ""  # the record does not exist yet
 
 # --- guards -----------------------------------------------------------------------------
 
-# A subsidy is paid only for an archived case, or a terminated one with substantive work.
-PAYABLE = Q(case__status="archived") | Q(case__status="terminated", case__substantive_work=True)
+def _termination_contested():
+    """The subsidy's case has an objection to its termination awaiting the justice bureau, or a termination the
+    bureau overturned and the center has not yet revoked (cases.workflow OBJECTION_PENDING,
+    TERMINATION_OVERTURNED, as funding.selectors.cases_awaiting_subsidy reads them): few rows, by their keys."""
+    outcome = TerminationObjection.Outcome
+    contested = Q(outcome=outcome.PENDING) | Q(outcome=outcome.OVERTURNED, resumed_on__isnull=True)
+    return row_among(TerminationObjection.objects.filter(contested).values("case_id"),
+                     lambda s: TerminationObjection.objects.filter(contested, case_id=s.case_id).exists(),
+                     field="case_id")
+
+
+# A subsidy is paid only for an archived case, or a terminated one with substantive work whose termination stands
+# (not under objection, not overturned): "the subsidy waits until the termination stands".
+PAYABLE = Q(case__status="archived") | (Q(case__status="terminated", case__substantive_work=True)
+                                        & ~Q(_termination_contested()))
 
 
 def _lines_of(batch):

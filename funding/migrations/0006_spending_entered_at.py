@@ -25,10 +25,17 @@ class Migration(migrations.Migration):
             name='created_at',
             field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='entered at'),
         ),
+        # Added empty first: with auto_now_add the new column of existing rows would be filled with the time of
+        # the migration, and the entry times from history below would never be taken.
         migrations.AddField(
+            model_name='spending',
+            name='created_at',
+            field=models.DateTimeField(null=True, verbose_name='entered at'),
+        ),
+        migrations.RunPython(entered_at_from_history, migrations.RunPython.noop),
+        migrations.AlterField(
             model_name='spending',
             name='created_at',
             field=models.DateTimeField(auto_now_add=True, null=True, verbose_name='entered at'),
         ),
-        migrations.RunPython(entered_at_from_history, migrations.RunPython.noop),
     ]

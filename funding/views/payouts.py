@@ -47,11 +47,17 @@ def duty_subsidy(request):
             return redirect("funding:spending_detail", pk=spending.pk)
         return redirect(f"{reverse('funding:duty_subsidy')}?month={year}-{month:02d}")
     start, end = date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    # A month not yet ended shows the days served so far (through today), not the days the roster plans, and
+    # why it cannot be posted yet.
+    not_yet = services.duty_month_refusal(year, month)
+    served_to = min(end, timezone.localdate())
     policy = SubsidyPolicy.objects.filter(year=year).first()
-    rows, total = services.duty_subsidy_rows(start=start, end=end, policy=policy) if policy else ([], None)
+    rows, total = (services.duty_subsidy_rows(start=start, end=served_to, policy=policy)
+                   if policy and start <= served_to else ([], None))
     posted = Spending.objects.filter(import_fingerprint=services.duty_fingerprint(year, month)).first()
     return render(request, "funding/duty_subsidy.html", {
         "month": f"{year}-{month:02d}", "policy": policy, "rows": rows, "total": total, "posted": posted,
+        "not_yet": not_yet,
         "breadcrumbs": [money_crumb(), (_("Duty subsidies"), None)],
     })
 

@@ -25,7 +25,9 @@ def _migrate(target):
 
 
 def test_existing_paid_subsidies_get_their_payment_lines_and_spending_its_entry_time(ready_case, finance):
-    subsidies = [services.subsidy_compute(case=ready_case("pass"), by=finance) for _ in range(2)]
+    # archived and graded before the payment date: a payment is not dated before its subsidy existed
+    subsidies = [services.subsidy_compute(case=ready_case("pass", accepted_on=dt.date(2026, 3, 2)), by=finance)
+                 for _ in range(2)]
     batch = services.batch_create(subsidies=subsidies, by=finance)
     services.batch_pay(batch=batch, paid_on=dt.date(2026, 3, 5), by=finance)
     manual = services.spending_create(date=dt.date(2026, 3, 6), category="office", amount=Decimal("80"), by=finance)
