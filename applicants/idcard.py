@@ -88,6 +88,10 @@ def id_number_cell(value) -> str:
         parse(text)
     except ValidationError as exc:
         code = getattr(exc, "code", "")
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and len(text) >= 16:
+            # Excel keeps 15 significant digits of a number: an ID number typed into a number cell lost its last
+            # ones, and only the sheet's author can restore them.
+            raise CellError("证件号码被Excel存成了数字，末几位已丢失：请将该列设为文本格式后重新录入") from None
         if code == "id_check_digit":
             raise CellError("校验位错误") from None
         if code == "id_birth":

@@ -225,6 +225,8 @@ def test_every_other_sheet_creates_its_records(tmp_path, org):
 
 BAD = [
     ("wrong ID check digit", "案件", case_row(**{"证件号码": wrong_check_digit(rid(1))}), "案件!2: 证件号码: 校验位错误"),
+    ("ID typed into a number cell", "案件", case_row(**{"证件号码": float(rid(1))}),
+     "案件!2: 证件号码: 证件号码被Excel存成了数字，末几位已丢失：请将该列设为文本格式后重新录入"),
     ("closing before acceptance", "案件", case_row(**{"结案日期": dt.date(2024, 3, 1), "结案方式": "判决"}),
      "案件!2: 结案日期: 早于受理日期"),
     ("unknown category", "案件", case_row(**{"案件类别": "刑民"}),
