@@ -37,7 +37,8 @@ class StationBoundMixin:
             field.initial = user.station_id
             field.help_text = _("Your station.")
         else:
-            field.queryset = Station.objects.filter(active=True)
+            # the active stations, and the record's own even if closed since: an edit does not move it
+            field.queryset = Station.objects.filter(Q(active=True) | Q(pk=getattr(self.instance, "station_id", None)))
             field.empty_label = _("Center window")
             type_ahead_if_long(field, ("stations:lookup", "stations"))
 
@@ -76,7 +77,8 @@ class ConsultationForm(StationBoundMixin, forms.ModelForm):
         if not self.instance.pk:
             self.initial.setdefault("occurred_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
         self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-        points = ContactPoint.objects.filter(active=True).select_related("station").order_by("station", "name")
+        points = (ContactPoint.objects.filter(Q(active=True) | Q(pk=self.instance.contact_point_id))
+                  .select_related("station").order_by("station", "name"))
         if not user.is_center:
             points = points.filter(station=user.station_id)
         self.fields["contact_point"].queryset = points

@@ -84,7 +84,8 @@ class EventForm(forms.ModelForm):
         users = Q(is_active=True, groups__isnull=False)
         volunteers = Q(active=True)
         if user.is_center:
-            self.fields["station"].queryset = Station.objects.filter(active=True)
+            # the active stations, and the event's own even if closed since: an edit does not move it
+            self.fields["station"].queryset = Station.objects.filter(Q(active=True) | Q(pk=self.instance.station_id))
             self.fields["station"].empty_label = _("The center itself")
             users &= Q(station__isnull=True, handler_profile__isnull=True)
         else:
@@ -100,7 +101,10 @@ class EventForm(forms.ModelForm):
             volunteers |= Q(pk__in=self.instance.volunteers.values("pk"))
         self.fields["staff"].queryset = User.objects.filter(users).distinct().order_by("username")
         self.fields["staff"].label_from_instance = lambda u: u.display_name
-        self.fields["lawyers"].queryset = Handler.objects.filter(active=True).order_by("name")
+        lawyers = Q(active=True)
+        if self.instance.pk:  # those who were there stay among those present, on the roster or not
+            lawyers |= Q(pk__in=self.instance.lawyers.values("pk"))
+        self.fields["lawyers"].queryset = Handler.objects.filter(lawyers).order_by("name")
         self.fields["volunteers"].queryset = Volunteer.objects.filter(volunteers).order_by("name")
         # a province's thousands: searched by name instead of listed (a station's few stay a list)
         if user.is_center:
@@ -126,7 +130,7 @@ class MediaReportForm(forms.ModelForm):
             self.fields["date"].initial = timezone.localdate()
         self.fields["event"].queryset = events.order_by("-date")
         if user.is_center:
-            self.fields["station"].queryset = Station.objects.filter(active=True)
+            self.fields["station"].queryset = Station.objects.filter(Q(active=True) | Q(pk=self.instance.station_id))
             self.fields["station"].empty_label = _("The center itself")
         else:
             self.fields["station"].queryset = Station.objects.filter(pk=user.station_id)

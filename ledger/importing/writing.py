@@ -72,9 +72,13 @@ def bulk(model, objs: list, ctx: Context) -> None:
     from django.utils import timezone
 
     from core.copy import copy_objects
+    from core.counts import invalidate
 
     if not objs:
         return
+    # COPY sends no post_save: the lists' cached counts and totals are dropped here, again when the import
+    # commits, so the rows show at once (core.counts)
+    invalidate(model)
     for i in range(0, len(objs), BATCH):
         part = objs[i:i + BATCH]
         copy_objects(model, part)
