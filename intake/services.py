@@ -79,6 +79,9 @@ def consultation_save(*, consultation: Consultation, by, volunteers=None) -> Con
         raise ValidationError({"person_count": _("The person count must be at least 1.")})
     if consultation.occurred_at and consultation.occurred_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError({"occurred_at": _("This date is in the future.")})
+    if consultation.application_id and consultation.outcome != "application":
+        raise ValidationError({"outcome": _("This consultation led to application %(n)s: its outcome stays "
+                                            "\"led to an application\".") % {"n": consultation.application}})
     if consultation.pk is None:
         consultation.created_by = by
         consultation.handled_by = consultation.handled_by or by
@@ -113,6 +116,9 @@ def application_receive(*, application: Application, by, consultation: Consultat
     starts); at a station it is a preliminary intake (draft) until forwarded."""
     require(by, "application_intake")
     app = application
+    if consultation is not None and consultation.application_id is not None:
+        raise ValidationError(_("This consultation already led to application %(n)s.")
+                              % {"n": consultation.application})
     _check_date(app.received_on, "received_on")
     if not by.is_center:
         if app.station_id not in (None, by.station_id):

@@ -30,8 +30,10 @@ def event_list(user) -> QuerySet[Event]:
 def event_for_detail(user, pk: int) -> Event:
     from core.access import get_visible
 
+    # the media reports of the event the user may open (a station's staff: not the center's reports of it)
+    reports = Prefetch("media_reports", queryset=media_visible_to(user).order_by("date", "pk"))
     return get_visible(events_visible_to(user).select_related("station", "created_by")
-                       .prefetch_related("staff", "lawyers", "volunteers", "media_reports",
+                       .prefetch_related("staff", "lawyers", "volunteers", reports,
                                          Prefetch("photos", queryset=shown_photos())), pk=pk)
 
 

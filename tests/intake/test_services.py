@@ -259,6 +259,24 @@ def test_led_to_an_application_links_the_consultation(person, clerk):
     assert c.application == app and c.outcome == "application" and c.person == person
 
 
+def test_a_consultation_leads_to_one_application_and_keeps_saying_so(person, clerk):
+    """§3: a consultation that leads to an application links to it: not a second one, and its outcome is not
+    edited away from 引导申请 while the link stays."""
+    c = services.consultation_save(consultation=Consultation(occurred_at=AT, person_name="王小明"), by=clerk)
+    services.application_receive(application=Application(applicant=person, received_on=date.today(),
+                                                         cause="labour_pay"), by=clerk, consultation=c)
+    c.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.application_receive(application=Application(applicant=person, received_on=date.today(),
+                                                             cause="labour_pay"), by=clerk, consultation=c)
+    assert Application.objects.count() == 1
+    c.outcome = "answered"
+    with pytest.raises(ValidationError) as exc:
+        services.consultation_save(consultation=c, by=clerk)
+    assert "outcome" in exc.value.message_dict
+    assert Consultation.objects.get(pk=c.pk).outcome == "application"
+
+
 @freeze_time("2025-03-03 10:00:00+08:00")
 def test_a_criminal_notice_opens_a_case_awaiting_assignment_within_3_days(clerk):
     from intake.models import CriminalNotice
