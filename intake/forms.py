@@ -59,7 +59,7 @@ class ConsultationForm(StationBoundMixin, forms.ModelForm):
         model = Consultation
         fields = ["occurred_at", "channel", "topic", "person_count", "station", "contact_point", "person_name",
                   "person_sex",
-                  "person_phone", "person_groups", "summary", "answer", "outcome", "volunteers"]
+                  "person_phone", "person_groups", "summary", "answer", "outcome", "handled_by", "volunteers"]
         widgets = {
             "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "summary": forms.Textarea(attrs={"rows": 2}),
@@ -91,6 +91,20 @@ class ConsultationForm(StationBoundMixin, forms.ModelForm):
             volunteers = volunteers | Volunteer.objects.filter(pk__in=self.instance.volunteers.values("pk"))
         self.fields["volunteers"].queryset = volunteers.distinct().order_by("name")
         type_ahead_if_long(self.fields["volunteers"], ("stations:lookup", "volunteers"))
+        # Who answered (DOMAIN §3): the one logging it unless said; a colleague of the same office
+        from django.contrib.auth import get_user_model
+
+        colleagues = Q(is_active=True, groups__isnull=False, handler_profile__isnull=True)
+        colleagues &= Q(station__isnull=True) if user.is_center else Q(station=user.station_id)
+        if self.instance.handled_by_id:
+            colleagues |= Q(pk=self.instance.handled_by_id)
+        field = self.fields["handled_by"]
+        field.queryset = get_user_model().objects.filter(colleagues).distinct().order_by("username")
+        field.label_from_instance = lambda u: u.display_name
+        field.required = False
+        field.empty_label = None
+        if not self.instance.pk:
+            field.initial = user.pk
 
     def clean(self):
         data = super().clean()
@@ -98,6 +112,9 @@ class ConsultationForm(StationBoundMixin, forms.ModelForm):
         if point is not None and point.station_id != getattr(station, "pk", None):
             self.add_error("contact_point", _("This contact point belongs to another station."))
         return data
+
+    def clean_handled_by(self):
+        return self.cleaned_data.get("handled_by") or self.instance.handled_by
 
     def clean_occurred_at(self):
         value = self.cleaned_data.get("occurred_at")

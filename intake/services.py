@@ -85,6 +85,9 @@ def consultation_save(*, consultation: Consultation, by, volunteers=None) -> Con
     if consultation.pk is None:
         consultation.created_by = by
         consultation.handled_by = consultation.handled_by or by
+    handler = consultation.handled_by
+    if handler is not None and handler != by and not by.is_center and handler.station_id != by.station_id:
+        raise ValidationError({"handled_by": _("Choose a colleague of your own station.")})
     if volunteers is not None and not by.is_center and any(
             v.station_id not in (None, by.station_id) for v in volunteers):
         raise ValidationError({"volunteers": _("Choose volunteers of your own station.")})

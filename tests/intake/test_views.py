@@ -51,6 +51,24 @@ def test_bad_consultation_input_is_shown_next_to_the_field_and_nothing_is_saved(
     assert not Consultation.objects.exists()
 
 
+def test_a_consultation_records_who_answered_it_a_colleague_of_the_same_office(client_for, org):
+    """§3 "handled by": the one logging it unless a colleague of the same office answered; station staff cannot
+    name someone of another station."""
+    users = org["users"]
+    staff = client_for("staff_a")
+    page = staff.get("/intake/consultations/new/")
+    offered = set(page.context["form"].fields["handled_by"].queryset)
+    assert users["staff_a"] in offered and users["staff_b"] not in offered and users["clerk"] not in offered
+    assert page.context["form"].fields["handled_by"].initial == users["staff_a"].pk
+    r = staff.post("/intake/consultations/new/", consultation_data(handled_by=users["staff_b"].pk))
+    assert "handled_by" in r.context["form"].errors and not Consultation.objects.exists()
+    client_for("clerk").post("/intake/consultations/new/", consultation_data(handled_by=users["reviewer"].pk))
+    c = Consultation.objects.get()
+    assert c.handled_by == users["reviewer"] and c.created_by == users["clerk"]
+    client_for("clerk").post(f"/intake/consultations/{c.pk}/edit/", consultation_data(answer="已补充答复"))
+    assert Consultation.objects.get().handled_by == users["reviewer"]  # an edit without the field keeps it
+
+
 def test_a_station_user_posting_another_stations_id_gets_an_error(client_for, station_a, station_b):
     r = client_for("staff_a").post("/intake/consultations/new/", consultation_data(station=station_b.pk))
     assert "station" in r.context["form"].errors
