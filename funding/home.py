@@ -57,3 +57,12 @@ def to_compute() -> tuple[str, Callable[[], int]]:
     from . import selectors
 
     return "-", lambda: selectors.cases_awaiting_subsidy().count()
+
+
+def duty_month_posted(year: int, month: int) -> bool:
+    """Whether the duty subsidies of the month are posted (services.duty_subsidy_post, once per month): offered to
+    stations (core.registry.provided), whose roster then keeps that month's days as they were paid."""
+    from .models import Spending
+    from .services import duty_fingerprint
+
+    return Spending.objects.filter(import_fingerprint=duty_fingerprint(year, month)).exists()

@@ -103,7 +103,11 @@ class DutyShiftForm(forms.ModelForm):
         if self.instance.handler_id:
             handlers = handlers | Handler.objects.filter(pk=self.instance.handler_id)
         self.fields["handler"].queryset = handlers.select_related("provider").order_by("name")
-        self.fields["station"].queryset = Station.objects.filter(active=True)
+        # an edit offers the shift's own station and lawyer, even deactivated since, so that it keeps them
+        stations = Station.objects.filter(active=True)
+        if self.instance.station_id:
+            stations = stations | Station.objects.filter(pk=self.instance.station_id)
+        self.fields["station"].queryset = stations.order_by("name")
         if user is not None and not user.is_center:
             # Station staff given the roster capability keep to their own station, as in every other form.
             self.fields["station"].queryset = Station.objects.filter(pk=user.station_id)

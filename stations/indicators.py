@@ -8,13 +8,15 @@ from django.db.models import Q
 from core.indicators import Family, Measure
 from core.periods import Period
 
-from .models import ContactPoint, Liaison, Station, Volunteer
+from .models import ContactPoint, Liaison, Station, Volunteer, open_on
 
 
-def _active(p: Period) -> Q:
-    day = p.end
-    return ((Q(opened_on__isnull=True) | Q(opened_on__lte=day)) & (Q(closed_on__isnull=True) | Q(closed_on__gt=day))
-            & ~Q(active=False, closed_on__isnull=True))
+def _active(model):
+    """The records of `model` active at the end date: open on it (models.open_on, which keeps the past closures
+    of a record reactivated since), and not switched off without a closing date."""
+    def where(p: Period) -> Q:
+        return open_on(model, p.end) & ~Q(active=False, closed_on__isnull=True)
+    return where
 
 
 STATIONS = Family("stations", lambda p: Station.objects.all(), "pk")
@@ -23,8 +25,8 @@ LIAISONS = Family("liaisons", lambda p: Liaison.objects.all(), "contact_point__s
 VOLUNTEERS = Family("volunteers", lambda p: Volunteer.objects.all(), "station")
 
 measures = [
-    Measure("network.stations", "法律援助工作站", "个", STATIONS, _active, stock=True),
-    Measure("network.contact_points", "联系点", "个", POINTS, _active, stock=True),
-    Measure("network.liaisons", "联络员", "人", LIAISONS, _active, stock=True),
-    Measure("network.volunteers", "法律援助志愿者", "人", VOLUNTEERS, _active, stock=True),
+    Measure("network.stations", "法律援助工作站", "个", STATIONS, _active(Station), stock=True),
+    Measure("network.contact_points", "联系点", "个", POINTS, _active(ContactPoint), stock=True),
+    Measure("network.liaisons", "联络员", "人", LIAISONS, _active(Liaison), stock=True),
+    Measure("network.volunteers", "法律援助志愿者", "人", VOLUNTEERS, _active(Volunteer), stock=True),
 ]

@@ -10,15 +10,25 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.choices import HANDLER_KIND, HOST_PARTNER, PROVIDER_KIND, STATION_KIND, cause_choices
+from core.indicators import found_in
+
+
+def open_on(model, day) -> models.Q:
+    """The rows of `model` (a station, contact point, liaison or volunteer) open on `day`: opened on or before
+    it (or unknown), not closed by it, and not within a past closure that covered it (a row reactivated since:
+    its `closed_on` is gone, its Closure keeps the span closed_on <= day < reopened_on)."""
+    field = model.CLOSURE_FIELD
+    closed_then = Closure.objects.filter(**{f"{field}__isnull": False}, closed_on__lte=day,
+                                         reopened_on__gt=day).values(field)
+    return ((models.Q(opened_on__isnull=True) | models.Q(opened_on__lte=day))
+            & (models.Q(closed_on__isnull=True) | models.Q(closed_on__gt=day))
+            & ~found_in("pk", closed_then))
 
 
 class ActiveSpanQuerySet(models.QuerySet):
     def active_at(self, day):
-        """Rows open on `day`: opened on or before it (or unknown) and not closed by it."""
-        return self.filter(
-            models.Q(opened_on__isnull=True) | models.Q(opened_on__lte=day),
-            models.Q(closed_on__isnull=True) | models.Q(closed_on__gt=day),
-        )
+        """Rows open on `day` (open_on)."""
+        return self.filter(open_on(self.model, day))
 
 
 class Station(models.Model):
@@ -35,6 +45,7 @@ class Station(models.Model):
     history = HistoricalRecords()
 
     objects = ActiveSpanQuerySet.as_manager()
+    CLOSURE_FIELD = "station"  # its field on Closure
 
     class Meta:
         verbose_name = _("station")
@@ -63,6 +74,7 @@ class ContactPoint(models.Model):
     history = HistoricalRecords()
 
     objects = ActiveSpanQuerySet.as_manager()
+    CLOSURE_FIELD = "contact_point"  # its field on Closure
 
     class Meta:
         verbose_name = _("contact point")
@@ -84,6 +96,7 @@ class Liaison(models.Model):
     history = HistoricalRecords()
 
     objects = ActiveSpanQuerySet.as_manager()
+    CLOSURE_FIELD = "liaison"  # its field on Closure
 
     class Meta:
         verbose_name = _("liaison")
@@ -107,6 +120,7 @@ class Volunteer(models.Model):
     history = HistoricalRecords()
 
     objects = ActiveSpanQuerySet.as_manager()
+    CLOSURE_FIELD = "volunteer"  # its field on Closure
 
     class Meta:
         verbose_name = _("volunteer")
@@ -115,6 +129,55 @@ class Volunteer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Closure(models.Model):
+    """One closure of a station, contact point, liaison or volunteer (exactly one of the four), from `closed_on`
+    until `reopened_on` (empty while it is still closed), written when it is deactivated and reactivated
+    (services._close, services._reopen). Reactivating clears the record's own `closed_on`: this keeps the span,
+    so a past end date inside it still counts the record as closed (open_on; DECISIONS.md, Network)."""
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="closures")
+    contact_point = models.ForeignKey(ContactPoint, verbose_name=_("contact point"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="closures")
+    liaison = models.ForeignKey(Liaison, verbose_name=_("liaison"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="closures")
+    volunteer = models.ForeignKey(Volunteer, verbose_name=_("volunteer"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="closures")
+    closed_on = models.DateField(_("deactivated on"))
+    reopened_on = models.DateField(_("reactivated on"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("deactivated by"), null=True,
+                                  blank=True, on_delete=models.SET_NULL, related_name="+")
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reactivated by"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    RECORDS = ("station", "contact_point", "liaison", "volunteer")
+
+    class Meta:
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        ordering = ["closed_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(station__isnull=False, contact_point__isnull=True, liaison__isnull=True,
+                                    volunteer__isnull=True)
+                           | models.Q(station__isnull=True, contact_point__isnull=False, liaison__isnull=True,
+                                      volunteer__isnull=True)
+                           | models.Q(station__isnull=True, contact_point__isnull=True, liaison__isnull=False,
+                                      volunteer__isnull=True)
+                           | models.Q(station__isnull=True, contact_point__isnull=True, liaison__isnull=True,
+                                      volunteer__isnull=False)),
+                name="closure_of_one_record"),
+            models.CheckConstraint(
+                condition=models.Q(reopened_on__isnull=True) | models.Q(reopened_on__gte=models.F("closed_on")),
+                name="closure_reopened_after_closed"),
+        ]
+
+    def __str__(self) -> str:
+        record = next(getattr(self, f) for f in self.RECORDS if getattr(self, f"{f}_id"))
+        return f"{record} {self.closed_on}–{self.reopened_on or ''}"
 
 
 class Provider(models.Model):

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import require
+from core.registry import provided
 
-from .models import ContactPoint, DutyShift, Liaison, Station, Volunteer
+from .models import Closure, ContactPoint, DutyShift, Handler, Liaison, Station, Volunteer
 
 STATION_FIELDS = ("name", "code", "kind", "host_partner", "township", "address", "phone", "opened_on")
 POINT_FIELDS = ("name", "village", "address", "phone", "legal_adviser", "adviser_from", "adviser_until",
@@ -56,14 +57,33 @@ def _close(obj, *, closed_on: dt.date, by, reason: str) -> None:
     obj.active = False
     obj.closed_on = closed_on
     _save(obj, by, reason)
+    Closure.objects.create(**{obj.CLOSURE_FIELD: obj}, closed_on=closed_on, reason=str(reason)[:200], closed_by=by)
+
+
+def _open_closure(obj) -> Closure | None:
+    """The closure a reactivation ends: the one written when `obj` was closed, or, for a record closed before
+    closures were kept, one made from its closing date and the history row that closed it."""
+    field = obj.CLOSURE_FIELD
+    found = Closure.objects.filter(**{field: obj}, reopened_on__isnull=True).order_by("-closed_on", "-pk").first()
+    if found is not None or obj.closed_on is None:
+        return found  # switched off without a date: no span to keep
+    closing = obj.history.filter(active=False).order_by("-history_id").first()
+    return Closure(**{field: obj}, closed_on=obj.closed_on,
+                   reason=((closing.history_change_reason or "") if closing else "")[:200],
+                   closed_by_id=closing.history_user_id if closing else None)
 
 
 def _reopen(obj, *, by) -> None:
     if obj.active:
         raise ValidationError(_("This record is already active."))
+    closure = _open_closure(obj)
     obj.active = True
     obj.closed_on = None
     _save(obj, by, _("reactivated"))
+    if closure is not None:  # the span it was closed stays closed for the periods it covers (models.open_on)
+        closure.reopened_on = max(timezone.localdate(), closure.closed_on)
+        closure.reopened_by = by
+        closure.save()
 
 
 # --- Stations -----------------------------------------------------------------
@@ -205,6 +225,8 @@ def liaison_update(*, liaison: Liaison, data: dict, by) -> Liaison:
     point = data.get("contact_point", liaison.contact_point)
     if point.station_id != liaison.contact_point.station_id:
         raise ValidationError({"contact_point": _("Choose a contact point of this station.")})
+    if point.pk != liaison.contact_point_id and not ContactPoint.objects.filter(pk=point.pk, active=True).exists():
+        raise ValidationError({"contact_point": _("This contact point is inactive.")})
     _assign(liaison, data, LIAISON_FIELDS)
     _save(liaison, by)
     return liaison
@@ -221,7 +243,9 @@ def liaison_deactivate(*, liaison: Liaison, closed_on: dt.date, by, reason: str 
 @transaction.atomic
 def liaison_reactivate(*, liaison: Liaison, by) -> Liaison:
     _require(by, "station_manage")
-    liaison = Liaison.objects.select_for_update().get(pk=liaison.pk)
+    liaison = Liaison.objects.select_for_update().select_related("contact_point").get(pk=liaison.pk)
+    if not liaison.contact_point.active:  # a liaison of a closed point is no longer the network's (_close_under)
+        raise ValidationError(_("Reactivate the contact point first."))
     _reopen(liaison, by=by)
     return liaison
 
@@ -277,9 +301,31 @@ def volunteer_reactivate(*, volunteer: Volunteer, by) -> Volunteer:
 
 # --- Duty rosters -------------------------------------------------------------
 
-def _check_shift(shift: DutyShift) -> None:
-    if not shift.handler.active:
+PAID = ("date", "handler_id", "place_kind")  # what a posted month's duty subsidies were computed from
+
+
+def _posted(day: dt.date) -> bool:
+    """Whether the duty subsidies of `day`'s month are posted (funding's, offered from its home.py)."""
+    posted = provided("duty_month_posted")
+    return bool(posted and posted(day.year, day.month))
+
+
+def _check_shift(shift: DutyShift, was: DutyShift | None = None) -> None:
+    """A new shift, or an edit of `was`: the lawyer is on the roster (an existing shift may keep a lawyer who
+    has left it since), on duty once a day, and a month whose duty subsidies are posted keeps its days (paid
+    once, DECISIONS.md): no day added to it, moved into or out of it, or given to another lawyer or place type."""
+    # One lawyer's roster is written one save at a time (two clerks at once, a double click): the checks then
+    # see the other's shift, and the lawyer as he is now.
+    on_roster = list(Handler.objects.select_for_update().filter(pk=shift.handler_id).values_list("active", flat=True))
+    if not any(on_roster) and (was is None or was.handler_id != shift.handler_id):
         raise ValidationError({"handler": _("This lawyer is no longer on the roster.")})
+    if was is None or any(getattr(was, f) != getattr(shift, f) for f in PAID):
+        for day in dict.fromkeys(d for d in (getattr(was, "date", None), shift.date) if d):
+            if _posted(day):
+                raise ValidationError({"date": _(
+                    "The duty subsidies of %(year)s-%(month)02d are already posted: a day of that month can no "
+                    "longer be added, moved, or given to another lawyer or place type.")
+                    % {"year": day.year, "month": day.month}})
     clash = DutyShift.objects.filter(date=shift.date, handler=shift.handler).exclude(pk=shift.pk)
     if clash.exists():
         raise ValidationError({"handler": _("This lawyer is already on duty on that day.")})
@@ -299,7 +345,8 @@ def duty_shift_create(*, data: dict, by) -> DutyShift:
 def duty_shift_update(*, shift: DutyShift, data: dict, by) -> DutyShift:
     _require(by, "duty_roster_manage")
     shift = DutyShift.objects.select_for_update().get(pk=shift.pk)
+    was = DutyShift(pk=shift.pk, **{f: getattr(shift, f) for f in PAID})
     _assign(shift, data, SHIFT_FIELDS)
-    _check_shift(shift)
+    _check_shift(shift, was)
     _save(shift, by)
     return shift
