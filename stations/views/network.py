@@ -75,7 +75,8 @@ def station_detail(request, pk):
         "points": selectors.contact_points_of(station),
         "liaisons": selectors.liaisons_of(station),
         "staff": selectors.station_staff(station),
-        "volunteer_count": station.volunteers.filter(active=True).count(),
+        # as network.volunteers counts them today (joined by today, not left, not inside a past closure)
+        "volunteer_count": station.volunteers.active_at(timezone.localdate()).count(),
         "can_manage": request.user.can("station_manage") and request.user.is_center,
         "breadcrumbs": stations_crumb(request.user) + [(station.name, None)],
     })
