@@ -104,6 +104,9 @@ def case_edit(*, case: Case, by, changes: dict, reason: str = "") -> Case:
         if name.startswith("amount_") and value is not None and Decimal(value) < 0:
             raise ValidationError(_("An amount cannot be negative."))
         setattr(case, name, case._meta.get_field(name).clean(value, case))
+    if changed.get("aid_form") and not rules.aid_form_fits(case.aid_form, case.category):
+        raise ValidationError(_("“%(form)s” is not an aid form of a %(category)s case.")
+                              % {"form": case.get_aid_form_display(), "category": case.get_category_display()})
     if {"aid_form", "role"} & set(changed):
         # The role must be one the vocabulary offers for the aid form (no 原告 in a labour arbitration).
         problem = not_offered(CASE_ROLE, case.role, case.aid_form) if case.role and case.aid_form else ""

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import CASE_ROLE, ORGAN, offer
 
-from . import editing
+from . import editing, rules
 from .forms import date_field
 from .models import Case
 
@@ -47,6 +47,9 @@ class CaseEditForm(forms.Form):
             field = Case._meta.get_field(name).formfield()
             field.initial = getattr(case, name)
             self.fields[name] = field
+        if "aid_form" in self.names:  # only the aid forms of the case's category (rules.AID_FORM_CATEGORIES)
+            empty = [("", "---------")] if not self.fields["aid_form"].required else []
+            self.fields["aid_form"].choices = [*empty, *rules.aid_form_choices(case.category, case.aid_form)]
         if "role" in self.names:  # the roles of the case's aid form; the page follows a change of the form
             offer(self.fields["role"], CASE_ROLE, scope=case.aid_form, current=case.role,
                   scoped_by="aid_form" if "aid_form" in self.names else "")

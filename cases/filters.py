@@ -59,7 +59,9 @@ class CaseFilter(django_filters.FilterSet):
     handler = LookupMultipleChoiceFilter(distinct=False, label=_("Handler"), choices=by_name(Handler),
                                                widget=LookupSelectMultiple(lookup=("stations:lookup", "handlers")))
     grade = django_filters.MultipleChoiceFilter(distinct=False, label=_("Grade"), choices=GRADE.choices)
-    handler_kind = django_filters.MultipleChoiceFilter(distinct=False, label=_("Handler type"), field_name="handler__kind",
+    # The type stored at the first assignment (Case.handler_kind), which the figures count (cases.accepted.by_lawyer),
+    # not the roster's type today: the list a figure is checked against filters as the figure counts.
+    handler_kind = django_filters.MultipleChoiceFilter(distinct=False, label=_("Handler type"), field_name="handler_kind",
                                                        choices=HANDLER_KIND.choices)
     is_mass = django_filters.ChoiceFilter(label=_("Group case"), choices=YES_NO, method="filter_mass")
     is_litigation = django_filters.ChoiceFilter(label=_("Litigation"), choices=YES_NO, method="filter_litigation")

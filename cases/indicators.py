@@ -104,7 +104,14 @@ def overdue_at_end(p: Period) -> Q:
     ) | (
         Q(file_submitted_on__lte=end) & Q(archive_due__lt=end)
         & (Q(archived_on__isnull=True) | Q(archived_on__gt=end))
-    ) | returned_late_at(end)
+    ) | returned_late_at(end) | termination_notice_late_at(end)
+
+
+def termination_notice_late_at(end) -> Q:
+    """A criminal case terminated by the end date whose notice to the organ (Art. 48, 3 days) was due before
+    the end date and not recorded by it (DECISIONS.md)."""
+    return (entered_by(Case.Status.TERMINATED, end) & Q(termination_notify_due__lt=end)
+            & (Q(termination_notified_on__isnull=True) | Q(termination_notified_on__gt=end)))
 
 
 def _acc(extra: Q):

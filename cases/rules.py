@@ -21,6 +21,34 @@ def is_litigation(*, aid_form: str, stage: str) -> bool:
     return stage not in NON_LITIGATION_STAGES
 
 
+# The categories each aid form (Art. 22) serves: 刑事辩护与代理 for criminal matters, 劳动争议调解与仲裁代理 for
+# labour (civil) disputes; 其他 for any. The intake derives a case's form within these (intake/_aid_form).
+AID_FORM_CATEGORIES = {
+    "criminal_defence": ("criminal",),
+    "criminal_representation": ("criminal",),
+    "civil_litigation": ("civil",),
+    "admin_litigation": ("administrative",),
+    "state_compensation": ("civil", "administrative"),
+    "labour_arbitration": ("civil",),
+    "labour_mediation": ("civil",),
+    "non_litigation": ("civil", "administrative"),
+    "other": ("criminal", "civil", "administrative"),
+}
+
+
+def aid_form_fits(aid_form: str, category: str) -> bool:
+    """Whether the aid form serves the category (an unknown form is left to the field's own choices)."""
+    return category in AID_FORM_CATEGORIES.get(aid_form, (category,))
+
+
+def aid_form_choices(category: str, current: str = "") -> list[tuple[str, str]]:
+    """The aid forms offered for a case of `category`, with the case's own value kept."""
+    from core.choices import AID_FORM
+
+    return [(code, label) for code, label in AID_FORM.choices
+            if code == current or aid_form_fits(code, category)]
+
+
 LIFE_OR_DEATH_GROUNDS = {"life_or_death", "death_review"}
 MIN_CRIMINAL_YEARS_LIFE_OR_DEATH = 3
 

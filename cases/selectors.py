@@ -13,11 +13,18 @@ from .workflow import due_soon_q, overdue_q, pending_proposal_exists, phase_q  #
 OPEN_STATUSES = (Case.Status.ASSIGNED,)
 
 
+def sees_station_cases(user) -> bool:
+    """Station staff (their station's intake, which they forward to the center) see their station's cases,
+    read-only. Any other account at a station (a grassroots worker who is only a handler) sees only the cases
+    assigned to it (DOMAIN.md §2: handlers see only their cases)."""
+    return user.station_id is not None and user.can("application_forward")
+
+
 def may_list_cases(user) -> bool:
     """Center staff who see all cases, handlers (their own) and station staff (their station's, read-only)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.can("case_view_all") or user.can("case_work") or user.station_id is not None
+    return user.can("case_view_all") or user.can("case_work") or sees_station_cases(user)
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -29,7 +36,7 @@ def cases_visible_to(user) -> QuerySet[Case]:
     q = Q(pk__in=[])
     if user.can("case_work"):
         q |= Q(handler__user=user)
-    if user.station_id is not None:
+    if sees_station_cases(user):
         q |= Q(station_id=user.station_id)
     return qs.filter(q)
 
@@ -86,7 +93,7 @@ def cases_by_recipient(user, people: QuerySet) -> list[QuerySet[Case]]:
     if user.is_center:
         return [Case.objects.filter(recipient__in=people.values("pk"))]
     arms = [Case.objects.filter(recipient__in=people.values("pk"), handler__user=user)]
-    if user.station_id is not None:
+    if sees_station_cases(user):
         arms.append(Case.objects.filter(recipient__in=people.filter(station_id=user.station_id).values("pk")))
     return arms
 
@@ -117,7 +124,7 @@ def open_caseloads(handler_ids: list[int]) -> dict[int, int]:
 
 
 def suggested_handlers(case: Case) -> QuerySet[Handler]:
-    """Active handlers, suitable ones first, then specialty in the case's cause, then fewest open cases.
+    """Active handlers (of an active firm), suitable ones first, then specialty in the case's cause, then fewest open cases.
 
     One SQL query; the first row is the suggestion.
     """
@@ -128,7 +135,8 @@ def suggested_handlers(case: Case) -> QuerySet[Handler]:
         suitable &= Q(criminal_years__gte=rules.MIN_CRIMINAL_YEARS_LIFE_OR_DEATH)
     if rules.is_minor_case(case):
         suitable &= Q(juvenile_suitable=True)
-    qs = handlers_with_load().filter(active=True).annotate(
+    # a handler of a deactivated firm (provider) is not offered (services._check_handler refuses them)
+    qs = handlers_with_load().filter(Q(provider__isnull=True) | Q(provider__active=True), active=True).annotate(
         unsuitable=SqlCase(When(suitable, then=Value(0)), default=Value(1), output_field=IntegerField())
         if suitable else Value(0, output_field=IntegerField()),
         specialty_miss=SqlCase(When(specialties__contains=[case.cause], then=Value(0)), default=Value(1),

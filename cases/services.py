@@ -3,6 +3,7 @@ writes the change with its history, and moves the deadlines, in one transaction.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -144,6 +145,9 @@ def current_assignment_date(case: Case) -> date | None:
 def _check_handler(case: Case, handler, override_reason: str) -> None:
     if not handler.active:
         raise ValidationError(_("%(name)s is no longer active on the roster.") % {"name": handler.name})
+    if handler.provider_id and not handler.provider.active:
+        raise ValidationError(_("%(name)s belongs to %(provider)s, which is no longer active on the roster: "
+                                "choose another handler.") % {"name": handler.name, "provider": handler.provider.name})
     problems = rules.suitability_problems(case, handler)
     if problems and not (override_reason or "").strip():
         raise ValidationError(problems + [_("Choose a suitable handler or write the reason for the override.")])
@@ -257,7 +261,13 @@ def case_return_assignment(*, proposal: AssignmentProposal, reason: str, by) -> 
 
 @transaction.atomic
 def case_change_handler(*, case: Case, handler, on: date, reason: str, by, override_reason: str = "") -> Assignment:
-    """Change of handler (Art. 55): the current assignment ends with its reason, a new one starts."""
+    """Change of handler (Art. 55): the current assignment ends with its reason, a new one starts.
+
+    A change issues a new assignment (指派通知书), so it follows the center's approval rule as case_assign does:
+    while assignment approval is on, only those who approve assignments change the handler."""
+    if by is not None and by.can("case_assign") and not may_assign_directly(by):  # the center's rule, said so
+        raise ValidationError(_("Assignments need a reviewer's approval here: ask a reviewer to change the "
+                                "handler."))
     case = _lock(case)
     step(by, case, "change_handler")
     if not (reason or "").strip():
@@ -329,13 +339,31 @@ def validate_upload(upload) -> None:
         raise ValidationError(problem)
 
 
+def display_name(name: str, limit: int = 200) -> str:
+    """The name a user gave a file, cut to `limit` characters keeping its extension."""
+    name = Path(name or "").name
+    if len(name) <= limit:
+        return name
+    suffix = Path(name).suffix[:10]
+    return name[:limit - len(suffix)] + suffix
+
+
+def stored_name(name: str) -> str:
+    """A short, safe name to store an upload under: random, with the (lower-case) extension of the user's name."""
+    suffix = Path(name or "").suffix.lower().lstrip(".")
+    return f"{uuid.uuid4().hex}.{suffix}" if suffix.isascii() and suffix.isalnum() and len(suffix) <= 10 \
+        else uuid.uuid4().hex
+
+
 @transaction.atomic
 def attachment_add(*, case: Case, upload, by, kind: str = Attachment.Kind.OTHER, entry=None) -> Attachment:
     step(by, case, "attach")
     validate_upload(upload)
-    original = Path(upload.name).name[:200]
+    original = display_name(upload.name)
     att = Attachment(case=case, entry=entry, kind=kind, original_name=original, size=upload.size, uploaded_by=by)
-    att.file.save(original, upload, save=False)
+    # Stored under a short name of our own: the user's name (90 Chinese characters are 270 bytes) may be longer
+    # than the file system takes; the download gives the original name back.
+    att.file.save(stored_name(upload.name), upload, save=False)
     att.save()
     return att
 
@@ -348,6 +376,9 @@ def case_record_progress(*, case: Case, kind: str, on: date, note: str, by, file
         raise ValidationError(_("Choose a type of work."))
     if case.assigned_on and on < case.assigned_on:
         raise ValidationError(_("Work cannot be dated before the assignment date."))
+    if on < case.accepted_on:  # an imported closed case may have no assignment date
+        raise ValidationError(_("Work cannot be dated before the case was accepted (%(date)s).")
+                              % {"date": case.accepted_on.isoformat()})
     _not_future(on, _("The date"))
     if not (note or "").strip():
         raise ValidationError(_("Describe the work done."))
@@ -483,6 +514,10 @@ def case_terminate(*, case: Case, reason: str, on: date, by, note: str = "", sub
         raise ValidationError(_("Choose a reason from Art. 48."))
     if on < case.accepted_on:
         raise ValidationError(_("The termination cannot be dated before the acceptance date."))
+    assigned = current_assignment_date(case)
+    if assigned and on < assigned:
+        raise ValidationError(_("The termination cannot be dated before the current assignment (%(date)s).")
+                              % {"date": assigned.isoformat()})
     _not_future(on, _("The termination date"))
     for proposal in case.assignment_proposals.filter(status=AssignmentProposal.Status.PENDING):
         _decide(proposal, AssignmentProposal.Status.WITHDRAWN, by)  # nothing is left to approve
@@ -728,6 +763,9 @@ def _center_record(model, *, case: Case, by, action: str, **fields):
 def discussion_record(*, case: Case, held_on: date, participants: str, conclusion: str, by) -> Discussion:
     _not_future(held_on, _("The date"))
     given, case = case, _lock(case)  # the case as it is now: a stale copy saved whole would undo a change
+    if held_on < case.accepted_on:
+        raise ValidationError(_("A collective discussion cannot be dated before the case was accepted (%(date)s).")
+                              % {"date": case.accepted_on.isoformat()})
     obj = _center_record(Discussion, case=case, by=by, action="discussion", held_on=held_on,
                          participants=participants, conclusion=conclusion)
     if not case.major:

@@ -126,7 +126,7 @@ STEPS = [
     Step("approve", _("Approve or return the proposed handler"), (S.AWAITING,), S.ASSIGNED, "assignment_approve",
          True, guard=Q(pending_proposal_exists()), starts="agreement_due", stops="assign_due", issues="assignment"),
     Step("change_handler", _("Change of handler"), (S.ASSIGNED,), "", "case_assign", True,
-         starts="agreement_due", issues="assignment"),
+         who=lambda u, c: may_assign_directly(u), starts="agreement_due", issues="assignment"),
     Step("agreement", _("Record the signed aid agreement"), (S.ASSIGNED,), **_work, guard=NOT_SIGNED,
          stops="agreement_due", blocked=_("The aid agreement of the current assignment is already recorded.")),
     Step("progress", _("Record work on the case"), (S.ASSIGNED, S.CLOSED), **_work),

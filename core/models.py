@@ -3,10 +3,14 @@ gapless document sequences and the log of who opened which personal record."""
 
 from __future__ import annotations
 
+import string
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -59,6 +63,32 @@ class JobFields(models.Model):
         return "stuck" if lost else "queued"
 
 
+_SAMPLE = {"year": 2025, "abbr": "示", "kind": "民", "word": "援决字", "seq": 1}
+
+
+def _pattern_problem(pattern: str, known: set[str], required: tuple[str, ...]) -> str:
+    """Why a number pattern cannot give unique numbers ("" when it can): every placeholder known and
+    written by name, every required one present, and the pattern formats with sample values."""
+    try:
+        names = [name for _text, name, _spec, _conv in string.Formatter().parse(pattern) if name is not None]
+    except ValueError:
+        return gettext("The pattern has an unmatched brace; write a literal brace as {{ or }}.")
+    unknown = sorted({name for name in names if name not in known})
+    if unknown:
+        return gettext("Unknown placeholder(s) %(names)s; allowed: %(allowed)s.") % {
+            "names": "、".join("{" + n + "}" for n in unknown),
+            "allowed": "、".join("{" + n + "}" for n in sorted(known))}
+    missing = [name for name in required if name not in names]
+    if missing:
+        return gettext("The pattern must contain %(names)s, or the numbers are not unique.") % {
+            "names": "、".join("{" + n + "}" for n in missing)}
+    try:
+        pattern.format(**{name: _SAMPLE[name] for name in known})
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return gettext("The pattern cannot be filled in; check the format of its placeholders.")
+    return ""
+
+
 class CenterProfile(models.Model):
     """The one row describing the center; printed on every document."""
 
@@ -91,6 +121,24 @@ class CenterProfile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # What core.numbering gives each pattern, and what a pattern needs to give unique numbers: the year
+    # (the sequence restarts each year), the kind or the document word (a sequence per kind / word) and the
+    # sequence itself. {abbr} is optional: one center, one abbreviation.
+    NUMBER_PATTERNS = {
+        "case_number_pattern": ({"year", "abbr", "kind", "seq"}, ("year", "kind", "seq")),
+        "document_number_pattern": ({"year", "abbr", "word", "seq"}, ("year", "word", "seq")),
+    }
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for field, (known, required) in self.NUMBER_PATTERNS.items():
+            message = _pattern_problem(getattr(self, field) or "", known, required)
+            if message:
+                errors[field] = message
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def get(cls) -> CenterProfile:

@@ -9,6 +9,8 @@ done in its own transaction, so a retry after a crash finds it done or finds not
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -66,7 +68,9 @@ def ledger_upload(*, file, station=None, by) -> LedgerImport:
 
     name = os.path.basename(file.name)[:200]
     imp = LedgerImport(original_name=name, station=station, created_by=by, status=LedgerImport.Status.VALIDATING)
-    imp.file.save(f"{timezone.now():%d%H%M%S}-{name}", file, save=False)
+    # Stored under a short name of our own (the user's name may be longer than the file system takes); the
+    # import keeps the original name for display.
+    imp.file.save(f"{timezone.now():%d%H%M%S}-{uuid.uuid4().hex[:12]}.xlsx", file, save=False)
     imp.save()
     jobs.dispatch(VALIDATE, imp.pk)
     return imp

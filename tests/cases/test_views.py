@@ -405,7 +405,7 @@ def test_the_complaint_and_discussion_lists_filter_and_keep_a_fixed_query_count(
         case = make_case(accepted_on=D(2025, 11, 3), station=station_a if i % 2 else None)
         services.complaint_record(case=case, by=reviewer, received_on=D(2025, 11, 1 + i % 10),
                                   complainant=f"投诉人{i}", content="联系不及时")
-        services.discussion_record(case=case, by=reviewer, held_on=D(2025, 10, 1 + i % 10),
+        services.discussion_record(case=case, by=reviewer, held_on=D(2025, 11, 3 + i % 10),
                                    participants="主任、承办人", conclusion="同意辩护意见")
 
     add(0)
