@@ -15,7 +15,7 @@ from core.choices import GROUP, LAWYER_KINDS
 from core.indicators import Family, Measure, found_in
 from core.periods import Period
 
-from .models import ArchiveReview, Assignment, Case, Complaint, Discussion, FollowUp
+from .models import ArchiveReview, Assignment, Case, Complaint, Discussion, FollowUp, TerminationObjection
 from .workflow import ENTERED_ON
 
 GROUPS = ["migrant_worker", "women", "minor", "elderly", "disabled", "military", "low_income"]
@@ -95,8 +95,12 @@ def overdue_at_end(p: Period) -> Q:
     # Without an assignment date we only know the case was unassigned if it still is (or was terminated
     # unassigned); a closed or assigned case without the date (ledger gap) is not taken as overdue.
     not_assigned_by_end = Q(assigned_on__gt=end) | Q(assigned_on__isnull=True, status__in=["awaiting", "terminated"])
+    # a case resumed after the end date had, at the end date, the deadline it had before the resumption
+    resumed_later = found_in("pk", TerminationObjection.objects.filter(resumed_on__gt=end).values("case_id"))
+    due_before_resumption = found_in("pk", TerminationObjection.objects.filter(
+        resumed_on__gt=end, assign_due_before__lt=end).values("case_id"))
     return (open_at_end(p) & (
-        (not_assigned_by_end & Q(assign_due__lt=end))
+        (not_assigned_by_end & ((Q(assign_due__lt=end) & ~resumed_later) | due_before_resumption))
         | (Q(assigned_on__lte=end) & agreement_late_at(end))
     )) | (
         closed_by_end & ~terminated_by_end & Q(file_due__lt=end)

@@ -542,6 +542,10 @@ class TerminationObjection(models.Model):
                                   help_text=_("The day the center revoked the termination the bureau overturned."))
     resumed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("resumed by"), null=True,
                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    # The assignment deadline the case had before the resumption gave it a new one: end dates before the
+    # resumption judge an unassigned case by it (cases.indicators.overdue_at_end).
+    assign_due_before = models.DateField(_("assign by, before the resumption"), null=True, blank=True,
+                                         editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
                                    blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)

@@ -653,6 +653,7 @@ def case_resume(*, case: Case, by, on: date | None, note: str = "") -> Case:
         case.status = Case.Status.ASSIGNED
     else:
         case.status = Case.Status.AWAITING
+        objection.assign_due_before = case.assign_due  # a past end date still judges the case by it
         case.assign_due = deadlines.due_date("notice_assign" if case.source == "notice" else "case_assign", on)
     number = case.termination_number
     case.terminated_on, case.termination_number, case.termination_reason = None, "", ""

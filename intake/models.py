@@ -159,6 +159,9 @@ class Application(models.Model):
         help_text=_("False for a station's preliminary intake until it is forwarded; one withdrawn before "
                     "forwarding never reached the center and is not a received application."))
     decided_on = models.DateField(_("decided on"), null=True, blank=True, db_index=True)
+    # The day of the first decision, kept when a refusal overturned on objection is replaced by a grant: the
+    # application was decided (not pending, not overdue) from then on (intake.indicators._open_at_end).
+    first_decided_on = models.DateField(_("first decided on"), null=True, blank=True, editable=False)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True,
                                    blank=True, on_delete=models.PROTECT, related_name="+")
     decision_number = models.CharField(_("decision number"), max_length=60, blank=True)

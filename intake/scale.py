@@ -503,6 +503,7 @@ class Window:
                        t.iso[app["notice"][1]] if status == "incomplete" else None,  # the open notice's date
                        None, status != "draft",
                        t.iso[decided] if decided is not None else None,
+                       t.iso[decided] if decided is not None else None,
                        reviewer if decided is not None else None, app.get("decision_number", ""), reasons,
                        t.iso[review_on] if review_on is not None else None,
                        True if review_on is not None else None,
@@ -516,7 +517,8 @@ class Window:
                 "green_channel", "advance_aid", "advance_aid_reason", "criminal_role", "no_hardship_ground",
                 "exemption_ground", "no_fixed_income", "domestic_violence", "individual_income",
                 "eligibility_result", "eligibility_reasons", "review_due", "materials_due", "forwarded_at",
-                "reached_center", "decided_on", "decided_by_id", "decision_number", "decision_reasons",
+                "reached_center", "decided_on", "first_decided_on", "decided_by_id", "decision_number",
+                "decision_reasons",
                 "advance_review_on", "advance_review_confirmed", "withdrawn_on", "deemed_withdrawn",
                 "import_fingerprint", "created_at", "created_by_id"], rows())
         self.progress.done("applications", count)

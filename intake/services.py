@@ -587,6 +587,7 @@ def application_grant(*, application: Application, by, decided_on: date | None =
     app.eligibility_reasons = result.reasons
     app.status = S.GRANTED
     app.decided_on = decided_on
+    app.first_decided_on = app.first_decided_on or decided_on
     app.decided_by = by
     app.decision_number = numbering.issue_document_number(kind="grant", year=decided_on.year)
     app.decision_reasons = note
@@ -670,6 +671,7 @@ def application_refuse(*, application: Application, by, reasons: str, decided_on
     app.eligibility_reasons = result.reasons
     app.status = S.REFUSED
     app.decided_on = decided_on
+    app.first_decided_on = app.first_decided_on or decided_on
     app.decided_by = by
     app.decision_number = numbering.issue_document_number(kind="refusal", year=decided_on.year)
     app.decision_reasons = reasons.strip()
