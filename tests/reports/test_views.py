@@ -130,6 +130,21 @@ def test_beat_builds_last_years_annual_report_on_1_january(org, django_capture_o
     assert scheduled_reports(today=date(2026, 3, 1)) == []
 
 
+def test_a_scheduled_report_missed_on_its_day_is_made_up_within_the_month(org, django_capture_on_commit_callbacks):
+    """§11: built by beat on 1 July and 1 January; a server that was off on 1 July builds the half-year report
+    on the next day it runs, once, and not months later."""
+    from django.conf import settings
+
+    assert scheduled_reports(today=date(2026, 6, 30)) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        runs = scheduled_reports(today=date(2026, 7, 3))
+    assert {r.period for r in runs} == {"2026H1"} and len(runs) == 1 + 3
+    assert scheduled_reports(today=date(2026, 7, 4)) == []
+    assert scheduled_reports(today=date(2026, 9, 1)) == []
+    beat = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "reports.scheduled_reports"]
+    assert len(beat) == 1 and beat[0]["schedule"].day_of_month == set(range(1, 32))  # asked daily
+
+
 def test_scheduled_task_name_is_the_beat_contract():
     from reports.tasks import scheduled_reports as task
 
