@@ -94,6 +94,10 @@ class CaseFilter(django_filters.FilterSet):
         model = Case
         fields: list[str] = []
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _own_station_only(self)
+
     def search(self, qs, name, value):
         """A recipient's name (core.search.name_q) or a handler's, and from three characters on a part of the case number
         or of the opposing party. Each part is one index-served query (pg_trgm, the recipient's key), joined by
@@ -123,6 +127,10 @@ class CaseFilter(django_filters.FilterSet):
         q = Q(pk__in=[])
         for code in value:
             q |= Q(recipient_groups__contains=[code])
+        user = getattr(self.request, "user", None)
+        if user is not None and user.is_authenticated and not user.is_center:
+            # a recipient registered by another station: its groups are not the station's to learn (§13)
+            q &= Q(recipient__station_id=user.station_id) | Q(handler__user_id=user.pk)
         return qs.filter(q)
 
     def filter_litigation(self, qs, name, value):
@@ -139,12 +147,24 @@ class CaseFilter(django_filters.FilterSet):
         return qs.filter(returned_proposals_q()) if value == "returned" else qs
 
 
+def _own_station_only(filterset) -> None:
+    """Station staff see their own station's records only: a choice of stations would name the others (a
+    posted key echoed back as the selected option)."""
+    user = getattr(filterset.request, "user", None)
+    if user is not None and user.is_authenticated and not user.is_center:
+        filterset.filters.pop("station", None)
+
+
 class _QualityRecordFilter(django_filters.FilterSet):
     """Search and station of the lists of records on cases (discussions, complaints)."""
 
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(label=_("Search"), method="search")
     station = StationChoice(label=_("Station"), field_name="case__station")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _own_station_only(self)
 
     def search(self, qs, name, value):
         value = value.strip()

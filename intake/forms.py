@@ -76,6 +76,14 @@ class ConsultationForm(StationBoundMixin, forms.ModelForm):
         self.setup_station(user)
         if not self.instance.pk:
             self.initial.setdefault("occurred_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+        # The phone is masked for a role without applicant_view_full, as on the consultation's page and list
+        # (DOMAIN.md §13); the masked number coming back unchanged keeps the stored one.
+        self._phone_shown = ""
+        if self.instance.pk and self.instance.person_phone and not user.can("applicant_view_full"):
+            self._phone_shown = idcard.mask_phone(self.instance.person_phone)
+            self.initial["person_phone"] = self._phone_shown
+            self.fields["person_phone"].help_text = _(
+                "Shown masked: leave it as it is to keep the stored number, or type the whole new number.")
         self.fields["occurred_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
         points = (ContactPoint.objects.filter(Q(active=True) | Q(pk=self.instance.contact_point_id))
                   .select_related("station").order_by("station", "name"))
@@ -129,7 +137,12 @@ class ConsultationForm(StationBoundMixin, forms.ModelForm):
         return value
 
     def clean_person_phone(self):
-        return clean_phone_value(self.cleaned_data.get("person_phone"))
+        value = (self.cleaned_data.get("person_phone") or "").strip()
+        if self._phone_shown and value == self._phone_shown:
+            return self.instance.person_phone  # the masked number came back as shown: the stored one stays
+        if "*" in value:
+            raise ValidationError(_("Type the whole number, or leave the masked number as it was to keep it."))
+        return clean_phone_value(value)
 
 
 class ApplicationForm(StationBoundMixin, forms.ModelForm):

@@ -84,7 +84,7 @@ class Layout:
 
 
 LAYOUTS: dict[str, Layout] = {
-    "cases": Layout(("recipient", "station"), (
+    "cases": Layout(("recipient", "station", "handler"), (
         Column("案号", _d("number")), Column("受理日期", _d("accepted_on")),
         Column("案件类别", _zh(CATEGORY, "category")), Column("受援人", _d("recipient.name"), personal=True),
         _n("受援人数", "recipient_count"), _n("涉案金额", "amount_involved"), _n("挽回经济损失", "amount_recovered"),
@@ -113,7 +113,7 @@ LAYOUTS: dict[str, Layout] = {
         Column("讨论日期", _d("held_on")), Column("案号", _d("case.number")), Column("参加人", _d("participants")),
         Column("工作站", _case_station)), None, ("held_on", "pk")),
     "complaints": Layout(("case", "case__station"), (
-        Column("收到日期", _d("received_on")), Column("案号", _d("case.number")), Column("投诉人", _d("complainant")),
+        Column("收到日期", _d("received_on")), Column("案号", _d("case.number")), Column("投诉人", _d("complainant"), personal=True),
         Column("工作站", _case_station)), None, ("received_on", "pk")),
     "subsidy_payments": Layout(("subsidy__case", "subsidy__handler", "subsidy__case__station", "batch"), (
         Column("案号", _d("subsidy.case.number")), Column("收款人", _d("subsidy.handler.name")),
@@ -196,22 +196,57 @@ def _text(value) -> str:
     return str(value)
 
 
-def _rows(layout: Layout, objects, hide_personal: bool = False) -> list[dict]:
+HIDDEN_PERSON = "已登记人员"
+
+
+def _people_seen(family: str, viewer) -> Callable | None:
+    """How a viewer of a family's figure list sees its people: None when the viewer may not open these records
+    at all (no names, no links: finance, or station staff and the matters they have no list of), else a row
+    test — whether this row's person may be named to the viewer (a station's case or application for a person
+    registered by another station says 已登记人员, as its own page does: DOMAIN.md §13)."""
+    if viewer is None:
+        return lambda obj: True
+    if family in ("cases", "complaints"):
+        from cases.selectors import may_list_cases, recipient_is_visible
+
+        if not may_list_cases(viewer):
+            return None
+        if family == "complaints":
+            return lambda obj: True
+        return lambda case: recipient_is_visible(viewer, case)
+    if family == "applications":
+        from applicants.selectors import person_is_visible
+
+        if not viewer.can("application_intake"):
+            return None
+        return lambda app: person_is_visible(viewer, app.applicant)
+    needs = {"consultations": "consultation_log", "matters": "matter_log"}.get(family)
+    if needs is not None and not viewer.can(needs):
+        return None
+    return lambda obj: True
+
+
+def _rows(layout: Layout, objects, seen: Callable | None) -> list[dict]:
     out = []
+    personal = any(c.personal for c in layout.columns)
     for obj in objects:
-        # Records about people (cases, applications, consultations, matters) are not opened by viewers who may
-        # not see them; money and publicity records are.
-        hide_link = hide_personal and any(c.personal for c in layout.columns)
+        # Records about people (cases, applications, consultations, matters, complaints) are not opened by
+        # viewers who may not see them; money and publicity records are.
+        hide_link = personal and seen is None
+        named = seen is not None and seen(obj)
         url = reverse(layout.link, args=[obj.pk]) if layout.link and not hide_link else None
-        out.append({"url": url, "cells": [{"text": "—" if c.personal and hide_personal else _text(c.value(obj)),
-                                           "number": c.field is not None} for c in layout.columns]})
+        cells = []
+        for c in layout.columns:
+            text = _text(c.value(obj)) if not c.personal or named else ("—" if seen is None else HIDDEN_PERSON)
+            cells.append({"text": text, "number": c.field is not None})
+        out.append({"url": url, "cells": cells})
     return out
 
 
-def section(measure: Measure, p: Period, station, page_number=None, hide_personal: bool = False) -> Section:
+def section(measure: Measure, p: Period, station, page_number=None, viewer=None) -> Section:
     """The records of one measure: total and sum over the whole list (the figure), one page of rows.
 
-    `hide_personal`: a viewer of figures who may not open these records (finance) sees no names and no links."""
+    `viewer`: the user looking (None: a test or a job that shows everything); names and links as _people_seen."""
     layout = LAYOUTS[measure.family.key]
     qs = measure.records(p, station)
     qs = qs.select_related(*layout.related).order_by(*layout.order)
@@ -223,10 +258,11 @@ def section(measure: Measure, p: Period, station, page_number=None, hide_persona
     page = Paginator(qs, PAGE_SIZE).get_page(page_number)
     total = page.paginator.count
     value = sum_value if measure.sum_field else total
-    return Section(measure, value, total, sum_value, page, _rows(layout, page.object_list, hide_personal), layout)
+    seen = _people_seen(measure.family.key, viewer)
+    return Section(measure, value, total, sum_value, page, _rows(layout, page.object_list, seen), layout)
 
 
-def figure_list(code: str, p: Period, station=None, page_number=None, hide_personal: bool = False) -> dict:
+def figure_list(code: str, p: Period, station=None, page_number=None, viewer=None) -> dict:
     """What the figure's page shows; KeyError for an unknown code."""
     item = REGISTRY[code]
     values = REGISTRY.evaluate(p, station, codes=[code])
@@ -235,17 +271,17 @@ def figure_list(code: str, p: Period, station=None, page_number=None, hide_perso
         if station is not None and item.family.station_field is None:
             ctx["county_only"] = True
             return ctx
-        ctx["sections"] = [section(item, p, station, page_number, hide_personal)]
+        ctx["sections"] = [section(item, p, station, page_number, viewer)]
     elif isinstance(item, Ratio):
         ctx["parts"] = [{"code": c, "name": REGISTRY[c].name, "unit": REGISTRY[c].unit, "value": values[c],
                          "url": figure_url(c, p, station)} for c in item.parts]
         numerator = REGISTRY[item.numerator]
         if isinstance(numerator, Measure) and not (station is not None and numerator.family.station_field is None):
-            ctx["sections"] = [section(numerator, p, station, page_number, hide_personal)]
+            ctx["sections"] = [section(numerator, p, station, page_number, viewer)]
     else:
         ctx["parts"] = [{"code": c, "name": REGISTRY[c].name, "unit": REGISTRY[c].unit, "value": values[c],
                          "url": figure_url(c, p, station)} for c in item.parts]
         # Several lists on one page: each shows its first page and links to its own list for the rest.
-        ctx["sections"] = [section(REGISTRY[c], p, station, hide_personal=hide_personal) for c in item.parts
+        ctx["sections"] = [section(REGISTRY[c], p, station, viewer=viewer) for c in item.parts
                            if isinstance(REGISTRY[c], Measure)]
     return ctx

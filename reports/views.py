@@ -75,11 +75,10 @@ def figure(request, code):
         station = CENTER
     else:
         station = dash._station_for(request)
-    user = request.user
-    # Figures are for everyone with the dashboard; names and record pages only for those who work with people.
-    sees_people = any(user.can(c) for c in ("case_view_all", "application_intake", "consultation_log"))
+    # Figures are for everyone with the dashboard; names and record pages only for those who may open the
+    # records of each list (drilldown._people_seen).
     with reading_replica():  # the figures and the lists, read as the page renders
-        ctx = drilldown.figure_list(code, p, station, request.GET.get("page"), hide_personal=not sees_people)
+        ctx = drilldown.figure_list(code, p, station, request.GET.get("page"), viewer=request.user)
         ctx["station_name"] = (_("Center (no station)") if station == CENTER else station.name if station is not None
                                else _("Whole county"))
         ctx["dashboard_url"] = reverse("reports:dashboard") + (
