@@ -39,7 +39,7 @@ def users_for_management(by, *, q: str = "", role: str = "", station: str = "", 
         qs = qs.filter(groups__name=role)
     if station == CENTER:
         qs = qs.filter(station__isnull=True)
-    elif station.isdigit():
+    elif station.isascii() and station.isdigit():
         qs = qs.filter(station_id=int(station))
     return qs
 

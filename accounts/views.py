@@ -27,7 +27,7 @@ from core.flow import act, errors_to_form, submit
 from core.paging import paginate
 
 from . import roles, selectors, services
-from .forms import OTPTokenForm, PasswordResetChoiceForm, UserCreateForm, UserForm
+from .forms import LoginForm, OTPTokenForm, PasswordResetChoiceForm, UserCreateForm, UserForm
 
 PENDING = "accounts_otp_pending"  # the user who gave the right password and still owes the code
 PENDING_SECONDS = 300
@@ -39,6 +39,7 @@ SHOWN_PASSWORD = "accounts_one_time_password"
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
     def form_valid(self, form):
         user = form.get_user()

@@ -37,7 +37,7 @@ class PersonAdmin(NoDeleteAdmin):
     def _log_view(self, request, object_id) -> None:
         from .services import person_view_logged
 
-        if request.method == "GET" and str(object_id).isdigit():
+        if request.method == "GET" and str(object_id).isascii() and str(object_id).isdigit():
             person = Person.objects.filter(pk=int(object_id)).first()
             if person is not None and self.has_view_permission(request, person):
                 person_view_logged(person=person, by=request.user)

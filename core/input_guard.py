@@ -1,4 +1,4 @@
-"""No server error from a query string (issue 13).
+"""No server error from a query string (issue 13), nor from a control character in a posted form.
 
 - NUL and other control characters are taken out of every query parameter before any view or the admin
   sees them (PostgreSQL refuses a NUL in a string literal: that was a 500 on every search box).
@@ -44,6 +44,14 @@ class QueryGuardMiddleware:
         cleaned = clean_query(request.GET)
         if cleaned is not None:
             request.GET = cleaned
+        # A posted form: the same control characters out of its fields (a NUL in a text field was a 500
+        # wherever a view read request.POST itself); its files are left as they are. (The CSRF check reads the
+        # body next anyway, with the same size limits; no view sets its own upload handlers.)
+        if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded",
+                                                                  "multipart/form-data"):
+            posted = clean_query(request.POST)
+            if posted is not None:
+                request.POST = posted
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:

@@ -57,7 +57,8 @@ def notifications_read_all(request):
 
 def _back(request) -> str:
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # a path of this site only: a bare word would be taken for a URL name by redirect() (NoReverseMatch)
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return reverse("notifications:inbox")
 

@@ -43,7 +43,7 @@ def batch_create(request):
     base = selectors.subsidies().filter(SUBSIDY.phase_q("awaiting_batch")).order_by("handler__name", "case__number")
     filterset = BatchCandidateFilter(request.GET, queryset=base)
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("subsidy") if i.isdigit()]
+        ids = [int(i) for i in request.POST.getlist("subsidy") if i.isascii() and i.isdigit()]
         try:
             batch = services.batch_create(subsidies=list(Subsidy.objects.filter(pk__in=ids)), by=request.user,
                                           title=request.POST.get("title", "")[:100],
@@ -208,7 +208,7 @@ def batch_remove(request, pk, subsidy_pk):
 def batch_reverse(request, pk):
     """Finance asks to reverse the ticked paid lines (红字冲销), with a reason; the director approves."""
     batch = get_object_or_404(PaymentBatch, pk=pk)
-    ids = [int(i) for i in request.POST.getlist("payment") if i.isdigit()]
+    ids = [int(i) for i in request.POST.getlist("payment") if i.isascii() and i.isdigit()]
     return act(request, lambda: services.reversal_request(
         batch=batch, payments=list(SubsidyPayment.objects.filter(pk__in=ids, batch=batch)),
         reason=request.POST.get("reason", "")[:500], by=request.user),

@@ -90,7 +90,7 @@ def _application_start(request):
 
     q = request.GET.get("q", "").strip()
     cid = request.GET.get("consultation", "")
-    consultation = get_visible(consultations_visible_to(request.user), pk=cid) if cid.isdigit() else None
+    consultation = get_visible(consultations_visible_to(request.user), pk=cid) if cid.isascii() and cid.isdigit() else None
     target = reverse("intake:application_create")
     if consultation is not None:
         target += "?" + urlencode({"consultation": consultation.pk})

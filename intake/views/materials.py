@@ -26,7 +26,7 @@ def _files_anchor(application_id: int) -> str:
 @capability_required("application_intake")
 @require_POST
 def application_materials(request, pk):
-    received = {int(v) for v in request.POST.getlist("received") if v.isdigit()}
+    received = {int(v) for v in request.POST.getlist("received") if v.isascii() and v.isdigit()}
     app = visible_app(request, pk)
     return act_with(request, MaterialsForm(request.POST), lambda data: services.materials_update(
         application=app, received=received, by=request.user, extra=data.get("extra", "")),

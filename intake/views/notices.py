@@ -35,7 +35,7 @@ def notice_create(request):
         raise Http404
     initial, person = {}, None
     pid = request.GET.get("person") or request.POST.get("person")
-    if pid and str(pid).isdigit():
+    if pid and str(pid).isascii() and str(pid).isdigit():
         person = get_visible(persons_visible_to(request.user).filter(merged_into__isnull=True), pk=pid)
         initial["person"] = person.pk
     form = NoticeForm(request.POST or None, initial=initial)

@@ -166,7 +166,7 @@ contactpoint_edit, contactpoint_deactivate, contactpoint_reactivate = POINT.view
 def liaison_create(request, pk):
     station = _managed_station(request, pk)
     initial = {}
-    if request.GET.get("point", "").isdigit():
+    if request.GET.get("point", "").isascii() and request.GET.get("point", "").isdigit():
         initial["contact_point"] = int(request.GET["point"])
     form = LiaisonForm(request.POST or None, station=station, initial=initial)
     return _new_at_station(request, station, form, services.liaison_create, title=_("New liaison"),
