@@ -104,6 +104,7 @@ class ConsultationForm(StationBoundMixin, forms.ModelForm):
 
         colleagues = Q(is_active=True, groups__isnull=False, handler_profile__isnull=True)
         colleagues &= Q(station__isnull=True) if user.is_center else Q(station=user.station_id)
+        colleagues |= Q(pk=user.pk)  # the one logging it, whatever their roles (a superuser without a group)
         if self.instance.handled_by_id:
             colleagues |= Q(pk=self.instance.handled_by_id)
         field = self.fields["handled_by"]
