@@ -249,11 +249,17 @@ def cached_totals(name: str, qs, make: Callable[[], dict]) -> dict:
 
 def _rows_sql(qs):
     """The SQL that says which rows a queryset has: its keys alone, with its filters, joins, distinct and
-    slice (the columns a list shows, its select_related, cost a compilation as long and name no other rows)."""
+    slice (the columns a list shows, its select_related, cost a compilation as long and name no other rows).
+    Kept on the queryset: a list's count and its totals both ask for it (a third of a millisecond each)."""
+    kept = qs.__dict__.get("_rows_sql")
+    if kept is not None:
+        return kept
     try:
-        return qs.values("pk").query.sql_with_params()
+        found = qs.values("pk").query.sql_with_params()
     except Exception:  # noqa: BLE001 - a combined query (a union of searches) keeps its own columns
-        return qs.query.sql_with_params()
+        found = qs.query.sql_with_params()
+    qs.__dict__["_rows_sql"] = found
+    return found
 
 
 def cached_count(name: str, user, count: Callable[[], int]) -> int:

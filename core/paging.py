@@ -38,7 +38,8 @@ class BoundedPaginator(Paginator):
         qs = self.object_list
         if hasattr(qs, "order_by"):
             limited = qs.order_by()[: self.bound + 1]
-            return int(cached_totals("list-count", limited, limited.count))
+            # kept under the list's own SQL (which its totals line has asked for already) and the bound
+            return int(cached_totals(f"list-count-{self.bound}", qs, limited.count))
         return len(qs)
 
     @property

@@ -227,7 +227,7 @@ def test_it_does_not_leave_a_duty_day_added_to_a_month_already_posted_unpaid(cle
     assert posted == served
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_it_puts_a_lawyer_on_duty_only_once_a_day_when_two_clerks_save_at_once(org):
     """The duty roster's rule (stations.services._check_shift, shown on the form): a lawyer is not put on duty
     twice on one day. The check reads, then writes, without a lock or a constraint: two clerks saving the same
