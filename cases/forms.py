@@ -357,6 +357,14 @@ class ProposeForm(AssignForm):
         del self.fields["on"]
 
 
+class ProposeChangeForm(ProposeForm):
+    """A clerk's proposed change of handler (Art. 55) while assignments need a reviewer's approval."""
+
+    reason = forms.CharField(label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    field_order = ["handler", "reason", "note", "override_reason"]
+
+
 class ProposalDecisionForm(forms.Form):
     """Approve or return the pending proposal shown on the case page."""
 

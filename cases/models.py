@@ -471,14 +471,18 @@ class GradingScale(models.Model):
 class AssignmentProposal(models.Model):
     """A clerk's proposed handler for a case awaiting assignment, when the center has switched assignment approval
     on (CenterProfile.assignment_approval): a reviewer approves it (the case is then assigned) or returns it with a
-    reason. The case keeps waiting meanwhile and its assignment deadline keeps running."""
+    reason. The case keeps waiting meanwhile and its assignment deadline keeps running.
+
+    With a `change_reason` it proposes a change of handler (Art. 55) on an assigned case instead: approved, the
+    current assignment ends that day with the reason and the proposed handler's begins; meanwhile the current
+    handler goes on."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting approval")
         APPROVED = "approved", _("Approved")
         RETURNED = "returned", _("Returned")
         SUPERSEDED = "superseded", _("Superseded by a direct assignment")
-        WITHDRAWN = "withdrawn", _("Closed: legal aid was terminated")
+        WITHDRAWN = "withdrawn", _("Withdrawn: the case was terminated or closed")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT,
                              related_name="assignment_proposals")
@@ -486,6 +490,8 @@ class AssignmentProposal(models.Model):
                                 related_name="+")
     note = models.TextField(_("note to the reviewer"), blank=True)
     override_reason = models.TextField(_("reason for overriding a suitability warning"), blank=True)
+    change_reason = models.TextField(_("reason for the change of handler"), blank=True,
+                                     help_text=_("Only for a proposed change of handler."))
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), null=True,
                                     blank=True, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
@@ -510,6 +516,10 @@ class AssignmentProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} → {self.handler}"
+
+    @property
+    def is_change(self) -> bool:
+        return bool(self.change_reason)
 
 
 class TerminationObjection(models.Model):

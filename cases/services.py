@@ -206,6 +206,11 @@ def _decide(proposal: AssignmentProposal, status: str, by, reason: str = "") -> 
     proposal.save()
 
 
+def _withdraw_proposals(case: Case, by) -> None:
+    for proposal in case.assignment_proposals.filter(status=AssignmentProposal.Status.PENDING):
+        _decide(proposal, AssignmentProposal.Status.WITHDRAWN, by)
+
+
 def _supersede_proposals(case: Case, by) -> None:
     for proposal in case.assignment_proposals.filter(status=AssignmentProposal.Status.PENDING):
         _decide(proposal, AssignmentProposal.Status.SUPERSEDED, by)
@@ -228,8 +233,32 @@ def case_propose_assignment(*, case: Case, handler, by, note: str = "", override
     return proposal
 
 
+@transaction.atomic
+def case_propose_change_of_handler(*, case: Case, handler, reason: str, by, note: str = "",
+                                   override_reason: str = "") -> AssignmentProposal:
+    """While assignments need approval, the clerk proposes a change of handler (Art. 55) with its reason; the
+    current handler goes on until a reviewer approves it (the change then takes effect that day, with a new
+    assignment notice) or returns it."""
+    if not approval_required():
+        raise ValidationError(_("Assignments need no approval here: change the handler directly."))
+    case = _lock(case)
+    step(by, case, "propose_change")
+    if pending_proposal(case):
+        raise ValidationError(_("A proposal for this case is already awaiting approval."))
+    _check_change(case, handler, reason, override_reason)
+    proposal = AssignmentProposal(case=case, handler=handler, note=(note or "").strip(), proposed_by=by,
+                                  override_reason=(override_reason or "").strip(), change_reason=reason.strip())
+    proposal._history_user = by
+    proposal.save()
+    return proposal
+
+
+def approval_step(proposal: AssignmentProposal) -> str:
+    return "approve_change" if proposal.is_change else "approve"
+
+
 def _locked_pending(proposal: AssignmentProposal, by) -> AssignmentProposal:
-    WORKFLOW.authorize(by, proposal.case, "approve")
+    WORKFLOW.authorize(by, proposal.case, approval_step(proposal))
     proposal = AssignmentProposal.objects.select_for_update().select_related("case", "handler").get(pk=proposal.pk)
     if proposal.status != AssignmentProposal.Status.PENDING:
         raise ValidationError(_("This proposal is no longer awaiting approval (%(status)s).")
@@ -240,10 +269,17 @@ def _locked_pending(proposal: AssignmentProposal, by) -> AssignmentProposal:
 @transaction.atomic
 def case_approve_assignment(*, proposal: AssignmentProposal, by) -> Assignment:
     """The reviewer approves: the case is assigned to the proposed handler today, the 指派通知书 (and for notices
-    the 公函) is issued as for a direct assignment; the assignment keeps who proposed it."""
+    the 公函) is issued as for a direct assignment; the assignment keeps who proposed it. A proposed change of
+    handler takes effect today as a direct change does."""
     proposal = _locked_pending(proposal, by)
-    assignment = _assign(case=proposal.case, handler=proposal.handler, on=timezone.localdate(), by=by,
-                         override_reason=proposal.override_reason)
+    if proposal.is_change:
+        case = _lock(proposal.case)
+        _check_change(case, proposal.handler, proposal.change_reason, proposal.override_reason)
+        assignment = _change_handler(case=case, handler=proposal.handler, on=timezone.localdate(),
+                                     reason=proposal.change_reason, by=by, override_reason=proposal.override_reason)
+    else:
+        assignment = _assign(case=proposal.case, handler=proposal.handler, on=timezone.localdate(), by=by,
+                             override_reason=proposal.override_reason)
     proposal.assignment = assignment
     _decide(proposal, AssignmentProposal.Status.APPROVED, by)
     return assignment
@@ -270,14 +306,26 @@ def case_change_handler(*, case: Case, handler, on: date, reason: str, by, overr
                                 "handler."))
     case = _lock(case)
     step(by, case, "change_handler")
+    _check_change(case, handler, reason, override_reason)
+    assignment = _change_handler(case=case, handler=handler, on=on, reason=reason, by=by,
+                                 override_reason=override_reason)
+    _supersede_proposals(case, by)  # a proposed change the reviewer made directly instead
+    return assignment
+
+
+def _check_change(case: Case, handler, reason: str, override_reason: str) -> None:
     if not (reason or "").strip():
         raise ValidationError(_("Give the reason for the change of handler."))
     if handler.pk == case.handler_id:
         raise ValidationError(_("Choose a different handler."))
+    _check_handler(case, handler, override_reason)
+
+
+def _change_handler(*, case: Case, handler, on: date, reason: str, by, override_reason: str) -> Assignment:
+    """The change itself, on a locked case whose handler and reason were checked."""
     if on < current_assignment_date(case):
         raise ValidationError(_("The change cannot be dated before the current assignment."))
     _not_future(on, _("The date of the change"))
-    _check_handler(case, handler, override_reason)
     for current in case.assignments.filter(ended_on__isnull=True):
         current.ended_on = on
         current.end_reason = reason.strip()
@@ -407,6 +455,7 @@ def case_close(*, case: Case, closed_on: date, outcome: str, closing_report: str
         raise ValidationError(_("Write the closing report."))
     if judgment is not None:
         attachment_add(case=case, upload=judgment, by=by, kind=Attachment.Kind.JUDGMENT)
+    _withdraw_proposals(case, by)  # a change of handler proposed meanwhile: nothing is left to approve
     case.status = Case.Status.CLOSED
     case.closed_on = closed_on
     case.outcome = outcome
@@ -519,8 +568,7 @@ def case_terminate(*, case: Case, reason: str, on: date, by, note: str = "", sub
         raise ValidationError(_("The termination cannot be dated before the current assignment (%(date)s).")
                               % {"date": assigned.isoformat()})
     _not_future(on, _("The termination date"))
-    for proposal in case.assignment_proposals.filter(status=AssignmentProposal.Status.PENDING):
-        _decide(proposal, AssignmentProposal.Status.WITHDRAWN, by)  # nothing is left to approve
+    _withdraw_proposals(case, by)  # nothing is left to approve
     for current in case.assignments.filter(ended_on__isnull=True):
         current.ended_on = on
         current.end_reason = _("Legal aid terminated")

@@ -48,6 +48,7 @@ urlpatterns = [
     path("providers/new/", roster_views.provider_create, name="provider_create"),
     path("providers/<int:pk>/edit/", roster_views.provider_edit, name="provider_edit"),
     action("propose", "propose"),
+    action("propose-change", "propose_change"),
     path("<int:pk>/assignment/approve/", views.case_assignment_approve, name="case_assignment_approve"),
     path("<int:pk>/assignment/return/", views.case_assignment_return, name="case_assignment_return"),
 ]

@@ -236,6 +236,13 @@ ACTIONS: dict[str, Action] = {
                       case_form=True,
                       help=_("A reviewer approves the proposal (the case is then assigned and the assignment "
                              "notice issued) or returns it. The 3-day assignment deadline keeps running.")),
+    "propose_change": Action(forms.ProposeChangeForm,
+                             lambda c, d, by: services.case_propose_change_of_handler(
+                                 case=c, handler=d["handler"], reason=d["reason"], note=d.get("note", ""), by=by,
+                                 override_reason=d.get("override_reason", "")),
+                             case_form=True,
+                             help=_("A reviewer approves the change (it takes effect that day, with a new "
+                                    "assignment notice) or returns it. Until then the current handler goes on.")),
 }
 
 
@@ -336,13 +343,13 @@ def _approval_context(user, case: Case) -> dict:
     pending = next((p for p in proposals if p.status == AssignmentProposal.Status.PENDING), None)
     return {
         "proposals": proposals, "pending_proposal": pending,
-        "may_decide": pending is not None and WORKFLOW.allowed(user, case, "approve"),
+        "may_decide": pending is not None and WORKFLOW.allowed(user, case, services.approval_step(pending)),
     }
 
 
 def _decide_proposal(request, pk, decide: Callable, done) -> object:
     case = _case(request, pk)
-    WORKFLOW.authorize(request.user, case, "approve")
+    WORKFLOW.authorize(request.user, case, "approve_change" if case.status == Case.Status.ASSIGNED else "approve")
 
     def run(d):
         proposal = case.assignment_proposals.filter(pk=d["proposal"]).first()

@@ -22,11 +22,11 @@ import threading
 from collections import OrderedDict
 
 from django import template
-from django_filters.fields import ChoiceIterator
 from django.forms import ModelChoiceField
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django_filters.fields import ChoiceIterator
 
 register = template.Library()
 

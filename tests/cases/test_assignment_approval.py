@@ -283,3 +283,99 @@ def test_approval_pages_answer_each_persona_with_approval_on(proposal, awaiting_
             if got != want:
                 failures.append(f"{name} as {persona}: {got} != {want}")
     assert not failures, failures
+
+
+# --- a change of handler while approval is on (Art. 55) -----------------------------------------------------
+
+@pytest.fixture
+def change(assigned_case, approval_on, clerk, other_handler):  # assigned before approval was switched on
+    return services.case_propose_change_of_handler(case=assigned_case, handler=other_handler, by=clerk,
+                                                   reason="原承办人回避", note="李律师可接手")
+
+
+def test_a_clerk_proposes_a_change_and_the_current_handler_goes_on(change, assigned_case, handler_profile,
+                                                                   other_handler, clerk):
+    assigned_case.refresh_from_db()
+    assert assigned_case.handler == handler_profile and assigned_case.status == "assigned"
+    assert change.is_change and change.status == "pending" and change.change_reason == "原承办人回避"
+    with pytest.raises(ValidationError):
+        services.case_change_handler(case=assigned_case, handler=other_handler, on=D(2025, 11, 20),
+                                     reason="回避", by=clerk)
+    with pytest.raises(ValidationError, match="已有|already"):
+        services.case_propose_change_of_handler(case=assigned_case, handler=other_handler, by=clerk, reason="再提")
+
+
+def test_approving_the_change_ends_the_assignment_today_and_issues_a_new_notice(change, assigned_case, reviewer,
+                                                                                 handler_profile, other_handler):
+    first = assigned_case.assignments.get()
+    new = services.case_approve_assignment(proposal=change, by=reviewer)
+    assigned_case.refresh_from_db()
+    first.refresh_from_db()
+    change.refresh_from_db()
+    assert assigned_case.handler == other_handler
+    assert assigned_case.assigned_on == D(2025, 11, 4), "a change is not an assignment: the first date stays"
+    assert first.ended_on == D(2025, 11, 20) and first.end_reason == "原承办人回避"
+    assert new.assigned_on == D(2025, 11, 20) and new.number and new.number != first.number
+    assert change.status == "approved" and change.assignment == new and change.decided_by == reviewer
+
+
+def test_a_change_needs_a_reason_and_another_handler(assigned_case, approval_on, clerk, handler_profile,
+                                                     other_handler):
+    with pytest.raises(ValidationError):
+        services.case_propose_change_of_handler(case=assigned_case, handler=other_handler, by=clerk, reason=" ")
+    with pytest.raises(ValidationError):
+        services.case_propose_change_of_handler(case=assigned_case, handler=handler_profile, by=clerk, reason="回避")
+    assert not AssignmentProposal.objects.exists()
+
+
+def test_without_approval_a_change_is_made_directly_not_proposed(org, assigned_case, clerk, other_handler):
+    with pytest.raises(ValidationError):
+        services.case_propose_change_of_handler(case=assigned_case, handler=other_handler, by=clerk, reason="回避")
+
+
+def test_a_returned_change_keeps_the_handler_and_the_reason(change, assigned_case, reviewer, handler_profile):
+    services.case_return_assignment(proposal=change, reason="原承办人无需回避", by=reviewer)
+    assigned_case.refresh_from_db()
+    change.refresh_from_db()
+    assert assigned_case.handler == handler_profile and change.status == "returned"
+
+
+def test_a_direct_change_by_the_reviewer_supersedes_and_closing_withdraws(change, assigned_case, reviewer, org,
+                                                                          other_handler, handler_profile):
+    services.case_change_handler(case=assigned_case, handler=other_handler, on=D(2025, 11, 20), reason="回避",
+                                 by=reviewer)
+    change.refresh_from_db()
+    assert change.status == AssignmentProposal.Status.SUPERSEDED
+    again = services.case_propose_change_of_handler(case=assigned_case, handler=handler_profile,
+                                                    by=org["users"]["clerk"], reason="回避解除")
+    services.case_close(case=assigned_case, closed_on=D(2025, 11, 20), outcome="mediation",
+                        closing_report="调解结案。", by=reviewer)
+    again.refresh_from_db()
+    assert again.status == AssignmentProposal.Status.WITHDRAWN
+
+
+def test_the_reviewer_gets_the_change_as_a_to_do(change, assigned_case, reviewer, clerk):
+    assert assigned_case in todo_queryset(reviewer)
+    assert assigned_case not in todo_queryset(clerk)
+
+
+def test_the_change_is_proposed_and_approved_through_the_pages(assigned_case, approval_on, other_handler,
+                                                               client_for):
+    clerk = client_for("clerk")
+    detail = clerk.get(reverse("cases:case_detail", args=[assigned_case.pk])).content.decode()
+    url = reverse("cases:case_propose_change", args=[assigned_case.pk])
+    assert url in detail and reverse("cases:case_change_handler", args=[assigned_case.pk]) not in detail
+    resp = clerk.post(url, {"handler": other_handler.pk, "note": "请审批"}, follow=True)
+    assert "请填写" in resp.content.decode() or "必填" in resp.content.decode()
+    assert not AssignmentProposal.objects.exists()
+    assert clerk.post(url, {"handler": other_handler.pk, "reason": "原承办人回避"}).status_code == 302
+    proposal = AssignmentProposal.objects.get()
+    reviewer = client_for("reviewer")
+    detail = reviewer.get(reverse("cases:case_detail", args=[assigned_case.pk])).content.decode()
+    assert 'data-testid="approve-form"' in detail and "原承办人回避" in detail
+    assert clerk.post(reverse("cases:case_assignment_approve", args=[assigned_case.pk]),
+                      {"proposal": proposal.pk}).status_code == 403
+    reviewer.post(reverse("cases:case_assignment_approve", args=[assigned_case.pk]), {"proposal": proposal.pk})
+    assigned_case.refresh_from_db()
+    assert assigned_case.handler == other_handler
+    assert client_for("staff_b").get(url).status_code == 404

@@ -96,3 +96,32 @@ def test_a_proposed_assignment_is_returned_then_approved(live_server, screenshot
     pg.context.close()
     case.refresh_from_db()
     assert case.status == Case.Status.ASSIGNED and case.handler == org["handlers"]["李娜"]
+
+    # later the clerk proposes a change of handler (Art. 55); the current handler goes on until the reviewer
+    # approves, and the change then takes effect that day with a new assignment notice
+    pg = page_for("clerk")
+    pg.goto(url)
+    actions = pg.locator("[data-testid=actions]")
+    assert actions.get_by_text("更换承办人", exact=True).count() == 0
+    pg.locator("[data-testid=propose-change]").click()
+    pg.wait_for_load_state("networkidle")
+    pg.select_option("select[name=handler]", str(org["handlers"]["张伟"].pk))
+    pg.fill("textarea[name=reason]", "李娜律师与对方当事人有利害关系，需回避。")
+    screenshot(pg, "approval-07-propose-change")
+    _submit(pg, "form.card button[type=submit]")
+    assert "更换承办人" in pg.locator("[data-testid=change-proposal]").inner_text()
+    pg.context.close()
+    case.refresh_from_db()
+    assert case.handler == org["handlers"]["李娜"]
+
+    pg = page_for("reviewer")
+    pg.goto(url)
+    assert "需回避" in pg.locator("[data-testid=approval-needed]").inner_text()
+    screenshot(pg, "approval-08-change-decides")
+    _submit(pg, "[data-testid=approve-form] button[type=submit]")
+    rows = pg.locator("[data-testid=assignments]").inner_text()
+    assert "张伟" in rows and "需回避" in rows
+    screenshot(pg, "approval-09-changed")
+    pg.context.close()
+    case.refresh_from_db()
+    assert case.handler == org["handlers"]["张伟"] and case.status == Case.Status.ASSIGNED

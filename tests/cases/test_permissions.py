@@ -72,6 +72,7 @@ TABLE = {
     # assignment approval (issue 16.3), here with the center's setting off (the default): nobody proposes, and the
     # decisions are posts of those who approve (tests/cases/test_assignment_approval.py: the setting on)
     "cases:case_propose": ("case", ASSIGN | {"admin": 403, "director": 403, "clerk": 403, "reviewer": 403}),
+    "cases:case_propose_change": ("case", ASSIGN | {"admin": 403, "director": 403, "clerk": 403, "reviewer": 403}),
     "cases:case_assignment_approve": ("case_post", {k: (302 if v == 200 else v) for k, v in REVIEW.items()}),
     "cases:case_assignment_return": ("case_post", {k: (302 if v == 200 else v) for k, v in REVIEW.items()}),
 }

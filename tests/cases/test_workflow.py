@@ -89,6 +89,14 @@ def _run(action, case, personas, handler_profile, other_handler):
             case=case, handler=handler_profile, by=clerk)
         case.refresh_from_db()
         return services.case_approve_assignment(proposal=proposal, by=reviewer)
+    if action == "propose_change":
+        _approval(True)
+        return services.case_propose_change_of_handler(case=case, handler=other_handler, reason="回避", by=clerk)
+    if action == "approve_change":
+        _approval(True)
+        proposal = services.pending_proposal(case) or services.case_propose_change_of_handler(
+            case=case, handler=other_handler, reason="回避", by=clerk)
+        return services.case_approve_assignment(proposal=proposal, by=reviewer)
     if action == "change_handler":
         return services.case_change_handler(case=case, handler=other_handler, on=today, reason="回避", by=clerk)
     if action == "agreement":
@@ -181,9 +189,9 @@ def test_each_transition_through_its_service(source, cases_by_state, org, handle
         step = WORKFLOW[action]
         for sample in _samples(source):
             case = Case.objects.get(pk=cases_by_state[sample].pk)
-            if action == "approve":
+            if action in ("approve", "approve_change"):
                 _approval(True)
-            if step.guard is None or matches(case, step.guard) or action == "approve":
+            if step.guard is None or matches(case, step.guard) or action in ("approve", "approve_change"):
                 def take(case=case, action=action):
                     _run(action, case, personas, handler_profile, other_handler)
                     case.refresh_from_db()

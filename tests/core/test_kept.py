@@ -11,7 +11,6 @@ from django.utils import translation
 
 from core.templatetags import kept
 
-
 _parsed: dict = {}
 
 
