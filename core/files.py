@@ -2,7 +2,9 @@
 
 - `xlsx_problem` looks at a workbook's zip directory and the first bytes of each sheet only: that it is a real
   .xlsx, that no part expands past its limit (a shared-strings bomb), that the declared dimensions of each
-  sheet are within the row and column limits. It never decompresses more than a few kilobytes.
+  sheet are within the column limit and the bound of all rows. It never decompresses more than a few
+  kilobytes. The row limit itself counts rows with a value, which only reading the sheets can tell: a clerk's
+  sheet of 100 rows formatted down to row 61,000 declares 61,000 rows (the importer's streaming limits).
 - `content_problem` accepts an attachment by what it is (its magic bytes), not by its name: an HTML page named
   .pdf is refused.
 
@@ -23,7 +25,9 @@ DEFAULT_LIMITS = {
     "xlsx_part_bytes": 150 * 1024 * 1024,       # one sheet's XML, uncompressed (streamed)
     "xlsx_shared_strings_bytes": 40 * 1024 * 1024,  # read whole into memory by openpyxl
     "xlsx_total_bytes": 400 * 1024 * 1024,      # all parts together, uncompressed
-    "xlsx_rows": 60_000,                        # all ledger sheets together: 50,000 case rows take 290 MB
+    "xlsx_rows": 60_000,                        # rows with a value, all ledger sheets together: 50,000 case
+                                                #   rows take 290 MB
+    "xlsx_all_rows": 600_000,                   # rows declared or read, the empty ones formatted ahead included
     "xlsx_columns": 80,
     "cell_chars": 4000,
     "errors_kept": 1000,
@@ -47,11 +51,17 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
+# What opening a hostile zip may raise besides BadZipFile: a member name flagged UTF-8 that is not
+# (UnicodeDecodeError, a ValueError), an unsupported compression or encryption (NotImplementedError,
+# RuntimeError), a truncated directory (EOFError, OSError).
+ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError, EOFError)
+
+
 def xlsx_problem(path: str | Path) -> str | None:
     """Why this file may not be opened as a workbook, or None."""
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except ZIP_ERRORS:
         return _("This is not an Excel workbook (.xlsx).")
     with archive:
         infos = archive.infolist()
@@ -84,9 +94,11 @@ def xlsx_problem(path: str | Path) -> str | None:
         if total > limit("xlsx_total_bytes"):
             return _("The workbook expands to %(size)s, over the limit of %(limit)s; split the file.") % {
                 "size": _mb(total), "limit": _mb(limit("xlsx_total_bytes"))}
-        if rows > limit("xlsx_rows"):
+        # Declared rows include the empty ones a clerk formatted ahead, which are not rows of the ledger: only
+        # a sheet past the far looser bound of all rows is refused here.
+        if rows > limit("xlsx_all_rows"):
             return _("The workbook declares %(n)s rows, over the limit of %(limit)s rows; split the file.") % {
-                "n": f"{rows:,}", "limit": f"{limit('xlsx_rows'):,}"}
+                "n": f"{rows:,}", "limit": f"{limit('xlsx_all_rows'):,}"}
     return None
 
 
@@ -110,7 +122,7 @@ def sniff(head: bytes, path: str | Path | None = None) -> str | None:
         try:
             with zipfile.ZipFile(path) as archive:
                 names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError):
+        except ZIP_ERRORS:
             return None
         if "word/document.xml" in names:
             return "docx"
@@ -148,7 +160,7 @@ def _zip_kind_in_memory(upload) -> str | None:
     try:
         with zipfile.ZipFile(upload) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError):
+    except ZIP_ERRORS:
         return None
     finally:
         upload.seek(0)

@@ -36,11 +36,45 @@ def clean_query(query: QueryDict) -> QueryDict | None:
     return cleaned
 
 
+def body_limit(request: HttpRequest) -> int:
+    """The largest request body read: REQUEST_MAX_BYTES (a few uploads at once), but only ANONYMOUS_MAX_BYTES
+    without a session cookie (nobody can be signed in then: a login form, a language switch)."""
+    from django.conf import settings
+
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return settings.ANONYMOUS_MAX_BYTES
+    return settings.REQUEST_MAX_BYTES
+
+
+def body_too_large(request: HttpRequest) -> HttpResponse | None:
+    """413 before a byte of an oversized body is read: Django reads a whole upload to its temporary files before
+    any view or permission check can refuse it, so anyone could fill the server's disk. Nothing else limits
+    the body when gunicorn runs without a proxy in front."""
+    from django.utils.html import escape
+    from django.utils.translation import gettext as _
+
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    limit = body_limit(request)
+    if length <= limit:
+        return None
+    logger.warning("request body of %s bytes refused on %s (limit %s)", length, request.path, limit)
+    message = _("The request is too large (%(size)s MB; the limit is %(limit)s MB). Send fewer or smaller "
+                "files at once.") % {"size": f"{length / 1048576:.1f}", "limit": f"{limit / 1048576:.0f}"}
+    return HttpResponse(f"<!doctype html><meta charset=utf-8><title>413</title><p>{escape(message)}</p>",
+                        status=413)
+
+
 class QueryGuardMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        too_large = body_too_large(request)
+        if too_large:
+            return too_large
         cleaned = clean_query(request.GET)
         if cleaned is not None:
             request.GET = cleaned

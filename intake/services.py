@@ -209,12 +209,41 @@ MATERIAL_FILES_PER_UPLOAD = 10
 MATERIAL_MAX_PIXELS = 100_000_000  # a picture larger than this would choke the reviewer's browser
 
 
-def _image_pixels(kind: str, head: bytes) -> int | None:
-    """Width × height read from a PNG's IHDR or a JPEG's SOF marker, without decoding the picture."""
+UNKNOWN_SIZE = -1
+
+
+def _image_pixels(kind: str, head: bytes, upload=None) -> int | None:
+    """Width × height read from a PNG's IHDR or a JPEG's SOF marker, without decoding the picture. A JPEG's
+    segments are walked through the whole file (`upload`), seeking past each: a phone photo's EXIF block with its
+    thumbnail may push the size past the first 64 KB. A JPEG whose size cannot be found: UNKNOWN_SIZE."""
     if kind == "png" and len(head) >= 24:
         return int.from_bytes(head[16:20], "big") * int.from_bytes(head[20:24], "big")
     if kind != "jpeg":
         return None
+    if upload is None:
+        return _jpeg_pixels_in(head)
+    upload.seek(2)
+    try:
+        while True:
+            segment = upload.read(9)
+            if len(segment) < 4 or segment[0] != 0xFF:
+                return UNKNOWN_SIZE
+            marker, length = segment[1], int.from_bytes(segment[2:4], "big")
+            if marker == 0xFF:  # a fill byte before the marker
+                upload.seek(-8, 1)
+                continue
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                if len(segment) < 9:
+                    return UNKNOWN_SIZE
+                return int.from_bytes(segment[5:7], "big") * int.from_bytes(segment[7:9], "big")
+            if marker in (0xD9, 0xDA) or length < 2:  # the end, or the picture's data with no size before it
+                return UNKNOWN_SIZE
+            upload.seek(length - 7, 1)  # past the rest of this segment (9 bytes read = marker, length, 5 more)
+    finally:
+        upload.seek(0)
+
+
+def _jpeg_pixels_in(head: bytes) -> int | None:
     i = 2
     while i + 9 < len(head):
         if head[i] != 0xFF:
@@ -251,7 +280,9 @@ def material_file_problem(upload) -> str | None:
     kind = sniff(head)
     if kind != MATERIAL_FILE_ENDINGS[ext]:
         return _("%(name)s: only JPG, PNG and PDF files can be attached.") % {"name": name}
-    pixels = _image_pixels(kind, head)
+    pixels = _image_pixels(kind, head, upload)
+    if pixels == UNKNOWN_SIZE:
+        return _("%(name)s: the picture's size cannot be read; it may be damaged. Take it again.") % {"name": name}
     if pixels is not None and pixels > MATERIAL_MAX_PIXELS:
         return _("%(name)s is a picture of %(mp)s megapixels, over the limit of %(limit)s; take it again at a "
                  "lower resolution.") % {"name": name, "mp": pixels // 1_000_000,

@@ -221,6 +221,10 @@ UPLOAD_ALLOWED_EXTENSIONS = env.list(
 )
 LEDGER_MAX_BYTES = env.int("LEDGER_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest request body read at all (core.input_guard, answered 413 before it is read): a few uploads at once,
+# and 1 MB without a session cookie (a login form).
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=max(5 * UPLOAD_MAX_BYTES, LEDGER_MAX_BYTES) + 1024 * 1024)
+ANONYMOUS_MAX_BYTES = env.int("ANONYMOUS_MAX_BYTES", default=1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
