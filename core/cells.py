@@ -3,7 +3,10 @@ clean Python value or raises CellError.
 
 Dates are ISO, 2025/3/7, 2025年3月7日 or Excel serial numbers; amounts may carry ¥, 元 and thousands
 separators; lists of groups are separated by 、,，;；. A text cell loses the formula guard of core.xlsx (a
-leading apostrophe before = + - @), so an exported ledger reads back as written.
+leading apostrophe before = + - @), so an exported ledger reads back as written, and Excel's escapes of
+characters XML cannot hold (``_x000D_`` for a carriage return; openpyxl leaves them as they are).
+A serial-number date is read in the workbook's own date system (``epoch``: 1900, or 1904 for a workbook saved
+so by Excel for Mac or LibreOffice).
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ DATE_PATTERNS = [
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
 ]
 MAX_MONEY = Decimal("999999999999.99")
+# Excel's escape of a character in a text (ECMA-376 ST_Xstring): _xHHHH_; `_x005F_` escapes the underscore of a
+# literal "_x…_".
+EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 class CellError(Exception):
@@ -33,14 +39,27 @@ def cell_text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
+    text = str(value)
+    if "_x" in text:
+        text = EXCEL_ESCAPE.sub(_unescaped, text)
+    text = text.strip()
     # Undo the formula guard of core.xlsx (a leading apostrophe before = + - @).
     if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
         text = text[1:]
     return text
 
 
-def parse_date(value) -> date | None:
+def _unescaped(m: re.Match) -> str:
+    """The character an Excel escape stands for; one no text may hold (NUL, other control characters, a lone
+    surrogate) is left as written, so that nothing unstorable reaches the database."""
+    char = chr(int(m[1], 16))
+    if char in "\t\n\r" or (char >= " " and not "\ud800" <= char <= "\udfff" and char not in "\ufffe\uffff"):
+        return char
+    return m[0]
+
+
+def parse_date(value, *, epoch: datetime | None = None) -> date | None:
+    """`epoch`: the workbook's date system for a serial number (openpyxl's ``Workbook.epoch``; 1900 if None)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, datetime):
@@ -49,9 +68,12 @@ def parse_date(value) -> date | None:
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if 1 <= value < 2958466:
-            from openpyxl.utils.datetime import from_excel
+            from openpyxl.utils.datetime import WINDOWS_EPOCH, from_excel
 
-            return from_excel(value).date()
+            try:
+                return from_excel(value, epoch or WINDOWS_EPOCH).date()
+            except (OverflowError, ValueError):  # past year 9999 in the 1904 system
+                pass
         raise CellError(f"日期格式无法识别「{cell_text(value)}」")
     text = cell_text(value)
     head = text.split(" ")[0].split("T")[0] if re.match(r"^\d{4}[-/]", text) else text

@@ -27,7 +27,19 @@ Decisions (documented, see also the report of issue 7; each module says the ones
   last X: a passport, a permit), which the system also exports; the recipient is then of ID type "other".
 * 经费支出 takes red (negative) amounts: a correcting entry of the county's ledger, or a 红字冲销 this system
   exported. A system's own posting (a month's duty subsidies) is matched by what it holds, like any record.
-* A sheet whose XML is corrupt is an error of the file (不是有效的 Excel 文件), not a crash.
+* A sheet whose XML is corrupt is an error of the file (不是有效的 Excel 文件), not a crash; so is a corrupt
+  cell (a number that is none, a shared string that does not exist, a reference that is none), at its row.
+* A sheet is read as its XML holds it, whoever saved it (parse.sheet_rows): not within its declared dimension
+  (WPS Office declares ``A1``), serial dates in the workbook's date system (1904 included), Excel's ``_x000D_``
+  escapes undone (core.cells.cell_text). Only rows with a value count toward the row limit; formatted empty
+  rows count toward a ten times looser bound of all rows (core.files ``xlsx_all_rows``).
+* A formula saved without its result (a file no office program calculated) is an error of its cell, never
+  read as an empty cell and its default.
+* A ledger column that appears twice is read from its first place; the other is a warning when it is empty in
+  every row, an error naming both columns when it holds values (only the clerk knows which one is right).
+* Line breaks compare equal whatever wrote them (CR LF, LF, CR) when rows are matched on content.
+* A case number the system issues skips one that the file or the database already holds (a ledger's number of
+  the next year on a case accepted in late December): writers/cases.py.
 """
 
 from __future__ import annotations

@@ -1,14 +1,15 @@
 """Matching rows on content (re-import): a fingerprint is the sha256 of a row's normalised values.
 
-A row without a 案号 matches a record of the same content: the fingerprint is stored in
-``import_fingerprint``; records typed in by hand get theirs computed from their fields (``parts_of_record``),
-so an exported list re-imports without duplicates. Masked ID numbers and phones count as masked on both sides.
+A row without a 案号 matches a record of the same content: the fingerprint of the row a record was imported
+from is stored in ``import_fingerprint``, and every record also has the fingerprint of what it holds now,
+computed from its fields (``parts_of_record``). A row matches a record by either (ledger.importing.writing
+.new_rows), so the same file imported again, and an exported list (of records typed in by hand, or imported and
+corrected since), re-import without duplicates. Masked ID numbers and phones count as masked on both sides.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -30,7 +31,9 @@ def _norm(value) -> str:
         return "|".join(sorted(_norm(v) for v in value))
     if hasattr(value, "pk"):
         return str(value.pk)
-    return str(value)
+    # A line break is the same break whoever saved the file: the browser's CR LF, LibreOffice's and WPS's LF,
+    # Excel's CR (read back through its _x000D_ escape, core.cells.cell_text).
+    return str(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def fingerprint(sheet: str, parts: list) -> str:
@@ -115,24 +118,35 @@ def row_fingerprint(sheet: str, values: dict, *, legacy: bool = False) -> str:
     return fingerprint(sheet, parts_of_row(sheet, values, legacy))
 
 
-def existing_fingerprints(sheet: str, model, rows: list) -> Counter:
-    """Fingerprints of the records already there that rows of this file could repeat."""
-    qs = model.objects.all()
+def existing_records(sheet: str, model, rows: list, fingerprints: set[str]) -> list[tuple[str, str]]:
+    """The records already there that rows of this file could repeat, each as (the fingerprint of the row it
+    was imported from, or ""; the fingerprint of what it holds now). Those are the records of the file's dates,
+    and the records imported from a row of the file (`fingerprints`) whatever their date now."""
+    from django.db.models import Q
+
     dates = [r.values["date"] for r in rows if r.values.get("date")]
     if sheet == "咨询" and dates:
         start = datetime.combine(min(dates), time.min, SHANGHAI)
         end = datetime.combine(max(dates) + timedelta(days=1), time.min, SHANGHAI)
-        qs = qs.filter(occurred_at__gte=start, occurred_at__lt=end)
+        in_range = Q(occurred_at__gte=start, occurred_at__lt=end)
     elif dates:
-        qs = qs.filter(date__gte=min(dates), date__lte=max(dates))
-    if sheet in {"值班与代书", "咨询"}:
-        qs = qs.select_related("person", *(["handler"] if sheet == "值班与代书" else []))
-    found = Counter()
-    for obj in qs.iterator(chunk_size=5000):
-        kept = obj.import_fingerprint
-        # A record made in the system has none; one posted by the system keeps another key there (a month's
-        # duty subsidies, "duty:2026-11"): both are matched by what they hold, as the export writes them.
-        found[kept if _is_row_fingerprint(kept) else fingerprint(sheet, parts_of_record(sheet, obj))] += 1
+        in_range = Q(date__gte=min(dates), date__lte=max(dates))
+    else:
+        in_range = Q()
+    wanted = sorted(fingerprints)
+    querysets = [model.objects.filter(in_range)]
+    if dates:  # the file's own rows, edited since to another date
+        querysets += [model.objects.filter(import_fingerprint__in=wanted[i:i + 5000]).exclude(in_range)
+                      for i in range(0, len(wanted), 5000)]
+    found = []
+    for qs in querysets:
+        if sheet in {"值班与代书", "咨询"}:
+            qs = qs.select_related("person", *(["handler"] if sheet == "值班与代书" else []))
+        for obj in qs.iterator(chunk_size=5000):
+            kept = obj.import_fingerprint
+            # A record made in the system has no row fingerprint; one posted by the system keeps another key
+            # there (a month's duty subsidies, "duty:2026-11"): both are matched by what they hold only.
+            found.append((kept if _is_row_fingerprint(kept) else "", fingerprint(sheet, parts_of_record(sheet, obj))))
     return found
 
 

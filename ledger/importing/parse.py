@@ -4,6 +4,12 @@
 Python values (codes, dates, Decimals, ints), collecting every problem as ``sheet!row: column: message`` in
 Chinese. Unknown sheets and columns are warnings. Rules between the cells of one row are ``row_rules``; rules
 across rows and against the database are ledger.importing.checks.
+
+A sheet is read as its XML holds it (``sheet_rows``), whatever office software wrote it: not within the
+dimension the sheet declares (WPS Office declares ``A1`` for any sheet, other writers leave a stale range), with
+serial dates in the workbook's own date system (1900 or 1904), and with a formula that has no stored result told
+apart from an empty cell (a file written by a generator that does not calculate). Only rows with a value count
+toward the row limit: the empty rows a clerk formatted ahead count toward a looser bound of all rows.
 """
 
 from __future__ import annotations
@@ -11,12 +17,15 @@ from __future__ import annotations
 import os
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
-from core.cells import CellError, cell_text
+from core.cells import CellError, cell_text, parse_date
 
 from .checks import cross_checks
 from .schema import SHEETS, ledger_sheets
@@ -73,13 +82,23 @@ class Limits:
         from core.files import limit
 
         self.rows, self.columns = limit("xlsx_rows"), limit("xlsx_columns")
+        self.all_rows = limit("xlsx_all_rows")
         self.cell_chars, self.errors = limit("cell_chars"), limit("errors_kept")
-        self.seen = 0
+        self.seen = 0  # rows with a value
+        self.all_seen = 0  # rows of the sheets' XML, the empty ones a clerk formatted included
 
-    def row(self, parsed: Parsed, raw) -> None:
-        self.seen += 1
-        if self.seen > self.rows:
-            raise LimitReached(f"文件超过 {self.rows:,} 行的上限，已停止读取；请拆分后分别导入")
+    def row(self, parsed: Parsed, raw, *, filled: bool = True) -> None:
+        """One row read: a row with a value (`filled`) counts toward the row limit; any row toward the bound
+        of all rows, which keeps the time and memory of reading a sheet of formatted empty rows in check."""
+        self.all_seen += 1
+        if self.all_seen > self.all_rows:
+            raise LimitReached(_("The file has more than %(limit)s rows, empty formatted rows included; delete "
+                                 "the empty rows below the ledger's last row and upload it again.")
+                               % {"limit": f"{self.all_rows:,}"})
+        if filled:
+            self.seen += 1
+            if self.seen > self.rows:
+                raise LimitReached(f"文件超过 {self.rows:,} 行的上限，已停止读取；请拆分后分别导入")
         if len(raw) > self.columns and any(v not in (None, "") for v in raw[self.columns:]):
             raise LimitReached(f"文件超过 {self.columns} 列的上限，已停止读取")
         if len(parsed.errors) > self.errors:
@@ -127,6 +146,89 @@ def _unreadable_sheet() -> tuple[type[BaseException], ...]:
 
 
 UNREADABLE_SHEET = _unreadable_sheet()
+# What openpyxl raises for a corrupt cell as it reads a row: a number cell that is no number (`<v>abc</v>`),
+# a shared string the workbook does not have, a cell reference that is none (r="!!"), a date out of range.
+CORRUPT_CELL = (ValueError, IndexError, KeyError, TypeError, OverflowError)
+UNREADABLE_MESSAGE = "工作表内容已损坏，无法读取（不是有效的 Excel 文件）"
+
+
+class UnreadableSheet(Exception):
+    """A sheet whose XML or one of whose cells cannot be read; `row` is the row of a corrupt cell, if known."""
+
+    def __init__(self, row: int | None = None):
+        super().__init__(row)
+        self.row = row
+
+
+class _Uncalculated:
+    """A formula cell saved without its result (the file was never calculated): not an empty cell."""
+
+    def __repr__(self) -> str:
+        return "<formula without a result>"
+
+
+UNCALCULATED = _Uncalculated()
+
+
+def _values_parser():
+    """openpyxl's own sheet parser (data only), which tells a formula without a stored result from an empty
+    cell and keeps no per-row dimensions (a sheet of formatted rows would fill memory with them)."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class ValuesParser(WorkSheetParser):
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                # No stored result: no <v>, or an empty one that is no text (openpyxl writes <v></v>); a
+                # formula whose result is the empty text is stored as t="str" with an empty <v>.
+                stored = element.findtext(VALUE_TAG)
+                if stored is None or (not stored and element.get("t", "n") not in ("str", "s", "inlineStr")):
+                    cell["value"] = UNCALCULATED
+            return cell
+
+        def parse_row(self, row):
+            r = row.get("r")
+            if r is None:
+                self.row_counter += 1
+            else:
+                try:
+                    self.row_counter = int(r)
+                except ValueError:
+                    number = float(r)  # "2.0" as some writers put it; anything else is a corrupt row
+                    if not number.is_integer():
+                        raise ValueError(f"{r} is not a valid row number") from None
+                    self.row_counter = int(number)
+            self.col_counter = 0
+            return self.row_counter, [self.parse_cell(el) for el in row]
+
+    return ValuesParser
+
+
+def sheet_rows(ws) -> Iterator[tuple[int, list]]:
+    """(row number, cell values from column A on) of every row a read-only worksheet's XML holds, in the
+    workbook's date system; a row's list ends at its last cell. Rows the XML leaves out are not made up, and the
+    sheet's declared dimension is not read. Raises UnreadableSheet for a sheet or cell that cannot be read.
+
+    This is openpyxl's read-only row reader (ReadOnlyWorksheet._cells_by_row) with its parser told to keep
+    formulas without a result apart (``UNCALCULATED``); it reads the same parts of the archive once. It leans
+    on openpyxl 3.1's internals (the worksheet's source, the workbook's date formats), which
+    tests/ledger/test_audit_office_files.py and test_office_quirks.py exercise."""
+    wb = ws.parent
+    parser = None
+    try:
+        with ws._get_source() as src:
+            parser = _values_parser()(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                                      date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+            for number, cells in parser.parse():
+                values = [None] * max((c["column"] for c in cells), default=0)
+                for c in cells:
+                    if c["column"] >= 1:
+                        values[c["column"] - 1] = c["value"]
+                yield number, values
+    except UNREADABLE_SHEET:  # the XML does not parse, the part does not decompress
+        raise UnreadableSheet() from None
+    except CORRUPT_CELL:
+        raise UnreadableSheet(parser.row_counter if parser is not None and parser.row_counter else None) from None
 
 
 def parse_workbook(path, *, default_station=None, progress: Callable[..., None] | None = None) -> Parsed:
@@ -166,8 +268,9 @@ def parse_workbook(path, *, default_station=None, progress: Callable[..., None] 
         for name in present:
             try:
                 rows = parse_sheet(wb[name], name.strip(), parsed, stations, default_station, limits, tick=tick)
-            except UNREADABLE_SHEET:  # the sheet's XML is read as its rows are: a corrupt one fails here
-                parsed.errors.append(f"{name.strip()}: 工作表内容已损坏，无法读取（不是有效的 Excel 文件）")
+            except UnreadableSheet as exc:  # the sheet's XML is read as its rows are: a corrupt one fails here
+                where = f"{name.strip()}!{exc.row}" if exc.row else name.strip()
+                parsed.errors.append(f"{where}: {UNREADABLE_MESSAGE}")
                 return parsed
             parsed.sheets[name.strip()] = rows
     finally:
@@ -178,21 +281,31 @@ def parse_workbook(path, *, default_station=None, progress: Callable[..., None] 
 
 def parse_sheet(ws, sheet: str, parsed: Parsed, stations: Stations, default_station,
                 limits: Limits | None = None, tick: Callable[[int], None] | None = None) -> list[Row]:
-    limits = limits or Limits()
-    tick = tick or (lambda n: None)
+    with closing(sheet_rows(ws)) as it:  # the sheet's part is closed even when its rows are not all read
+        return _read_rows(it, getattr(ws.parent, "epoch", None), sheet, parsed, stations, default_station,
+                          limits or Limits(), tick or (lambda n: None))
+
+
+def _read_rows(it: Iterator[tuple[int, list]], epoch, sheet: str, parsed: Parsed, stations: Stations,
+               default_station, limits: Limits, tick: Callable[[int], None]) -> list[Row]:
     pending = 0
     cols = SHEETS[sheet]
-    it = ws.iter_rows(values_only=True)
-    header = next(it, None)
-    if header is None:
+    first = next(it, None)
+    if first is None:
         return []
+    # The header is row 1; a sheet whose row 1 is empty (or absent) has no header, and its rows are not read.
+    header = first[1] if first[0] == 1 else []
     positions: dict[str, int] = {}
+    repeated: dict[int, str] = {}  # the position of a column whose header is a ledger column already seen
     for idx, cell in enumerate(header):
-        title = cell_text(cell)
+        title = cell_text(cell) if cell is not UNCALCULATED else ""
         if not title:
             continue
         if any(c.header == title for c in cols):
-            positions.setdefault(title, idx)
+            if title in positions:
+                repeated[idx] = title
+            else:
+                positions[title] = idx
         else:
             parsed.warnings.append(f"{sheet}!1: {title}: 未知列，已忽略")
     missing = [c.header for c in cols if c.required and c.header not in positions]
@@ -201,27 +314,38 @@ def parse_sheet(ws, sheet: str, parsed: Parsed, stations: Stations, default_stat
     if missing:
         return []
     rows: list[Row] = []
-    active = [(c, positions.get(c.header)) for c in cols]
-    for number, raw in enumerate(it, start=2):
+    # Each column is read with its parser; a serial-number date in the workbook's own date system.
+    active = [(c, positions.get(c.header), partial(parse_date, epoch=epoch) if c.parse is parse_date else c.parse)
+              for c in cols]
+    filled_repeat: dict[int, int] = {}  # a repeated column's position -> the first row with a value in it
+    for number, raw in it:
         pending += 1
         if pending == 1000:
             tick(pending)
             pending = 0
-        if raw is None:
-            continue
-        limits.row(parsed, raw)
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw):
+        filled = any(_has_value(v) for v in raw)
+        limits.row(parsed, raw, filled=filled)
+        if not filled or number == 1:
             continue
         long = next((v for v in raw if isinstance(v, str) and len(v) > limits.cell_chars), None)
         if long is not None:
             parsed.errors.append(f"{sheet}!{number}: 单元格超过 {limits.cell_chars} 个字符的上限")
             continue
+        for pos in repeated:
+            if pos not in filled_repeat and pos < len(raw) and _has_value(raw[pos]):
+                filled_repeat[pos] = number
         values = {}
         row_ok = True
-        for col, pos in active:
+        for col, pos, parse in active:
             value = raw[pos] if pos is not None and pos < len(raw) else None
+            if value is UNCALCULATED:
+                parsed.errors.append(f"{sheet}!{number}: {col.header}: " + _(
+                    "The formula has no calculated result: open the file in Excel or WPS, save it and import it "
+                    "again."))
+                row_ok = False
+                continue
             try:
-                parsed_value = col.parse(value)
+                parsed_value = parse(value)
             except CellError as exc:
                 parsed.errors.append(f"{sheet}!{number}: {col.header}: {exc}")
                 row_ok = False
@@ -253,7 +377,31 @@ def parse_sheet(ws, sheet: str, parsed: Parsed, stations: Stations, default_stat
                 row_ok = False
         rows.append(Row(number, values))
     tick(pending)
+    _repeated_columns(sheet, parsed, positions, repeated, filled_repeat)
     return rows
+
+
+def _has_value(value) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _repeated_columns(sheet: str, parsed: Parsed, positions: dict[str, int], repeated: dict[int, str],
+                      filled: dict[int, int]) -> None:
+    """A ledger column that appears twice is read from its first place: a warning when the other place is
+    empty in every row (nothing is lost), an error when it holds values (which of the two is right only the
+    clerk knows: the file is refused until one is deleted)."""
+    from openpyxl.utils import get_column_letter
+
+    for pos, title in repeated.items():
+        first, again = get_column_letter(positions[title] + 1), get_column_letter(pos + 1)
+        if pos in filled:
+            parsed.errors.append(f"{sheet}!1: {title}: " + _(
+                "The column appears twice (columns %(first)s and %(again)s) and column %(again)s holds values "
+                "(row %(row)s first); keep one of the two columns and import again.") % {
+                "first": first, "again": again, "row": filled[pos]})
+        else:
+            parsed.warnings.append(f"{sheet}!1: {title}: " + _(
+                "The column appears again in column %(again)s, empty in every row: ignored.") % {"again": again})
 
 
 PAST_DATES = {"accepted_on": "受理日期", "assigned_on": "指派日期", "closed_on": "结案日期",

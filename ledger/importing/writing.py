@@ -3,14 +3,15 @@
 Every table, history included, is written with PostgreSQL COPY (core.copy.copy_objects) in batches of 5,000
 rows (``bulk``); each record gets its history row ("+", by the importing user, the file as the reason). Rows
 that repeat records already there (counting repeats: n identical rows where m exist add n - m) are matched
-by fingerprint (``new_rows``) and change nothing.
+by fingerprint, of the row a record came from or of what it holds now (``new_rows``), and change nothing.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .fingerprints import existing_fingerprints, row_fingerprint
+from .fingerprints import existing_records, row_fingerprint
 from .parse import Row
 
 BATCH = 5000
@@ -50,21 +51,42 @@ def user_of(ctx: Context):
 
 
 def new_rows(sheet: str, model, rows: list[Row]) -> tuple[list[tuple[Row, str]], int]:
-    """Rows that are not yet there (counting repeats), each with its fingerprint; and the matched count."""
-    existing = existing_fingerprints(sheet, model, rows)
-    fresh, matched = [], 0
+    """Rows that are not yet there (counting repeats), each with its fingerprint; and the matched count.
+
+    Each record matches one row at most: first the rows it was imported from (its stored fingerprint; the
+    same file imported again, even after the record was corrected), then rows of what it holds now (an export
+    of it, a record typed in by hand). A row's fingerprint is also tried as it was before short phone numbers
+    were masked (`legacy`), as older imports stored it."""
+    keys = []
     for row in rows:
         fp = row_fingerprint(sheet, row.values)
         old = row_fingerprint(sheet, row.values, legacy=True)
-        if existing[fp] > 0:
-            existing[fp] -= 1
-            matched += 1
-        elif old != fp and existing[old] > 0:
-            existing[old] -= 1
-            matched += 1
-        else:
-            fresh.append((row, fp))
-    return fresh, matched
+        keys.append((fp, old) if old != fp else (fp,))
+    records = existing_records(sheet, model, rows, {k for pair in keys for k in pair})
+    by_origin: dict[str, list[int]] = defaultdict(list)
+    by_content: dict[str, list[int]] = defaultdict(list)
+    for i, (origin, content) in enumerate(records):
+        if origin:
+            by_origin[origin].append(i)
+        by_content[content].append(i)
+    taken: set[int] = set()
+
+    def take(index: dict[str, list[int]], key: str) -> bool:
+        candidates = index.get(key)
+        while candidates:
+            i = candidates.pop()
+            if i not in taken:
+                taken.add(i)
+                return True
+        return False
+
+    matched = [False] * len(rows)
+    for index in (by_origin, by_content):
+        for n, row_keys in enumerate(keys):
+            if not matched[n] and any(take(index, k) for k in row_keys):
+                matched[n] = True
+    fresh = [(row, row_keys[0]) for row, row_keys, done in zip(rows, keys, matched, strict=True) if not done]
+    return fresh, sum(matched)
 
 
 def bulk(model, objs: list, ctx: Context) -> None:

@@ -65,3 +65,25 @@ def test_whole_numbers_respect_their_minimum():
         parse_int(0, minimum=1)
     with pytest.raises(CellError, match="应为整数"):
         parse_int(1.5)
+
+
+def test_a_serial_date_reads_in_the_workbooks_date_system():
+    from openpyxl.utils.datetime import MAC_EPOCH
+
+    assert parse_date(44261, epoch=MAC_EPOCH) == dt.date(2025, 3, 7)
+    assert parse_date(45723, epoch=None) == dt.date(2025, 3, 7)
+    with pytest.raises(CellError):
+        parse_date(2958465, epoch=MAC_EPOCH)  # past year 9999 in the 1904 system
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("咨询拖欠工资_x000D_\n已告知", "咨询拖欠工资\r\n已告知"),
+    ("a_x0009_b", "a\tb"),
+    ("_x005F_x000D_ stays", "_x000D_ stays"),  # Excel's escape of a literal "_x000D_"
+    ("nul_x0000_kept", "nul_x0000_kept"),  # nothing a database text cannot hold
+    ("half_xD800_kept", "half_xD800_kept"),
+])
+def test_a_text_cell_loses_excels_escapes(value, expected):
+    from core.cells import cell_text
+
+    assert cell_text(value) == expected

@@ -8,7 +8,9 @@
 * A 案件 row with 案号 matches the case with that number and changes nothing; a row without one matches on
   content (its fingerprint). A 案号 is kept as written (its place in the sequence: ledger.importing.checks).
   Numbers for rows without 案号 are reserved in one gapless block per year and kind
-  (core.numbering.reserve_block), after the ledger's own numbers (``bump_to_at_least``).
+  (core.numbering.reserve_block), after the ledger's own numbers (``bump_to_at_least``). A number the file or
+  the database already holds (a ledger's （2025）…第3号 on a case accepted on 30 December 2024, which takes place 3
+  of the 2024 sequence) is skipped and another one reserved in its stead: the case that holds it keeps it.
 * A graded closed case stays ``closed`` (archiving needs an archive review the ledger does not record);
   ``graded_on`` is the closing date. 结案方式 终止 makes the case terminated even without a 结案日期 (its date is
   then unknown: it counts in no period's ``cases.terminated`` and is never open at an end date). Any other
@@ -22,7 +24,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 
 from core.choices import HANDLER_KIND
@@ -116,10 +118,12 @@ def _to_write(rows: list[Row]) -> tuple[list[Row], int, dict]:
     return todo, matched, fps
 
 
-def _reserve_numbers(todo: list[Row]) -> dict[tuple[str, int], int]:
+def _reserve_numbers(todo: list[Row], profile) -> dict[tuple[str, int], Iterator[tuple[str, int]]]:
     """Numbers from the ledger first, so that cases without one follow them; then one block per kind and year
-    for the rows without 案号. Returns the first number of each block."""
-    from core.numbering import bump_to_at_least, reserve_block
+    for the rows without 案号. Returns the (number, seq) to issue, in order, per (kind, year): a number that a
+    row of the file or a case already holds is skipped, and the block extended past it."""
+    from cases.models import Case
+    from core.numbering import bump_to_at_least, format_case_number, reserve_block
 
     top: dict[tuple, int] = {}
     for r in todo:
@@ -130,7 +134,22 @@ def _reserve_numbers(todo: list[Row]) -> dict[tuple[str, int], int]:
     for (category, year), seq in sorted(top.items()):
         bump_to_at_least(f"case:{category}", year, seq)
     need = Counter((r.values["category"], r.values["accepted_on"].year) for r in todo if not r.values.get("number"))
-    return {key: reserve_block(scope=f"case:{key[0]}", year=key[1], count=n) for key, n in sorted(need.items())}
+    held = {r.values["number"] for r in todo if r.values.get("number")}
+    issued: dict[tuple[str, int], Iterator[tuple[str, int]]] = {}
+    for (category, year), n in sorted(need.items()):
+        numbers: list[tuple[str, int]] = []
+        while len(numbers) < n:
+            count = n - len(numbers)
+            first = reserve_block(scope=f"case:{category}", year=year, count=count)
+            block = [(format_case_number(year=year, category=category, seq=seq, profile=profile), seq)
+                     for seq in range(first, first + count)]
+            taken = set(held)
+            for i in range(0, len(block), 5000):
+                taken.update(Case.objects.filter(number__in=[b[0] for b in block[i:i + 5000]])
+                             .values_list("number", flat=True))
+            numbers += [b for b in block if b[0] not in taken]
+        issued[(category, year)] = iter(numbers)
+    return issued
 
 
 def write_cases(rows, ctx):
@@ -139,13 +158,12 @@ def write_cases(rows, ctx):
     from applicants.idcard import normalise
     from cases.models import Assignment, Case
     from core.models import CenterProfile
-    from core.numbering import format_case_number
 
     todo, matched, fps = _to_write(rows)
     if not todo:
         return 0, matched
-    next_seq = _reserve_numbers(todo)
     profile = CenterProfile.get()
+    to_issue = _reserve_numbers(todo, profile)
     persons = persons_for(todo, ctx)
     registry = registry_categories([p.id_number for p in persons])
     user = user_of(ctx)
@@ -161,10 +179,7 @@ def write_cases(rows, ctx):
         if v.get("number"):
             number, seq = v["number"], v["seq"]
         else:
-            key = (v["category"], v["accepted_on"].year)
-            seq = next_seq[key]
-            next_seq[key] += 1
-            number = format_case_number(year=key[1], category=key[0], seq=seq, profile=profile)
+            number, seq = next(to_issue[(v["category"], v["accepted_on"].year)])
         case = build_case(v, person, by=user, number=number, seq=seq, due=due,
                           registry=registry.get(normalise(person.id_number), set()))
         if not v.get("number"):
