@@ -8,11 +8,18 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core.access import get_visible
-from core.issued import print_issued
+from core.issued import in_document_language, print_delivery, print_issued
 from core.models import CenterProfile
 
 from . import rules, services
-from .documents import SERVED, notifying_on, printable_documents, stage_letters
+from .documents import (
+    DELIVERY_CAPABILITY,
+    SERVED,
+    document_of_assignment,
+    notifying_on,
+    printable_documents,
+    stage_letters,
+)
 from .models import Attachment, Case
 from .selectors import case_detail_qs, recipient_is_visible
 from .views import _case, _need_case_access
@@ -20,6 +27,7 @@ from .views import _case, _need_case_access
 # --- documents ------------------------------------------------------------------
 
 @login_required
+@in_document_language
 def case_print(request, pk, doc):
     case = _case(request, pk)
     if not recipient_is_visible(request.user, case):  # the documents name the recipient (DOMAIN.md §13)
@@ -27,19 +35,22 @@ def case_print(request, pk, doc):
     if doc not in dict(printable_documents(case)):
         raise Http404
     assignments = list(case.assignments.select_related("handler__provider").order_by("assigned_on", "pk"))
-    current = assignments[-1] if assignments else None
+    doc, assignment_pk = document_of_assignment(doc)
+    # The current assignment's documents, or an earlier one's (listed by printable_documents, so it exists).
+    assignment = (next(a for a in assignments if a.pk == assignment_pk) if assignment_pk
+                  else (assignments[-1] if assignments else None))
     if doc.startswith(("letter-", "delivery-letter-")):
         return _print_stage_letter(request, case, doc, assignments)
     if doc.startswith("delivery-"):
-        return _print_delivery(request, case, doc.removeprefix("delivery-"), current)
+        return _print_delivery(request, case, doc.removeprefix("delivery-"), assignment)
     # The numbered documents are kept as first printed (core.issued); the closing report and the opinion
     # form carry the case's number only and are filled in as the case goes, so they print as the record is.
-    obj, number = {"assignment": (current, current.number if current else ""),
-                   "letter": (current, current.letter_number if current else ""),
+    obj, number = {"assignment": (assignment, assignment.number if assignment else ""),
+                   "letter": (assignment, assignment.letter_number if assignment else ""),
                    "termination": (case, case.termination_number)}.get(doc, (case, ""))
-    day = case.terminated_on if doc == "termination" else (current.assigned_on if current else None)
+    day = case.terminated_on if doc == "termination" else (assignment.assigned_on if assignment else None)
     return print_issued(request, f"cases/print/{doc}.html", {
-        "case": case, "assignment": current, "profile": CenterProfile.get(), "today": timezone.localdate(),
+        "case": case, "assignment": assignment, "profile": CenterProfile.get(), "today": timezone.localdate(),
         "notifying": notifying_on(case, day),
         "notice_ground": rules.notice_ground(case), "progress": case.progress.order_by("date", "pk"),
     }, obj=obj, document=doc, number=number)
@@ -47,17 +58,14 @@ def case_print(request, pk, doc):
 
 def _print_stage_letter(request, case: Case, doc: str, assignments: list):
     """The 公函 a change of stage issued to the new organ (and its 送达回证): the handler then holding the case."""
-    from core.delivery import delivery_receipt
-
     change = next(c for c in stage_letters(case) if doc.endswith(f"letter-{c.pk}"))  # listed: printable_documents
     held = [a for a in assignments if a.assigned_on <= change.changed_on] or assignments
     assignment = held[-1] if held else None
     notifying = notifying_on(case, change.notice_received_on or change.changed_on)
     if doc.startswith("delivery-"):
-        receipt = delivery_receipt(obj=change, document="letter", title=SERVED["letter"], number=change.letter_number,
-                                   served_to=notifying.organ_name, by=request.user)
-        return print_issued(request, "core/print/delivery.html", {"receipt": receipt, "center": CenterProfile.get()},
-                            obj=receipt, document="delivery", number=receipt.number)
+        return print_delivery(request, obj=change, document="letter", title=SERVED["letter"],
+                              number=change.letter_number, served_to=notifying.organ_name,
+                              capability=DELIVERY_CAPABILITY)
     return print_issued(request, "cases/print/letter.html", {
         "case": case, "assignment": assignment, "profile": CenterProfile.get(), "notifying": notifying,
         "letter_number": change.letter_number, "letter_date": change.changed_on,
@@ -67,9 +75,8 @@ def _print_stage_letter(request, case: Case, doc: str, assignments: list):
 def _print_delivery(request, case: Case, served: str, assignment):
     """The 送达回证 of a served document: to the handler (or firm) for the assignment notice, to the notifying
     organ for the 公函, to the recipient for the termination decision and, for a criminal case, to the organ
-    it is copied to."""
-    from core.delivery import delivery_receipt
-
+    it is copied to. Issued (numbered) by the center's staff who serve documents; reprinted for those who see
+    the case (core.issued.print_delivery)."""
     if served == "assignment":
         handler = assignment.handler if assignment else case.handler
         to = handler.provider.name if handler and handler.provider else (handler.name if handler else "")
@@ -81,10 +88,8 @@ def _print_delivery(request, case: Case, served: str, assignment):
         to, obj, number = notifying_on(case, case.terminated_on).organ_name, case, case.termination_number
     else:
         to, obj, number = case.recipient.name, case, case.termination_number
-    receipt = delivery_receipt(obj=obj, document=served, title=SERVED[served], number=number, served_to=to,
-                               by=request.user)
-    return print_issued(request, "core/print/delivery.html", {"receipt": receipt, "center": CenterProfile.get()},
-                        obj=receipt, document="delivery", number=receipt.number)
+    return print_delivery(request, obj=obj, document=served, title=SERVED[served], number=number, served_to=to,
+                          capability=DELIVERY_CAPABILITY)
 
 
 # --- attachments -----------------------------------------------------------------

@@ -1,8 +1,13 @@
 """Which documents a case has to print: those its steps issued (the assignment notice, the 公函 of a notice
-case, the termination decision), the forms of a closed case, and the 送达回证 of each served document."""
+case, the termination decision), the forms of a closed case, and the 送达回证 of each served document.
+
+The assignment notice and the 公函 are the current assignment's; those of the earlier assignments (a change of
+handler, Art. 55, keeps the history) stay printable as issued under their own codes, `assignment-a<pk>`,
+`letter-a<pk>` and their receipts' `delivery-assignment-a<pk>`, `delivery-letter-a<pk>`."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,6 +28,8 @@ DOCUMENTS = {
     "delivery-termination": _("Delivery receipt: termination decision"),
     "delivery-termination-organ": _("Delivery receipt: termination decision (copy to the notifying organ)"),
 }
+# The 送达回证 are issued by the center's staff who serve its documents: those who assign the cases.
+DELIVERY_CAPABILITY = "case_assign"
 # 送达回证 of the documents the center serves: (title, whom it is served to).
 SERVED = {
     "assignment": "指派通知书",
@@ -46,11 +53,37 @@ def printable_documents(case: Case) -> list[tuple[str, object]]:
     if "termination" in docs and case.category == "criminal" and notifying_on(case, case.terminated_on).organ_name:
         docs.append("delivery-termination-organ")  # a criminal termination is notified to the organ (Art. 48)
     out = [(d, DOCUMENTS[d]) for d in docs]
+    out += earlier_assignment_documents(case)
     for change in stage_letters(case):  # the letters to the organs of later stages (Art. 36), with their receipts
         out.append((f"letter-{change.pk}", _("Legal-aid letter: %(stage)s") % {"stage": STAGE.label(change.to_stage)}))
         out.append((f"delivery-letter-{change.pk}",
                     _("Delivery receipt: legal-aid letter (%(stage)s)") % {"stage": STAGE.label(change.to_stage)}))
     return out
+
+
+def earlier_assignment_documents(case: Case) -> list[tuple[str, object]]:
+    """The notices (and 公函) of the assignments a change of handler ended, with their 送达回证: each was issued
+    and served, and the case file keeps it."""
+    out = []
+    for a in list(case.assignments.select_related("handler").order_by("assigned_on", "pk"))[:-1]:
+        name = {"handler": a.handler.name}
+        out += [(f"assignment-a{a.pk}", _("Earlier assignment notice (%(handler)s)") % name),
+                (f"delivery-assignment-a{a.pk}", _("Delivery receipt: earlier assignment notice (%(handler)s)") % name)]
+        if a.letter_number:
+            out += [(f"letter-a{a.pk}", _("Earlier legal-aid letter (%(handler)s)") % name),
+                    (f"delivery-letter-a{a.pk}",
+                     _("Delivery receipt: earlier legal-aid letter (%(handler)s)") % name)]
+    return out
+
+
+_OF_ASSIGNMENT = re.compile(r"^(?P<doc>(?:delivery-)?(?:assignment|letter))-a(?P<pk>\d+)$")
+
+
+def document_of_assignment(doc: str) -> tuple[str, int | None]:
+    """(`assignment` / `letter` / their `delivery-…`, the assignment's pk) of an earlier assignment's document
+    code; (doc, None) for the others, which are the current assignment's."""
+    match = _OF_ASSIGNMENT.match(doc)
+    return (match["doc"], int(match["pk"])) if match else (doc, None)
 
 
 def stage_letters(case: Case) -> list:

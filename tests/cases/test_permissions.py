@@ -164,3 +164,35 @@ def test_the_quality_lists_show_only_records_on_cases_the_user_may_see(objects, 
                               ("staff_b", set())]:
         page = client_for(persona).get(url).context["page_obj"]
         assert {c.complainant for c in page} == expected, persona
+
+
+# The 送达回证 of the assignment notice: its first print takes a 援送字 number, so only the center's staff who serve
+# documents (those who assign cases) issue it; the handler (the party served) and the case's station do not
+# (DOMAIN.md §2, §12). The assignment notice itself (numbered by the assignment) stays printable as SEE says.
+DELIVER = ASSIGN
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_only_those_who_serve_the_centers_documents_issue_a_delivery_receipt(persona, objects, client_for):
+    from core.models import DeliveryReceipt
+
+    url = reverse("cases:case_print", args=[objects["case"].pk, "delivery-assignment"])
+    resp = client_for(persona).get(url)
+    assert resp.status_code == (302 if persona == "anonymous" else DELIVER[persona])
+    assert DeliveryReceipt.objects.exists() == (resp.status_code == 200)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_an_issued_delivery_receipt_is_reprinted_for_those_who_see_the_case(persona, objects, client_for):
+    url = reverse("cases:case_print", args=[objects["case"].pk, "delivery-assignment"])
+    assert client_for("clerk").get(url).status_code == 200
+    resp = client_for(persona).get(url)
+    assert resp.status_code == (302 if persona == "anonymous" else SEE[persona])
+    if resp.status_code == 200:
+        assert 'data-testid="reprint-mark"' in resp.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["handler", "staff_a"])
+def test_the_case_page_offers_no_delivery_receipt_to_those_who_may_not_issue_it(persona, objects, client_for):
+    page = client_for(persona).get(reverse("cases:case_detail", args=[objects["case"].pk])).content.decode()
+    assert "/print/assignment/" in page and "/print/delivery-" not in page

@@ -115,3 +115,31 @@ def test_intake_urls_answer_each_persona_as_the_table_says(client_for, world, na
     url = path.format(**world)
     assert f"{resolve(url.split('?')[0]).namespace}:{resolve(url.split('?')[0]).url_name}" == name
     assert check(client_for, method, url, expected) == []
+
+
+def test_a_station_does_not_issue_the_delivery_receipt_of_the_centers_decision(client_for, org, clerk, reviewer,
+                                                                               staff_a, station_a):
+    """DOMAIN.md §2, §12: the center serves its decisions; station staff, who see the decision on their station's
+    application, may print it but not issue (number) its 送达回证. Once the window issued it, they may reprint it."""
+    from core.models import DeliveryReceipt
+    from intake import services
+    from intake.models import Application
+    from tests.factories import PersonFactory
+    from tests.intake.conftest import tick_all
+
+    person = PersonFactory(name="城关申请人", station=station_a, declared_groups=["migrant_worker"])
+    app = services.application_receive(application=Application(applicant=person, received_on=date.today(),
+                                                               cause="labour_pay"), by=staff_a)
+    app = services.application_forward(application=app, by=staff_a)
+    tick_all(app, clerk)
+    services.application_submit_review(application=app, by=clerk)
+    app, _case = services.application_grant(application=app, by=reviewer)
+    url = f"/intake/applications/{app.pk}/print/decision/"
+    station = client_for("staff_a")
+    assert station.get(f"{url}?delivery=1").status_code == 403
+    assert not DeliveryReceipt.objects.exists()
+    page = station.get(f"{url}?delivery=0").content.decode()  # "0" asks for the decision, not its receipt
+    assert "给予法律援助决定书" in page and "delivery-receipt" not in page and not DeliveryReceipt.objects.exists()
+    assert client_for("clerk").get(f"{url}?delivery=1").status_code == 200
+    again = station.get(f"{url}?delivery=1")
+    assert again.status_code == 200 and DeliveryReceipt.objects.get().number in again.content.decode()
