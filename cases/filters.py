@@ -15,6 +15,7 @@ from stations.models import Handler, Station
 
 from .models import Case, Complaint, Discussion
 from .selectors import cases_by_recipient, overdue_q, pending_proposal_exists, returned_proposals_q
+from .workflow import PHASE_CHOICES, in_phase_q
 
 DATE = forms.DateInput(attrs={"type": "date"})
 YES_NO = [("1", _("Yes")), ("0", _("No"))]
@@ -65,9 +66,13 @@ class CaseFilter(django_filters.FilterSet):
                                                        choices=HANDLER_KIND.choices)
     is_mass = django_filters.ChoiceFilter(label=_("Group case"), choices=YES_NO, method="filter_mass")
     is_litigation = django_filters.ChoiceFilter(label=_("Litigation"), choices=YES_NO, method="filter_litigation")
+    # What the case waits for: phases of the workflow table (cases/workflow.py), several at once (a workbench
+    # panel that counts two phases links to both), each as the table defines it.
+    phase = django_filters.MultipleChoiceFilter(distinct=False, label=_("waiting for"), choices=PHASE_CHOICES,
+                                                method="filter_phase")
     overdue = django_filters.ChoiceFilter(label=_("Overdue"), choices=[("1", _("Yes"))], method="filter_overdue")
     approval = django_filters.ChoiceFilter(label=_("Assignment proposal"), method="filter_approval", choices=[
-        ("pending", _("Awaiting approval")), ("returned", _("Returned"))])
+        ("pending", _("Awaiting approval")), ("returned", _("Returned")), ("none", _("None awaiting approval"))])
     accepted_from = django_filters.DateFilter(label=_("Accepted from"), field_name="accepted_on",
                                               lookup_expr="gte", widget=DATE)
     accepted_to = django_filters.DateFilter(label=_("Accepted to"), field_name="accepted_on", lookup_expr="lte",
@@ -138,12 +143,17 @@ class CaseFilter(django_filters.FilterSet):
             return qs.filter(is_litigation=value == "1")
         return qs
 
+    def filter_phase(self, qs, name, value):
+        return qs.filter(in_phase_q(*value)) if value else qs
+
     def filter_overdue(self, qs, name, value):
         return qs.filter(overdue_q()) if value == "1" else qs
 
     def filter_approval(self, qs, name, value):
         if value == "pending":
             return qs.filter(pending_proposal_exists(), status=Case.Status.AWAITING)
+        if value == "none":  # no proposed handler awaits a reviewer (the clerk's cases to assign or propose)
+            return qs.filter(~Q(pending_proposal_exists()))
         return qs.filter(returned_proposals_q()) if value == "returned" else qs
 
 

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.db.models import DateField, ExpressionWrapper, F, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.registry import Panel
 
-from .selectors import cases_visible_to, returned_proposals_q, termination_notice_q, with_approval
-from .workflow import approval_required, next_step, overdue_q, pending_proposal_exists, phase_q, todo_q
+from .selectors import cases_visible_to, returned_proposals_q, sees_station_cases, with_approval
+from .workflow import (
+    approval_required,
+    in_phase_q,
+    next_step,
+    overdue_q,
+    pending_proposal_exists,
+    phase_q,
+    todo_q,
+)
 
 
 def todo_queryset(user):
@@ -29,6 +39,20 @@ def _rows(qs, limit=10):
     return rows
 
 
+def phase_link(*phases: str, **more) -> str:
+    """The case list's query of the cases in these phases (filters.CaseFilter `phase`): a panel's "Show all"
+    opens the cases it counts, as the table defines them (DECISIONS.md: one definition, one list)."""
+    return "?" + urlencode([("phase", name) for name in phases] + [
+        (key, value) for key, values in more.items() for value in values], doseq=False)
+
+
+def _own_scope(user) -> dict:
+    """The handler's own cases: the list already shows a handler only theirs, unless they also see their station's
+    cases (station staff who take cases), whom the list's `handler` filter narrows to their own."""
+    profile = getattr(user, "handler_profile", None) if sees_station_cases(user) else None
+    return {"handler": [profile.pk]} if profile is not None else {}
+
+
 def panels(request):
     user = request.user
     if not user.is_authenticated:
@@ -36,32 +60,43 @@ def panels(request):
     out = []
     visible = cases_visible_to(user)
     if user.can("case_work") and not user.can("case_view_all"):
-        mine = visible.filter(handler__user=user).filter(phase_q("in_progress") | phase_q("awaiting_file")).order_by(
-            "agreement_due", "file_due")
+        steps = ("in_progress", "awaiting_file")
+        mine = visible.filter(handler__user=user).filter(in_phase_q(*steps)).order_by("agreement_due", "file_due")
         out.append(Panel(_("My cases: next steps"), "cases/panels/cases.html",
-                         {"rows": _rows(mine, 15), "count": mine.count(), "link": "?status=assigned"}, order=10))
+                         {"rows": _rows(mine, 15), "count": mine.count(),
+                          "link": phase_link(*steps, **_own_scope(user))}, order=10))
     if user.is_center and user.can("case_assign"):
         # Green-channel cases aim for same-day assignment (DOMAIN §5), advance aid is urgent: both first.
-        waiting = visible.filter(_awaiting_assignment_q()).order_by("-green_channel", "-advance_aid",
-                                                                     "assign_due", "pk")
+        approval = approval_required()
+        waiting = visible.filter(_awaiting_assignment_q(approval)).order_by("-green_channel", "-advance_aid",
+                                                                             "assign_due", "pk")
         out.append(Panel(_("Cases awaiting assignment"), "cases/panels/cases.html",
-                         {"rows": _rows(waiting), "count": waiting.count(), "link": "?status=awaiting"}, order=20))
-        to_notify = visible.filter(termination_notice_q()).order_by("termination_notify_due", "pk")
+                         {"rows": _rows(waiting), "count": waiting.count(),
+                          "link": _awaiting_assignment_link(approval)}, order=20))
+        to_notify = visible.filter(phase_q("awaiting_notice")).order_by("termination_notify_due", "pk")
         rows = _rows(to_notify)
         if rows:  # rare: shown only while a terminated criminal case waits for its notice to the organ
             out.append(Panel(_("Terminations to notify to the organ"), "cases/panels/cases.html",
-                             {"rows": rows, "count": to_notify.count(), "link": "?status=terminated"}, order=20))
+                             {"rows": rows, "count": to_notify.count(), "link": phase_link("awaiting_notice")},
+                             order=20))
+        letters = visible.filter(phase_q("letter_to_send")).order_by("assigned_on", "pk")
+        rows = _with_letters(_rows(letters))
+        if rows:  # shown while a notice case's 法律援助公函 waits to go to the organ (Art. 36)
+            out.append(Panel(_("Legal-aid letters to send"), "cases/panels/cases.html",
+                             {"rows": rows, "count": letters.count(), "link": phase_link("letter_to_send")},
+                             order=20))
     if user.is_center and user.can("case_terminate"):
-        objected = visible.filter(phase_q("termination_objection") | phase_q("termination_overturned")).order_by(
-            "terminated_on", "pk")
+        steps = ("termination_objection", "termination_overturned")
+        objected = visible.filter(in_phase_q(*steps)).order_by("terminated_on", "pk")
         rows = _rows(objected)
         if rows:  # rare: an objection to a termination before the justice bureau, or its correction to make
             out.append(Panel(_("Objections to terminations"), "cases/panels/cases.html",
-                             {"rows": rows, "count": objected.count(), "link": "?status=terminated"}, order=12))
+                             {"rows": rows, "count": objected.count(), "link": phase_link(*steps)}, order=12))
     if user.is_center and user.can("case_archive_review"):
         files = visible.filter(phase_q("awaiting_review")).order_by("archive_due")
         out.append(Panel(_("Case files to review"), "cases/panels/cases.html",
-                         {"rows": _rows(files), "count": files.count(), "link": "?status=closed"}, order=21))
+                         {"rows": _rows(files), "count": files.count(), "link": phase_link("awaiting_review")},
+                         order=21))
     if user.is_center and user.can("case_view_all") and user.can("dashboard_view"):
         # Ordered by an expression, not the column: with the column PostgreSQL walks the accepted_on index from
         # the oldest case and skips the hundreds of thousands closed long ago (340 ms on a province); the
@@ -75,11 +110,17 @@ def panels(request):
 
 # --- assignment approval (a center setting, issue 16.3) ---------------------------
 
-def _awaiting_assignment_q() -> Q:
+def _awaiting_assignment_q(approval: bool) -> Q:
     """Cases waiting for someone to assign (or propose) a handler: while approval is on, not those whose proposal
     awaits the reviewer."""
     q = phase_q("awaiting_assignment")
-    return q & ~Q(pending_proposal_exists()) if approval_required() else q
+    return q & ~Q(pending_proposal_exists()) if approval else q
+
+
+def _awaiting_assignment_link(approval: bool) -> str:
+    """The list of `_awaiting_assignment_q`: while approval is on, without the cases whose proposal awaits the
+    reviewer (their own panel, ?approval=pending)."""
+    return phase_link("awaiting_assignment", **({"approval": ["none"]} if approval else {}))
 
 
 def approval_panels(user, visible) -> list[Panel]:
@@ -98,6 +139,26 @@ def approval_panels(user, visible) -> list[Panel]:
             out.append(Panel(_("Returned assignment proposals"), "cases/panels/cases.html",
                              {"rows": rows, "count": returned.count(), "link": "?approval=returned"}, order=19))
     return out
+
+
+def _with_letters(rows: list[dict]) -> list[dict]:
+    """The step of a case owing a legal-aid letter: send it, by the earliest due date of its unsent letters (the
+    assignment's and the changes of stage's; two queries)."""
+    from .models import Assignment, StageChange
+    from .workflow import PHASES
+
+    hint = next(p.hint for p in PHASES if p.name == "letter_to_send")
+    cases = [r["case"] for r in rows]
+    due = {}
+    for letters in (Assignment.objects.filter(case__in=cases, ended_on__isnull=True),
+                    StageChange.objects.filter(case__in=cases)):
+        for case_id, day in (letters.filter(letter_sent_on__isnull=True).exclude(letter_number="")
+                             .values_list("case_id", "letter_due")):
+            if day is not None and (case_id not in due or day < due[case_id]):
+                due[case_id] = day
+    for row in rows:
+        row["step"], row["due"] = str(hint), due.get(row["case"].pk)
+    return rows
 
 
 def _with_return_reasons(rows: list[dict]) -> list[dict]:

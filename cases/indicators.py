@@ -15,7 +15,16 @@ from core.choices import GROUP, LAWYER_KINDS
 from core.indicators import Family, Measure, found_in
 from core.periods import Period
 
-from .models import ArchiveReview, Assignment, Case, Complaint, Discussion, FollowUp, TerminationObjection
+from .models import (
+    ArchiveReview,
+    Assignment,
+    Case,
+    Complaint,
+    Discussion,
+    FollowUp,
+    StageChange,
+    TerminationObjection,
+)
 from .workflow import ENTERED_ON
 
 GROUPS = ["migrant_worker", "women", "minor", "elderly", "disabled", "military", "low_income"]
@@ -54,6 +63,17 @@ def returned_late_at(end) -> Q:
     on the case; its review keeps them (ArchiveReview.file_due, submitted_on, archive_due)."""
     return found_in("pk", ArchiveReview.objects.filter(result=ArchiveReview.Result.RETURNED, reviewed_on__gt=end).filter(
         Q(file_due__lt=end, submitted_on__gt=end) | Q(submitted_on__lte=end, archive_due__lt=end)).values("case_id"))
+
+
+def letters_late_at(end) -> Q:
+    """A 法律援助公函 due before the end date and not sent by it (DOMAIN §5, Art. 36: assign and send within 3
+    days): the letter of the assignment current at the end date, or of a change of stage made by it (as
+    cases.workflow.letters_overdue_q judges it today)."""
+    unsent = Q(letter_sent_on__isnull=True) | Q(letter_sent_on__gt=end)
+    current = (Assignment.objects.filter(assigned_on__lte=end, letter_due__lt=end).exclude(letter_number="")
+               .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=end)).filter(unsent))
+    stages = StageChange.objects.filter(changed_on__lte=end, letter_due__lt=end).exclude(letter_number="").filter(unsent)
+    return found_in("pk", current.values("case_id")) | found_in("pk", stages.values("case_id"))
 
 
 CASES = Family("cases", _cases, "station")
@@ -102,6 +122,7 @@ def overdue_at_end(p: Period) -> Q:
     return (open_at_end(p) & (
         (not_assigned_by_end & ((Q(assign_due__lt=end) & ~resumed_later) | due_before_resumption))
         | (Q(assigned_on__lte=end) & agreement_late_at(end))
+        | letters_late_at(end)
     )) | (
         closed_by_end & ~terminated_by_end & Q(file_due__lt=end)
         & (Q(file_submitted_on__isnull=True) | Q(file_submitted_on__gt=end))

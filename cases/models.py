@@ -182,6 +182,9 @@ class Assignment(models.Model):
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True,
                                     blank=True, on_delete=models.PROTECT, related_name="+")
     letter_number = models.CharField(_("legal-aid letter number"), max_length=60, blank=True)
+    # When the letter is due at the notifying organ (Art. 36: assign and notify within 3 days of the notice;
+    # services.assignment_letter_due says how it is counted); empty when the assignment issued no letter.
+    letter_due = models.DateField(_("legal-aid letter due"), null=True, blank=True)
     letter_sent_on = models.DateField(_("legal-aid letter sent on"), null=True, blank=True,
                                       help_text=_("The day the legal-aid letter went to the notifying organ."))
     override_reason = models.TextField(_("reason for overriding a suitability warning"), blank=True)

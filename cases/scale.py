@@ -427,14 +427,19 @@ class Cases:
                     ended = p.changed if p.changed is not None else p.terminated
                     reason = pick(self.rng, CHANGE_REASONS) if p.changed is not None else (
                         self.terminated_text if ended is not None else "")
+                # A notice case's 法律援助公函: due as the assignment's own 3 days (Art. 36), sent within two days of
+                # the assignment (never after today).
+                letter_due = iso[t.due("notice_assign", day)] if letter else None
+                letter_sent = iso[min(day + int(self.rng.random() * 3), t.today)] if letter else None
                 yield (p.id, handler, self.handlers[handler][0], number, iso[day], clerk, letter, "",
                        iso[ended] if ended is not None else None, reason, iso[t.due("agreement_sign", day)],
-                       iso[signed] if signed is not None else None)
+                       iso[signed] if signed is not None else None, letter_due, letter_sent)
 
         with loading(Assignment):
             count = copy_rows(Assignment, ["case_id", "handler_id", "handler_kind", "number", "assigned_on",
                                            "assigned_by_id", "letter_number", "override_reason", "ended_on",
-                                           "end_reason", "agreement_due", "agreement_signed_on"], rows())
+                                           "end_reason", "agreement_due", "agreement_signed_on", "letter_due",
+                                           "letter_sent_on"], rows())
         self.progress.done("assignments", count)
 
     def write_work(self, plans: list[Plan]) -> None:

@@ -79,6 +79,8 @@ def case_open(
     """
     if number is None:
         number, seq = numbering.issue_case_number(year=accepted_on.year, category=category)
+        while Case.objects.filter(number=number).exists():  # held by a case a ledger brought with its 案号
+            number, seq = numbering.issue_case_number(year=accepted_on.year, category=category)
     case = new_case(
         number=number, seq=seq, category=category, source=source,
         organ=organ, stage=stage, aid_form=aid_form, role=role, cause=cause, recipient=recipient,
@@ -179,6 +181,7 @@ def _assign(*, case: Case, handler, on: date, by, override_reason: str) -> Assig
         override_reason=(override_reason or "").strip(), agreement_due=deadlines.due_date("agreement_sign", on),
         number=numbering.issue_document_number(kind="assignment", year=on.year),
         letter_number=numbering.issue_document_number(kind="letter", year=on.year) if case.source == "notice" else "",
+        letter_due=assignment_letter_due(case, on),
     )
     assignment._history_user = by
     assignment.save()
@@ -336,6 +339,7 @@ def _change_handler(*, case: Case, handler, on: date, reason: str, by, override_
         override_reason=(override_reason or "").strip(), agreement_due=deadlines.due_date("agreement_sign", on),
         number=numbering.issue_document_number(kind="assignment", year=on.year),
         letter_number=numbering.issue_document_number(kind="letter", year=on.year) if case.source == "notice" else "",
+        letter_due=assignment_letter_due(case, on, change=True),
     )
     assignment._history_user = by
     assignment.save()
@@ -731,6 +735,25 @@ def _file_revoked_prints(case: Case, objection: TerminationObjection) -> None:
         receipt.document = filed if receipt.document == "termination" else f"revoked-organ-copy-{objection.pk}"
         receipt._history_user = objection.resumed_by
         receipt.save()
+
+
+def assignment_letter_due(case: Case, on: date, *, change: bool = False) -> date | None:
+    """The day the 法律援助公函 of an assignment made on `on` is due at the notifying organ (None: a case that is
+    not from a criminal notice has no letter).
+
+    Art. 36 gives one limit for both acts: within 3 days of receiving the notice the center assigns a lawyer
+    AND notifies the court, procuratorate or police (DOMAIN §5). So the letter of the first assignment is due
+    by the assignment's own deadline (`Case.assign_due`: rule notice_assign from the notice's receipt, or from
+    the resumption that left the case unassigned); an assignment made after that deadline was already late
+    and so is its letter, which cannot be due before it exists: it is due the day of the assignment, sent
+    with the assignment notice. A change of handler tells the organ who defends now: its letter is due within
+    the same 3 days (rule notice_assign), counted from the change."""
+    if case.source != "notice":
+        return None
+    if change:
+        return deadlines.due_date("notice_assign", on)
+    due = case.assign_due or deadlines.due_date("notice_assign", case.accepted_on)
+    return max(due, on)
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ and template.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.workflow import Phase, Step, Workflow, matches, row_among
 
-from .models import AssignmentProposal, Case, TerminationObjection
+from .models import Assignment, AssignmentProposal, Case, StageChange, TerminationObjection
 
 S = Case.Status
 OPEN = (S.AWAITING, S.ASSIGNED)
@@ -110,6 +110,36 @@ OBJECTED = Q(_objection_row(resumed_on__isnull=True))
 OBJECTION_PENDING = Q(_objection_row(outcome=TerminationObjection.Outcome.PENDING))
 TERMINATION_OVERTURNED = Q(_objection_row(outcome=TerminationObjection.Outcome.OVERTURNED, resumed_on__isnull=True))
 
+def _letters(**lookup):
+    """Whether an assigned case owes a 法律援助公函 matching `lookup` (on `letter_due`): numbered, not recorded as
+    sent, of its current assignment (the organ is told who defends, Art. 36; a change of handler issues the new
+    handler's) or of one of its changes of stage (the new stage's organ). Few at any time, found by their keys
+    (`row_among`); on one loaded case, one query per kind of letter."""
+    owed = {"letter_sent_on__isnull": True, **lookup}
+    assignments = Assignment.objects.filter(ended_on__isnull=True, **owed).exclude(letter_number="")
+    stages = StageChange.objects.filter(**owed).exclude(letter_number="")
+
+    def among(letters):
+        return row_among(letters.filter(case__status=S.ASSIGNED).values("case_id"),
+                         lambda case: letters.filter(case_id=case.pk).exists())
+
+    return Q(among(assignments)) | Q(among(stages))
+
+
+# A letter the center still owes the notifying organ: while the case is in progress (once it is closed or
+# terminated the organ is told by the closing or the termination notice instead).
+LETTER_OWED = Q(status=S.ASSIGNED) & _letters()
+
+
+def letters_overdue_q(today: date) -> Q:
+    """Cases with a 法律援助公函 past its due date and not sent (DOMAIN §5: assign and send within 3 days)."""
+    return Q(status=S.ASSIGNED) & _letters(letter_due__lt=today)
+
+
+def letters_due_soon_q(today: date, days: int) -> Q:
+    return Q(status=S.ASSIGNED) & _letters(letter_due__range=(today, today + timedelta(days=days)))
+
+
 NOT_SIGNED = Q(agreement_signed_on__isnull=True)
 FILE_IN = Q(file_submitted_on__isnull=False)
 NOTICE_OWED = Q(termination_notify_due__isnull=False, termination_notified_on__isnull=True)
@@ -190,6 +220,12 @@ PHASES = [
           _("Approve or return the proposed change of handler"),
           todo=lambda u: Q() if _center("assignment_approve")(u) else None),
     Phase("in_progress", _("In progress"), Q(status=S.ASSIGNED), "close", "", _("Work on the case and close it")),
+    # The center's letter to the organ runs beside the handler's work: listed after in_progress, it is never a
+    # case's next step (the handler's is), but it is the clerk's to-do, the list's phase and, through its own
+    # due date on the letter (letters_overdue_q), overdue.
+    Phase("letter_to_send", _("Legal-aid letter to send"), LETTER_OWED, "letter_sent", "",
+          _("Send the legal-aid letter to the notifying organ and record it"),
+          todo=lambda u: Q() if _center("case_assign")(u) else None),
     Phase("awaiting_file", _("Case file to submit"), Q(status=S.CLOSED) & ~FILE_IN, "submit_file", "file_due",
           _("Submit the case file"), todo=lambda u: Q(handler__user=u) if _handler(u) else None),
     Phase("awaiting_review", _("Case file to review"), Q(status=S.CLOSED) & FILE_IN, "archive_review",
@@ -237,13 +273,35 @@ def next_step(case: Case) -> tuple[str, date | None]:
     return WORKFLOW.next_step(case)
 
 
-def overdue_q(today: date | None = None) -> Q:
-    """Cases with a deadline passed and the step not done."""
+PHASE_CHOICES = [(p.name, p.label) for p in PHASES]
+
+
+def phases_overdue_q(today: date | None = None) -> Q:
+    """Cases whose phase's deadline (a date on the case) has passed with the step not done."""
     return WORKFLOW.overdue_q(today or timezone.localdate())
 
 
-def due_soon_q(today: date | None = None, days: int = 2) -> Q:
+def phases_due_soon_q(today: date | None = None, days: int = 2) -> Q:
     return WORKFLOW.due_soon_q(today or timezone.localdate(), days)
+
+
+def overdue_q(today: date | None = None) -> Q:
+    """Cases with a deadline passed and the step not done: a phase's, or a legal-aid letter's."""
+    today = today or timezone.localdate()
+    return phases_overdue_q(today) | letters_overdue_q(today)
+
+
+def due_soon_q(today: date | None = None, days: int = 2) -> Q:
+    today = today or timezone.localdate()
+    return phases_due_soon_q(today, days) | letters_due_soon_q(today, days)
+
+
+def in_phase_q(*names: str) -> Q:
+    """The cases in any of the phases `names` (the list's `phase` filter, the workbench panels' links)."""
+    q = Q(pk__in=[])
+    for name in names:
+        q |= phase_q(name)
+    return q
 
 
 def phase_q(name: str) -> Q:

@@ -84,8 +84,12 @@ def _case_line(case, template: str) -> str:
 
 def handler_sections(user, today: date) -> list[Section]:
     from cases.models import Case
-    from cases.selectors import cases_visible_to, due_soon_q, overdue_q
+    from cases.selectors import cases_visible_to
+
+    # The handler's steps run against dates on the case (phases_*), not the center's letters (letters_overdue_q).
     from cases.workflow import phase_q
+    from cases.workflow import phases_due_soon_q as due_soon_q
+    from cases.workflow import phases_overdue_q as overdue_q
 
     mine = cases_visible_to(user).filter(handler__user=user).select_related("recipient")
     late = mine.filter(_handler_steps_q()).filter(overdue_q(today)).order_by("agreement_due", "file_due", "pk")
@@ -183,6 +187,37 @@ def termination_objection_sections(user, today: date) -> list[Section]:
                     len(lines))]
 
 
+def may_send_letters(user) -> bool:
+    """Who records the 法律援助公函 as sent (cases.workflow step letter_sent): those who assign cases."""
+    return user.is_center and user.can("case_assign")
+
+
+def letter_sections(user, today: date) -> list[Section]:
+    """The 法律援助公函 of notice cases not yet sent (Art. 36: with the assignment, within 3 days of the notice;
+    a change of stage's within 3 days of the new notice): overdue, or due within the rule's warn_days."""
+    from cases.models import Assignment, StageChange
+    from cases.selectors import cases_visible_to
+    from cases.workflow import phase_q
+
+    owed = cases_visible_to(user).filter(phase_q("letter_to_send")).values("pk")
+    horizon = today + timedelta(days=warn_days("notice_assign"))
+    letters = []
+    for kind in (Assignment.objects.filter(ended_on__isnull=True), StageChange.objects.all()):
+        letters += (kind.filter(case__in=owed, letter_sent_on__isnull=True, letter_due__lte=horizon)
+                    .exclude(letter_number="").select_related("case__recipient"))
+    lines = []
+    for letter in sorted(letters, key=lambda x: (x.letter_due, x.case_id)):
+        values = {"number": letter.case.number or f"#{letter.case_id}", "name": str(letter.case.recipient),
+                  "letter": letter.letter_number, "due": _day(letter.letter_due)}
+        lines.append((_("%(number)s %(name)s: legal-aid letter %(letter)s overdue since %(due)s")
+                      if letter.letter_due < today else
+                      _("%(number)s %(name)s: send the legal-aid letter %(letter)s by %(due)s")) % values)
+    if not lines:
+        return []
+    return [Section(_("Legal-aid letters to send"), reverse("cases:case_list") + "?phase=letter_to_send", lines,
+                    len(lines))]
+
+
 def finance_sections(user, today: date) -> list[Section]:
     from funding import selectors
     from funding.workflow import BATCH
@@ -218,6 +253,7 @@ RULES = [
     (is_handler, handler_sections),
     (is_clerk, clerk_sections),
     (is_reviewer, reviewer_sections),
+    (may_send_letters, letter_sections),
     (is_finance, finance_sections),
     (is_director, director_sections),
 ]

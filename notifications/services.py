@@ -70,9 +70,11 @@ def _log(note: Notification, result: channels.Result, channel: str) -> Delivery:
 
 def notification_deliver(*, notification_id: int) -> list[Delivery]:
     """Send one notification on the recipient's chosen out-of-band channels, each attempt logged. Idempotent:
-    a channel that already has a delivery logged for this notification is not tried again."""
+    a channel that already has a delivery logged for this notification is not tried again. Nothing goes to an
+    account switched off since the message was made (notify() refuses an inactive recipient): its inbox keeps
+    the message, no e-mail or SMS carries it out."""
     note = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
-    if note is None:
+    if note is None or not note.recipient.is_active:
         return []
     done = set(note.deliveries.values_list("channel", flat=True))
     out = []
@@ -85,8 +87,8 @@ def notification_deliver(*, notification_id: int) -> list[Delivery]:
 
 def deliveries_catch_up(*, now=None, older_than_minutes: int = 5, within_hours: int = 24) -> int:
     """Send what a broker that was down left unsent: messages of the last day to people who chose e-mail or
-    SMS with no delivery logged on those channels yet (notification_deliver skips a channel already tried).
-    Run by the beat every few minutes; returns how many messages were sent on."""
+    SMS with no delivery logged on those channels yet (notification_deliver skips a channel already tried), and
+    whose account is still active. Run by the beat every few minutes; returns how many messages were sent on."""
     from datetime import timedelta
 
     from django.db.models import Q
@@ -95,6 +97,7 @@ def deliveries_catch_up(*, now=None, older_than_minutes: int = 5, within_hours: 
     missed = (Notification.objects
               .filter(created_at__lte=now - timedelta(minutes=older_than_minutes),
                       created_at__gte=now - timedelta(hours=within_hours))
+              .filter(recipient__is_active=True)
               .filter(Q(recipient__notification_preference__email=True)
                       | Q(recipient__notification_preference__sms=True))
               .exclude(deliveries__channel__in=[Delivery.Channel.EMAIL, Delivery.Channel.SMS])

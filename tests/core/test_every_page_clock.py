@@ -251,6 +251,8 @@ NOT_OPENED = {
     "cases:case_assignment_return": POST_ONLY,
     "cases:case_propose": "only while the center has assignment approval on (opened in "
                           "tests/cases/test_assignment_approval.py)",
+    "cases:case_propose_change": "only while the center has assignment approval on (opened in "
+                                 "tests/cases/test_assignment_approval.py)",
     "stations:lookup": "JSON names for a filter's type-ahead, not a page; tests/stations/test_views.py reads it",
     "notifications:open": "marks a message read and redirects to its link (tests/notifications opens it)",
     "notifications:read": POST_ONLY,
