@@ -91,7 +91,7 @@ class ApplicationFilter(StationFilterMixin):
     decided_from = df.DateFilter(field_name="decided_on", lookup_expr="gte", label=_("decided from"), widget=DATE)
     decided_to = df.DateFilter(field_name="decided_on", lookup_expr="lte", label=_("decided to"), widget=DATE)
     status = df.MultipleChoiceFilter(distinct=False, choices=Application.Status.choices, label=_("status"))
-    phase = df.ChoiceFilter(choices=PHASE_CHOICES, method="filter_phase", label=_("waiting for"))
+    phase = df.MultipleChoiceFilter(choices=PHASE_CHOICES, method="filter_phase", label=_("waiting for"))
     deadline = df.ChoiceFilter(choices=[("overdue", _("Overdue")),
                                         ("due_soon", _("Due within 2 days"))],
                                method="filter_deadline", label=_("deadline"))
@@ -103,8 +103,9 @@ class ApplicationFilter(StationFilterMixin):
         return granted_against_result(qs) if value else qs
 
     def filter_phase(self, qs, name, value):
-        """What the application waits for: a phase of the transition table, as its page's next step says."""
-        return in_phase(qs, value) if value else qs
+        """What the application waits for: phases of the transition table, as its page's next step says (several:
+        a workbench panel's list, e.g. the window's received and incomplete applications)."""
+        return in_phase(qs, *value) if value else qs
 
     def filter_deadline(self, qs, name, value):
         if value == "overdue":
