@@ -60,6 +60,14 @@ class PaymentBatchAdmin(NoDeleteAdmin):
     added_only_by_services = True  # batch_create numbers it and gathers the subsidies
     list_display = ["number", "status", "paid_on", "created_at"]
 
+    def get_readonly_fields(self, request, obj=None):
+        """A batch paid (or reversed) is corrected by reversal, never edited (DOMAIN §7): not even whom its
+        vouchers name or its title."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status != PaymentBatch.Status.OPEN:
+            fields += [f for f in ("vouchers_per", "title") if f not in fields]
+        return fields
+
 
 @admin.register(Subsidy)
 class SubsidyAdmin(NoDeleteAdmin):

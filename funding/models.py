@@ -4,7 +4,7 @@ batches, budgets and spending. Decimal everywhere, never float."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -13,6 +13,7 @@ from core.choices import CATEGORY, FUNDING_SOURCE, SPENDING_CATEGORY
 from core.display import money_text
 
 money = dict(max_digits=14, decimal_places=2, validators=[MinValueValidator(0)])
+SHARE = [MinValueValidator(0), MaxValueValidator(100)]
 
 
 class SubsidyStandard(models.Model):
@@ -47,9 +48,10 @@ class SubsidyPolicy(models.Model):
     """Shares and add-ons of one year's subsidy rules."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    fail_share = models.DecimalField(_("share paid if fail (不合格), %"), max_digits=5, decimal_places=2, default=0)
+    fail_share = models.DecimalField(_("share paid if fail (不合格), %"), max_digits=5, decimal_places=2, default=0,
+                                     validators=SHARE)
     terminated_share = models.DecimalField(_("share paid for terminated cases with work done, %"),
-                                           max_digits=5, decimal_places=2, default=50)
+                                           max_digits=5, decimal_places=2, default=50, validators=SHARE)
     extra_recipient_amount = models.DecimalField(_("add-on per extra recipient"), default=100, **money)
     extra_recipient_cap = models.DecimalField(_("cap of extra-recipient add-ons"), default=1000, **money)
     outside_county_amount = models.DecimalField(_("add-on outside the county"), default=300, **money)
@@ -62,6 +64,11 @@ class SubsidyPolicy(models.Model):
         verbose_name = _("subsidy policy")
         verbose_name_plural = _("subsidy policies")
         ordering = ["-year"]
+        constraints = [  # a reduced share or nothing (DOMAIN §7): never negative, never more than the whole
+            models.CheckConstraint(condition=models.Q(fail_share__gte=0, fail_share__lte=100,
+                                                      terminated_share__gte=0, terminated_share__lte=100),
+                                   name="subsidy_policy_shares_0_100"),
+        ]
 
     def __str__(self) -> str:
         return str(self.year)
@@ -235,6 +242,10 @@ class SubsidyPayment(models.Model):
     reversal = models.ForeignKey(BatchReversal, verbose_name=_("reversal"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="lines")
     reason = models.TextField(_("reason"), blank=True)
+    # The handler's firm when the batch was paid: a paid batch names the firm it paid, whatever firm the lawyer
+    # joins later (DOMAIN §7: a paid batch is never edited; STATISTICS: facts as they were).
+    payee_firm = models.ForeignKey("stations.Provider", verbose_name=_("firm paid"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
                            on_delete=models.PROTECT, related_name="+")
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True,

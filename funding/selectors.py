@@ -63,7 +63,7 @@ def finally_paid(start: date, end: date):
     subsidy settled in a batch paid nothing and is not listed (as it counts in no subsidy.paid.cases)."""
     return (SubsidyPayment.objects.filter(kind=SubsidyPayment.Kind.PAYMENT, date__gte=start, date__lt=end,
                                           reversal_line__isnull=True).exclude(amount=0)
-            .select_related("subsidy__case__recipient", "subsidy__handler__provider")
+            .select_related("subsidy__case__recipient", "subsidy__handler", "payee_firm")
             .order_by("date", "subsidy__case__number", "pk"))
 
 

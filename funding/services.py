@@ -118,6 +118,9 @@ def _compute(*, case, by) -> Subsidy:
     year = subsidy_year(case)
     with translation.override(settings.LANGUAGE_CODE):
         amount, lines = calculate(case, standard_lookup_for(year), SubsidyPolicy.objects.filter(year=year).first())
+    if amount < 0:  # a policy or standard entered wrong: no subsidy is a negative amount
+        raise ValidationError(_("The standards and policy of %(year)s give a negative subsidy (%(amount)s); ask the "
+                                "administrator to correct them.") % {"year": year, "amount": amount})
     if subsidy is None:
         subsidy = Subsidy(case=case)
     subsidy.handler_id = case.handler_id
@@ -216,8 +219,8 @@ def batch_pay(*, batch, paid_on: date, by) -> Spending:
     BATCH.authorize(by, batch, "pay")
     batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
     check(BATCH, batch, "pay")  # paid once; a batch without subsidies is not paid
-    subsidies = list(Subsidy.objects.select_for_update().filter(batch=batch).select_related("case")
-                     .order_by("pk"))
+    subsidies = list(Subsidy.objects.select_for_update(of=("self",)).filter(batch=batch)
+                     .select_related("case", "handler").order_by("pk"))
     already = [s.case.number for s in subsidies if s.status not in SUBSIDY["pay"].sources]
     if already:
         raise ValidationError(_("These subsidies were already paid: %(cases)s") % {"cases": "、".join(already)})
@@ -243,6 +246,7 @@ def batch_pay(*, batch, paid_on: date, by) -> Spending:
         subsidy.paid_on = paid_on
         _save(subsidy, by)
         _save(SubsidyPayment(subsidy=subsidy, batch=batch, kind=SubsidyPayment.Kind.PAYMENT, amount=subsidy.amount,
+                             payee_firm_id=subsidy.handler.provider_id if subsidy.handler_id else None,
                              case_count=1, date=paid_on, by=by), by)
     batch.status = BATCH["pay"].target
     batch.paid_on = paid_on
@@ -336,6 +340,7 @@ def reversal_approve(*, reversal, by) -> Spending:
     for line in lines:
         _save(SubsidyPayment(subsidy_id=line.subsidy_id, batch=batch, kind=SubsidyPayment.Kind.REVERSAL,
                              amount=-line.amount, case_count=-1, date=today, reverses=line,
+                             payee_firm_id=line.payee_firm_id,
                              reversal=reversal, reason=reversal.reason, by=reversal.requested_by, approved_by=by), by)
         subsidy = subsidies[line.subsidy_id]
         check(SUBSIDY, subsidy, "reverse")
@@ -373,8 +378,11 @@ def duty_subsidy_rows(*, start: date, end: date, policy) -> tuple[list[dict], De
     return rows, total
 
 
+DUTY_POSTING = "duty:"  # the import_fingerprint prefix of a month's duty subsidies posted from the roster
+
+
 def duty_fingerprint(year: int, month: int) -> str:
-    return f"duty:{year}-{month:02d}"
+    return f"{DUTY_POSTING}{year}-{month:02d}"
 
 
 def duty_month_refusal(year: int, month: int) -> str:
@@ -511,6 +519,8 @@ def spending_edit_refusal(spending) -> str:
     by a correcting entry (红字冲销) instead."""
     if spending.batch_id:
         return _("A subsidy posting is changed only through its batch.")
+    if (spending.import_fingerprint or "").startswith(DUTY_POSTING):
+        return _("A month's duty subsidies are posted from the duty roster and not edited by hand.")
     if spending.reverses_id or spending.reversals.exists():
         return _("A corrected entry and its correcting entry are not edited.")
     if spending.created_at is None or timezone.localdate(spending.created_at) != timezone.localdate():

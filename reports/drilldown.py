@@ -116,7 +116,7 @@ LAYOUTS: dict[str, Layout] = {
         Column("收到日期", _d("received_on")), Column("案号", _d("case.number")), Column("投诉人", _d("complainant"), personal=True),
         Column("工作站", _case_station)), None, ("received_on", "pk")),
     "subsidy_payments": Layout(("subsidy__case", "subsidy__handler", "subsidy__case__station", "batch"), (
-        Column("案号", _d("subsidy.case.number")), Column("收款人", _d("subsidy.handler.name")),
+        Column("案号", _d("subsidy.case.number")), Column("收款人", _d("subsidy.handler.name"), personal=True),
         Column("质量等级", _zh(GRADE, "subsidy.case.grade")), Column("类型", lambda x: "冲销" if x.kind == "reversal" else "发放"),
         _n("金额", "amount"), _n("件数", "case_count"), Column("日期", _d("date")), Column("批次", _d("batch.number")),
         Column("工作站", lambda x: _case_station(x.subsidy))), "funding:payment_detail", ("date", "pk")),
@@ -220,6 +220,8 @@ def _people_seen(family: str, viewer) -> Callable | None:
         if not viewer.can("application_intake"):
             return None
         return lambda app: person_is_visible(viewer, app.applicant)
+    if family == "subsidy_payments":  # whom the center paid: for those who compute and pay subsidies (§7)
+        return (lambda obj: True) if viewer.can("subsidy_manage") or viewer.can("payment_manage") else None
     needs = {"consultations": "consultation_log", "matters": "matter_log"}.get(family)
     if needs is not None and not viewer.can(needs):
         return None

@@ -96,7 +96,7 @@ def _lines(batch) -> list[_Line]:
     # Paid lines stay on the batch after a reversal (the subsidy itself goes back to payable).
     payments = (batch.payments.filter(kind=SubsidyPayment.Kind.PAYMENT)
                 .select_related("subsidy", "subsidy__case", "subsidy__case__recipient", "subsidy__handler",
-                                "subsidy__handler__provider", "reversal_line")
+                                "subsidy__handler__provider", "reversal_line", "payee_firm")
                 .order_by("subsidy__handler__name", "subsidy__case__number"))
     return [_Line(p.subsidy, p.amount, p, p.pk in pending) for p in payments]
 
@@ -109,12 +109,14 @@ def _payees(batch) -> list[dict]:
     groups: dict[tuple, dict] = {}
     for line in _lines(batch):
         handler = line.subsidy.handler
-        firm = handler.provider if per_firm and handler is not None and handler.provider_id else None
+        # a paid line names the firm it paid; an open batch the handler's firm now
+        employer = line.payment.payee_firm if line.payment is not None else (
+            handler.provider if handler is not None and handler.provider_id else None)
+        firm = employer if per_firm else None
         key = ("firm", firm.pk) if firm else ("handler", line.subsidy.handler_id)
         group = groups.setdefault(key, {"handler": None if firm else handler, "firm": firm,
                                         "name": firm.name if firm else (handler.name if handler else "—"),
-                                        "unit": firm.name if firm else (handler.provider.name if handler and
-                                                                        handler.provider_id else ""),
+                                        "unit": employer.name if employer else "",
                                         "rows": [], "total": selectors.ZERO, "reversed": selectors.ZERO})
         group["rows"].append(line)
         if line.reversed_line:
@@ -176,9 +178,11 @@ def batch_voucher(request, pk):
     if reversed_total:
         notes.append(_("Reversed since: %(amount)s yuan") % {"amount": money_text(reversed_total)})
     issued = batch.status != PaymentBatch.Status.OPEN  # the voucher is issued by paying (BATCH["pay"].issues)
-    # Before that it is a draft, printed as the batch now is and marked so: its lines may still change.
+    # Before that it is a draft, printed as the batch now is and marked so: its lines may still change. Issued,
+    # it is dated the day the batch was paid (its spending entry's day), not the day it is first printed.
+    dated = batch.paid_on if issued and batch.paid_on else timezone.localdate()
     return print_issued(request, "funding/voucher.html", {
-        "batch": batch, "payees": payees, "center": CenterProfile.get(), "today": timezone.localdate()},
+        "batch": batch, "payees": payees, "center": CenterProfile.get(), "dated": dated},
         obj=batch, document=BATCH["pay"].issues, number=batch.number if issued else "",
         notes=notes if issued else [_("Draft: the batch is not paid yet; not a payment voucher")])
 
@@ -208,12 +212,21 @@ def batch_remove(request, pk, subsidy_pk):
 def batch_reverse(request, pk):
     """Finance asks to reverse the ticked paid lines (红字冲销), with a reason; the director approves."""
     batch = get_object_or_404(PaymentBatch, pk=pk)
-    ids = [int(i) for i in request.POST.getlist("payment") if i.isascii() and i.isdigit()]
-    return act(request, lambda: services.reversal_request(
-        batch=batch, payments=list(SubsidyPayment.objects.filter(pk__in=ids, batch=batch)),
-        reason=request.POST.get("reason", "")[:500], by=request.user),
-        done=_("The reversal was requested; it takes effect when the director approves it."),
-        to="funding:batch_detail", args=(batch.pk,))
+    posted = request.POST.getlist("payment")
+    ids = {int(i) for i in posted if i.isascii() and i.isdigit() and len(i) < 19}
+    # Every line named goes to the service, which refuses the request when one is not a paid line of this
+    # batch (a tampered or stale form): nothing is dropped silently and the rest reversed.
+    payments = list(SubsidyPayment.objects.filter(pk__in=ids))
+
+    def request_reversal():
+        if len(payments) < len(set(posted)):  # a line that does not exist at all
+            raise ValidationError(_("Some of the selected lines are not paid lines of this batch, or were already "
+                                    "reversed."))
+        return services.reversal_request(batch=batch, payments=payments,
+                                         reason=request.POST.get("reason", "")[:500], by=request.user)
+
+    return act(request, request_reversal, done=_("The reversal was requested; it takes effect when the director "
+                                                 "approves it."), to="funding:batch_detail", args=(batch.pk,))
 
 
 @require_POST

@@ -80,7 +80,7 @@ def public_list(request):
         book.add_sheet(f"{year}年第{quarter}季度", PUBLIC_HEADER, (
             [p.subsidy.case.number, mask_name(p.subsidy.case.recipient.name),
              p.subsidy.handler.name if p.subsidy.handler else "",
-             p.subsidy.handler.provider.name if p.subsidy.handler and p.subsidy.handler.provider else "",
+             p.payee_firm.name if p.payee_firm_id else "",  # the firm paid then
              p.amount, p.date]
             for p in chunked(qs)), widths={0: 30, 1: 10, 2: 10, 3: 24, 4: 14, 5: 12})
         return workbook_response(book, f"办案补贴公示{year}年第{quarter}季度.xlsx")
