@@ -410,8 +410,11 @@ LATE_ASSIGNED = {"c10"}  # assigned 20 April, due 14 April; every other first as
 # Past a deadline at an end date (worked out from the deadlines printed on each record; DECISIONS.md):
 # c5 awaits assignment from 4 July 2025, c11 from 4 Feb 2026; c10's file was due 19 June 2025, c8's 14 Jan 2026,
 # c2's 4 Feb 2026, none handed in; applications a4 (due 12 Jan 2026, station A) and a6 (due 27 Nov 2026).
-OVERDUE = {D(2025, 6, 30): {"c10"}, D(2025, 9, 30): {"c5", "c10"}, D(2025, 12, 31): {"c5", "c10"},
-           D(2025, 12, 5): {"c5", "c10"}, TODAY: {"c5", "c10", "c11", "c8", "c2", "a4", "a6"}}
+# The notice cases' 法律援助公函 are never recorded as sent (DOMAIN §5, Art. 36: within 3 days): c8's letters
+# (assignment 11 Feb, stage changes 1 May and 1 Sep 2025) are late while it is open, until it closes on 15 Dec;
+# c9's (assigned 2 Jan 2026, station A) from early January 2026 on.
+OVERDUE = {D(2025, 6, 30): {"c10", "c8"}, D(2025, 9, 30): {"c5", "c10", "c8"}, D(2025, 12, 31): {"c5", "c10"},
+           D(2025, 12, 5): {"c5", "c10", "c8"}, TODAY: {"c5", "c10", "c11", "c8", "c2", "a4", "a6", "c9"}}
 GROUPS = ["migrant_worker", "women", "minor", "elderly", "disabled", "military", "low_income"]
 
 
