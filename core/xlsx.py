@@ -37,6 +37,9 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY_FORMAT = '"￥"#,##0.00'
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+# A float is a rate, a change or a projection (the reports write no other): one decimal, as STATISTICS.md writes
+# rates (62.4 means 62.4 %), so that 91 shows as 91.0 beside 84.1. Money is a Decimal, a count an int.
+ONE_DECIMAL_FORMAT = "0.0"
 
 # Widths are fitted to the header and this many first rows: they are held back until the widths are
 # written (<cols> comes before the first row), so a long sheet still streams.
@@ -48,7 +51,7 @@ MAX_TITLE_WIDTH = 120  # a report sheet is widened up to this for its title to f
 _TITLE_FONTS = ((16, True), (11, False))
 
 # Indexes into <cellXfs> of styles.xml (_STYLES below).
-_HEADER, _TITLE1, _TITLE2, _DATE, _DATETIME, _MONEY = 1, 2, 3, 4, 5, 6
+_HEADER, _TITLE1, _TITLE2, _DATE, _DATETIME, _MONEY, _ONE_DECIMAL = 1, 2, 3, 4, 5, 6, 7
 
 _ROWS_PER_WRITE = 500
 _EXCEL_EPOCH = date(1899, 12, 30).toordinal()  # serial 0; right for every date from 1900-03-01 on
@@ -105,7 +108,6 @@ class SafeWorkbook:
             _widen_for_titles(fitted, lines, fixed=set(widths or {}))
         table_width = sum(fitted.values())
         sheet = _SheetXml()
-        sheet.write(_sheet_head(header_row, fitted, selected=not self._sheets))
         for n, text in enumerate(lines, 1):
             size, _bold = _title_font(n)
             # A merged cell does not grow by itself: give a title that must wrap the lines it needs.
@@ -120,8 +122,15 @@ class SafeWorkbook:
         merges = "".join(f'<mergeCell ref="A{n}:{_column_letter(columns - 1)}{n}"/>'
                          for n in range(1, len(lines) + 1)) if columns > 1 else ""
         sheet.write(_sheet_tail(merges))
+        # A money column widened for the largest amount of the whole sheet, not only of the sample rows (a
+        # county's 301st case of 2,350,000.00 printed as ###): the head, with <cols>, is written last.
+        for letter, chars in sheet.money_chars.items():
+            idx = _LETTERS.index(letter) if letter in _LETTERS else None
+            if idx is not None and idx not in (widths or {}):
+                fitted[idx] = int(min(MAX_WIDTH, max(fitted.get(idx, MIN_WIDTH), chars + 4)))
         self._sheets.append((title, header_row))
-        sheet.store(self._zip, f"xl/worksheets/sheet{len(self._sheets)}.xml")
+        sheet.store(self._zip, f"xl/worksheets/sheet{len(self._sheets)}.xml",
+                    head=_sheet_head(header_row, fitted, selected=len(self._sheets) == 1))
         return count
 
     def save(self, target: str | Path | BinaryIO) -> None:
@@ -283,12 +292,12 @@ def _cell(ref: str, value, style: int = 0, *, keep_empty: bool = False) -> str:
         if not value.is_finite():
             return _text_cell(ref, str(value), style)
         return f'<c r="{ref}" s="{style or _MONEY}"><v>{_decimal(value)}</v></c>'
-    s = f' s="{style}"' if style else ""
     if isinstance(value, float):
         value = float(value)
         if value - value != 0:  # inf and nan: no number Excel can hold
             return _text_cell(ref, repr(value), style)
-        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+        return f'<c r="{ref}" s="{style or _ONE_DECIMAL}"><v>{value!r}</v></c>'
+    s = f' s="{style}"' if style else ""
     return f'<c r="{ref}"{s}><v>{int(value)}</v></c>'
 
 
@@ -317,6 +326,7 @@ class _SheetXml:
     def __init__(self) -> None:
         self._file = tempfile.TemporaryFile(prefix="xlsx-sheet-")
         self._size = 0
+        self.money_chars: dict[str, int] = {}  # column letter → the widest amount written, as shown (1,234.50)
 
     def write(self, text: str) -> None:
         data = text.encode()
@@ -331,6 +341,7 @@ class _SheetXml:
         parts: list[str] = []
         add = parts.append
         count = 0
+        money: dict[str, int] = {}  # column letter → the longest amount written, as stored (2350000.00)
         for row in rows:
             count += 1
             if type(row) is not list and type(row) is not tuple:
@@ -369,6 +380,8 @@ class _SheetXml:
                     if "E" in v:
                         v = _decimal(Decimal(v))
                     add(f'<c r="{letter}{r}" s="{_MONEY}"><v>{v}</v></c>')
+                    if len(v) > money.get(letter, 0):
+                        money[letter] = len(v)
                 elif t is datetime:
                     if v.utcoffset() is not None:
                         v = v.astimezone(local)
@@ -382,11 +395,19 @@ class _SheetXml:
                 self.write("".join(parts))
                 parts.clear()
         self.write("".join(parts))
+        for letter, n in money.items():  # "2350000.00" shows as 2,350,000.00: a separator per 3 digits
+            whole = n - 3  # before the point (a minus sign counted as a digit: a little wider, never narrower)
+            self.money_chars[letter] = n + max(whole - 1, 0) // 3
         return count
 
-    def store(self, package: zipfile.ZipFile, name: str) -> None:
+    def store(self, package: zipfile.ZipFile, name: str, *, head: str = "") -> None:
+        """Compress the sheet into the package: `head` (what comes before the rows, written last since the
+        column widths depend on every row), then the rows and the tail."""
+        head_bytes = head.encode()
         self._file.seek(0)
-        with self._file, package.open(name, "w", force_zip64=self._size * 1.05 > zipfile.ZIP64_LIMIT) as out:
+        size = self._size + len(head_bytes)
+        with self._file, package.open(name, "w", force_zip64=size * 1.05 > zipfile.ZIP64_LIMIT) as out:
+            out.write(head_bytes)
             shutil.copyfileobj(self._file, out, 1 << 20)
 
 
@@ -431,9 +452,10 @@ _CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 
 _STYLES = (
     f'{_DECLARATION}<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    f'<numFmts count="3"><numFmt numFmtId="164" formatCode="{_xml_attr(DATE_FORMAT)}"/>'
+    f'<numFmts count="4"><numFmt numFmtId="164" formatCode="{_xml_attr(DATE_FORMAT)}"/>'
     f'<numFmt numFmtId="165" formatCode="{_xml_attr(DATETIME_FORMAT)}"/>'
-    f'<numFmt numFmtId="166" formatCode="{_xml_attr(MONEY_FORMAT)}"/></numFmts>'
+    f'<numFmt numFmtId="166" formatCode="{_xml_attr(MONEY_FORMAT)}"/>'
+    f'<numFmt numFmtId="167" formatCode="{_xml_attr(ONE_DECIMAL_FORMAT)}"/></numFmts>'
     '<fonts count="3">'
     '<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
     '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
@@ -443,13 +465,13 @@ _STYLES = (
     '</fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="7">'
+    '<cellXfs count="8">'
     '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     + "".join(f'<xf numFmtId="0" fontId="{font}" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
               '<alignment horizontal="center" vertical="center" wrapText="1"/></xf>'
               for font in (1, 2, 0))  # _HEADER, _TITLE1, _TITLE2
     + "".join(f'<xf numFmtId="{fmt}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-              for fmt in (164, 165, 166))  # _DATE, _DATETIME, _MONEY
+              for fmt in (164, 165, 166, 167))  # _DATE, _DATETIME, _MONEY, _ONE_DECIMAL
     + '</cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     '<dxfs count="0"/><tableStyles count="0" defaultTableStyle="TableStyleMedium9" defaultPivotStyle="PivotStyleLight16"/>'

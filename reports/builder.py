@@ -286,7 +286,7 @@ def case_list_rows(data: ReportData) -> Iterator[list]:
     qs = (ind.REGISTRY["cases.accepted"].records(data.period, data.station)
           .select_related("recipient", "handler", "handler__provider", "station", "subsidy")
           .prefetch_related(first)
-          .order_by("accepted_on", "number"))
+          .order_by("accepted_on", "year", "seq", "number"))  # 第9号 before 第10号
     for case in qs.iterator(chunk_size=2000):
         try:
             sub = case.subsidy

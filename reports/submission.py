@@ -34,6 +34,19 @@ def figure_text(value) -> str:
     return str(value)
 
 
+def figure_value(text: str, unit: str):
+    """A figure stored as text (figure_text) as the number it was: money a Decimal, a rate a float, a count an
+    int, so that a sheet can subtract and sum them; empty stays empty."""
+    if not text:
+        return None
+    try:
+        if unit == "元":
+            return Decimal(text)
+        return float(text) if "." in text else int(text)
+    except (ValueError, ArithmeticError):
+        return text
+
+
 def figures_of(values: dict) -> dict[str, str]:
     return {code: figure_text(values[code]) for code in ind.CODES}
 
@@ -146,7 +159,8 @@ def difference_rows(diffs: list[dict]) -> list[list]:
     """The workbook sheet 与上报版本差异: one row per figure and per part whose records changed."""
     rows = []
     for d in diffs:
-        rows.append([d["code"], d["name"], d["unit"], d["submitted"], d["now"], "", ""])
+        rows.append([d["code"], d["name"], d["unit"], figure_value(d["submitted"], d["unit"]),
+                     figure_value(d["now"], d["unit"]), "", ""])
         for c in d["changes"]:
             more_a = "…" if c["added"] > len(c["added_labels"]) else ""
             more_r = "…" if c["removed"] > len(c["removed_labels"]) else ""

@@ -48,7 +48,7 @@ def fmt(value) -> str:
         return money_text(value)
     if isinstance(value, float):
         return f"{value:.1f}"
-    return f"{value:,}" if isinstance(value, int) and value >= 10000 else str(value)
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def change_words(this, last, unit: str = "") -> str:
@@ -61,6 +61,9 @@ def change_words(this, last, unit: str = "") -> str:
         return ""
     if this == last:
         return "与上年同期持平"
+    if last < 0:  # a period whose reversals outweighed its spending: a percentage of it says nothing
+        way = "增加" if this > last else "减少"
+        return f"比上年同期{way}{fmt(abs(this - last))}{unit}（上年同期{fmt(last)}{unit}）"
     if c == 0:
         way = "增长" if this > last else "下降"
         return f"同比{way}不足0.1%（上年同期{fmt(last)}{unit}）"
@@ -151,20 +154,53 @@ def sentences(data) -> dict[str, list[str]]:
     return out
 
 
+def _properties(doc, data) -> None:
+    """The draft's own properties (File → Info in Word and WPS): its title, the center as author, made now;
+    not python-docx's sample ("python-docx", 2013, its thumbnail)."""
+    from django.utils import timezone
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    props = doc.core_properties
+    now = timezone.now().replace(microsecond=0)
+    props.title, props.language = data.title, "zh-CN"
+    props.author = props.last_modified_by = data.who
+    props.comments = props.subject = props.keywords = props.category = ""
+    props.created = props.modified = now
+    from docx.oxml.ns import qn
+
+    printed = props._element.find(qn("cp:lastPrinted"))  # the sample's; never printed yet
+    if printed is not None:
+        props._element.remove(printed)
+    props.revision = 1
+    package = doc.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package.rels.pop(rid)
+
+
 def write_docx(data, path: str | Path) -> None:
     doc = Document()
     _page_layout(doc)
     _styles(doc)
-    doc.core_properties.title = data.title
-    doc.core_properties.language = "zh-CN"
+    _properties(doc, data)
     s = sentences(data)
 
     title = doc.add_paragraph(style="Title")
     who, rest = data.who, data.title[len(data.who):]
     run = title.add_run(who)
-    if _width(data.title) * TITLE_SIZE.pt > TYPE_WIDTH.pt:
-        # Too long for one line: break after the issuing body, so each line reads whole (GB/T 9704).
+
+    def fits(text: str) -> bool:
+        return _width(text) * TITLE_SIZE.pt <= TYPE_WIDTH.pt * 0.97  # a little air: fonts differ in width
+
+    if not fits(data.title):
+        # Too long for one line: break after the issuing body, so each line reads whole (GB/T 9704); a second
+        # line still too long (a date range) breaks again before its closing words (法律援助工作总结).
         run.add_break()
+        cut = rest.rfind("法律援助")
+        if not fits(rest) and cut > 0:
+            run.add_text(rest[:cut])
+            run.add_break()
+            rest = rest[cut:]
     run.add_text(rest)
     _fonts(run, TITLE_FONT)
     doc.add_paragraph(style="Normal")  # 标题下空一行
@@ -206,8 +242,16 @@ def write_docx(data, path: str | Path) -> None:
 
 
 def _width(text: str) -> float:
-    """Width in em: a Chinese character is one, a digit or Latin letter about half."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text)
+    """Width in em: a Chinese character is one, a digit or Latin letter about half, and a quarter more where
+    Chinese meets digits or Latin (the space Word, WPS and LibreOffice put between them)."""
+    width, before = 0.0, None
+    for ch in text:
+        wide = ord(ch) >= 0x2E80
+        width += 1 if wide else 0.5
+        if before is not None and wide != before:
+            width += 0.25
+        before = wide
+    return width
 
 
 def _page_layout(doc) -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
+from itertools import chain
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Sum
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from core.access import capability_required
 from core.flow import errors_to_messages
+from core.models import CenterProfile
 from core.xlsx import SafeWorkbook, chunked, workbook_response
 
 from .. import selectors, services
@@ -76,13 +80,18 @@ def public_list(request):
         start = date(year, 3 * quarter - 2, 1)
         end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
         qs = selectors.finally_paid(start, end)
+        totals = qs.order_by().aggregate(n=Count("pk"), total=Sum("amount"))
+        rows = chain(([p.subsidy.case.number, mask_name(p.subsidy.case.recipient.name),
+                       p.subsidy.handler.name if p.subsidy.handler else "",
+                       p.payee_firm.name if p.payee_firm_id else "",  # the firm paid then
+                       p.amount, p.date] for p in chunked(qs)),
+                     [[f"合计 {totals['n']} 件", "", "", "", totals["total"] or Decimal("0.00"), ""]])
+        # A notice posted as printed: what it is, whose, for which quarter (the sheet's tab alone said it).
+        title = [f"{CenterProfile.get().name}{year}年第{quarter}季度法律援助办案补贴公示",
+                 f"发放日期：{start.isoformat()} 至 {(end - timedelta(days=1)).isoformat()}；受援人姓名已部分隐去"]
         book = SafeWorkbook()
-        book.add_sheet(f"{year}年第{quarter}季度", PUBLIC_HEADER, (
-            [p.subsidy.case.number, mask_name(p.subsidy.case.recipient.name),
-             p.subsidy.handler.name if p.subsidy.handler else "",
-             p.payee_firm.name if p.payee_firm_id else "",  # the firm paid then
-             p.amount, p.date]
-            for p in chunked(qs)), widths={0: 30, 1: 10, 2: 10, 3: 24, 4: 14, 5: 12})
+        book.add_sheet(f"{year}年第{quarter}季度", PUBLIC_HEADER, rows, title_lines=title,
+                       widths={0: 30, 1: 10, 2: 10, 3: 24, 4: 14, 5: 12})
         return workbook_response(book, f"办案补贴公示{year}年第{quarter}季度.xlsx")
     return render(request, "funding/public_list.html", {
         "form": form, "breadcrumbs": [money_crumb(), (_("Quarterly public list"), None)]})

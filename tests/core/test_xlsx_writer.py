@@ -20,6 +20,7 @@ from core.xlsx import (
     DATE_FORMAT,
     DATETIME_FORMAT,
     MONEY_FORMAT,
+    ONE_DECIMAL_FORMAT,
     WIDTH_SAMPLE,
     SafeWorkbook,
     text_width,
@@ -33,7 +34,7 @@ MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 def case_row(n: int) -> list:
     return [f"2025LA{n:06d}", date(2025, 3, 7), datetime(2025, 3, 7, 1, 30, tzinfo=UTC), Decimal("1500.00"),
-            3, 0.25, "城关镇法律援助工作站", n % 2 == 0, None]
+            3, 62.4, "城关镇法律援助工作站", n % 2 == 0, None]
 
 
 @pytest.fixture
@@ -69,7 +70,7 @@ def test_values_keep_their_types_dates_money_and_local_time(wb):
     assert logged.is_date and logged.value == datetime(2025, 3, 7, 9, 30) and logged.number_format == DATETIME_FORMAT
     assert money.value == 1500 and money.number_format == MONEY_FORMAT
     assert people.value == 3 and people.number_format == "General" and people.data_type == "n"
-    assert ratio.value == 0.25
+    assert ratio.value == 62.4 and ratio.number_format == ONE_DECIMAL_FORMAT  # a rate, one decimal shown
     assert note.value == "城关镇法律援助工作站"
     assert migrant.value == "否" and ws["H3"].value == "是"
     assert empty.value is None
@@ -231,7 +232,7 @@ def test_libreoffice_reads_the_workbook_as_written(book_path, tmp_path):
     with open(tmp_path / "csv" / "book-案件.csv", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     assert rows[0][:3] == ["案号", "受理日期", "登记时间"]
-    assert rows[1][:8] == ["2025LA000001", "2025-03-07", "2025-03-07 09:30", "￥1,500.00", "3", "0.25",
+    assert rows[1][:8] == ["2025LA000001", "2025-03-07", "2025-03-07 09:30", "￥1,500.00", "3", "62.4",
                            "城关镇法律援助工作站", "否"]
     assert rows[2][0] == "'=HYPERLINK(\"http://x\")" and rows[2][3] == "￥123,456.78"
     assert rows[4][0] == "带控制字符的\x7f文本"

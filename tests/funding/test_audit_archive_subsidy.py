@@ -193,9 +193,10 @@ def test_the_quarterly_public_list_publishes_masked_names_and_no_id_or_phone(org
     services.batch_pay(batch=july, paid_on=dt.date(2026, 7, 1), by=finance)
     response = client_for("finance").get("/funding/public-list/?year=2026&quarter=2")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    rows = [list(r) for r in book.active.iter_rows(values_only=True)]
+    rows = [list(r) for r in book.active.iter_rows(values_only=True)][2:]  # below the title lines
     assert rows[0] == ["案号", "受援人", "承办人", "承办机构", "补贴金额（元）", "发放日期"]
-    assert [r[:3] for r in rows[1:]] == [[case.number, "欧***", handler_profile.name]]
+    assert [r[:3] for r in rows[1:-1]] == [[case.number, "欧***", handler_profile.name]]
+    assert rows[-1][0] == "合计 1 件"
     text = " ".join(str(c) for r in rows for c in r)
     assert person.id_number not in text and person.phone not in text and "欧阳小明" not in text
 

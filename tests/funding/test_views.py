@@ -185,10 +185,12 @@ def test_the_quarterly_public_list_masks_recipients(client_for, ready_case, fina
     quarter = (day.month - 1) // 3 + 1
     response = client_for("finance").get(f"/funding/public-list/?year={day.year}&quarter={quarter}")
     ws = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert [c.value for c in ws[1]] == ["案号", "受援人", "承办人", "承办机构", "补贴金额（元）", "发放日期"]
-    row = [c.value for c in ws[2]]
+    assert f"{day.year}年第{quarter}季度法律援助办案补贴公示" in ws["A1"].value  # a title, as posted
+    assert [c.value for c in ws[3]] == ["案号", "受援人", "承办人", "承办机构", "补贴金额（元）", "发放日期"]
+    row = [c.value for c in ws[4]]
     assert row[:5] == [case.number, "王**", "张伟", "县法律援助中心", 1200]
     assert row[5].date() == day
+    assert [c.value for c in ws[5]][:5] == ["合计 1 件", None, None, None, 1200]
 
 
 def test_the_voucher_prints_each_payee_with_the_amount_in_capitals(client_for, ready_case, finance,

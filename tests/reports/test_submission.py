@@ -81,7 +81,7 @@ def test_a_rebuild_names_the_records_that_came_and_went(h2, director, client_for
     assert change["added"] == 1 and change["added_labels"] == [late.number] and change["removed"] == 0
     assert "cases.accepted.criminal" in diffs and "consultations.total" not in diffs
     rows = list(openpyxl.load_workbook(rebuilt.xlsx.path)["与上报版本差异"].iter_rows(values_only=True))
-    assert any(r[0] == "cases.accepted" and r[3] == "2" and r[4] == "3" for r in rows)
+    assert any(r[0] == "cases.accepted" and r[3] == 2 and r[4] == 3 for r in rows)  # numbers, not text
     assert any(r[5] and late.number in r[5] for r in rows)
     page = client_for("director").get(f"/reports/runs/{rebuilt.pk}/").content.decode()
     assert 'data-testid="differences"' in page and late.number in page
