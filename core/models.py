@@ -382,3 +382,15 @@ class KeptFigures(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class DataVersion(models.Model):
+    """A table's change number, moved by a PostgreSQL trigger in the same transaction as every statement that
+    writes the table (core.versions): what a piece of a page written from the table's rows is kept under. A
+    cache's key, never a record: no history."""
+
+    table = models.CharField(max_length=63, primary_key=True)
+    version = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.version}"

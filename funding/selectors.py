@@ -75,6 +75,10 @@ def spending():
     return Spending.objects.select_related("batch", "created_by")
 
 
+# The change number (core.versions) of the entries and the batches they name (funding migration 0011).
+SPENDING_VERSION = "funding_spending"
+
+
 def spending_list():
     """The list's rows: their batch's number shown, not who entered them."""
     return Spending.objects.select_related("batch")

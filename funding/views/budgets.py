@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Sum
+from django.db import transaction
+from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from core import versions
 from core.access import capability_required
 from core.counts import cached_totals
 from core.flow import submit
+from core.paging import bound, paginate
 
 from .. import selectors, services
 from ..filters import BudgetFilter, SpendingFilter
 from ..forms import BudgetForm, CorrectForm, SpendingForm
 from ..models import Budget, Spending
-from .common import money_crumb, page
+from .common import PAGE, money_crumb, page
 
 
 def _export(request, sheet: str, qs, filename: str):
@@ -79,15 +83,25 @@ def budget_edit(request, pk):
     return _budget_form(request, get_object_or_404(Budget, pk=pk))
 
 
+@transaction.non_atomic_requests
 @capability_required("funding_manage")
 def spending_list(request):
-    filterset = SpendingFilter(request.GET, queryset=selectors.spending_list())
-    qs = filterset.qs
+    """The filter, the rows, their count and total are made only when the page's piece kept under the entries'
+    change number (core.versions, moved by every write to the entries and their batches) is not there to be
+    shown (they are lazy). The page writes nothing, so it opens no transaction (two round trips of a page of a
+    few milliseconds); an export, which may record a job, does."""
+    filterset = SimpleLazyObject(lambda: SpendingFilter(request.GET, queryset=selectors.spending_list()))
     if request.GET.get("export") == "xlsx":
-        return _export(request, "经费支出", qs, "经费支出.xlsx")
+        with transaction.atomic():
+            return _export(request, "经费支出", filterset.qs, "经费支出.xlsx")
+    # Counted and summed afresh with the rows whenever the piece is made (a few hundred entries a year): the shared
+    # cache of counts misses writes made without signals, which the change number does not.
+    totals = SimpleLazyObject(lambda: filterset.qs.order_by().aggregate(n=Count("pk"), t=Sum("amount")))
     return render(request, "funding/spending_list.html", {
-        "filter": filterset, "page_obj": page(request, qs),
-        "total": cached_totals("spending", qs, lambda: qs.order_by().aggregate(t=Sum("amount")))["t"],
+        "filter": filterset, "totals": totals,
+        "page_obj": SimpleLazyObject(lambda: paginate(request, filterset.qs, PAGE,
+                                                      counted=min(totals["n"], bound() + 1))),
+        "rows_version": versions.data_version(selectors.SPENDING_VERSION),
         "breadcrumbs": [money_crumb(), (_("Spending"), None)],
     })
 

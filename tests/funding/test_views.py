@@ -152,7 +152,7 @@ def test_lists_filter_with_the_contract_parameters(client_for):
     SpendingFactory(date=dt.date(2026, 4, 1), category="office", amount=D("40"))
     response = client_for("finance").get("/funding/spending/?date_from=2026-02-15&date_to=2026-12-31&category=office")
     assert [s.amount for s in response.context["page_obj"]] == [D("40.00")]
-    assert response.context["total"] == D("40.00")
+    assert response.context["totals"]["t"] == D("40.00")
     BudgetFactory(year=2025, source="county")
     BudgetFactory(year=2026, source="central")
     response = client_for("finance").get("/funding/budgets/?year=2026&source=central")
@@ -209,7 +209,7 @@ def test_filters_accept_repeated_values_and_show_the_chosen_one(client_for):
     SpendingFactory(category="publicity", amount=D("20"))
     SpendingFactory(category="training", amount=D("40"))
     response = client_for("finance").get("/funding/spending/?category=office&category=publicity")
-    assert response.context["total"] == D("30.00")
+    assert response.context["totals"]["t"] == D("30.00")
     response = client_for("finance").get("/funding/spending/?category=training")
     assert '<option value="training" selected>' in response.content.decode()
 
