@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import Counter
 
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
@@ -68,15 +69,35 @@ def _log(note: Notification, result: channels.Result, channel: str) -> Delivery:
                                    address=result.address[:200], error=result.error)
 
 
+# A channel that failed (mail server down, SMS gateway refusing) is tried again by the catch-up, this many
+# attempts in all; sent or skipped (no address) is final.
+DELIVERY_ATTEMPTS = 3
+
+
+def _finished(channel: str):
+    """Deliveries of a notification on `channel` that end its trying: one sent or skipped, or the last failure."""
+    from django.db.models import Count, Exists, OuterRef
+
+    final = Delivery.objects.filter(notification=OuterRef("pk"), channel=channel)
+    failures = (Delivery.objects.filter(notification=OuterRef("pk"), channel=channel,
+                                        status=Delivery.Status.FAILED)
+                .order_by().values("notification").annotate(n=Count("pk")).filter(n__gte=DELIVERY_ATTEMPTS))
+    return Exists(final.exclude(status=Delivery.Status.FAILED)) | Exists(failures)
+
+
 def notification_deliver(*, notification_id: int) -> list[Delivery]:
     """Send one notification on the recipient's chosen out-of-band channels, each attempt logged. Idempotent:
-    a channel that already has a delivery logged for this notification is not tried again. Nothing goes to an
-    account switched off since the message was made (notify() refuses an inactive recipient): its inbox keeps
-    the message, no e-mail or SMS carries it out."""
+    a channel whose message went out (or was skipped, no address) is not tried again, nor one that failed
+    DELIVERY_ATTEMPTS times; a failed one is tried again. Nothing goes to an account switched off since the
+    message was made (notify() refuses an inactive recipient): its inbox keeps the message, no e-mail or SMS
+    carries it out. A crash between sending and logging sends that message once more (at least once)."""
     note = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
     if note is None or not note.recipient.is_active:
         return []
-    done = set(note.deliveries.values_list("channel", flat=True))
+    logged = list(note.deliveries.values_list("channel", "status"))
+    failures = Counter(c for c, status in logged if status == Delivery.Status.FAILED)
+    done = {c for c, status in logged if status != Delivery.Status.FAILED} | \
+        {c for c, n in failures.items() if n >= DELIVERY_ATTEMPTS}
     out = []
     for channel in channels.out_of_band_channels(note.recipient):
         if channel.code in done:
@@ -86,21 +107,22 @@ def notification_deliver(*, notification_id: int) -> list[Delivery]:
 
 
 def deliveries_catch_up(*, now=None, older_than_minutes: int = 5, within_hours: int = 24) -> int:
-    """Send what a broker that was down left unsent: messages of the last day to people who chose e-mail or
-    SMS with no delivery logged on those channels yet (notification_deliver skips a channel already tried), and
-    whose account is still active. Run by the beat every few minutes; returns how many messages were sent on."""
+    """Send what was left unsent: messages of the last day to people who chose e-mail or SMS, on each chosen
+    channel that has not finished (a broker that was down never queued it, a worker died between two channels,
+    or the mail server failed and the attempts are not used up), and whose account is still active. Run by
+    the beat every few minutes; returns how many messages were sent on."""
     from datetime import timedelta
 
     from django.db.models import Q
 
     now = now or timezone.now()
+    pending = (Q(recipient__notification_preference__email=True) & ~_finished(Delivery.Channel.EMAIL)) | \
+        (Q(recipient__notification_preference__sms=True) & ~_finished(Delivery.Channel.SMS))
     missed = (Notification.objects
               .filter(created_at__lte=now - timedelta(minutes=older_than_minutes),
                       created_at__gte=now - timedelta(hours=within_hours))
               .filter(recipient__is_active=True)
-              .filter(Q(recipient__notification_preference__email=True)
-                      | Q(recipient__notification_preference__sms=True))
-              .exclude(deliveries__channel__in=[Delivery.Channel.EMAIL, Delivery.Channel.SMS])
+              .filter(pending)
               .order_by("pk").values_list("pk", flat=True))
     sent = 0
     for notification_id in missed:

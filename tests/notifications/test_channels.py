@@ -174,3 +174,55 @@ def test_mail_that_a_down_broker_kept_back_goes_out_on_the_next_catch_up(handler
     assert deliveries_catch_up(now=later) == 1
     assert len(mail.outbox) == 1 and logged(note, "email").status == "sent"
     assert deliveries_catch_up(now=later) == 0  # never twice
+
+
+def test_a_failed_email_is_tried_again_by_the_catch_up_until_its_attempts_are_used_up(handler, settings, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.services import DELIVERY_ATTEMPTS, deliveries_catch_up
+
+    handler.email = "zhangwei@example.cn"
+    handler.save()
+    preference_save(user=handler, email=True, sms=False, phone="")
+    refused = []
+
+    def mail_server_down(self, notification):
+        refused.append(notification.pk)
+        return channels.Result(Delivery.Status.FAILED, address="zhangwei@example.cn", error="ConnectionRefused")
+
+    monkeypatch.setattr(channels.EmailChannel, "send", mail_server_down)
+    note = message(handler)  # its delivery was queued after the commit; the catch-up finds it unsent
+    later = timezone.now() + timedelta(minutes=10)
+    for _ in range(DELIVERY_ATTEMPTS + 2):
+        deliveries_catch_up(now=later)
+    assert note.deliveries.filter(channel="email", status="failed").count() == DELIVERY_ATTEMPTS
+    assert len(refused) == DELIVERY_ATTEMPTS, "tried again, then no more"
+
+    monkeypatch.undo()
+    other = message(handler, dedupe_key="second")
+    Delivery.objects.create(notification=other, channel="email", status="failed", error="ConnectionRefused")
+    assert deliveries_catch_up(now=later) == 1, "the mail server is back: the failed message goes out"
+    assert len(mail.outbox) == 1 and other.deliveries.filter(channel="email", status="sent").exists()
+    assert deliveries_catch_up(now=later) == 0, "sent: never again"
+
+
+def test_a_worker_that_died_between_two_channels_sends_the_second_on_the_catch_up(handler, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.services import deliveries_catch_up
+
+    settings.SMS_GATEWAY_URL = ""  # SMS not configured: the channel is skipped, which is final
+    handler.email = "zhangwei@example.cn"
+    handler.save()
+    preference_save(user=handler, email=True, sms=True, phone="13800000000")
+    note = message(handler)
+    notification_deliver(notification_id=note.pk)
+    Delivery.objects.filter(notification=note, channel="sms").delete()  # as if the worker died after the e-mail
+    assert note.deliveries.filter(channel="email", status="sent").exists()
+    assert deliveries_catch_up(now=timezone.now() + timedelta(minutes=10)) == 1
+    assert list(note.deliveries.filter(channel="sms").values_list("status", flat=True)) == ["skipped"]
+    assert len(mail.outbox) == 1, "the e-mail that went out is not sent again"
