@@ -18,6 +18,7 @@ from applicants.selectors import registry_label, registry_match
 from core import deadlines, numbering
 from core.access import require
 from core.choices import default_role
+from stations.services import station_check_open
 
 from .models import (
     Application,
@@ -83,6 +84,9 @@ def consultation_save(*, consultation: Consultation, by, volunteers=None) -> Con
         raise ValidationError({"outcome": _("This consultation led to application %(n)s: its outcome stays "
                                             "\"led to an application\".") % {"n": consultation.application}})
     if consultation.pk is None:
+        # a closed station keeps its past and takes no new consultation (its staff's included)
+        station_check_open(station=consultation.station_id, day=timezone.localdate(consultation.occurred_at)
+                           if consultation.occurred_at else _today())
         consultation.created_by = by
         consultation.handled_by = consultation.handled_by or by
     handler = consultation.handled_by
@@ -132,6 +136,7 @@ def application_receive(*, application: Application, by, consultation: Consultat
     else:
         app.status = S.RECEIVED
         app.reached_center = True
+    station_check_open(station=app.station_id, day=app.received_on or _today())
     _validate_flags(app, app.applicant)
     if app.status == S.RECEIVED:
         app.number = numbering.issue_document_number(kind="receipt", year=app.received_on.year)
@@ -807,6 +812,7 @@ def matter_save(*, matter: Matter, by) -> Matter:
     if matter.person_count < 1:
         raise ValidationError({"person_count": _("The person count must be at least 1.")})
     if matter.pk is None:
+        station_check_open(station=matter.station_id, day=matter.date or _today())
         matter.created_by = by
     if matter.handler_id and not matter.lawyer_name:
         matter.lawyer_name = matter.handler.name

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import require
+from stations.services import station_check_open
 
 from .models import Event, EventPhoto, MediaReport
 
@@ -75,6 +76,7 @@ def event_create(*, data: dict, by, photos=None) -> Event:
     if not by.is_center and "station" not in data:
         event.station_id = by.station_id
     _check_station(by, event.station_id)
+    station_check_open(station=event.station_id, day=event.date)
     event.full_clean()
     event._history_user = by
     event.save()
@@ -118,6 +120,7 @@ def media_create(*, data: dict, by) -> MediaReport:
     if not by.is_center and "station" not in data:
         report.station_id = by.station_id
     _check_media(report, by)
+    station_check_open(station=report.station_id, day=report.date)
     report.full_clean()
     report._history_user = by
     report.save()

@@ -49,6 +49,7 @@ def seed(*, rng, stdout) -> None:
         point.adviser_from = dt.date(today.year, 1, 1)
         point.adviser_until = dt.date(today.year, 12, 31)
         point.save()
+    lawyers = [h for h in handlers if h.is_lawyer] or handlers  # a court, procuratorate or detention center: a lawyer
     monday = today - dt.timedelta(days=today.weekday())
     day = monday - dt.timedelta(weeks=4)
     shifts = 0
@@ -56,7 +57,7 @@ def seed(*, rng, stdout) -> None:
         if day.weekday() < 5:
             offset = rng.randint(0, len(handlers) - 1)
             for j, (kind, place) in enumerate(PLACES):
-                handler = handlers[(offset + j) % len(handlers)]
+                handler = lawyers[(offset + j) % len(lawyers)]
                 DutyShift.objects.create(date=day, place_kind=kind, place=place, handler=handler,
                                          note="认罪认罚案件值班" if kind == "procuratorate" else "")
                 shifts += 1

@@ -85,7 +85,11 @@ class VolunteerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         _date_widgets(self)
         if user.is_center:
-            self.fields["station"].queryset = Station.objects.filter(active=True)
+            # the active stations, and the volunteer's own even if closed since: an edit does not move him
+            stations = Station.objects.filter(active=True)
+            if self.instance.station_id:
+                stations = stations | Station.objects.filter(pk=self.instance.station_id)
+            self.fields["station"].queryset = stations.order_by("name")
             self.fields["station"].help_text = _("Empty for volunteers of the center.")
         else:
             del self.fields["station"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -23,6 +24,19 @@ def open_on(model, day) -> models.Q:
     return ((models.Q(opened_on__isnull=True) | models.Q(opened_on__lte=day))
             & (models.Q(closed_on__isnull=True) | models.Q(closed_on__gt=day))
             & ~found_in("pk", closed_then))
+
+
+def check_span(record) -> None:
+    """A station, contact point, liaison or volunteer does not open after it was closed: neither after its
+    deactivation date nor after a past closure (Closure) it has been reactivated from since, or it would be
+    open on no end date of the period it served (network.*)."""
+    if record.opened_on is None:
+        return
+    closed = [record.closed_on] if record.closed_on else []
+    if record.pk is not None:
+        closed += Closure.objects.filter(**{record.CLOSURE_FIELD: record}).values_list("closed_on", flat=True)
+    if any(day < record.opened_on for day in closed):
+        raise ValidationError({"opened_on": _("The opening date cannot be after a deactivation date.")})
 
 
 class ActiveSpanQuerySet(models.QuerySet):
@@ -55,6 +69,10 @@ class Station(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        super().clean()
+        check_span(self)
+
 
 class ContactPoint(models.Model):
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT,
@@ -84,6 +102,22 @@ class ContactPoint(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """The village legal adviser's contract (DOMAIN.md §8): an adviser with the start of the contract, a
+        contract period with its adviser, and no contract that ends before it starts; checked here so that
+        the admin's pages keep to it as the network screens do."""
+        super().clean()
+        errors = {}
+        if self.legal_adviser_id and not self.adviser_from:
+            errors["adviser_from"] = _("Give the start of the legal adviser's contract.")
+        if not self.legal_adviser_id and (self.adviser_from or self.adviser_until):
+            errors["legal_adviser"] = _("Choose the legal adviser this contract period belongs to.")
+        if self.adviser_from and self.adviser_until and self.adviser_until < self.adviser_from:
+            errors["adviser_until"] = _("The contract cannot end before it starts.")
+        if errors:
+            raise ValidationError(errors)
+        check_span(self)
+
 
 class Liaison(models.Model):
     contact_point = models.ForeignKey(ContactPoint, verbose_name=_("contact point"), on_delete=models.PROTECT,
@@ -105,6 +139,10 @@ class Liaison(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        check_span(self)
 
 
 class Volunteer(models.Model):
@@ -129,6 +167,10 @@ class Volunteer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        check_span(self)
 
 
 class Closure(models.Model):

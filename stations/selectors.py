@@ -49,6 +49,16 @@ def liaisons_of(station: Station) -> QuerySet[Liaison]:
             .order_by("-active", "contact_point__name", "name"))
 
 
+def station_open_on(station: Station | int | None, day: dt.date) -> bool:
+    """Whether `station` (or its pk) was open on `day` (models.open_on: opened by then, not closed by then, not
+    within a past closure): the one rule by which a new record of a day is refused at a station that was not
+    open that day. No station (the center itself) is always open."""
+    if station is None:
+        return True
+    pk = station if isinstance(station, int) else station.pk
+    return Station.objects.active_at(day).filter(pk=pk).exists()
+
+
 def station_staff(station: Station):
     return station.users.filter(is_active=True).order_by("username")
 

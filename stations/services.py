@@ -14,6 +14,7 @@ from core.access import require
 from core.registry import provided
 
 from .models import Closure, ContactPoint, DutyShift, Handler, Liaison, Station, Volunteer
+from .selectors import station_open_on
 
 STATION_FIELDS = ("name", "code", "kind", "host_partner", "township", "address", "phone", "opened_on")
 POINT_FIELDS = ("name", "village", "address", "phone", "legal_adviser", "adviser_from", "adviser_until",
@@ -41,6 +42,22 @@ def _assign(obj, data: dict, allowed: tuple[str, ...]) -> None:
     for name in allowed:
         if name in data:
             setattr(obj, name, data[name])
+
+
+def _opened_today_unless_said(obj) -> None:
+    """A record entered without its opening date opens today: left empty it would count as open on every past
+    end date (models.open_on) and raise the figures of periods already reported (network.*)."""
+    if obj.opened_on is None:
+        obj.opened_on = timezone.localdate()
+
+
+def station_check_open(*, station, day: dt.date | None, field: str = "station") -> None:
+    """Refuse a new record of `day` at `station` (a Station, its pk, or None for the center) when the station
+    was not open that day (selectors.station_open_on): a closed station keeps its past and gets no new
+    records. The one rule of every app's new records (consultations, applications, events, volunteers…)."""
+    if day is not None and not station_open_on(station, day):
+        raise ValidationError({field: _("This station was not open on that date: no new record can be made "
+                                        "at it.")})
 
 
 def _check_closing(obj, closed_on: dt.date) -> None:
@@ -93,6 +110,7 @@ def station_create(*, data: dict, by) -> Station:
     _require(by, "station_manage")
     station = Station()
     _assign(station, data, STATION_FIELDS)
+    _opened_today_unless_said(station)
     _save(station, by)
     return station
 
@@ -150,15 +168,8 @@ def station_reactivate(*, station: Station, by) -> Station:
 # --- Contact points and liaisons ----------------------------------------------
 
 def _check_adviser(point: ContactPoint) -> None:
-    errors = {}
-    if point.legal_adviser_id and not point.adviser_from:
-        errors["adviser_from"] = _("Give the start of the legal adviser's contract.")
-    if not point.legal_adviser_id and (point.adviser_from or point.adviser_until):
-        errors["legal_adviser"] = _("Choose the legal adviser this contract period belongs to.")
-    if point.adviser_from and point.adviser_until and point.adviser_until < point.adviser_from:
-        errors["adviser_until"] = _("The contract cannot end before it starts.")
-    if errors:
-        raise ValidationError(errors)
+    """The adviser's contract period (ContactPoint.clean, which the admin runs too)."""
+    point.clean()
 
 
 @transaction.atomic
@@ -169,6 +180,8 @@ def contact_point_create(*, station: Station, data: dict, by) -> ContactPoint:
         raise ValidationError(_("An inactive station cannot get new contact points."))
     point = ContactPoint(station=station)
     _assign(point, data, POINT_FIELDS)
+    _opened_today_unless_said(point)
+    station_check_open(station=station, day=point.opened_on, field="opened_on")
     _check_adviser(point)
     _save(point, by)
     return point
@@ -214,6 +227,7 @@ def liaison_create(*, station: Station, data: dict, by) -> Liaison:
         raise ValidationError({"contact_point": _("This contact point is inactive.")})
     liaison = Liaison()
     _assign(liaison, data, LIAISON_FIELDS)
+    _opened_today_unless_said(liaison)
     _save(liaison, by)
     return liaison
 
@@ -266,27 +280,51 @@ def volunteer_create(*, data: dict, by) -> Volunteer:
     if not by.is_center and volunteer.station_id is None:
         volunteer.station_id = by.station_id
     _check_volunteer_station(volunteer, by)
+    _opened_today_unless_said(volunteer)
+    station_check_open(station=volunteer.station_id, day=volunteer.opened_on)
     _save(volunteer, by)
     return volunteer
+
+
+def _station_name(station_id: int | None) -> str:
+    return Station.objects.get(pk=station_id).name if station_id else _("the center")
 
 
 @transaction.atomic
 def volunteer_update(*, volunteer: Volunteer, data: dict, by) -> Volunteer:
+    """Save the edited volunteer and return the record saved. A station's figures count its volunteers by
+    their station (network.volunteers, as it was when the record was made), so a volunteer who has served
+    where he is recorded (joined before today) is not moved to another station: his record there is
+    deactivated today and he is recorded anew at the new station from today (the record returned), and each
+    station's past periods keep counting him where he was."""
     _require(by, "volunteer_manage")
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     _check_volunteer_station(volunteer, by)
+    was = Volunteer.objects.get(pk=volunteer.pk)
     _assign(volunteer, data, VOLUNTEER_FIELDS)
     _check_volunteer_station(volunteer, by)
-    _save(volunteer, by)
-    return volunteer
+    today = timezone.localdate()
+    if volunteer.station_id == was.station_id or (was.opened_on is not None and was.opened_on >= today):
+        _save(volunteer, by)
+        return volunteer
+    if not was.active:
+        raise ValidationError({"station": _(
+            "An inactive volunteer keeps his station: record him anew at the new station.")})
+    station_check_open(station=volunteer.station_id, day=today)
+    moved = Volunteer(**{name: getattr(volunteer, name) for name in VOLUNTEER_FIELDS})
+    moved.opened_on = today
+    _save(moved, by, _("Moved from %(station)s") % {"station": _station_name(was.station_id)})
+    _close(was, closed_on=today, by=by,
+           reason=_("Moved to %(station)s") % {"station": _station_name(moved.station_id)})
+    return moved
 
 
 @transaction.atomic
-def volunteer_deactivate(*, volunteer: Volunteer, closed_on: dt.date, by) -> Volunteer:
+def volunteer_deactivate(*, volunteer: Volunteer, closed_on: dt.date, by, reason: str = "") -> Volunteer:
     _require(by, "volunteer_manage")
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     _check_volunteer_station(volunteer, by)
-    _close(volunteer, closed_on=closed_on, by=by, reason=_("deactivated"))
+    _close(volunteer, closed_on=closed_on, by=by, reason=reason or _("deactivated"))
     return volunteer
 
 
@@ -302,6 +340,7 @@ def volunteer_reactivate(*, volunteer: Volunteer, by) -> Volunteer:
 # --- Duty rosters -------------------------------------------------------------
 
 PAID = ("date", "handler_id", "place_kind")  # what a posted month's duty subsidies were computed from
+LAWYERS_ONLY = {"court", "procuratorate", "detention"}  # 派驻值班律师 (法律援助法 Art. 14)
 
 
 def _posted(day: dt.date) -> bool:
@@ -319,6 +358,11 @@ def _check_shift(shift: DutyShift, was: DutyShift | None = None) -> None:
     on_roster = list(Handler.objects.select_for_update().filter(pk=shift.handler_id).values_list("active", flat=True))
     if not any(on_roster) and (was is None or was.handler_id != shift.handler_id):
         raise ValidationError({"handler": _("This lawyer is no longer on the roster.")})
+    changed = was is None or was.handler_id != shift.handler_id or was.place_kind != shift.place_kind
+    if changed and shift.place_kind in LAWYERS_ONLY and not shift.handler.is_lawyer:
+        # 值班律师 (Art. 14): a duty lawyer at a court, procuratorate or detention center is a lawyer.
+        raise ValidationError({"handler": _(
+            "Only a lawyer can be on duty at a court, procuratorate or detention center.")})
     if was is None or any(getattr(was, f) != getattr(shift, f) for f in PAID):
         for day in dict.fromkeys(d for d in (getattr(was, "date", None), shift.date) if d):
             if _posted(day):
@@ -336,6 +380,7 @@ def duty_shift_create(*, data: dict, by) -> DutyShift:
     _require(by, "duty_roster_manage")
     shift = DutyShift()
     _assign(shift, data, SHIFT_FIELDS)
+    station_check_open(station=shift.station_id, day=shift.date)
     _check_shift(shift)
     _save(shift, by)
     return shift

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.access import get_visible, require
-from core.flow import edit, submit
+from core.flow import submit
 
 from .. import selectors, services
 from ..forms import CloseForm, ConfirmForm
@@ -114,7 +114,9 @@ class Managed:
         return url, self.crumbs(request.user, shown) + [(str(shown), url)]
 
     def edit_view(self, update, *, done=None):
-        """The edit page: `update(<key>=record, data=, by=)` is the service; saved → back to the page."""
+        """The edit page: `update(<key>=record, data=, by=)` is the service; saved → `done` ("Changes saved."
+        unless said; a callable of the saved record and the edited one) and to the page of the record the
+        service saved (a volunteer who moved station is recorded anew: services.volunteer_update)."""
 
         @login_required
         def view(request, pk):
@@ -127,14 +129,17 @@ class Managed:
                 return form_page(request, form=form, title=self.titles[0], cancel_url=url, breadcrumbs=crumbs,
                                  extra={"history_object": record} if self.history else None)
 
-            return edit(request, form, lambda data: update(**{self.key: record}, data=data, by=request.user),
-                        detail=self.detail, pk=self._shown(record).pk, done=done, page=page)
+            saved = submit(request, form, lambda data: update(**{self.key: record}, data=data, by=request.user),
+                           done=lambda result: done(result, record) if callable(done) else done or _(
+                               "Changes saved."),
+                           to=lambda result: reverse(self.detail, args=[self._shown(result).pk]))
+            return saved or page(reverse(self.detail, args=[self._shown(record).pk]))
 
         return view
 
-    def views(self, update, deactivate, reactivate):
+    def views(self, update, deactivate, reactivate, *, done=None):
         """The edit, deactivate and reactivate views: `deactivate(<key>=record, closed_on=, reason=, by=)`
-        and `reactivate(<key>=record, by=)` are the services."""
+        and `reactivate(<key>=record, by=)` are the services; `done`, the edit's message (edit_view)."""
 
         @login_required
         def close(request, pk):
@@ -151,4 +156,4 @@ class Managed:
             return reopen_page(request, obj=record, title=self.titles[2], detail_url=url, crumbs=crumbs,
                                action=lambda: reactivate(**{self.key: record}, by=request.user))
 
-        return self.edit_view(update), close, reopen
+        return self.edit_view(update, done=done), close, reopen

@@ -65,9 +65,12 @@ def volunteer_create(request):
                      cancel_url=reverse("stations:volunteer_list"))
 
 
-def _deactivate(*, volunteer, closed_on, reason, by):
-    """A volunteer leaves without a recorded reason: the service takes none."""
-    return services.volunteer_deactivate(volunteer=volunteer, closed_on=closed_on, by=by)
+def _volunteer_saved(volunteer, edited) -> str:
+    """Saved, or moved to another station: recorded anew there, the former record deactivated."""
+    if volunteer.pk == edited.pk:
+        return _("Changes saved.")
+    return _("%(name)s is recorded anew at the new station from today; the former record is deactivated.") % {
+        "name": volunteer.name}
 
 
 VOLUNTEER = Managed(_visible_volunteer, "stations:volunteer_detail", "volunteer", VolunteerForm,
@@ -76,4 +79,4 @@ VOLUNTEER = Managed(_visible_volunteer, "stations:volunteer_detail", "volunteer"
                     titles=(gettext_lazy("Edit volunteer"), gettext_lazy("Deactivate volunteer"),
                             gettext_lazy("Reactivate volunteer")))
 volunteer_edit, volunteer_deactivate, volunteer_reactivate = VOLUNTEER.views(
-    services.volunteer_update, _deactivate, services.volunteer_reactivate)
+    services.volunteer_update, services.volunteer_deactivate, services.volunteer_reactivate, done=_volunteer_saved)

@@ -84,7 +84,8 @@ def test_closures_made_before_they_were_kept_are_read_from_the_history(director,
 @freeze_time(NOW)
 def test_a_liaison_is_not_moved_onto_a_deactivated_contact_point(director, station_a):
     liaison = Liaison.objects.filter(contact_point__station=station_a, active=True).first()
-    other = services.contact_point_create(station=station_a, by=director, data={"name": "北街联系点"})
+    other = services.contact_point_create(station=station_a, by=director,
+                                          data={"name": "北街联系点", "opened_on": D(2025, 1, 1)})
     services.contact_point_deactivate(point=other, closed_on=D(2026, 11, 1), by=director)
     with pytest.raises(ValidationError) as refused:
         services.liaison_update(liaison=liaison, data={"contact_point": other}, by=director)

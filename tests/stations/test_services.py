@@ -46,10 +46,14 @@ def test_a_deactivated_station_takes_its_contact_points_and_liaisons_with_it(dir
     """STATISTICS.md network.contact_points / network.liaisons count those active at the end date: a closed
     station's points and liaisons are no longer the network's, from the station's closing date."""
     before = services.closing_with(station_a)
-    point = services.contact_point_create(station=station_a, by=director, data={"name": "南街联系点"})
-    closed_before = services.contact_point_create(station=station_a, by=director, data={"name": "北街联系点"})
+    opened = dt.date(2025, 1, 1)
+    point = services.contact_point_create(station=station_a, by=director,
+                                          data={"name": "南街联系点", "opened_on": opened})
+    closed_before = services.contact_point_create(station=station_a, by=director,
+                                                  data={"name": "北街联系点", "opened_on": opened})
     services.contact_point_deactivate(point=closed_before, closed_on=dt.date(2026, 3, 1), by=director)
-    liaison = services.liaison_create(station=station_a, by=director, data={"contact_point": point, "name": "李四"})
+    liaison = services.liaison_create(station=station_a, by=director,
+                                      data={"contact_point": point, "name": "李四", "opened_on": opened})
     assert services.closing_with(station_a) == {"points": before["points"] + 1, "liaisons": before["liaisons"] + 1}
 
     services.station_deactivate(station=station_a, closed_on=dt.date(2026, 6, 30), by=director, reason="乡镇合并")
@@ -65,8 +69,11 @@ def test_a_deactivated_station_takes_its_contact_points_and_liaisons_with_it(dir
 
 
 def test_a_deactivated_contact_point_takes_its_liaisons_with_it(director, station_a):
-    point = services.contact_point_create(station=station_a, by=director, data={"name": "南街联系点"})
-    liaison = services.liaison_create(station=station_a, by=director, data={"contact_point": point, "name": "李四"})
+    opened = dt.date(2025, 1, 1)
+    point = services.contact_point_create(station=station_a, by=director,
+                                          data={"name": "南街联系点", "opened_on": opened})
+    liaison = services.liaison_create(station=station_a, by=director,
+                                      data={"contact_point": point, "name": "李四", "opened_on": opened})
     services.contact_point_deactivate(point=point, closed_on=dt.date(2026, 1, 5), by=director)
     liaison.refresh_from_db()
     assert (liaison.active, liaison.closed_on) == (False, dt.date(2026, 1, 5))
