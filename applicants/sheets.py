@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from applicants.idcard import id_number_cell
 from core.cells import choice, parse_date, text_of
 from core.choices import DISABILITY, REGISTRY_CATEGORY, SEX
@@ -15,11 +17,18 @@ def registry_row(values: tuple, full: bool) -> list:
     return [name, id_text(number, full), zh(REGISTRY_CATEGORY, category), source or None, valid_until]
 
 
+# The person's ID type and household registration (applicants.models.Person.IdType, .Hukou) as the sheet writes
+# them: in Chinese, whatever the language of the request or of the worker, like every vocabulary column
+# (core.sheets.zh).
+ID_TYPE = SimpleNamespace(zh={"resident": "居民身份证", "passport": "护照", "other": "其他证件"})
+HUKOU = SimpleNamespace(zh={"urban": "城镇", "rural": "农村"})
+
+
 def person_rows(qs, *, full: bool = False):
     for p in chunked(qs.select_related("station")):
         yield [
-            p.name, zh(SEX, p.sex), p.get_id_type_display(), id_text(p.id_number, full), p.birth_date,
-            p.ethnicity or None, phone_text(p.phone, full), p.get_hukou_display() if p.hukou else None,
+            p.name, zh(SEX, p.sex), zh(ID_TYPE, p.id_type), id_text(p.id_number, full), p.birth_date,
+            p.ethnicity or None, phone_text(p.phone, full), zh(HUKOU, p.hukou),
             p.township or None, p.address or None, p.occupation or None, groups_text(p.declared_groups),
             zh(DISABILITY, p.disability_type), p.household_size, p.household_income, station_text(p.station),
         ]

@@ -3,6 +3,8 @@ application list (申请)."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from core.cells import at_least_one, choice, group_list, long_text, parse_bool, parse_date, text_of
 from core.choices import CATEGORY, CAUSE, CHANNEL, CONSULTATION_OUTCOME, MATTER_KIND, SEX, STAGE, TOPIC
 from core.sheets import Col, Sheet, groups_text, id_text, local_date, phone_text, station_text, yes_no, zh
@@ -42,13 +44,21 @@ def matter_rows(qs, *, full: bool = False):
                m.person_count]
 
 
+# The application's status (intake.models.Application.Status) as the sheet writes it: in Chinese, whatever the
+# language of the request or of the worker that builds the file, like every vocabulary column (core.sheets.zh).
+APPLICATION_STATUS = SimpleNamespace(zh={
+    "draft": "工作站初审", "received": "已收件", "incomplete": "待补充材料", "under_review": "审查中",
+    "granted": "给予援助", "refused": "不予援助", "withdrawn": "已撤回",
+})
+
+
 def application_rows(qs, *, full: bool = False):
     for a in chunked(qs.select_related("applicant", "station", "case")):
         p = a.applicant
         case_number = a.case.number if a.case_id else None
         hidden = getattr(a, "applicant_hidden", False)  # set by the list for a person outside the user's scope
         yield [
-            a.number or None, a.received_on, a.get_status_display(), "已登记人员" if hidden else p.name,
+            a.number or None, a.received_on, zh(APPLICATION_STATUS, a.status), "已登记人员" if hidden else p.name,
             None if hidden else id_text(p.id_number, full), None if hidden else phone_text(p.phone, full),
             a.agent_name or None, zh(CATEGORY, a.category), zh(CAUSE, a.cause),
             zh(STAGE, a.stage), a.recipient_count, yes_no(a.is_mass), a.amount_involved,

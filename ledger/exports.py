@@ -7,7 +7,9 @@ with the list's query and the user is sent to its progress page, which offers th
 The query is kept as Django documents for re-creating a queryset later (pickling `QuerySet.query`), signed with
 the secret key so that the worker loads only what this server wrote, and tied to the Django version that wrote
 it (a pickled query does not survive an upgrade: such a job fails with a message to export again). The query
-is the one the user could see when asking: the scope is part of it.
+is the one the user could see when asking: the scope is part of it. So the job also records that scope (the
+requester's station and capabilities, `requester_scope`): the worker builds the file, and the views serve it,
+only while the requester may still see as much (`exports_visible_to`); a narrower scope means exporting again.
 
 The body is idempotent: it writes the file to a temporary path and replaces the job's file in one step.
 """
@@ -27,7 +29,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,14 +60,54 @@ def _signature(blob: bytes) -> str:
     return hmac.new(key, blob, hashlib.sha256).hexdigest()
 
 
+def _capabilities(user) -> list[str]:
+    from accounts.roles import CAPABILITIES
+
+    return [code for code, _label in CAPABILITIES if user.can(code)]
+
+
+def requester_scope(user) -> dict:
+    """What a user may see, as an export job records it when asked: the station and the capabilities."""
+    return {"scope_station": user.station_id, "scope_capabilities": _capabilities(user)}
+
+
+def exports_visible_to(user) -> QuerySet[ExportJob]:
+    """The user's own exports that the user may still have: none asked with a wider scope than the user's now
+    (another station, a capability since lost, full ID numbers without applicant_view_full any more) — the
+    file holds what the requester could see when asking, so it is not served to a narrower scope."""
+    if not user.is_authenticated or not user.is_active:
+        return ExportJob.objects.none()
+    qs = ExportJob.objects.filter(requested_by=user)
+    qs = qs.filter(scope_station=user.station_id) if user.station_id else qs.filter(scope_station__isnull=True)
+    if not user.can("applicant_view_full"):
+        qs = qs.filter(full=False)
+    return qs.filter(Q(scope_capabilities__isnull=True) | Q(scope_capabilities__contained_by=_capabilities(user)))
+
+
 def request_export(*, sheet: str, queryset, filename: str, full: bool, user, list_url: str = "") -> ExportJob:
     """Save the export job and queue it (after commit). `job.queued` is False when the queue could not be
-    reached: the job starts by itself when it is back."""
+    reached: the job starts by itself when it is back.
+
+    While the same export (same user, list, query and ID numbers) is still waiting or being built, asking again
+    (a double click) leads to that job. The user's row is locked, so two requests arriving together do not both
+    find none and save two."""
+    from django.contrib.auth import get_user_model
+
     blob = pickle.dumps(queryset.query)
-    job = ExportJob.objects.create(
-        sheet=sheet, filename=filename[:200], list_url=list_url[:1000], model=queryset.model._meta.label,
-        query=blob, query_signature=_signature(blob), django_version=django.get_version(), full=full,
-        requested_by=user)
+    signature, label = _signature(blob), queryset.model._meta.label
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        waiting = (exports_visible_to(user)
+                   .filter(model=label, sheet=sheet, query_signature=signature, full=full,
+                           status__in=(ExportJob.Status.QUEUED, ExportJob.Status.RUNNING))
+                   .order_by("pk").first())
+        if waiting is not None:
+            waiting.queued = waiting.job_state != "unqueued"
+            return waiting
+        job = ExportJob.objects.create(
+            sheet=sheet, filename=filename[:200], list_url=list_url[:1000], model=label,
+            query=blob, query_signature=signature, django_version=django.get_version(), full=full,
+            requested_by=user, **requester_scope(user))
     job.queued = jobs.dispatch(JOB, job.pk)
     return job
 
@@ -117,6 +160,10 @@ def run_export(pk: int) -> None:
         return
     if not job.requested_by.is_active:  # the requester left since asking
         _fail(pk, _("The requester's account is switched off; the export was not built."))
+        return
+    if not exports_visible_to(job.requested_by).filter(pk=pk).exists():  # pretix re-checks too
+        _fail(pk, _("What the requester may see has changed since the export was asked for; the export was not "
+                    "built. Export the list again."))
         return
     try:
         qs = queryset_of(job)

@@ -95,6 +95,11 @@ class ExportJob(JobFields):
     file = models.FileField(_("file"), upload_to=export_path, blank=True, max_length=300)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"),
                                      on_delete=models.PROTECT, related_name="+")
+    # What the requester could see when asking (ledger.exports.requester_scope): the file is built and served
+    # only while the requester's scope is not narrower (same station, every capability still held, and the
+    # right to full ID numbers for a `full` export). No capabilities recorded (NULL): a job from before.
+    scope_station = models.PositiveIntegerField(null=True, blank=True, editable=False)  # NULL: the center
+    scope_capabilities = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -24,6 +24,7 @@ from .importing import LimitReached, check_file, import_ledger
 from .models import LedgerImport, remove_files
 
 VALIDATE, IMPORT = "ledger.validate", "ledger.import"
+FILE_GONE = _("The file is no longer kept; upload it again.")  # removed past its keeping time (expire_files)
 
 
 def register_jobs() -> None:
@@ -87,7 +88,7 @@ def ledger_validate(imp: LedgerImport) -> LedgerImport:
     LedgerImport.objects.filter(pk=imp.pk).update(status=LedgerImport.Status.VALIDATING, progress=0)
     progress = ProgressWriter(imp.pk)
     try:
-        problem = check_file(imp.file.path) if imp.file else _("The file is no longer kept; upload it again.")
+        problem = check_file(imp.file.path) if imp.file else FILE_GONE
         if problem:
             raise LimitReached(problem)
         result = import_ledger(imp.file.path, user=imp.created_by, station=imp.station,
@@ -111,11 +112,15 @@ def ledger_validate(imp: LedgerImport) -> LedgerImport:
 
 
 def ledger_confirm(*, imp: LedgerImport, by) -> LedgerImport:
-    """Queue the import of a validated upload."""
-    changed = LedgerImport.objects.filter(pk=imp.pk, status=LedgerImport.Status.PREVIEWED).update(
-        status=LedgerImport.Status.IMPORTING, progress=0, confirmed_by=by, heartbeat_at=None, dispatched_at=None,
-        attempts=0)
+    """Queue the import of a validated upload whose file is still kept (expire_files removes the file of an
+    upload left previewed past its keeping time)."""
+    changed = (LedgerImport.objects.filter(pk=imp.pk, status=LedgerImport.Status.PREVIEWED).exclude(file="")
+               .update(status=LedgerImport.Status.IMPORTING, progress=0, confirmed_by=by, heartbeat_at=None,
+                       dispatched_at=None, attempts=0))
     if not changed:
+        imp.refresh_from_db()
+        if imp.status == LedgerImport.Status.PREVIEWED:
+            raise ValidationError(FILE_GONE)
         raise ValidationError(_("Only a validated ledger without errors can be imported."))
     imp.refresh_from_db()
     jobs.dispatch(IMPORT, imp.pk)
@@ -127,7 +132,7 @@ def ledger_retry(*, imp: LedgerImport, by) -> LedgerImport:
     S = LedgerImport.Status
     if imp.status == S.FAILED:
         if not imp.file:
-            raise ValidationError(_("The file is no longer kept; upload it again."))
+            raise ValidationError(FILE_GONE)
         jobs.retry_now(imp, status=S.VALIDATING, progress=0, errors=[], finished_at=None)
     elif imp.job_state in ("stuck", "unqueued"):
         jobs.retry_now(imp, progress=0)
@@ -140,6 +145,11 @@ def ledger_retry(*, imp: LedgerImport, by) -> LedgerImport:
 def ledger_run(imp: LedgerImport, *, by) -> LedgerImport:
     """Import: all or nothing, in one transaction that also marks the import done (a retry after a crash
     finds it done, or finds nothing of it)."""
+    if not imp.file:  # removed past its keeping time after the import was confirmed
+        LedgerImport.objects.filter(pk=imp.pk).update(status=LedgerImport.Status.FAILED, errors=[str(FILE_GONE)],
+                                                      finished_at=timezone.now())
+        imp.refresh_from_db()
+        return imp
     progress = ProgressWriter(imp.pk)
 
     def done(result) -> None:

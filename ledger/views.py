@@ -151,12 +151,15 @@ def import_retry(request, pk):
 # --- large exports (ledger.exports) --------------------------------------------------------------------
 
 def _my_exports(request):
-    return ExportJob.objects.filter(requested_by=request.user)
+    """The user's own exports, while the user may still see what each holds (exports.exports_visible_to):
+    another's, or one asked with a wider scope than the user's now, answers 404."""
+    return exports.exports_visible_to(request.user)
 
 
 @login_required
 def export_list(request):
-    """The user's own exports of the last weeks (each holds only what they could see when asking)."""
+    """The user's own exports of the last weeks (each holds only what they could see when asking; those asked
+    with a wider scope than the user's now are left out)."""
     page = paginate(request, _my_exports(request))
     return render(request, "ledger/export_list.html", {
         "page_obj": page, "keep_days": getattr(settings, "EXPORT_FILES_KEEP_DAYS", 7),

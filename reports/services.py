@@ -48,6 +48,18 @@ def report_run_request(*, period: str, station=None, want_docx: bool = True, by,
     p: Period = period_from_input(period)
     if by is not None and not may_request(by, station):
         raise PermissionDenied
+    if by is not None and not scheduled:
+        # A second click on "request" while the same report is still waiting or building leads to that one.
+        # The requester's row is locked, so two clicks arriving together do not both find nothing and queue two.
+        from django.contrib.auth import get_user_model
+
+        get_user_model().objects.select_for_update().filter(pk=by.pk).first()
+        waiting = (ReportRun.objects.filter(
+            period=p.code, station=station, want_docx=want_docx, requested_by=by, scheduled=False,
+            status__in=(ReportRun.Status.QUEUED, ReportRun.Status.RUNNING))
+            .order_by("pk").first())
+        if waiting is not None:
+            return waiting
     run = ReportRun(period=p.code, start=p.start, end=p.end, station=station, want_docx=want_docx,
                     requested_by=by, scheduled=scheduled)
     run.full_clean(exclude=["xlsx", "docx"])
