@@ -210,7 +210,19 @@ def expire_files(*, now=None) -> int:
     """Exported files hold personal data: a finished export's file is removed EXPORT_FILES_KEEP_DAYS after it
     was built (the job stays, with the day the file was removed); export the list again for a new one."""
     now = now or timezone.now()
+    return remove_files(_past_keeping(ExportJob.objects.all(), now), now=now)
+
+
+def _past_keeping(jobs, now):
     cutoff = now - timedelta(days=int(getattr(settings, "EXPORT_FILES_KEEP_DAYS", 7)))
-    old = (ExportJob.objects.filter(file_removed_at__isnull=True).exclude(file="")
-           .filter(Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff)))
-    return remove_files(old, now=now)
+    return (jobs.filter(file_removed_at__isnull=True).exclude(file="")
+            .filter(Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff)))
+
+
+def expire_file(job: ExportJob, *, now=None) -> ExportJob:
+    """The job's file removed now if its keeping time has passed (the nightly removal may not have run yet: a
+    stopped beat must not keep personal data downloadable); the job as it now stands."""
+    now = now or timezone.now()
+    if remove_files(_past_keeping(ExportJob.objects.filter(pk=job.pk), now), now=now):
+        job.refresh_from_db()
+    return job

@@ -169,7 +169,7 @@ def export_list(request):
 
 @login_required
 def export_detail(request, pk):
-    job = get_object_or_404(_my_exports(request), pk=pk)
+    job = exports.expire_file(get_object_or_404(_my_exports(request), pk=pk))
     return render(request, "ledger/export_detail.html", {
         "job": job, "keep_days": getattr(settings, "EXPORT_FILES_KEEP_DAYS", 7),
         "breadcrumbs": [(_("My exports"), reverse("ledger:export_list")), (job.filename, None)],
@@ -188,7 +188,9 @@ def export_status(request, pk):
 
 @login_required
 def export_download(request, pk):
-    job = get_object_or_404(_my_exports(request), pk=pk)
+    job = exports.expire_file(get_object_or_404(_my_exports(request), pk=pk))
+    if job.file_removed_at:  # the page says when and why
+        return redirect("ledger:export_detail", pk=job.pk)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
     try:

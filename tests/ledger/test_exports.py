@@ -164,7 +164,25 @@ def test_files_are_removed_past_their_keeping_time(client_for, cases, settings):
     assert not job.file and job.file_removed_at and not path.exists()
     page = client.get(f"/ledger/exports/{job.pk}/").content.decode()
     assert 'data-testid="file-removed"' in page and "export-download" not in page
-    assert client.get(f"/ledger/exports/{job.pk}/download/").status_code == 404
+    response = client.get(f"/ledger/exports/{job.pk}/download/")
+    assert response.status_code == 302 and response["Location"] == f"/ledger/exports/{job.pk}/", "the page says why"
+
+
+def test_a_file_past_its_keeping_time_is_not_served_though_the_nightly_removal_has_not_run(client_for, cases,
+                                                                                          settings):
+    settings.EXPORT_BACKGROUND_ROWS = 2
+    settings.EXPORT_FILES_KEEP_DAYS = 7
+    client = client_for("director")
+    client.get("/cases/?export=xlsx")
+    job = ExportJob.objects.get()
+    path = Path(job.file.path)
+    assert client.get(f"/ledger/exports/{job.pk}/download/").status_code == 200
+    ExportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - timedelta(days=8))  # beat stopped
+    response = client.get(f"/ledger/exports/{job.pk}/download/")
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert not job.file and job.file_removed_at and not path.exists(), "removed at the first ask"
+    assert 'data-testid="file-removed"' in client.get(response["Location"]).content.decode()
 
 
 def test_a_deactivated_requester_gets_no_file(client_for, cases, director, settings):
