@@ -55,27 +55,28 @@ def parse(number: str, *, today: date | None = None) -> IdInfo:
     return IdInfo(number=n, birth_date=born, sex="M" if int(n[16]) % 2 else "F")
 
 
-# A document other than a resident ID (a passport, a 港澳台 permit): letters besides a last X, 5 to 30
-# characters. A number of digits alone is taken for a resident ID and checked (a mistyped one is an error).
-_OTHER_DOCUMENT = re.compile(r"^(?=.*[A-Z])[A-Z0-9()（）\-]{5,30}$")
-
-
 def is_resident_number(number: str) -> bool:
     return bool(_PATTERN.match(normalise(number)))
 
 
-def is_other_document(number: str) -> bool:
-    n = normalise(number)
-    return not _PATTERN.match(n) and bool(_OTHER_DOCUMENT.match(n)) and not re.fullmatch(r"[0-9]+X", n)
+# What looks like a resident ID number, right or mistyped by a character: 15 to 19 characters, digits but for a
+# last X. Only such a number is checked as one in a ledger cell; any other is another document's number.
+_RESIDENT_LIKE = re.compile(r"^[0-9]{14,18}[0-9X]$")
+_DOCUMENT_MAX = 30  # Person.id_number
 
 
 def document_number_cell(value) -> str:
-    """A ledger cell holding the recipient's document number: a resident ID number, checked, or another
-    document's number (a passport's: the system exports them too), taken as it is."""
+    """A ledger cell holding the recipient's document number: a number that looks like a resident ID number (15
+    to 19 digits, or digits and a last X) is checked as one; any other (a passport's, a military officer's card
+    军字第0012345号, an 8-digit Taiwan compatriot permit: the person form registers them under 其他证件 and the
+    system exports them) is taken as it is written."""
     text = normalise(cell_text(value))
-    if text and not is_masked(text) and is_other_document(text):
-        return text
-    return id_number_cell(value)
+    stored_as_number = isinstance(value, (int, float)) and not isinstance(value, bool) and len(text) >= 16
+    if not text or is_masked(text) or _RESIDENT_LIKE.match(text) or stored_as_number:
+        return id_number_cell(value)
+    if len(text) > _DOCUMENT_MAX:
+        raise CellError(f"内容过长（最多 {_DOCUMENT_MAX} 个字）")
+    return text
 
 
 def id_number_cell(value) -> str:

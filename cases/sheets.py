@@ -16,8 +16,8 @@ from core.cells import (
 from core.choices import AID_FORM, CATEGORY, CAUSE, GRADE, HANDLER_KIND, ORGAN, SEX, SOURCE, STAGE
 from core.sheets import Col, Sheet, groups_text, id_text, yes_no
 
-# 结案方式 as the ledger spells it: the export folds the finer outcome codes into these words (LEDGER_OUTCOME),
-# the import reads them back (OUTCOME_FROM_LEDGER).
+# 结案方式 as the ledger spells it: the export folds the finer outcome codes into these words (LEDGER_OUTCOME;
+# any other code, a term added in the admin, as 其他), the import reads them back (OUTCOME_FROM_LEDGER).
 OUTCOME_FROM_LEDGER = {
     "判决": "judgment", "调解": "mediation", "和解": "settlement", "撤诉": "withdrawal",
     "仲裁裁决": "arbitration", "不起诉": "non_prosecution", "其他": "other", "终止": "terminated",
@@ -95,7 +95,9 @@ def case_row(values: tuple, full: bool) -> list:
     if status == "terminated":
         outcome, closed = "终止", terminated_on
     else:
-        outcome, closed = (LEDGER_OUTCOME.get(outcome) if outcome else None), closed_on
+        # An outcome the map does not know (a term an administrator added: 宣告无罪) is 其他, the only ledger
+        # word left for it: a closed case keeps a closing outcome through the ledger.
+        outcome, closed = (LEDGER_OUTCOME.get(outcome, "其他") if outcome else None), closed_on
     # The handler's type at assignment (the snapshot), so the export re-imports to the same figures; the
     # roster's type only for a case that has none recorded.
     kind = (handler_kind or roster_kind) if handler else None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from core.choices import GROUP
 
@@ -24,6 +24,7 @@ DATE_PATTERNS = [
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
 ]
 MAX_MONEY = Decimal("999999999999.99")
+MIN_YEAR, MAX_YEAR = 1900, 2100  # the years a ledger's date may have (a 年度's bounds)
 # Excel's escape of a character in a text (ECMA-376 ST_Xstring): _xHHHH_; `_x005F_` escapes the underscore of a
 # literal "_x…_".
 EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -59,7 +60,18 @@ def _unescaped(m: re.Match) -> str:
 
 
 def parse_date(value, *, epoch: datetime | None = None) -> date | None:
-    """`epoch`: the workbook's date system for a serial number (openpyxl's ``Workbook.epoch``; 1900 if None)."""
+    """`epoch`: the workbook's date system for a serial number (openpyxl's ``Workbook.epoch``; 1900 if None).
+    A date outside the years 1900 to 2100 (the bounds of a 年度: 0205-03-07 for 2025-03-07) is an error."""
+    day = _date_of(value, epoch)
+    if day is not None and not (MIN_YEAR <= day.year <= MAX_YEAR):
+        from django.utils.translation import gettext as _
+
+        raise CellError(_("%(date)s is not a plausible date: the year must be between %(min)s and %(max)s.")
+                        % {"date": day.isoformat(), "min": MIN_YEAR, "max": MAX_YEAR})
+    return day
+
+
+def _date_of(value, epoch: datetime | None) -> date | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, datetime):
@@ -114,7 +126,9 @@ def parse_money(value, *, negative: bool = False) -> Decimal | None:
         raise CellError("金额不能为负数")
     if abs(amount) > MAX_MONEY:
         raise CellError("金额过大")
-    return amount.quantize(Decimal("0.01"))
+    # 四舍五入, as Excel and WPS show an amount with two decimals (100.125 → 100.13), not Decimal's default
+    # banker's rounding.
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def parse_int(value, *, minimum: int = 0) -> int | None:

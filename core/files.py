@@ -29,7 +29,7 @@ DEFAULT_LIMITS = {
                                                 #   rows take 290 MB
     "xlsx_all_rows": 600_000,                   # rows declared or read, the empty ones formatted ahead included
     "xlsx_columns": 80,
-    "cell_chars": 4000,
+    "cell_chars": 32_767,                       # Excel's own limit of a cell: what the lists export comes back
     "errors_kept": 1000,
 }
 

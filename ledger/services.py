@@ -95,7 +95,7 @@ def ledger_validate(imp: LedgerImport) -> LedgerImport:
                                filename=imp.original_name, dry_run=True, progress=progress)
     except LimitReached as exc:
         _drop_file(imp)
-        imp.errors, imp.counts, imp.warnings = [str(exc)], {}, []
+        imp.errors, imp.counts, imp.warnings = [*exc.errors, str(exc)], {}, []
         imp.status, imp.progress = LedgerImport.Status.INVALID, 100
         imp.finished_at = timezone.now()
         imp.save(update_fields=["errors", "counts", "warnings", "status", "progress", "file", "finished_at"])
@@ -166,10 +166,10 @@ def ledger_run(imp: LedgerImport, *, by) -> LedgerImport:
             counts=result.counts, errors=result.errors, warnings=result.warnings, progress=100,
             status=LedgerImport.Status.INVALID, finished_at=timezone.now())
     except LimitReached as exc:
-        LedgerImport.objects.filter(pk=imp.pk).update(status=LedgerImport.Status.INVALID, errors=[str(exc)],
+        LedgerImport.objects.filter(pk=imp.pk).update(status=LedgerImport.Status.INVALID, errors=[*exc.errors, str(exc)],
                                                       finished_at=timezone.now())
     except Exception as exc:  # noqa: BLE001 - shown on the page; the transaction rolled back
-        LedgerImport.objects.filter(pk=imp.pk).update(status=LedgerImport.Status.FAILED, errors=[str(exc)],
+        LedgerImport.objects.filter(pk=imp.pk).update(status=LedgerImport.Status.FAILED, errors=[*exc.errors, str(exc)],
                                                       finished_at=timezone.now())
     finally:
         progress.close()

@@ -72,7 +72,13 @@ def check_file(path) -> str | None:
 
 
 class LimitReached(Exception):
-    """A file past a limit while it is read (rows, columns, cell length, errors): nothing of it is kept."""
+    """A file past a limit while it is read (rows, columns, cell length, errors): nothing of it is kept.
+    `errors`: the errors the rows read so far gave (the first ``errors_kept`` of them), to be listed before the
+    limit's own message — "correct the errors listed" has to list them."""
+
+    def __init__(self, message: str, errors: list[str] | None = None):
+        super().__init__(message)
+        self.errors = list(errors or [])
 
 
 class Limits:
@@ -87,6 +93,10 @@ class Limits:
         self.seen = 0  # rows with a value
         self.all_seen = 0  # rows of the sheets' XML, the empty ones a clerk formatted included
 
+    def kept(self, parsed: Parsed) -> list[str]:
+        """The errors found so far that a LimitReached carries: the first ``errors_kept``."""
+        return parsed.errors[:self.errors]
+
     def row(self, parsed: Parsed, raw, *, filled: bool = True) -> None:
         """One row read: a row with a value (`filled`) counts toward the row limit; any row toward the bound
         of all rows, which keeps the time and memory of reading a sheet of formatted empty rows in check."""
@@ -94,15 +104,17 @@ class Limits:
         if self.all_seen > self.all_rows:
             raise LimitReached(_("The file has more than %(limit)s rows, empty formatted rows included; delete "
                                  "the empty rows below the ledger's last row and upload it again.")
-                               % {"limit": f"{self.all_rows:,}"})
+                               % {"limit": f"{self.all_rows:,}"}, self.kept(parsed))
         if filled:
             self.seen += 1
             if self.seen > self.rows:
-                raise LimitReached(f"文件超过 {self.rows:,} 行的上限，已停止读取；请拆分后分别导入")
+                raise LimitReached(f"文件超过 {self.rows:,} 行的上限，已停止读取；请拆分后分别导入",
+                                   self.kept(parsed))
         if len(raw) > self.columns and any(v not in (None, "") for v in raw[self.columns:]):
-            raise LimitReached(f"文件超过 {self.columns} 列的上限，已停止读取")
+            raise LimitReached(f"文件超过 {self.columns} 列的上限，已停止读取", self.kept(parsed))
         if len(parsed.errors) > self.errors:
-            raise LimitReached(f"错误超过 {self.errors:,} 条，已停止校验；请按已列出的错误修改后重新上传")
+            raise LimitReached(f"错误超过 {self.errors:,} 条，已停止校验；请按已列出的错误修改后重新上传",
+                               self.kept(parsed))
 
 
 class Stations:
@@ -327,9 +339,10 @@ def _read_rows(it: Iterator[tuple[int, list]], epoch, sheet: str, parsed: Parsed
         limits.row(parsed, raw, filled=filled)
         if not filled or number == 1:
             continue
-        long = next((v for v in raw if isinstance(v, str) and len(v) > limits.cell_chars), None)
+        long = next((i for i, v in enumerate(raw) if isinstance(v, str) and len(v) > limits.cell_chars), None)
         if long is not None:
-            parsed.errors.append(f"{sheet}!{number}: 单元格超过 {limits.cell_chars} 个字符的上限")
+            parsed.errors.append(f"{sheet}!{number}: {_column_name(header, long)}: "
+                                 f"单元格超过 {limits.cell_chars} 个字符的上限")
             continue
         for pos in repeated:
             if pos not in filled_repeat and pos < len(raw) and _has_value(raw[pos]):
@@ -379,6 +392,15 @@ def _read_rows(it: Iterator[tuple[int, list]], epoch, sheet: str, parsed: Parsed
     tick(pending)
     _repeated_columns(sheet, parsed, positions, repeated, filled_repeat)
     return rows
+
+
+def _column_name(header: list, pos: int) -> str:
+    """The header of the column at `pos` (0-based), as an error names it; a column without one by its letter."""
+    from openpyxl.utils import get_column_letter
+
+    title = header[pos] if pos < len(header) else None
+    title = cell_text(title) if title is not UNCALCULATED else ""
+    return title or _("column %(letter)s") % {"letter": get_column_letter(pos + 1)}
 
 
 def _has_value(value) -> bool:

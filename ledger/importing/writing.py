@@ -53,21 +53,26 @@ def user_of(ctx: Context):
 def new_rows(sheet: str, model, rows: list[Row]) -> tuple[list[tuple[Row, str]], int]:
     """Rows that are not yet there (counting repeats), each with its fingerprint; and the matched count.
 
-    Each record matches one row at most: first the rows it was imported from (its stored fingerprint; the
-    same file imported again, even after the record was corrected), then rows of what it holds now (an export
-    of it, a record typed in by hand). A row's fingerprint is also tried as it was before short phone numbers
-    were masked (`legacy`), as older imports stored it."""
+    Each record matches one row at most: first the rows it was imported from and still holds, then the rows
+    it was imported from (its stored fingerprint; the same file imported again, even after the record was
+    corrected), then rows of what it holds now (an export of it, a record typed in by hand). The first pass
+    keeps a record corrected since from taking the row of its unchanged twin (two identical rows, one
+    corrected: its export holds both contents). A row's fingerprint is also tried as it was before short
+    phone numbers were masked (`legacy`), as older imports stored it."""
     keys = []
     for row in rows:
         fp = row_fingerprint(sheet, row.values)
         old = row_fingerprint(sheet, row.values, legacy=True)
         keys.append((fp, old) if old != fp else (fp,))
     records = existing_records(sheet, model, rows, {k for pair in keys for k in pair})
+    unchanged: dict[str, list[int]] = defaultdict(list)
     by_origin: dict[str, list[int]] = defaultdict(list)
     by_content: dict[str, list[int]] = defaultdict(list)
     for i, (origin, content) in enumerate(records):
         if origin:
             by_origin[origin].append(i)
+            if origin == content:
+                unchanged[origin].append(i)
         by_content[content].append(i)
     taken: set[int] = set()
 
@@ -81,7 +86,7 @@ def new_rows(sheet: str, model, rows: list[Row]) -> tuple[list[tuple[Row, str]],
         return False
 
     matched = [False] * len(rows)
-    for index in (by_origin, by_content):
+    for index in (unchanged, by_origin, by_content):
         for n, row_keys in enumerate(keys):
             if not matched[n] and any(take(index, k) for k in row_keys):
                 matched[n] = True

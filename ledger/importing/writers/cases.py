@@ -5,7 +5,8 @@
   the state its dates imply (cases.workflow.status_from_dates). Later deadlines (agreement, file submission)
   are left empty for imported history, so years-old cases do not flood the overdue lists; assignments get no
   document numbers.
-* A 案件 row with 案号 matches the case with that number and changes nothing; a row without one matches on
+* A 案件 row with 案号 matches the case with that number and changes nothing (a 结案日期 or 终止 it gives for a
+  case still open in the system is a warning: the case is closed in the system); a row without one matches on
   content (its fingerprint). A 案号 is kept as written (its place in the sequence: ledger.importing.checks).
   Numbers for rows without 案号 are reserved in one gapless block per year and kind
   (core.numbering.reserve_block), after the ledger's own numbers (``bump_to_at_least``). A number the file or
@@ -89,14 +90,15 @@ def build_case(v: dict, person, *, by, number: str, seq: int, due: Callable[[str
     return case
 
 
-def _to_write(rows: list[Row]) -> tuple[list[Row], int, dict]:
-    """The rows whose case is not there yet, the matched count, and the fingerprints of rows without 案号."""
+def _to_write(rows: list[Row], ctx: Context | None = None) -> tuple[list[Row], int, dict]:
+    """The rows whose case is not there yet, the matched count, and the fingerprints of rows without 案号.
+    A matched row that closes or terminates a case still open in the system is warned about (``ctx``)."""
     from cases.models import Case
 
     numbers = [r.values["number"] for r in rows if r.values.get("number")]
-    existing = set()
+    existing: dict[str, str] = {}
     for i in range(0, len(numbers), 5000):
-        existing |= set(Case.objects.filter(number__in=numbers[i:i + 5000]).values_list("number", flat=True))
+        existing.update(Case.objects.filter(number__in=numbers[i:i + 5000]).values_list("number", "status"))
     fps = {id(r): row_fingerprint("案件", r.values) for r in rows if not r.values.get("number")}
     have = Counter()
     if fps:
@@ -109,6 +111,8 @@ def _to_write(rows: list[Row]) -> tuple[list[Row], int, dict]:
         if r.values.get("number"):
             if r.values["number"] in existing:
                 matched += 1
+                if ctx is not None:
+                    ctx.warnings.extend(_closing_not_applied(r, existing[r.values["number"]]))
                 continue
         elif have[fps[id(r)]] > 0:
             have[fps[id(r)]] -= 1
@@ -116,6 +120,29 @@ def _to_write(rows: list[Row]) -> tuple[list[Row], int, dict]:
             continue
         todo.append(r)
     return todo, matched, fps
+
+
+OPEN = ("awaiting", "assigned")
+
+
+def _closing_not_applied(row: Row, status: str) -> list[str]:
+    """A row matched by its 案号 changes nothing (LEDGER.md); a 结案日期 (or 终止) it now gives for a case still
+    open in the system is not applied (closing a case is the handler's step, with its report), and said so:
+    the clerk closes the case in the system, or it stays open in every list and figure."""
+    from django.utils.translation import gettext as _
+
+    v = row.values
+    if status not in OPEN:
+        return []
+    if v["outcome"] == "terminated":
+        return [f"案件!{row.number}: {'结案日期' if v['closed_on'] else '结案方式'}: " + _(
+            "The case %(number)s is still open in the system; the termination that this file gives was not "
+            "applied: terminate the case in the system.") % {"number": v["number"]}]
+    if v["closed_on"]:
+        return [f"案件!{row.number}: 结案日期: " + _(
+            "The case %(number)s is still open in the system; the closing on %(date)s that this file gives was "
+            "not applied: close the case in the system.") % {"number": v["number"], "date": v["closed_on"]}]
+    return []
 
 
 def _reserve_numbers(todo: list[Row], profile) -> dict[tuple[str, int], Iterator[tuple[str, int]]]:
@@ -159,7 +186,7 @@ def write_cases(rows, ctx):
     from cases.models import Assignment, Case
     from core.models import CenterProfile
 
-    todo, matched, fps = _to_write(rows)
+    todo, matched, fps = _to_write(rows, ctx)
     if not todo:
         return 0, matched
     profile = CenterProfile.get()

@@ -29,6 +29,8 @@ class Command(BaseCommand):
             result = import_ledger(file, user=None, station=default_station, filename=os.path.basename(file),
                                    dry_run=dry_run)
         except LimitReached as exc:
+            for error in exc.errors:  # the errors found before the limit: "correct the errors listed"
+                self.stderr.write(error)
             raise CommandError(f"{exc}，未导入任何数据") from None
         for warning in result.warnings:
             self.stderr.write(f"警告 {warning}")
