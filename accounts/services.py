@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.access import require
+from core.stored import site_language
 
 from . import roles
 from .models import User
@@ -96,6 +97,8 @@ def _roles_text(codes) -> str:
 
 
 def _save(user: User, by, reason: str = "") -> None:
+    """Save with its history row. A `reason` the service words itself is built under `site_language()`
+    (core.stored): the history is read in the center's language, whoever clicked."""
     user._history_user = by
     user._change_reason = reason[:100] if reason else None
     user.save()
@@ -135,9 +138,11 @@ def user_create(*, username: str, full_name: str, role_codes: list[str], station
     user.full_clean(exclude=["password"])
     password = one_time_password()
     user.set_password(password)
-    _save(user, by, _("account created"))
+    with site_language():
+        created, given = _("account created"), _("roles: %(roles)s") % {"roles": _roles_text(role_codes)}
+    _save(user, by, created)
     user._history_user = by
-    user._change_reason = _("roles: %(roles)s") % {"roles": _roles_text(role_codes)}
+    user._change_reason = given
     user.groups.set(groups)  # the history row of the roles given
     return user, password
 
@@ -157,7 +162,8 @@ def user_update(*, user: User, full_name: str, role_codes: list[str], station=No
     reason = ""
     if set(role_codes) != before:
         _set_roles(user, groups)
-        reason = _("roles: %(old)s → %(new)s") % {"old": _roles_text(before), "new": _roles_text(role_codes)}
+        with site_language():
+            reason = _("roles: %(old)s → %(new)s") % {"old": _roles_text(before), "new": _roles_text(role_codes)}
     _save(user, by, reason)
     return user
 
@@ -174,7 +180,9 @@ def user_deactivate(*, user: User, by) -> User:
     if user.has_role(roles.DIRECTOR):
         _keep_a_director(user, _("The last active director cannot be deactivated."))
     user.is_active = False
-    _save(user, by, _("deactivated"))
+    with site_language():
+        reason = _("deactivated")
+    _save(user, by, reason)
     return user
 
 
@@ -186,7 +194,9 @@ def user_reactivate(*, user: User, by) -> User:
     if user.is_active:
         raise ValidationError(_("This account is already active."))
     user.is_active = True
-    _save(user, by, _("reactivated"))
+    with site_language():
+        reason = _("reactivated")
+    _save(user, by, reason)
     return user
 
 
@@ -206,7 +216,9 @@ def user_password_reset(*, user: User, by) -> str:
     password = one_time_password()
     user.set_password(password)
     user.must_change_password = True
-    _save(user, by, _("password reset"))
+    with site_language():
+        reason = _("password reset")
+    _save(user, by, reason)
     _clear_lockout(user)
     return password
 
@@ -219,8 +231,10 @@ def user_password_reset_email(*, user: User, by, domain: str, use_https: bool) -
         raise ValidationError(_("This user has no e-mail address."))
     form = PasswordResetForm({"email": user.email})
     form.is_valid()
-    form.save(domain_override=domain, use_https=use_https, **EMAIL_TEMPLATES)
-    _save(user, by, _("password reset link sent by e-mail"))  # no field changes: the row records the action
+    with site_language():  # the recipient reads the center's language, not that of whoever sent the link
+        form.save(domain_override=domain, use_https=use_https, **EMAIL_TEMPLATES)
+        reason = _("password reset link sent by e-mail")
+    _save(user, by, reason)  # no field changes: the row records the action
 
 
 EMAIL_TEMPLATES = {
@@ -234,10 +248,17 @@ def user_password_changed(*, user: User) -> None:
     """The user chose their own password: the reset's one-time password is spent."""
     if user.must_change_password:
         user.must_change_password = False
-        _save(user, user, _("password changed"))
+        with site_language():
+            reason = _("password changed")
+        _save(user, user, reason)
 
 
 # --- Second factor (TOTP) ------------------------------------------------------
+
+def _device_name() -> str:
+    with site_language():
+        return _("Authenticator app")
+
 
 @transaction.atomic
 def user_otp_device(*, user: User):
@@ -245,7 +266,7 @@ def user_otp_device(*, user: User):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return (TOTPDevice.objects.filter(user=user, confirmed=False).first()
-            or TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False))
+            or TOTPDevice.objects.create(user=user, name=_device_name(), confirmed=False))
 
 
 @transaction.atomic
@@ -255,7 +276,9 @@ def user_otp_confirm(*, user: User, device) -> None:
     device.save(update_fields=["confirmed"])
     user = _locked(user)
     user.otp_enrolled = True
-    _save(user, user, _("second factor enrolled"))
+    with site_language():
+        reason = _("second factor enrolled")
+    _save(user, user, reason)
 
 
 @transaction.atomic
@@ -268,5 +291,7 @@ def user_otp_reset(*, user: User, by) -> User:
     _guard_target(user, by)
     TOTPDevice.objects.filter(user=user).delete()
     user.otp_enrolled = False
-    _save(user, by, _("second factor reset"))
+    with site_language():
+        reason = _("second factor reset")
+    _save(user, by, reason)
     return user

@@ -91,7 +91,8 @@ class VulnerableEntry(models.Model):
     category = models.CharField(_("category"), max_length=10, choices=REGISTRY_CATEGORY.choices)
     source = models.CharField(_("source unit"), max_length=100, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    import_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    import_fingerprint = models.CharField(_("import fingerprint"), max_length=64, blank=True, db_index=True,
+                                          editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.access import require
 from core.models import AccessLog
+from core.stored import site_language
 
 from . import idcard
 from .models import Person, VulnerableEntry
@@ -58,11 +59,14 @@ def person_merge(*, keep: Person, drop: Person, by, reason: str = "") -> Person:
         raise ValidationError(_("A record cannot be merged into itself."))
     if keep.merged_into_id or drop.merged_into_id:
         raise ValidationError(_("One of these records has already been merged."))
+    with site_language():  # the history is read in the center's language, whoever clicked (core.stored)
+        moved = _("Merged person #%(a)s into #%(b)s") % {"a": drop.pk, "b": keep.pk}
+        merged = reason or _("Merged")
     for model, field in records_pointing_at_a_person():
         for obj in model.objects.filter(**{field: drop}):
             setattr(obj, field, keep)
             obj._history_user = by
-            obj._change_reason = _("Merged person #%(a)s into #%(b)s") % {"a": drop.pk, "b": keep.pk}
+            obj._change_reason = moved
             obj.save(update_fields=[field])
     if not keep.id_number and drop.id_number:
         # The number comes with its type, and a resident ID number says the birth date and sex: they replace
@@ -82,10 +86,10 @@ def person_merge(*, keep: Person, drop: Person, by, reason: str = "") -> Person:
     keep.declared_groups = sorted(set(keep.declared_groups) | set(drop.declared_groups))
     drop.merged_into = keep
     drop._history_user = by
-    drop._change_reason = reason or _("Merged")
+    drop._change_reason = merged
     drop.save()
     keep._history_user = by
-    keep._change_reason = _("Merged person #%(a)s into #%(b)s") % {"a": drop.pk, "b": keep.pk}
+    keep._change_reason = moved
     keep.save()
     return keep
 

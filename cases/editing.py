@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from core import deadlines, numbering
 from core.choices import CASE_ROLE, ORGAN, STAGE, not_offered
 from core.history import history_rows
+from core.stored import site_language
 
 from . import rules
 from .models import Case, StageChange
@@ -115,8 +116,11 @@ def case_edit(*, case: Case, by, changes: dict, reason: str = "") -> Case:
     if "aid_form" in changed:
         accepted_stage = case.stage if case.stage_at_acceptance is None else case.stage_at_acceptance
         case.is_litigation = rules.is_litigation(aid_form=case.aid_form, stage=accepted_stage)
+    if not reason:
+        with site_language():  # the history is read in the center's language, whoever clicked (core.stored)
+            reason = _("Case details corrected")
     case._history_user = by
-    case._change_reason = (reason or _("Case details corrected"))[:100]
+    case._change_reason = reason[:100]
     case.save()
     return case
 
@@ -155,8 +159,9 @@ def case_change_stage(*, case: Case, to_stage: str, on: date, by, organ: str = "
         case.stage_at_acceptance = case.stage  # a record written without it: its stage never moved until now
     case.stage = to_stage
     case._history_user = by
-    case._change_reason = (_("Stage changed to %(stage)s on %(date)s")
-                           % {"stage": STAGE.label(to_stage), "date": on.isoformat()})[:100]
+    with site_language():
+        case._change_reason = (_("Stage changed to %(stage)s on %(date)s")
+                               % {"stage": STAGE.label(to_stage), "date": on.isoformat()})[:100]
     case.save()
     return change
 

@@ -122,7 +122,8 @@ class Case(models.Model):
     # the indicators read them as columns, not as a subquery per case. A save of the case never sets them.
     has_followup = models.BooleanField(_("followed up"), default=False, db_default=False, editable=False)
     has_hearing = models.BooleanField(_("hearing attended"), default=False, db_default=False, editable=False)
-    import_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    import_fingerprint = models.CharField(_("import fingerprint"), max_length=64, blank=True, db_index=True,
+                                          editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from applicants.groups import groups_at
 from core import deadlines, numbering
 from core.choices import CASE_OUTCOME, TERMINATION_REASON
+from core.stored import site_language
 
 from . import rules
 from .models import (
@@ -130,6 +131,8 @@ def _not_future(day: date, label: str) -> None:
 
 
 def _save(case: Case, by, reason: str = "") -> None:
+    """Save with its history row. A `reason` the service words itself is built under `site_language()`
+    (core.stored): the history is read by colleagues in the center's language, whoever clicked."""
     case._history_user = by
     if reason:
         case._change_reason = reason[:100]
@@ -190,7 +193,9 @@ def _assign(*, case: Case, handler, on: date, by, override_reason: str) -> Assig
     case.assigned_on = on
     case.handler_kind = handler.kind  # the type at assignment counts, whatever the roster says later
     case.agreement_due = deadlines.due_date("agreement_sign", on)
-    _save(case, by, _("Assigned to %(name)s") % {"name": handler.name})
+    with site_language():
+        reason = _("Assigned to %(name)s") % {"name": handler.name}
+    _save(case, by, reason)
     return assignment
 
 
@@ -466,7 +471,9 @@ def case_close(*, case: Case, closed_on: date, outcome: str, closing_report: str
     case.amount_recovered = amount_recovered
     case.closing_report = closing_report.strip()
     case.file_due = deadlines.due_date("file_submit", closed_on)
-    _save(case, by, _("Closed"))
+    with site_language():
+        reason = _("Closed")
+    _save(case, by, reason)
     return case
 
 
@@ -485,7 +492,9 @@ def case_submit_file(*, case: Case, submitted_on: date, by) -> Case:
     _not_future(submitted_on, _("The submission date"))
     case.file_submitted_on = submitted_on
     case.archive_due = deadlines.due_date("archive_review", submitted_on)
-    _save(case, by, _("File submitted"))
+    with site_language():
+        reason = _("File submitted")
+    _save(case, by, reason)
     return case
 
 
@@ -519,12 +528,16 @@ def case_archive_review(*, case: Case, result: str, checklist: dict, on: date, b
     if result == ArchiveReview.Result.PASSED:
         case.status = Case.Status.ARCHIVED
         case.archived_on = on
-        _save(case, by, _("Archived"))
+        with site_language():
+            reason = _("Archived")
+        _save(case, by, reason)
     else:  # back with the handler: the file is due again, the submission's dates stay on the review
         case.file_submitted_on = None
         case.archive_due = None
         case.file_due = deadlines.due_date("file_submit", on)
-        _save(case, by, _("File returned: %(reasons)s") % {"reasons": reasons.strip()})
+        with site_language():
+            reason = _("File returned: %(reasons)s") % {"reasons": reasons.strip()}
+        _save(case, by, reason)
     return review
 
 
@@ -541,7 +554,9 @@ def case_grade(*, case: Case, score: int, on: date, by) -> Case:
     case.score = int(score)
     case.grade = rules.grade_for(case.score, GradingScale.current())
     case.graded_on = on
-    _save(case, by, _("Graded"))
+    with site_language():
+        reason = _("Graded")
+    _save(case, by, reason)
     _compute_subsidy(case, by)
     return case
 
@@ -573,9 +588,11 @@ def case_terminate(*, case: Case, reason: str, on: date, by, note: str = "", sub
                               % {"date": assigned.isoformat()})
     _not_future(on, _("The termination date"))
     _withdraw_proposals(case, by)  # nothing is left to approve
+    with site_language():
+        end_reason = _("Legal aid terminated")
     for current in case.assignments.filter(ended_on__isnull=True):
         current.ended_on = on
-        current.end_reason = _("Legal aid terminated")
+        current.end_reason = end_reason
         current._history_user = by
         current.save()
     case.status = Case.Status.TERMINATED
@@ -586,7 +603,9 @@ def case_terminate(*, case: Case, reason: str, on: date, by, note: str = "", sub
     case.termination_number = numbering.issue_document_number(kind="termination", year=on.year)
     case.termination_notify_due = (deadlines.due_date("termination_notify", on)
                                    if case.category == "criminal" else None)
-    _save(case, by, _("Terminated"))
+    with site_language():
+        change_reason = _("Terminated")  # `reason` is the statutory one, kept above
+    _save(case, by, change_reason)
     return case
 
 
@@ -616,7 +635,9 @@ def case_termination_notified(*, case: Case, on: date, means: str, by) -> Case:
     _not_future(on, _("The date of the notice"))
     case.termination_notified_on = on
     case.termination_notify_means = means
-    _save(case, by, _("Organ notified of the termination: %(means)s") % {"means": Case.NoticeMeans(means).label})
+    with site_language():
+        reason = _("Organ notified of the termination: %(means)s") % {"means": Case.NoticeMeans(means).label}
+    _save(case, by, reason)
     return case
 
 
@@ -670,7 +691,8 @@ def termination_objection_decide(*, case: Case, by, outcome: str, decided_on: da
     objection.outcome, objection.decided_on, objection.decided_by = outcome, decided_on, by
     objection.note = (note or "").strip()
     objection._history_user = by
-    objection._change_reason = str(TerminationObjection.Outcome(outcome).label)
+    with site_language():
+        objection._change_reason = str(TerminationObjection.Outcome(outcome).label)
     objection.save()
     return objection
 
@@ -699,7 +721,8 @@ def case_resume(*, case: Case, by, on: date | None, note: str = "") -> Case:
     if ended is not None:
         ended.ended_on, ended.end_reason = None, ""
         ended._history_user = by
-        ended._change_reason = _("Legal aid resumed")
+        with site_language():
+            ended._change_reason = _("Legal aid resumed")
         ended.save()
     if current or ended is not None:
         case.status = Case.Status.ASSIGNED
@@ -713,10 +736,13 @@ def case_resume(*, case: Case, by, on: date | None, note: str = "") -> Case:
     case.termination_notify_due, case.termination_notified_on, case.termination_notify_means = None, None, ""
     objection.resumed_on, objection.resumed_by = on, by
     objection._history_user = by
-    objection._change_reason = (note or "").strip()[:100] or str(_("Legal aid resumed"))
+    with site_language():
+        objection._change_reason = (note or "").strip()[:100] or _("Legal aid resumed")
     objection.save()
     _file_revoked_prints(case, objection)
-    _save(case, by, _("Legal aid resumed: termination %(number)s overturned") % {"number": number or "—"})
+    with site_language():
+        reason = _("Legal aid resumed: termination %(number)s overturned") % {"number": number or "—"}
+    _save(case, by, reason)
     return case
 
 
@@ -781,7 +807,8 @@ def letter_sent(record, *, on: date | None, by, not_before: date, too_early: str
     _not_future(on, _("The date the letter was sent"))
     record.letter_sent_on = on
     record._history_user = by
-    record._change_reason = _("Legal-aid letter sent")
+    with site_language():
+        record._change_reason = _("Legal-aid letter sent")
     record.save()
     return record
 
@@ -842,7 +869,9 @@ def discussion_record(*, case: Case, held_on: date, participants: str, conclusio
                          participants=participants, conclusion=conclusion)
     if not case.major:
         case.major = True
-        _save(case, by, _("Collective discussion held"))
+        with site_language():
+            reason = _("Collective discussion held")
+        _save(case, by, reason)
     given.major = True
     return obj
 

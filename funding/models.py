@@ -144,7 +144,8 @@ class Budget(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=FUNDING_SOURCE.choices)
     amount = models.DecimalField(_("amount"), **money)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    import_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    import_fingerprint = models.CharField(_("import fingerprint"), max_length=64, blank=True, db_index=True,
+                                          editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -168,7 +169,8 @@ class Spending(models.Model):
     reverses = models.ForeignKey("self", verbose_name=_("reverses"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="reversals")
     reason = models.TextField(_("reason"), blank=True)
-    import_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    import_fingerprint = models.CharField(_("import fingerprint"), max_length=64, blank=True, db_index=True,
+                                          editable=False)
     # When it was entered (entries made before this field: taken from their first history row).
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True, null=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,

@@ -15,14 +15,14 @@ import calendar
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import numbering
 from core.access import require
+from core.stored import site_language
 
 from .models import (
     BatchReversal,
@@ -116,7 +116,7 @@ def _compute(*, case, by) -> Subsidy:
     if subsidy:
         check(SUBSIDY, subsidy, "compute")
     year = subsidy_year(case)
-    with translation.override(settings.LANGUAGE_CODE):
+    with site_language():  # the lines are stored: in the site's language, whoever computes
         amount, lines = calculate(case, standard_lookup_for(year), SubsidyPolicy.objects.filter(year=year).first())
     if amount < 0:  # a policy or standard entered wrong: no subsidy is a negative amount
         raise ValidationError(_("The standards and policy of %(year)s give a negative subsidy (%(amount)s); ask the "
@@ -129,7 +129,9 @@ def _compute(*, case, by) -> Subsidy:
     subsidy.adjustment_reason = ""
     subsidy.lines = [line.as_dict() for line in lines]
     subsidy.status = SUBSIDY["compute"].target
-    _save(subsidy, by, _("computed"))
+    with site_language():
+        reason = _("computed")
+    _save(subsidy, by, reason)
     return subsidy
 
 
@@ -251,9 +253,11 @@ def batch_pay(*, batch, paid_on: date, by) -> Spending:
     batch.status = BATCH["pay"].target
     batch.paid_on = paid_on
     _save(batch, by)
+    with site_language():
+        description = (_("Case subsidies, batch %(number)s (%(n)s cases)")
+                       % {"number": batch.number, "n": len(subsidies)})
     spending = Spending(date=paid_on, category="case_subsidy", amount=total, batch=batch, created_by=by,
-                        description=_("Case subsidies, batch %(number)s (%(n)s cases)")
-                        % {"number": batch.number, "n": len(subsidies)})
+                        description=description)
     _save(spending, by)
     return spending
 
@@ -329,10 +333,12 @@ def reversal_approve(*, reversal, by) -> Spending:
     total = sum((p.amount for p in lines), ZERO)
     reversal.status = REVERSAL["approve"].target
     reversal.decided_by, reversal.decided_at = by, timezone.now()
+    with site_language():
+        description = (_("Reversal (红字冲销) of batch %(number)s (%(n)s cases)")
+                       % {"number": batch.number, "n": len(lines)})
+        reversed_reason = _("reversed: %(reason)s") % {"reason": reversal.reason}
     spending = Spending(date=today, category="case_subsidy", amount=-total, batch=batch, reverses=posted,
-                        reason=reversal.reason, created_by=by,
-                        description=_("Reversal (红字冲销) of batch %(number)s (%(n)s cases)")
-                        % {"number": batch.number, "n": len(lines)})
+                        reason=reversal.reason, created_by=by, description=description)
     _save(spending, by, reversal.reason)
     reversal.spending = spending
     _save(reversal, by, reversal.reason)
@@ -345,7 +351,7 @@ def reversal_approve(*, reversal, by) -> Spending:
         subsidy = subsidies[line.subsidy_id]
         check(SUBSIDY, subsidy, "reverse")
         subsidy.status, subsidy.batch, subsidy.paid_on = SUBSIDY["reverse"].target, None, None
-        _save(subsidy, by, _("reversed: %(reason)s") % {"reason": reversal.reason})
+        _save(subsidy, by, reversed_reason)
     if not _open_lines(batch):  # the last paid lines: the batch is reversed (BATCH["approve_reversal"].target)
         batch.status = BATCH["approve_reversal"].target
         _save(batch, by, reversal.reason)
@@ -420,10 +426,11 @@ def duty_subsidy_post(*, year: int, month: int, by) -> Spending:
     if not total:
         raise ValidationError(_("Nobody was on duty in this month."))
     check_year_open(end)
+    with site_language():
+        description = (_("Duty subsidies %(year)s-%(month)02d (%(n)s people)")
+                       % {"year": year, "month": month, "n": len(rows)})
     spending = Spending(date=end, category="duty_subsidy", amount=total, created_by=by,
-                        import_fingerprint=fingerprint,
-                        description=_("Duty subsidies %(year)s-%(month)02d (%(n)s people)")
-                        % {"year": year, "month": month, "n": len(rows)})
+                        import_fingerprint=fingerprint, description=description)
     _save(spending, by)
     return spending
 
@@ -545,9 +552,9 @@ def spending_correct(*, spending, reason: str, by) -> Spending:
         raise ValidationError(_("Give the reason for the correction."))
     today = timezone.localdate()
     check_year_open(today)
+    with site_language():
+        description = _("Correction (红字冲销) of the entry of %(day)s") % {"day": spending.date.isoformat()}
     correction = Spending(date=today, category=spending.category, amount=-spending.amount, reverses=spending,
-                          reason=reason, created_by=by,
-                          description=_("Correction (红字冲销) of the entry of %(day)s")
-                          % {"day": spending.date.isoformat()})
+                          reason=reason, created_by=by, description=description)
     _save(correction, by, reason)
     return correction

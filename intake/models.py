@@ -58,7 +58,8 @@ class Consultation(models.Model):
                                     on_delete=models.SET_NULL, related_name="consultations")
     volunteers = models.ManyToManyField("stations.Volunteer", verbose_name=_("volunteers present"), blank=True,
                                         related_name="consultations")
-    import_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    import_fingerprint = models.CharField(_("import fingerprint"), max_length=64, blank=True, db_index=True,
+                                          editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -174,7 +175,8 @@ class Application(models.Model):
     # The case a grant opened, linked from this side: cases sit below intake and know nothing of applications.
     case = models.OneToOneField("cases.Case", verbose_name=_("case"), null=True, blank=True, editable=False,
                                 on_delete=models.PROTECT, related_name="application")
-    import_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    import_fingerprint = models.CharField(_("import fingerprint"), max_length=64, blank=True, db_index=True,
+                                          editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -369,7 +371,8 @@ class Matter(models.Model):
     station = models.ForeignKey("stations.Station", verbose_name=_("station"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="matters")
     note = models.TextField(_("note"), blank=True)
-    import_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    import_fingerprint = models.CharField(_("import fingerprint"), max_length=64, blank=True, db_index=True,
+                                          editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="+")

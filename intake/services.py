@@ -18,6 +18,7 @@ from applicants.selectors import registry_label, registry_match
 from core import deadlines, numbering
 from core.access import require
 from core.choices import default_role
+from core.stored import site_language
 from stations.services import station_check_open
 
 from .models import (
@@ -48,6 +49,8 @@ AGENT_MATERIAL = "代理人身份证明及代理权限证明"
 
 
 def _stamp(obj, by, reason: str = ""):
+    """Mark `obj`'s next history row with who did it and why. A `reason` the service words itself is built under
+    `site_language()` (core.stored): the history is read by colleagues in the center's language, whoever clicked."""
     obj._history_user = by
     if reason:
         obj._change_reason = reason
@@ -153,7 +156,9 @@ def application_receive(*, application: Application, by, consultation: Consultat
         consultation.outcome = "application"
         if consultation.person_id is None:
             consultation.person = app.applicant
-        _stamp(consultation, by, _("Led to an application"))
+        with site_language():
+            reason = _("Led to an application")
+        _stamp(consultation, by, reason)
         consultation.save(update_fields=["application", "outcome", "person"])
     return app
 
@@ -324,7 +329,9 @@ def material_files_add(*, material: ApplicationMaterial, uploads, by) -> list[Ma
         _stamp(item, by)
         item.save()
         saved.append(item)
-    reason = _history_reason(_("Files attached: %(names)s") % {"names": "、".join(f.original_name for f in saved)})
+    with site_language():
+        reason = _history_reason(_("Files attached: %(names)s")
+                                 % {"names": "、".join(f.original_name for f in saved)})
     _note_on_application(material, by, reason)
     return saved
 
@@ -355,10 +362,12 @@ def material_file_remove(*, file: MaterialFile, by) -> MaterialFile:
     if item.removed_at is not None:
         raise ValidationError(_("This file was already removed."))
     item.removed_at, item.removed_by = timezone.now(), by
-    _stamp(item, by, _("Removed"))
+    with site_language():
+        removed = _("Removed")
+        reason = _history_reason(_("File removed: %(name)s") % {"name": item.original_name})
+    _stamp(item, by, removed)
     item.save()
-    _note_on_application(item.material, by, _history_reason(_("File removed: %(name)s")
-                                                            % {"name": item.original_name}))
+    _note_on_application(item.material, by, reason)
     return item
 
 
@@ -373,7 +382,9 @@ def application_forward(*, application: Application, by) -> Application:
     app.forwarded_at = timezone.now()
     app.number = numbering.issue_document_number(kind="receipt", year=today.year)
     app.review_due = deadlines.due_date("application_review", today)
-    _stamp(app, by, _("Forwarded to the center"))
+    with site_language():
+        reason = _("Forwarded to the center")
+    _stamp(app, by, reason)
     app.save()
     return app
 
@@ -417,10 +428,11 @@ def supplement_notice_issue(*, application: Application, by, issued_on: date | N
     _stamp(notice, by, _history_reason(reason) if earlier is not None else "")
     notice.save()
     app.status, app.materials_due = S.INCOMPLETE, notice.due_on
-    if earlier is None:
-        why = _("Supplementation notice %(n)s") % {"n": notice.number}
-    else:
-        why = _("Further supplementation notice %(n)s: %(reason)s") % {"n": notice.number, "reason": reason}
+    with site_language():
+        if earlier is None:
+            why = _("Supplementation notice %(n)s") % {"n": notice.number}
+        else:
+            why = _("Further supplementation notice %(n)s: %(reason)s") % {"n": notice.number, "reason": reason}
     _stamp(app, by, _history_reason(why))
     app.save()
     return notice
@@ -482,7 +494,9 @@ def materials_supplied(*, application: Application, by, on: date | None = None) 
         notice.save()
     app.status, app.materials_due = S.RECEIVED, None
     app.review_due = review_due_for(app)
-    _stamp(app, by, _("Materials supplied"))
+    with site_language():
+        reason = _("Materials supplied")
+    _stamp(app, by, reason)
     app.save()
     return app
 
@@ -498,7 +512,9 @@ def application_submit_review(*, application: Application, by) -> Application:
     app.status = S.UNDER_REVIEW
     result = eligibility_for(app)
     app.eligibility_result, app.eligibility_reasons = result.result, result.reasons
-    _stamp(app, by, _("Sent to review"))
+    with site_language():
+        reason = _("Sent to review")
+    _stamp(app, by, reason)
     app.save()
     return app
 
@@ -514,7 +530,10 @@ def application_withdraw(*, application: Application, by, on: date | None = None
     app.status = S.WITHDRAWN
     app.withdrawn_on = on or _today()
     app.deemed_withdrawn = deemed
-    _stamp(app, by, reason or (_("Deemed withdrawn: materials not supplied in time") if deemed else _("Withdrawn")))
+    if not reason:
+        with site_language():
+            reason = _("Deemed withdrawn: materials not supplied in time") if deemed else _("Withdrawn")
+    _stamp(app, by, reason)
     app.save()
     return app
 
@@ -627,10 +646,12 @@ def application_grant(*, application: Application, by, decided_on: date | None =
     app.decided_by = by
     app.decision_number = numbering.issue_document_number(kind="grant", year=decided_on.year)
     app.decision_reasons = note
-    stamp = _("Granted")
+    with site_language():
+        stamp = _("Granted")
     if result.result == eligibility.NOT_ELIGIBLE:
         app.override_reason, app.override_by, app.override_at = override_reason, by, timezone.now()
-        stamp = _("Granted against the eligibility result: %(reason)s") % {"reason": override_reason}
+        with site_language():
+            stamp = _("Granted against the eligibility result: %(reason)s") % {"reason": override_reason}
     _stamp(app, by, _history_reason(stamp))
     from cases.services import case_open
 
@@ -680,8 +701,10 @@ def application_advance_review(*, application: Application, by, confirmed: bool,
     app.advance_review_confirmed = confirmed
     if reasons:
         app.decision_reasons = "\n".join(filter(None, [app.decision_reasons, reasons]))
-    _stamp(app, by, _("Advance aid confirmed by the follow-up review") if confirmed
-           else _("Advance aid not confirmed by the follow-up review"))
+    with site_language():
+        reason = (_("Advance aid confirmed by the follow-up review") if confirmed
+                  else _("Advance aid not confirmed by the follow-up review"))
+    _stamp(app, by, reason)
     app.save()
     if not confirmed:
         from cases.models import Case
@@ -711,7 +734,9 @@ def application_refuse(*, application: Application, by, reasons: str, decided_on
     app.decided_by = by
     app.decision_number = numbering.issue_document_number(kind="refusal", year=decided_on.year)
     app.decision_reasons = reasons.strip()
-    _stamp(app, by, _("Refused"))
+    with site_language():
+        reason = _("Refused")
+    _stamp(app, by, reason)
     app.save()
     return app
 
@@ -759,7 +784,9 @@ def objection_decide(*, objection: Objection, by, outcome: str, decided_on: date
         raise ValidationError({"decided_on": _("The decision cannot be before the objection was filed.")})
     objection.outcome, objection.decided_on, objection.note = outcome, decided_on, (note or "").strip()
     objection.decided_by = by
-    _stamp(objection, by, str(Objection.Outcome(outcome).label))
+    with site_language():
+        reason = str(Objection.Outcome(outcome).label)
+    _stamp(objection, by, reason)
     objection.save()
     return objection
 

@@ -30,7 +30,8 @@ class Event(models.Model):
     onsite = models.PositiveIntegerField(_("people consulted on site"), **count)
     audience = models.PositiveIntegerField(_("audience"), **count)
     note = models.TextField(_("note"), blank=True)
-    import_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    import_fingerprint = models.CharField(_("import fingerprint"), max_length=64, blank=True, db_index=True,
+                                          editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -79,7 +80,8 @@ class MediaReport(models.Model):
                               related_name="media_reports")
     station = models.ForeignKey("stations.Station", verbose_name=_("station"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="media_reports")
-    import_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    import_fingerprint = models.CharField(_("import fingerprint"), max_length=64, blank=True, db_index=True,
+                                          editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 

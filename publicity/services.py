@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.access import require
+from core.stored import site_language
 from stations.services import station_check_open
 
 from .models import Event, EventPhoto, MediaReport
@@ -57,7 +58,9 @@ def photo_remove(*, photo: EventPhoto, by) -> EventPhoto:
     photo.save(update_fields=["removed_at", "removed_by"])
     event = photo.event
     event._history_user = by
-    event._change_reason = _("Photo removed: %(name)s") % {"name": photo.caption or photo.file.name}
+    with site_language():  # the history is read in the center's language, whoever clicked (core.stored)
+        reason = _("Photo removed: %(name)s") % {"name": photo.caption or photo.file.name}
+    event._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"  # the history keeps 100
     event.save()
     return photo
 

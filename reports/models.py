@@ -77,8 +77,8 @@ class ReportRun(JobFields):
                                help_text=_("Every indicator's value when the files were built, as text."))
     differences = models.JSONField(_("differences from the submitted version"), default=list, blank=True,
                                    editable=False)
-    xlsx_sha256 = models.CharField(max_length=64, blank=True, editable=False)
-    docx_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    xlsx_sha256 = models.CharField(_("SHA-256 of the Excel file"), max_length=64, blank=True, editable=False)
+    docx_sha256 = models.CharField(_("SHA-256 of the Word file"), max_length=64, blank=True, editable=False)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True,
                                      blank=True, on_delete=models.PROTECT, related_name="+", editable=False)

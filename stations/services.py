@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.access import require
 from core.registry import provided
+from core.stored import site_language
 
 from .models import Closure, ContactPoint, DutyShift, Handler, Liaison, Station, Volunteer
 from .selectors import station_open_on
@@ -31,6 +32,9 @@ def _require(by, capability: str) -> None:
 
 
 def _save(obj, by, reason: str = "") -> None:
+    """Save with its history row. A `reason` the service words itself is built under `site_language()`
+    (core.stored): the history and the closures are read by colleagues in the center's language, whoever
+    clicked."""
     obj.full_clean()
     obj._history_user = by
     if reason:
@@ -67,6 +71,14 @@ def _check_closing(obj, closed_on: dt.date) -> None:
         raise ValidationError({"closed_on": _("The deactivation date cannot be before the opening date.")})
 
 
+def _deactivated(reason: str) -> str:
+    """The user's own reason for a deactivation, or the service's word for it in the site's language."""
+    if reason:
+        return reason
+    with site_language():
+        return _("deactivated")
+
+
 def _close(obj, *, closed_on: dt.date, by, reason: str) -> None:
     if not obj.active:
         raise ValidationError(_("This record is already inactive."))
@@ -96,7 +108,9 @@ def _reopen(obj, *, by) -> None:
     closure = _open_closure(obj)
     obj.active = True
     obj.closed_on = None
-    _save(obj, by, _("reactivated"))
+    with site_language():
+        reason = _("reactivated")
+    _save(obj, by, reason)
     if closure is not None:  # the span it was closed stays closed for the periods it covers (models.open_on)
         closure.reopened_on = max(timezone.localdate(), closure.closed_on)
         closure.reopened_by = by
@@ -149,8 +163,9 @@ def station_deactivate(*, station: Station, closed_on: dt.date, by, reason: str 
     """Deactivate a station with its active contact points and their liaisons, on the same date."""
     _require(by, "station_manage")
     station = Station.objects.select_for_update().get(pk=station.pk)
-    _close(station, closed_on=closed_on, by=by, reason=reason or _("deactivated"))
-    why = _("The station %(name)s was deactivated") % {"name": station.name}
+    _close(station, closed_on=closed_on, by=by, reason=_deactivated(reason))
+    with site_language():
+        why = _("The station %(name)s was deactivated") % {"name": station.name}
     _close_under(Liaison.objects.filter(contact_point__station=station, active=True),
                  closed_on=closed_on, by=by, reason=why)
     _close_under(station.contact_points.filter(active=True), closed_on=closed_on, by=by, reason=why)
@@ -201,9 +216,10 @@ def contact_point_update(*, point: ContactPoint, data: dict, by) -> ContactPoint
 def contact_point_deactivate(*, point: ContactPoint, closed_on: dt.date, by, reason: str = "") -> ContactPoint:
     _require(by, "station_manage")
     point = ContactPoint.objects.select_for_update().get(pk=point.pk)
-    _close(point, closed_on=closed_on, by=by, reason=reason or _("deactivated"))
-    _close_under(point.liaisons.filter(active=True), closed_on=closed_on, by=by,
-                 reason=_("The contact point %(name)s was deactivated") % {"name": point.name})
+    _close(point, closed_on=closed_on, by=by, reason=_deactivated(reason))
+    with site_language():
+        why = _("The contact point %(name)s was deactivated") % {"name": point.name}
+    _close_under(point.liaisons.filter(active=True), closed_on=closed_on, by=by, reason=why)
     return point
 
 
@@ -250,7 +266,7 @@ def liaison_update(*, liaison: Liaison, data: dict, by) -> Liaison:
 def liaison_deactivate(*, liaison: Liaison, closed_on: dt.date, by, reason: str = "") -> Liaison:
     _require(by, "station_manage")
     liaison = Liaison.objects.select_for_update().get(pk=liaison.pk)
-    _close(liaison, closed_on=closed_on, by=by, reason=reason or _("deactivated"))
+    _close(liaison, closed_on=closed_on, by=by, reason=_deactivated(reason))
     return liaison
 
 
@@ -313,9 +329,11 @@ def volunteer_update(*, volunteer: Volunteer, data: dict, by) -> Volunteer:
     station_check_open(station=volunteer.station_id, day=today)
     moved = Volunteer(**{name: getattr(volunteer, name) for name in VOLUNTEER_FIELDS})
     moved.opened_on = today
-    _save(moved, by, _("Moved from %(station)s") % {"station": _station_name(was.station_id)})
-    _close(was, closed_on=today, by=by,
-           reason=_("Moved to %(station)s") % {"station": _station_name(moved.station_id)})
+    with site_language():
+        moved_from = _("Moved from %(station)s") % {"station": _station_name(was.station_id)}
+        moved_to = _("Moved to %(station)s") % {"station": _station_name(moved.station_id)}
+    _save(moved, by, moved_from)
+    _close(was, closed_on=today, by=by, reason=moved_to)
     return moved
 
 
@@ -324,7 +342,7 @@ def volunteer_deactivate(*, volunteer: Volunteer, closed_on: dt.date, by, reason
     _require(by, "volunteer_manage")
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     _check_volunteer_station(volunteer, by)
-    _close(volunteer, closed_on=closed_on, by=by, reason=reason or _("deactivated"))
+    _close(volunteer, closed_on=closed_on, by=by, reason=_deactivated(reason))
     return volunteer
 
 

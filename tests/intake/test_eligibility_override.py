@@ -42,7 +42,7 @@ def test_grant_against_the_result_records_who_when_and_why(rich_app, reviewer):
     assert app.eligibility_result == "not_eligible"
     assert app.override_reason == "家庭成员重病，医疗支出巨大" and app.override_by == reviewer
     assert app.override_at is not None
-    assert app.history.first().history_change_reason == "Granted against the eligibility result: 家庭成员重病，医疗支出巨大"
+    assert app.history.first().history_change_reason == "不符合条件仍予援助：家庭成员重病，医疗支出巨大"
     from intake.selectors import granted_against_result
 
     assert list(granted_against_result(Application.objects.all())) == [app]

@@ -53,9 +53,9 @@ def test_a_scan_and_a_photo_are_kept_privately_with_who_and_when(material, clerk
         assert path.is_relative_to(Path(settings.MEDIA_ROOT) / "applications" / str(material.application_id))
         assert "身份证" not in path.name  # stored under a random name, never the uploaded one
         assert path.read_bytes() in (JPEG, PDF)
-    assert material.history.first().history_change_reason == "Files attached: 身份证.jpg、低保证.pdf"
+    assert material.history.first().history_change_reason == "上传材料文件：身份证.jpg、低保证.pdf"
     latest = material.application.history.first()
-    assert (latest.history_change_reason, latest.history_user) == ("Files attached: 身份证.jpg、低保证.pdf", clerk)
+    assert (latest.history_change_reason, latest.history_user) == ("上传材料文件：身份证.jpg、低保证.pdf", clerk)
 
 
 @pytest.mark.parametrize("name,content,message", [
@@ -147,8 +147,8 @@ def test_remove_hides_the_file_and_keeps_it_with_who_and_when(material, clerk):
     assert item.removed_by == clerk and item.removed_at is not None
     assert Path(item.file.path).read_bytes() == PNG
     assert item.history.count() == 2
-    assert material.history.first().history_change_reason == "File removed: 错传.png"
-    assert material.application.history.first().history_change_reason == "File removed: 错传.png"
+    assert material.history.first().history_change_reason == "移除材料文件：错传.png"
+    assert material.application.history.first().history_change_reason == "移除材料文件：错传.png"
     with pytest.raises(ValidationError, match="already removed"):
         material_file_remove(file=item, by=clerk)
 
