@@ -38,7 +38,8 @@ class PersonForm(forms.ModelForm):
                   "township", "occupation", "declared_groups", "disability_type", "household_size",
                   "household_income", "assets_note"]
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}),
-                   "name": forms.TextInput(attrs={"autofocus": True})}
+                   "name": forms.TextInput(attrs={"autofocus": True}),
+                   "phone": forms.TextInput(attrs={"inputmode": "tel"})}  # a phone opens its number keypad
         labels = {"name": _("full name"), "address": _("home address")}
 
     def __init__(self, *args, masked: bool = False, **kwargs):

@@ -12,6 +12,7 @@ class PreferenceForm(forms.Form):
     email = forms.BooleanField(label=_("Also by e-mail"), required=False)
     sms = forms.BooleanField(label=_("Also by SMS"), required=False)
     phone = forms.CharField(label=_("Mobile for SMS"), max_length=20, required=False,
+                            widget=forms.TextInput(attrs={"inputmode": "tel"}),  # a phone's number keypad
                             help_text=_("11 digits. Empty: the phone number of your account."))
 
     def __init__(self, *args, user, **kwargs):

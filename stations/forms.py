@@ -80,6 +80,7 @@ class VolunteerForm(forms.ModelForm):
     class Meta:
         model = Volunteer
         fields = VOLUNTEER_FIELDS
+        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel"})}  # a phone opens its number keypad
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,9 @@
 //   <button data-print>                      prints the page
 //   <a href="…" data-back>                   goes back in history (the href is the fallback)
 //   <select data-lookup="/stations/lookup/handlers/">  a search box above it finds names to add (type-ahead)
+//   <div data-messages-here>                 a page opened at the section holding it (…#material-files) shows
+//                                            its messages (an upload's outcome) there, not at the top
+// And a form sent back with errors puts the focus on its first refused field, not on its autofocus field.
 (function () {
   "use strict";
 
@@ -144,6 +147,43 @@
     setUpLookups();
   }
   document.addEventListener("htmx:load", function (event) { setUpLookups(event.target); });
+
+  // A redirect back to a section far down the page (a material's upload → #material-files) opens the page
+  // there, while the messages (a refused photo's reason) sit at the top, out of a phone's sight: they move
+  // into the section's [data-messages-here]. Without this script they simply stay at the top.
+  function messagesToSection() {
+    const box = document.querySelector("main > .messages");
+    const id = window.location.hash.slice(1);
+    if (!box || !id) return;
+    let section = null;
+    try { section = document.getElementById(decodeURIComponent(id)); } catch (e) { return; }
+    const slot = section && section.querySelector("[data-messages-here]");
+    if (slot) slot.append(box);
+  }
+
+  // A form sent back with errors: its first refused field takes the focus, and the screen, instead of the
+  // field its autofocus names (the form's first), so that on a phone the error is in sight, not a page below.
+  function focusFirstError() {
+    const controls = "input:not([type=hidden]), select, textarea";
+    const refused = Array.from(document.querySelectorAll("main form .is-invalid, main form [aria-invalid=true]"))
+      .map(function (el) { return el.matches(controls) ? el : el.querySelector(controls); })
+      .find(function (el) { return el && !el.disabled && el.getClientRects().length > 0; });
+    if (!refused) return;
+    document.querySelectorAll("main [autofocus]").forEach(function (el) { el.removeAttribute("autofocus"); });
+    refused.focus({ preventScroll: true });
+    refused.scrollIntoView({ block: "center" });
+  }
+
+  function onOpen() {
+    messagesToSection();
+    focusFirstError();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", onOpen);
+  } else {
+    onOpen();
+  }
 })();
 
 // Vocabularies offered per case category or aid form (core.choices.ScopedSelect, issue 16): a select marked
