@@ -1,5 +1,12 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+class AxesConfig(AxesAppConfig):
+    """django-axes under a name the admin index can show in Chinese (axes has none: "Axes")."""
+
+    verbose_name = _("Login lockouts")
 
 
 class AccountsConfig(AppConfig):

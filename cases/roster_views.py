@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from core.access import require
 from core.choices import CAUSE
-from core.flow import submit
+from core.flow import once, submit
 from core.paging import paginate
 from stations.models import Handler, Provider
 
@@ -87,7 +86,8 @@ provider_create, provider_edit = _roster_views(forms.ProviderForm, _("New provid
 def handler_deactivate(request, pk):
     require(request.user, "roster_manage")
     handler = get_object_or_404(Handler, pk=pk)
-    handler = services.handler_toggle_active(handler=handler, by=request.user)
-    messages.success(request, (_("%(name)s is active again.") if handler.active
-                               else _("%(name)s is no longer active.")) % {"name": handler.name})
-    return redirect("cases:handler_list")
+    # A toggle: sent twice (a double click) it would switch the lawyer off and on again; core.flow runs it once.
+    return once(request, lambda: services.handler_toggle_active(handler=handler, by=request.user),
+                done=lambda h: (_("%(name)s is active again.") if h.active
+                                else _("%(name)s is no longer active.")) % {"name": h.name},
+                to=reverse("cases:handler_list"), fallback=reverse("cases:handler_list"))

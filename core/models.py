@@ -394,3 +394,22 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table} {self.version}"
+
+
+class FormToken(models.Model):
+    """One sending of a form (core.flow, `_once`): the hidden number `{% csrf_token %}` writes into every POST form,
+    taken when the form is saved, so that the same form sent again (a double click, a retry after a timeout)
+    saves nothing more and leads where the first sending went. A technical row, never a record: no history;
+    removed after a week (core.flow.form_tokens_expire, run nightly by core.tasks.expire_form_tokens)."""
+
+    token = models.UUIDField(primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    done_url = models.CharField(max_length=2000, blank=True)
+    # What was sent: the same number sent with other content is a new sending (the page kept by the browser's
+    # Back button, changed and sent again), not a double click.
+    digest = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return str(self.token)

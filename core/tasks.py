@@ -29,3 +29,11 @@ def _sweep_on_start(**_kwargs) -> None:
         sweep_jobs.apply_async(retry=False, countdown=1)
     except Exception:  # noqa: BLE001 - beat sweeps soon anyway
         pass
+
+
+@shared_task(name="core.expire_form_tokens", ignore_result=True)
+def expire_form_tokens() -> int:
+    """Forget the numbers of forms sent more than a week ago (core.flow)."""
+    from . import flow
+
+    return flow.form_tokens_expire()

@@ -58,7 +58,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
-    "axes",
+    "accounts.apps.AxesConfig",  # django-axes, named for the admin index
     "django_celery_beat",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -104,7 +104,9 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "core.context_processors.shell",
             ],
-            "builtins": ["core.templatetags.url_memo"],  # {% url %} with each address kept once made
+            # {% csrf_token %} with the form's own number (core.flow: a form sent twice saves once); {% url %}
+            # with each address kept once made
+            "builtins": ["core.templatetags.form_once", "core.templatetags.url_memo"],
         },
     },
 ]
@@ -339,6 +341,8 @@ CELERY_BEAT_SCHEDULE = {
     "expire-report-files": {"task": "reports.expire_files", "schedule": crontab(hour=3, minute=10)},
     "expire-ledger-files": {"task": "ledger.expire_files", "schedule": crontab(hour=3, minute=20)},
     "expire-export-files": {"task": "ledger.expire_exports", "schedule": crontab(hour=3, minute=30)},
+    # The numbers of forms sent more than a week ago (core.flow: a form sent twice saves once).
+    "expire-form-tokens": {"task": "core.expire_form_tokens", "schedule": crontab(hour=3, minute=40)},
     "deem-withdrawn-daily": {"task": "intake.deem_withdrawn_daily", "schedule": crontab(hour=1, minute=10)},
     # The scan also sends everyone's morning digest (notifications), so it runs at the start of the working day.
     "scan-deadlines-daily": {"task": "cases.scan_deadlines_daily", "schedule": crontab(hour=7, minute=30)},
