@@ -9,7 +9,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.access import require
@@ -140,7 +140,14 @@ def user_create(*, username: str, full_name: str, role_codes: list[str], station
     user.set_password(password)
     with site_language():
         created, given = _("account created"), _("roles: %(roles)s") % {"roles": _roles_text(role_codes)}
-    _save(user, by, created)
+    try:
+        with transaction.atomic():
+            _save(user, by, created)
+    except IntegrityError:
+        # the same username taken at the same moment (a double click on 保存, two administrators): a message
+        if not User.objects.filter(username__iexact=username).exists():
+            raise
+        raise ValidationError({"username": _("A user with that username already exists.")}) from None
     user._history_user = by
     user._change_reason = given
     user.groups.set(groups)  # the history row of the roles given

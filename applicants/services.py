@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.access import require
@@ -12,6 +12,19 @@ from core.stored import site_language
 
 from . import idcard
 from .models import Person, VulnerableEntry
+
+# What the person's edit page changes: the fields of its form (applicants.forms.PersonForm). An edit copies these,
+# and only these, onto the row it locked: a merge made meanwhile (merged_into) is not undone by the copy the page
+# loaded before it.
+PERSON_EDITABLE = ("name", "id_type", "id_number", "sex", "birth_date", "ethnicity", "phone", "address", "hukou",
+                   "township", "occupation", "declared_groups", "disability_type", "household_size",
+                   "household_income", "assets_note")
+UNIQUE_ID_NUMBER = "person_unique_id_number"
+
+
+def _constraint(exc: IntegrityError) -> str:
+    """The name of the constraint a write broke (PostgreSQL says it), or ""."""
+    return getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) or ""
 
 
 @transaction.atomic
@@ -22,8 +35,22 @@ def person_save(*, person: Person, by) -> Person:
         person.created_by = by
         if not by.is_center:
             person.station = by.station
+    else:
+        stored = Person.objects.select_for_update().get(pk=person.pk)
+        for name in PERSON_EDITABLE:
+            setattr(stored, name, getattr(person, name))
+        person = stored
     person._history_user = by
-    person.save()
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:
+        # The form checked the number, but the same person was saved at the same moment (a double click, a retry
+        # after a timeout): the database keeps one record per number, and the page says so as the form does.
+        if _constraint(exc) != UNIQUE_ID_NUMBER:
+            raise
+        raise ValidationError({"id_number": ValidationError(_("This ID number is already registered."),
+                                                            code="duplicate")}) from None
     return person
 
 
@@ -57,6 +84,10 @@ def person_merge(*, keep: Person, drop: Person, by, reason: str = "") -> Person:
     require(by, "applicant_merge")
     if keep.pk == drop.pk:
         raise ValidationError(_("A record cannot be merged into itself."))
+    # Both records locked (in the order of their numbers, as any two merges take them) and read again: a merge of
+    # the same record made at the same moment (another tab, a colleague) is found here, not undone.
+    locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=(keep.pk, drop.pk)).order_by("pk")}
+    keep, drop = locked[keep.pk], locked[drop.pk]
     if keep.merged_into_id or drop.merged_into_id:
         raise ValidationError(_("One of these records has already been merged."))
     with site_language():  # the history is read in the center's language, whoever clicked (core.stored)

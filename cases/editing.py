@@ -80,9 +80,29 @@ def _not_future(day: date, label: str) -> None:
         raise ValidationError(_("%(what)s cannot be in the future.") % {"what": label})
 
 
+class Changes(dict):
+    """{field: value} as an edit page posts it, with `seen`: {field: value} as the page showed it when it was opened
+    (cases.editing_forms.CaseEditForm). case_edit takes from it only what the user changed on that page."""
+
+    def __init__(self, values: dict, *, seen: dict | None = None):
+        super().__init__(values)
+        self.seen = seen
+
+
+def _same(a, b) -> bool:
+    """Two values of a field are the same correction (an empty text and no value alike)."""
+    return (a if a is not None else "") == (b if b is not None else "")
+
+
 @transaction.atomic
-def case_edit(*, case: Case, by, changes: dict, reason: str = "") -> Case:
-    """Correct fields of the case recorded at opening (or the amount recovered at closing)."""
+def case_edit(*, case: Case, by, changes: dict, reason: str = "", seen: dict | None = None) -> Case:
+    """Correct fields of the case recorded at opening (or the amount recovered at closing).
+
+    `seen`: the values the user's page showed when it was opened (by default `changes.seen`, see Changes). A
+    field posted as it was shown is not the user's change, whatever the case holds now: a correction a colleague
+    saved in the meantime stays. A field both the colleague and this user changed is refused, not overwritten.
+    Without `seen`, every posted value that differs from the case is a change."""
+    seen = getattr(changes, "seen", None) if seen is None else seen
     case = _lock(case)
     if not may_edit(by, case):
         raise PermissionDenied
@@ -90,6 +110,12 @@ def case_edit(*, case: Case, by, changes: dict, reason: str = "") -> Case:
     if unknown:
         raise ValidationError(_("These fields cannot be changed here: %(fields)s.")
                               % {"fields": ", ".join(sorted(unknown))})
+    if seen:
+        changes = {name: value for name, value in changes.items() if name not in seen or not _same(value, seen[name])}
+        if any(name in seen and not _same(getattr(case, name), seen[name])
+               and not _same(getattr(case, name), value) for name, value in changes.items()):
+            raise ValidationError(_("This case was changed by someone else since you opened this page; reload it "
+                                    "and make your change again."))
     changed = {name: value for name, value in changes.items() if value != getattr(case, name)}
     if any(name in CENTER_FIELDS for name in changed) and not _center_assigner(by):
         raise PermissionDenied

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import CASE_ROLE, ORGAN, offer
@@ -35,10 +39,13 @@ class StageChangeForm(forms.Form):
 
 
 class CaseEditForm(forms.Form):
-    """Only the fields this user may correct on this case (editing.editable_fields), and the reason."""
+    """Only the fields this user may correct on this case (editing.editable_fields), and the reason. `seen` carries
+    the values the page showed when it was opened, so the service takes only what the user changed on it (a
+    correction saved meanwhile in another tab is kept, a field changed on both sides refused)."""
 
     reason = forms.CharField(label=_("Reason for changing the case"), required=False, max_length=100,
                              widget=forms.Textarea(attrs={"rows": 2}))
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, case: Case, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,6 +54,8 @@ class CaseEditForm(forms.Form):
             field = Case._meta.get_field(name).formfield()
             field.initial = getattr(case, name)
             self.fields[name] = field
+        self.fields["seen"].initial = json.dumps({name: getattr(case, name) for name in self.names},
+                                                 cls=DjangoJSONEncoder)
         if "aid_form" in self.names:  # only the aid forms of the case's category (rules.AID_FORM_CATEGORIES)
             empty = [("", "---------")] if not self.fields["aid_form"].required else []
             self.fields["aid_form"].choices = [*empty, *rules.aid_form_choices(case.category, case.aid_form)]
@@ -58,6 +67,24 @@ class CaseEditForm(forms.Form):
             self.fields["reason"].required = True
             self.fields["reason"].help_text = _("The case is no longer open: the correction needs a reason.")
 
+    def _seen(self) -> dict | None:
+        """The values the page showed, read as the fields read a posted value; None for a post without them (an
+        older page, a client of its own): every value posted then counts."""
+        try:
+            posted = json.loads(self.cleaned_data.get("seen") or "null")
+        except ValueError:
+            return None
+        if not isinstance(posted, dict):
+            return None
+        seen = {}
+        for name in self.names:
+            if name in posted:
+                try:
+                    seen[name] = self.fields[name].to_python(posted[name])
+                except ValidationError:
+                    pass
+        return seen
+
     @property
-    def changes(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in self.names}
+    def changes(self) -> editing.Changes:
+        return editing.Changes({name: self.cleaned_data.get(name) for name in self.names}, seen=self._seen())

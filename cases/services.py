@@ -267,7 +267,11 @@ def approval_step(proposal: AssignmentProposal) -> str:
 
 def _locked_pending(proposal: AssignmentProposal, by) -> AssignmentProposal:
     WORKFLOW.authorize(by, proposal.case, approval_step(proposal))
-    proposal = AssignmentProposal.objects.select_for_update().select_related("case", "handler").get(pk=proposal.pk)
+    # The case first, then its proposal: the order of a direct assignment, a change of handler, a closing or a
+    # termination (which lock the case and then supersede or withdraw the proposal), so neither waits on the other.
+    _lock(proposal.case)
+    proposal = (AssignmentProposal.objects.select_for_update(of=("self",)).select_related("case", "handler")
+                .get(pk=proposal.pk))
     if proposal.status != AssignmentProposal.Status.PENDING:
         raise ValidationError(_("This proposal is no longer awaiting approval (%(status)s).")
                               % {"status": proposal.get_status_display()})

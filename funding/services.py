@@ -178,7 +178,14 @@ def batch_create(*, subsidies, by, title: str = "", zero_reason: str = "", vouch
     ids = [s.pk for s in subsidies]
     if not ids:
         raise ValidationError(_("Select at least one computed subsidy."))
-    locked = list(Subsidy.objects.select_for_update().filter(pk__in=ids).select_related("case"))
+    # The cases first (in the order of their numbers), then their subsidies: the order of a recompute (_compute)
+    # and of a grading, so a batch made while a subsidy is recomputed waits for it instead of deadlocking.
+    from cases.models import Case
+
+    list(Case.objects.select_for_update().filter(pk__in=Subsidy.objects.filter(pk__in=ids).values("case_id"))
+         .order_by("pk").values_list("pk", flat=True))
+    locked = list(Subsidy.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("case")
+                  .order_by("pk"))
     not_ready = [s.case.number for s in locked if not SUBSIDY.enabled(s, "batch")]
     if not_ready or len(locked) != len(set(ids)):
         raise ValidationError(_("These subsidies cannot go in a batch (already in one or paid, or their case is "

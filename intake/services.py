@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,6 +47,32 @@ DEFAULT_MATERIALS = {
 }
 AGENT_MATERIAL = "代理人身份证明及代理权限证明"
 
+# What an edit page changes: the fields of its form (intake.forms). An edit copies these, and only these, onto the
+# row it locked: a step a colleague took meanwhile (a supplementation notice issued, the consultation led to an
+# application) is not undone by the copy the page loaded before it.
+CONSULTATION_EDITABLE = ("occurred_at", "channel", "topic", "person_count", "station", "contact_point",
+                         "person_name", "person_sex", "person_phone", "person_groups", "summary", "answer", "outcome",
+                         "handled_by")
+APPLICATION_EDITABLE = ("received_on", "station", "category", "cause", "stage", "criminal_role", "agent_name",
+                        "facts", "opposing_party", "amount_involved", "recipient_count", "is_mass",
+                        "individual_income", "domestic_violence", "no_fixed_income", "no_hardship_ground",
+                        "exemption_ground", "green_channel", "advance_aid", "advance_aid_reason", "matter_ground",
+                        "asset_deposits", "asset_property_count", "asset_property_value", "asset_vehicle_value",
+                        "asset_other_value")
+MATTER_EDITABLE = ("kind", "date", "place", "handler", "lawyer_name", "person_name", "plea", "person_count",
+                   "station", "note")
+
+
+def _onto_stored(edited, fields: tuple[str, ...], stored=None):
+    """The stored row of `edited` (locked here unless the caller locked it: `stored`) with `fields` taken from
+    `edited`."""
+    if stored is None:
+        stored = type(edited).objects.select_for_update().get(pk=edited.pk)
+    for name in fields:
+        field = type(edited)._meta.get_field(name)
+        setattr(stored, field.attname, getattr(edited, field.attname))
+    return stored
+
 
 def _stamp(obj, by, reason: str = ""):
     """Mark `obj`'s next history row with who did it and why. A `reason` the service words itself is built under
@@ -75,6 +101,8 @@ def _check_date(value: date | None, field: str, *, not_before: date | None = Non
 def consultation_save(*, consultation: Consultation, by, volunteers=None) -> Consultation:
     """`volunteers`: those who were there (None leaves them as they are)."""
     require(by, "consultation_log")
+    if consultation.pk is not None:
+        consultation = _onto_stored(consultation, CONSULTATION_EDITABLE)
     if not by.is_center:
         if consultation.station_id not in (None, by.station_id):
             raise ValidationError({"station": _("You can only record for your own station.")})
@@ -126,6 +154,9 @@ def application_receive(*, application: Application, by, consultation: Consultat
     starts); at a station it is a preliminary intake (draft) until forwarded."""
     require(by, "application_intake")
     app = application
+    if consultation is not None:
+        # locked first: two clerks leading the same consultation to an application at once receive one
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     if consultation is not None and consultation.application_id is not None:
         raise ValidationError(_("This consultation already led to application %(n)s.")
                               % {"n": consultation.application})
@@ -169,24 +200,26 @@ def application_update(*, application: Application, by) -> Application:
     days from receipt); it may not leave the year its receipt was numbered in, nor follow a notice issued on it."""
     stored = Application.objects.select_for_update().get(pk=application.pk)
     step(by, stored, "edit")
-    moved = application.received_on != stored.received_on
+    received_on = stored.received_on
+    app = _onto_stored(application, APPLICATION_EDITABLE, stored)  # the row as it is now, with the form's fields
+    moved = app.received_on != received_on
     if moved:
-        _check_date(application.received_on, "received_on")
-        if stored.number and application.received_on and application.received_on.year != stored.received_on.year:
+        _check_date(app.received_on, "received_on")
+        if stored.number and app.received_on and app.received_on.year != received_on.year:
             raise ValidationError({"received_on": _(
                 "The receipt %(n)s was numbered in %(year)s: the date of receipt stays in that year.")
-                % {"n": stored.number, "year": stored.received_on.year}})
+                % {"n": stored.number, "year": received_on.year}})
         first = stored.supplement_notices.order_by("issued_on", "pk").first()
-        if first is not None and application.received_on > first.issued_on:
+        if first is not None and app.received_on > first.issued_on:
             raise ValidationError({"received_on": _(
                 "Supplementation notice %(n)s was issued on %(date)s: the application was received by then.")
                 % {"n": first.number, "date": first.issued_on}})
-    _validate_flags(application, application.applicant)
-    if moved and application.review_due is not None and application.forwarded_at is None:
-        application.review_due = review_due_for(application)
-    _stamp(application, by)
-    application.save()
-    return application
+    _validate_flags(app, app.applicant)
+    if moved and app.review_due is not None and app.forwarded_at is None:
+        app.review_due = review_due_for(app)
+    _stamp(app, by)
+    app.save()
+    return app
 
 
 @transaction.atomic
@@ -806,18 +839,36 @@ def objection_late(objection: Objection, today: date | None = None) -> bool:
 def notice_register(*, notice: CriminalNotice, by, new_person: dict | None = None):
     """通知辩护: no eligibility review; the case opens awaiting assignment (3 days). `new_person` (name,
     id_number, sex, birth_date) registers the person named by the notice when it is not registered yet."""
+    from applicants.models import Person
+
     require(by, "notice_register")
     if not by.is_center:
         raise PermissionDenied
     _check_date(notice.received_on, "received_on")
     if new_person is not None:
-        from applicants.models import Person
-
         person = Person(name=new_person["name"], id_number=new_person.get("id_number") or "",
                         sex=new_person.get("sex") or "", birth_date=new_person.get("birth_date"), created_by=by)
         _stamp(person, by)
-        person.save()
+        try:
+            with transaction.atomic():
+                person.save()
+        except IntegrityError:
+            # registered at the same moment by another sending of this notice: that record is the person
+            person = (Person.objects.filter(id_number=person.id_number, merged_into__isnull=True)
+                      .order_by("pk").first() if person.id_number else None)
+            if person is None:
+                raise
         notice.person = person
+    # The person's row is locked: the same notice sent twice at once (a double click, a retry) queues here and
+    # finds the first one registered.
+    Person.objects.select_for_update().get(pk=notice.person_id)
+    number = (notice.notice_number or "").strip()
+    if notice.organ and number:
+        earlier = (CriminalNotice.objects.filter(organ=notice.organ, notice_number=number, person_id=notice.person_id)
+                   .select_related("case").order_by("pk").first())
+        if earlier is not None:
+            raise ValidationError({"notice_number": _("This notice is already registered: case %(number)s.")
+                                   % {"number": earlier.case.number if earlier.case_id else earlier}})
     notice.created_by = by
     _stamp(notice, by)
     from cases.services import case_open
@@ -835,6 +886,8 @@ def notice_register(*, notice: CriminalNotice, by, new_person: dict | None = Non
 @transaction.atomic
 def matter_save(*, matter: Matter, by) -> Matter:
     require(by, "matter_log")
+    if matter.pk is not None:
+        matter = _onto_stored(matter, MATTER_EDITABLE)
     _check_date(matter.date, "date")
     if matter.person_count < 1:
         raise ValidationError({"person_count": _("The person count must be at least 1.")})
