@@ -50,8 +50,8 @@ class User(AbstractUser):
         return self.station_id is None
 
     def can(self, capability: str) -> bool:
-        # A superuser holds every capability (Django's convention): the demo `admin` is one,
-        # so it can reach any page to configure; the administrator *role* alone cannot.
+        # A superuser holds every capability (Django's convention): IT's `createsuperuser` account. The demo
+        # `admin` is not one: the administrator role (users, stations, configuration, DOMAIN §2) alone.
         return self.is_active and self.has_perm(f"accounts.{capability}")
 
     @property

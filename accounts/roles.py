@@ -69,7 +69,7 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
     CLERK: {
         "consultation_log", "applicant_manage", "applicant_view_full", "registry_manage",
         "application_intake", "notice_register", "matter_log", "case_view_all", "case_assign",
-        "roster_manage", "duty_roster_manage", "publicity_log", "ledger_import", "history_view",
+        "roster_manage", "duty_roster_manage", "ledger_import", "history_view",
     },
     REVIEWER: {
         "consultation_log", "applicant_manage", "applicant_view_full", "application_intake",
@@ -85,4 +85,24 @@ ROLE_CAPABILITIES: dict[str, set[str]] = {
     FINANCE: {"subsidy_manage", "payment_manage", "funding_manage", "dashboard_view"},
     ADMIN: {"station_manage", "roster_manage", "history_view", "volunteer_manage", "calendar_manage",
             "user_manage", "vocabulary_manage"},
+}
+
+# The Django admin's own model permissions a role holds besides its capabilities: "app_label.model" → actions.
+# The administrator keeps users, stations and configuration (DOMAIN.md §2) and opens nothing that holds a
+# person's data or a case's file (§13). Accounts are only viewed there: they are kept on 管理 › 用户
+# (user_manage), whose rules (the director's role given by a director, a superuser's account by a superuser)
+# the admin's user form would skip. A real superuser (createsuperuser, for IT) keeps every permission.
+_KEPT = ("view", "add", "change")
+ROLE_ADMIN_MODELS: dict[str, dict[str, tuple[str, ...]]] = {
+    ADMIN: {
+        "accounts.user": ("view",),
+        "auth.group": _KEPT,  # the roles' permissions are configuration (§2)
+        "stations.station": _KEPT, "stations.contactpoint": _KEPT, "stations.liaison": _KEPT,
+        "stations.volunteer": _KEPT,
+        "core.centerprofile": ("view", "change"), "core.deadlinerule": ("view", "change"),
+        "core.calendaryear": _KEPT, "core.calendarday": _KEPT, "core.vocabularyterm": _KEPT,
+        "applicants.eligibilitypolicy": _KEPT, "applicants.eligibilityitem": _KEPT,
+        "cases.gradingscale": _KEPT,
+        "funding.subsidystandard": _KEPT, "funding.subsidypolicy": _KEPT,
+    },
 }

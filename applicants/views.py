@@ -78,12 +78,27 @@ def person_list(request):
     })
 
 
+def _consultation_person(request) -> dict[str, str]:
+    """Name, phone and sex of the person of the consultation `?consultation=<pk>`, one this user may see (else 404):
+    carried by its id, so that they are not written into the address. intake's selector, offered from its home.py
+    (core.registry.provided): applicants sits below intake."""
+    consultations_visible_to = provided("consultations_visible_to")
+    if consultations_visible_to is None:
+        return {}
+    c = get_visible(consultations_visible_to(request.user), pk=request.GET["consultation"])
+    return {k: v for k, v in (("name", c.person_name), ("phone", c.person_phone), ("sex", c.person_sex)) if v}
+
+
 @capability_required("applicant_manage")
 def person_create(request):
     """Search first (name, ID, phone), then create; an existing ID number is never registered twice."""
     q = request.GET.get("q", "").strip()
-    matches = person_search(persons_visible_to(request.user).filter(merged_into__isnull=True), q)[:10] if q else []
     initial = {k: request.GET[k] for k in ("name", "phone", "sex", "id_number") if request.GET.get(k)}
+    if request.GET.get("consultation"):  # 引导申请: the person as the consultation wrote them down
+        carried = _consultation_person(request)
+        initial = {**carried, **initial}
+        q = q or carried.get("name") or carried.get("phone", "")
+    matches = person_search(persons_visible_to(request.user).filter(merged_into__isnull=True), q)[:10] if q else []
     form = PersonForm(request.POST or None, initial=initial)
     nxt = _next(request)
     saved = submit(request, form, lambda data: services.person_save(person=form.save(commit=False), by=request.user),

@@ -98,7 +98,9 @@ def _print_delivery(request, case: Case, served: str, assignment):
 def attachment_download(request, pk):
     _need_case_access(request.user)
     att = get_object_or_404(Attachment, pk=pk)
-    get_visible(case_detail_qs(request.user), pk=att.case_id)
+    case = get_visible(case_detail_qs(request.user), pk=att.case_id)
+    if not recipient_is_visible(request.user, case):  # a judgment or agreement names the recipient (§13)
+        raise Http404
     try:
         handle = att.file.open("rb")
     except FileNotFoundError:

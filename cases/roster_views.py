@@ -16,7 +16,7 @@ from core.paging import paginate
 from stations.models import Handler, Provider
 
 from . import forms, services
-from .selectors import open_caseloads
+from .selectors import may_list_cases, open_caseloads
 
 # --- roster -------------------------------------------------------------------------
 
@@ -47,6 +47,8 @@ def handler_list(request):
         "page_obj": page_obj, "handlers": page_obj.object_list, "show": show, "q": q,
         "providers": providers[:PROVIDERS_SHOWN], "providers_total": providers.count(),
         "breadcrumbs": [(_("Handlers"), None)], "title": _("Handlers"),
+        # the caseload links to the case list: for those who may open it (not the administrator, DOMAIN.md §2)
+        "may_list_cases": may_list_cases(request.user),
     })
 
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -45,10 +46,60 @@ class DeadlineRuleAdmin(SimpleHistoryAdmin):
         return False
 
 
+# The codes the services write into an access-log row (DOMAIN.md §13), in words. An object type is a model label
+# ("cases.Attachment", "intake.application": its model's name) or one of these words.
+ACCESS_ACTIONS = {"view_person": _("View"), "print": _("Print"), "reprint": _("Reprint"), "download": _("Download"),
+                  "export": _("Export")}
+ACCESS_OBJECT_TYPES = {"person": _("person")}
+
+
+def access_action_label(code: str) -> str:
+    return ACCESS_ACTIONS.get(code, code)
+
+
+def access_object_type_label(code: str) -> str:
+    if code in ACCESS_OBJECT_TYPES:
+        return ACCESS_OBJECT_TYPES[code]
+    try:
+        return apps.get_model(code)._meta.verbose_name
+    except (LookupError, ValueError):  # a code from a model since removed: as it was written
+        return code
+
+
+class _AccessCodeFilter(admin.SimpleListFilter):
+    """Filter by a code column, offering the codes the log holds by their names."""
+
+    def label_of(self, code: str) -> str:
+        raise NotImplementedError
+
+    def lookups(self, request, model_admin):
+        codes = (model_admin.get_queryset(request).order_by().values_list(self.parameter_name, flat=True)
+                 .distinct())
+        return sorted(((code, self.label_of(code)) for code in codes), key=lambda choice: str(choice[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(**{self.parameter_name: self.value()}) if self.value() else queryset
+
+
+class AccessActionFilter(_AccessCodeFilter):
+    title, parameter_name = _("action"), "action"
+
+    def label_of(self, code: str) -> str:
+        return access_action_label(code)
+
+
+class AccessObjectTypeFilter(_AccessCodeFilter):
+    title, parameter_name = _("object type"), "object_type"
+
+    def label_of(self, code: str) -> str:
+        return access_object_type_label(code)
+
+
 @admin.register(AccessLog)
 class AccessLogAdmin(NoDeleteMixin, admin.ModelAdmin):
-    list_display = ("at", "user", "action", "object_type", "object_id", "detail")
-    list_filter = ("action", "object_type")
+    list_display = ("at", "user", "action_label", "object_type_label", "object_id", "detail")
+    list_filter = (AccessActionFilter, AccessObjectTypeFilter)
+    fields = readonly_fields = ("at", "user", "action_label", "object_type_label", "object_id", "detail")
     search_fields = ("object_id", "user__username", "user__full_name")
     date_hierarchy = "at"
 
@@ -57,6 +108,14 @@ class AccessLogAdmin(NoDeleteMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_label(self, obj: AccessLog) -> str:
+        return access_action_label(obj.action)
+
+    @admin.display(description=_("object type"), ordering="object_type")
+    def object_type_label(self, obj: AccessLog) -> str:
+        return access_object_type_label(obj.object_type)
 
 
 class _PrintRecordAdmin(NoDeleteMixin, SimpleHistoryAdmin):

@@ -44,6 +44,19 @@ def export_response(sheet: str, queryset, *, filename: str, full: bool = False, 
             messages.info(request, _("The list is long; it is exported in the background. The file appears "
                                      "here when it is ready.") if job.queued else jobs.queued_message())
             return redirect("ledger:export_detail", job.pk)
+    if full and request is not None and request.user.is_authenticated:
+        _log_full_export(user=request.user, sheet=sheet, queryset=queryset, filename=filename)
     book = SafeWorkbook()
     write_sheet(book, sheet, queryset, full=full)
     return workbook_response(book, filename)
+
+
+def _log_full_export(*, user, sheet: str, queryset, filename: str) -> None:
+    """A list with the full ID numbers and phones is the full records of everybody on it: who took it is logged,
+    as opening one person's record is (DOMAIN.md §13). A long list, built in the background, is logged when its
+    file is downloaded (ledger.views.export_download)."""
+    from core.models import AccessLog
+
+    model = getattr(queryset, "model", None)
+    AccessLog.objects.create(user=user, action="export", object_type=(model._meta.label if model else sheet)[:50],
+                             object_id="", detail=filename[:200])

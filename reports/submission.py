@@ -59,6 +59,11 @@ def sha256(path) -> str:
     return digest.hexdigest()
 
 
+def _workbook_missing() -> str:
+    return _("The built workbook is no longer on the server (removed or lost): build the report again, check it "
+             "and submit the new one.")
+
+
 def submitted_version(period_code: str, station, *, exclude=None) -> ReportRun | None:
     qs = ReportRun.objects.filter(period=period_code, station=station, submitted_at__isnull=False)
     if exclude is not None:
@@ -72,6 +77,8 @@ def submit_problem(run: ReportRun) -> str | None:
         return _("This report has been submitted.")
     if run.status != ReportRun.Status.DONE or not run.xlsx:
         return _("Only a finished report can be submitted.")
+    if not run.xlsx.storage.exists(run.xlsx.name):  # what is submitted is the file that was built
+        return _workbook_missing()
     try:
         p = run.as_period()
     except ValidationError:
@@ -108,8 +115,13 @@ def report_run_submit(*, run: ReportRun, by) -> ReportRun:
     if changed:
         raise ValidationError(_("The data changed after this report was built (%(names)s): build it again, check "
                                 "it and submit the new one.") % {"names": "、".join(changed[:8])})
-    if run.xlsx_sha256 and sha256(run.xlsx.path) != run.xlsx_sha256:
-        raise ValidationError(_("The workbook file is not the one that was built: build the report again."))
+    if run.xlsx_sha256:
+        try:
+            built = sha256(run.xlsx.path) == run.xlsx_sha256
+        except OSError:  # removed since submit_problem looked, or unreadable
+            raise ValidationError(_workbook_missing()) from None
+        if not built:
+            raise ValidationError(_("The workbook file is not the one that was built: build the report again."))
     rows = []
     for item in ind.REGISTRY:
         records = None

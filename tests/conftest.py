@@ -2,7 +2,9 @@
 
 Personas come from the same `seed_organisation` the demo uses, so tests and the
 demo agree on who is who: director, clerk, reviewer, finance, handler (张伟),
-staff_a (station A), staff_b (station B), admin, and `outsider` (no role). The list of personas a permission
+staff_a (station A), staff_b (station B), admin (the administrator role with the Django admin's access, not a
+superuser), and `outsider` (no role); `superuser` is IT's account as `createsuperuser` makes it (every
+permission, Django's convention), for tests of what not even a superuser may do. The list of personas a permission
 table walks is tests/permission_table.PERSONAS; counting a page's queries is tests/helpers.queries_for.
 """
 
@@ -91,6 +93,18 @@ staff_b = _persona("staff_b")
 admin_user = _persona("admin")
 
 
+def _superuser():
+    from accounts.models import User
+
+    return (User.objects.filter(username="it").first()
+            or User.objects.create_superuser(username="it", password="legalaid-demo", full_name="信息科"))
+
+
+@pytest.fixture
+def superuser(org):
+    return _superuser()
+
+
 @pytest.fixture
 def outsider(org):
     from accounts.models import User
@@ -119,6 +133,8 @@ def client_for(client, org):
             from accounts.models import User
 
             c.force_login(User.objects.get_or_create(username="no_role", defaults={"full_name": "无角色"})[0])
+        elif persona == "superuser":
+            c.force_login(_superuser())
         elif persona != "anonymous":
             c.force_login(org["users"][persona])
         return c

@@ -80,6 +80,6 @@ def consultation_to_application(request, pk):
     target = reverse("intake:application_create") + f"?consultation={c.pk}"
     if c.person_id:
         return redirect(f"{target}&{person_param(request.user, c.person)}")
-    params = {"next": target, "q": c.person_name or c.person_phone, "name": c.person_name,
-              "phone": c.person_phone, "sex": c.person_sex}
-    return redirect(reverse("applicants:person_create") + "?" + urlencode({k: v for k, v in params.items() if v}))
+    # The person's name and phone stay out of the address (server logs, the browser's history: DOMAIN.md §13):
+    # the new-applicant page reads them from the consultation, which it opens as this user may see it.
+    return redirect(reverse("applicants:person_create") + "?" + urlencode({"next": target, "consultation": c.pk}))

@@ -99,11 +99,11 @@ def test_a_user_cannot_deactivate_themself(director):
         services.user_deactivate(user=director, by=director)
 
 
-def test_the_last_active_director_is_neither_deactivated_nor_demoted(director, admin_user):
+def test_the_last_active_director_is_neither_deactivated_nor_demoted(director, superuser):
     with pytest.raises(ValidationError):
-        services.user_deactivate(user=director, by=admin_user)
+        services.user_deactivate(user=director, by=superuser)
     with pytest.raises(ValidationError):
-        services.user_update(user=director, full_name="周主任", role_codes=[roles.CLERK], by=admin_user)
+        services.user_update(user=director, full_name="周主任", role_codes=[roles.CLERK], by=superuser)
     second, _ = services.user_create(username="d2", full_name="副主任", role_codes=[roles.DIRECTOR], by=director)
     services.user_deactivate(user=director, by=second)
     director.refresh_from_db()

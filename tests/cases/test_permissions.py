@@ -16,7 +16,8 @@ from cases import services
 from stations.models import Handler
 from tests.permission_table import PERSONAS
 
-SEE = {"admin": 200, "director": 200, "clerk": 200, "reviewer": 200, "finance": 403, "handler": 200,
+# The administrator keeps users, stations and configuration (DOMAIN.md §2): the roster, no case.
+SEE = {"admin": 403, "director": 200, "clerk": 200, "reviewer": 200, "finance": 403, "handler": 200,
        "staff_a": 200, "staff_b": 404, "outsider": 403}
 ASSIGN = SEE | {"handler": 403, "staff_a": 403}
 WORK = SEE | {"staff_a": 403}

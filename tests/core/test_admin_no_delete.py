@@ -167,15 +167,15 @@ def test_every_model_in_the_admin_is_classified_exactly_once():
 
 
 @pytest.mark.parametrize("label", sorted(DOMAIN))
-def test_not_even_the_superuser_can_delete_a_domain_record(label, org, client_for, admin_user):
+def test_not_even_the_superuser_can_delete_a_domain_record(label, org, client_for, superuser):
     obj = _make(label, org)
     model = type(obj)
     model_admin = _model_admin(label)
-    request = _request(admin_user)
+    request = _request(superuser)
     assert model_admin.has_delete_permission(request, obj) is False
     assert "delete_selected" not in model_admin.get_actions(request)
 
-    client = client_for("admin")
+    client = client_for("superuser")
     assert client.get(_admin_url(obj, "change", obj.pk)).status_code == 200
     assert client.get(_admin_url(obj, "delete", obj.pk)).status_code == 403
     assert client.post(_admin_url(obj, "delete", obj.pk), {"post": "yes"}).status_code == 403
@@ -185,25 +185,25 @@ def test_not_even_the_superuser_can_delete_a_domain_record(label, org, client_fo
 
 
 @pytest.mark.parametrize("label", sorted(CONFIGURATION))
-def test_configuration_stays_editable_with_history(label, org, admin_user, client_for):
+def test_configuration_stays_editable_with_history(label, org, superuser, client_for):
     model_admin = _model_admin(label)
-    request = _request(admin_user)
+    request = _request(superuser)
     assert isinstance(model_admin, SimpleHistoryAdmin)
     assert hasattr(model_admin.model, "history")
     assert model_admin.has_change_permission(request) is True
     assert model_admin.has_delete_permission(request) is CONFIGURATION[label]
     url = reverse(f"admin:{model_admin.opts.app_label}_{model_admin.opts.model_name}_changelist")
-    assert client_for("admin").get(url).status_code == 200
+    assert client_for("superuser").get(url).status_code == 200
 
 
 @pytest.mark.parametrize("label", sorted(OPERATIONAL))
-def test_third_party_operational_tables_may_still_be_cleared(label, admin_user):
-    assert _model_admin(label).has_delete_permission(_request(admin_user)) is True
+def test_third_party_operational_tables_may_still_be_cleared(label, superuser):
+    assert _model_admin(label).has_delete_permission(_request(superuser)) is True
 
 
-def test_role_groups_stay_editable_but_not_deletable(org, admin_user):
+def test_role_groups_stay_editable_but_not_deletable(org, superuser):
     group_admin = _model_admin("auth.Group")
-    request = _request(admin_user)
+    request = _request(superuser)
     role = Group.objects.order_by("pk").first()
     assert group_admin.has_change_permission(request, role) is True
     assert group_admin.has_delete_permission(request, role) is False
@@ -222,8 +222,8 @@ def test_role_groups_stay_editable_but_not_deletable(org, admin_user):
     ("reports.ReportRun", {"status", "submitted_at", "submitted_by", "figures"}),
     ("accounts.User", {"last_login", "date_joined"}),
 ])
-def test_workflow_fields_are_read_only_in_the_admin(label, fields, admin_user):
-    readonly = set(_model_admin(label).get_readonly_fields(_request(admin_user)))
+def test_workflow_fields_are_read_only_in_the_admin(label, fields, superuser):
+    readonly = set(_model_admin(label).get_readonly_fields(_request(superuser)))
     assert fields <= readonly
 
 
@@ -234,17 +234,17 @@ def test_cases_have_no_admin_so_their_status_and_number_change_only_through_the_
 
 
 @pytest.mark.parametrize("label", ["funding.Spending", "funding.Budget"])
-def test_money_is_shown_in_the_admin_and_entered_only_on_the_money_pages(label, org, admin_user, client_for):
+def test_money_is_shown_in_the_admin_and_entered_only_on_the_money_pages(label, org, superuser, client_for):
     """The money pages' services date, check and post money (DOMAIN §7); the admin shows it and changes none."""
     from funding.models import PaymentBatch
 
     model_admin = _model_admin(label)
-    request = _request(admin_user)
+    request = _request(superuser)
     assert model_admin.has_view_permission(request)
     assert not model_admin.has_add_permission(request) and not model_admin.has_change_permission(request)
     obj = (SpendingFactory(category="case_subsidy", batch=PaymentBatch.objects.create(number="2025-002"))
            if label == "funding.Spending" else factories.BudgetFactory())
-    client = client_for("admin")
+    client = client_for("superuser")
     assert client.get(_admin_url(obj, "change", obj.pk)).status_code == 200  # shown, read only
     assert client.get(_admin_url(obj, "add")).status_code == 403
     before = model_admin.model.objects.filter(pk=obj.pk).values().get()
@@ -254,7 +254,7 @@ def test_money_is_shown_in_the_admin_and_entered_only_on_the_money_pages(label, 
 
 def test_the_admin_cannot_change_an_applications_status_by_posting_it(org, client_for):
     app = ApplicationFactory(status="received", number="示援受字1号")
-    client_for("admin").post(_admin_url(app, "change", app.pk), {
+    client_for("superuser").post(_admin_url(app, "change", app.pk), {
         "applicant": app.applicant_id, "received_on": app.received_on.isoformat(), "category": "civil",
         "cause": "labour_pay", "status": "granted", "number": "X", "decision_number": "X",
         "recipient_count": 1, "materials-TOTAL_FORMS": 0, "materials-INITIAL_FORMS": 0,
@@ -268,7 +268,7 @@ def test_the_admin_cannot_change_an_applications_status_by_posting_it(org, clien
 def test_records_born_of_a_service_cannot_be_added_in_the_admin(label, client_for):
     model_admin = _model_admin(label)
     url = reverse(f"admin:{model_admin.opts.app_label}_{model_admin.opts.model_name}_add")
-    assert client_for("admin").get(url).status_code == 403
+    assert client_for("superuser").get(url).status_code == 403
 
 
 def test_a_past_version_of_an_application_cannot_be_reverted_in_the_admin(org, client_for):
@@ -276,7 +276,7 @@ def test_a_past_version_of_an_application_cannot_be_reverted_in_the_admin(org, c
     first = app.history.earliest()
     app.status = "granted"
     app.save()
-    client = client_for("admin")
+    client = client_for("superuser")
     url = reverse("admin:intake_application_simple_history", args=[app.pk, first.history_id])
     assert client.get(url).status_code == 200
     assert client.post(url, {"applicant": app.applicant_id}).status_code == 403
@@ -289,13 +289,13 @@ def test_the_materials_checklist_of_an_application_cannot_be_deleted_in_the_admi
 
     app = ApplicationFactory()
     ApplicationMaterial.objects.create(application=app, name="身份证明")
-    body = client_for("admin").get(_admin_url(app, "change", app.pk)).content.decode()
+    body = client_for("superuser").get(_admin_url(app, "change", app.pk)).content.decode()
     assert "-DELETE" not in body
 
 
-def test_no_inline_of_the_admin_deletes_rows_but_the_holiday_calendars(admin_user):
+def test_no_inline_of_the_admin_deletes_rows_but_the_holiday_calendars(superuser):
     """An inline's delete box would delete rows of its own model behind the parent's back."""
-    request = _request(admin_user)
+    request = _request(superuser)
     deleting = []
     for model, model_admin in admin.site._registry.items():
         for inline in model_admin.get_inline_instances(request):

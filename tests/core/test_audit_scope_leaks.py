@@ -137,7 +137,7 @@ def test_it_logs_viewing_a_persons_full_record_in_the_admin(client_for, elsewher
     nothing."""
     from core.models import AccessLog
 
-    response = client_for("admin").get(f"/admin/applicants/person/{elsewhere.pk}/change/")
+    response = client_for("superuser").get(f"/admin/applicants/person/{elsewhere.pk}/change/")
     assert response.status_code == 200
     html = response.content.decode()
     assert elsewhere.id_number in html and PHONE in html  # the full record

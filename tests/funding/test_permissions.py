@@ -1,4 +1,5 @@
-"""Permission table of the funding app: finance and the director (and the superuser admin) only."""
+"""Permission table of the funding app: finance and the director only (the administrator keeps users, stations and
+configuration: DOMAIN.md §2)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from funding import services
 from tests.factories import BudgetFactory, SpendingFactory
 from tests.permission_table import check, expect
 
-MONEY = expect(403, admin=200, director=200, finance=200)
-MONEY_POST = expect(403, admin=302, director=302, finance=302)
-DIRECTOR_ONLY = expect(403, admin=200, director=200)
-DIRECTOR_POST = expect(403, admin=302, director=302)
-MONEY_REDIRECT = expect(403, admin=302, director=302, finance=302)
+MONEY = expect(403, director=200, finance=200)
+MONEY_POST = expect(403, director=302, finance=302)
+DIRECTOR_ONLY = expect(403, director=200)
+DIRECTOR_POST = expect(403, director=302)
+MONEY_REDIRECT = expect(403, director=302, finance=302)
 
 
 @pytest.fixture

@@ -7,15 +7,16 @@ from django.utils import timezone
 
 from tests.permission_table import check, expect
 
-CENTER_ALL = dict(finance=403, handler=403)
-STATION_A_ONLY = dict(finance=403, handler=403, staff_b=404)
-CENTER_ONLY = dict(finance=403, handler=403, staff_a=404, staff_b=404)
+# The administrator keeps users, stations and configuration (DOMAIN.md §2): no person, consultation or application.
+CENTER_ALL = dict(admin=403, finance=403, handler=403)
+STATION_A_ONLY = dict(admin=403, finance=403, handler=403, staff_b=404)
+CENTER_ONLY = dict(admin=403, finance=403, handler=403, staff_a=404, staff_b=404)
 # A center-only step of the transition table (intake.workflow) on station A's preliminary intake: station staff
 # see it but are refused the step (403, as every refusal of a user), other stations do not see it (404).
-CENTER_STEP = dict(finance=403, handler=403, staff_a=403, staff_b=404)
-DECIDERS = dict(clerk=403, finance=403, handler=403, staff_a=403, staff_b=403)
-CLERKS = dict(reviewer=403, finance=403, handler=403, staff_a=403, staff_b=403)
-NOTICE = dict(finance=403, handler=403, staff_a=403, staff_b=403)
+CENTER_STEP = dict(admin=403, finance=403, handler=403, staff_a=403, staff_b=404)
+DECIDERS = dict(admin=403, clerk=403, finance=403, handler=403, staff_a=403, staff_b=403)
+CLERKS = dict(admin=403, reviewer=403, finance=403, handler=403, staff_a=403, staff_b=403)
+NOTICE = dict(admin=403, finance=403, handler=403, staff_a=403, staff_b=403)
 
 
 @pytest.fixture
@@ -58,12 +59,12 @@ TABLE = [
     ("applicants:person_detail", "GET", "/applicants/{person_a}/", expect(200, **STATION_A_ONLY)),
     ("applicants:person_edit", "GET", "/applicants/{person_a}/edit/", expect(200, **STATION_A_ONLY)),
     ("applicants:person_merge", "GET", "/applicants/{person_a}/merge/",
-     expect(403, admin=200, director=200)),
-    ("applicants:registry_list", "GET", "/applicants/registry/", expect(403, admin=200, director=200, clerk=200)),
+     expect(403, director=200)),
+    ("applicants:registry_list", "GET", "/applicants/registry/", expect(403, director=200, clerk=200)),
     ("applicants:registry_create", "GET", "/applicants/registry/new/",
-     expect(403, admin=200, director=200, clerk=200)),
+     expect(403, director=200, clerk=200)),
     ("applicants:registry_edit", "GET", "/applicants/registry/{entry}/",
-     expect(403, admin=200, director=200, clerk=200)),
+     expect(403, director=200, clerk=200)),
     ("intake:consultation_list", "GET", "/intake/consultations/", expect(200, **CENTER_ALL)),
     ("intake:consultation_create", "GET", "/intake/consultations/new/", expect(200, **CENTER_ALL)),
     ("intake:consultation_detail", "GET", "/intake/consultations/{consult_a}/", expect(200, **STATION_A_ONLY)),

@@ -6,7 +6,7 @@ import pytest
 
 from tests.permission_table import check, expect
 
-STATION_A_ONLY = dict(finance=403, handler=403, staff_b=404)
+STATION_A_ONLY = dict(admin=403, finance=403, handler=403, staff_b=404)  # the administrator: no applicants (§2)
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 

@@ -260,7 +260,7 @@ def test_it_shows_events_imported_from_a_ledger_in_the_event_list_and_its_totals
     from tests.ledger.builders import build_ledger
 
     EventFactory(date=D(2026, 3, 5), materials=200, onsite=30, audience=150)
-    client = client_for("clerk")
+    client = client_for("director")
     client.get(reverse("publicity:event_list"))
     path = build_ledger(tmp_path / "宣传.xlsx", {"宣传活动": [
         {"日期": "2026-03-15", "活动名称": "普法进村", "活动形式": "进村", "发放资料": 100, "现场咨询": 5, "受众": 250}]})

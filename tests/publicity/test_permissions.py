@@ -1,5 +1,6 @@
-"""Permission table of publicity: publicity_log (admin, director, clerk, station staff);
-station staff see their own station's events and reports only (another station → 404)."""
+"""Permission table of publicity: publicity_log (the director and station staff; DOMAIN.md §2, §8, §10: not the
+intake clerk, not the administrator); station staff see their own station's events and reports only (another
+station → 404)."""
 
 import pytest
 from django.core.files.base import ContentFile
@@ -9,8 +10,8 @@ from publicity.models import EventPhoto
 from tests.factories import EventFactory, MediaReportFactory
 from tests.permission_table import check, expect
 
-ALL = expect(403, admin=200, director=200, clerk=200, staff_a=200, staff_b=200)
-OWN = expect(403, admin=200, director=200, clerk=200, staff_a=200, staff_b=404)
+ALL = expect(403, director=200, staff_a=200, staff_b=200)
+OWN = expect(403, director=200, staff_a=200, staff_b=404)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 

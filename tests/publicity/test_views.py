@@ -110,8 +110,8 @@ def test_photos_other_than_real_jpg_or_png_are_refused(client_for, station_a, se
 
 
 @freeze_time("2026-11-24 10:00")
-def test_center_staff_record_an_event_of_the_center_itself(client_for, clerk):
-    client_for("clerk").post(reverse("publicity:event_create"), event_post(station="", staff=[clerk.pk]))
+def test_center_staff_record_an_event_of_the_center_itself(client_for, director):
+    client_for("director").post(reverse("publicity:event_create"), event_post(station="", staff=[director.pk]))
     assert Event.objects.get().station is None
 
 

@@ -28,8 +28,9 @@ def target(org):
     return Target.objects.create(year=2025, code="cases.accepted", value=100)
 
 
-DASHBOARD = expect(200, clerk=403, reviewer=403, handler=403)
-DIRECTOR_ONLY = expect(403, admin=200, director=200)
+# The administrator keeps users, stations and configuration (DOMAIN.md §2): no figures, reports or targets.
+DASHBOARD = expect(200, admin=403, clerk=403, reviewer=403, handler=403)
+DIRECTOR_ONLY = expect(403, director=200)
 
 
 # (url name, method, path — {run} and {target} are filled in —, expected status per persona)
@@ -41,9 +42,9 @@ TABLE = [
     ("reports:run_status", "GET", "/reports/runs/{run}/status/", DIRECTOR_ONLY),
     ("reports:run_download", "GET", "/reports/runs/{run}/download/xlsx/", DIRECTOR_ONLY),
     # Retrying a run that is done changes nothing and goes back to the run.
-    ("reports:run_retry", "POST", "/reports/runs/{run}/retry/", expect(403, admin=302, director=302)),
+    ("reports:run_retry", "POST", "/reports/runs/{run}/retry/", expect(403, director=302)),
     # Submitting this run is refused with a message (it was built without recorded figures): back to the run.
-    ("reports:run_submit", "POST", "/reports/runs/{run}/submit/", expect(403, admin=302, director=302)),
+    ("reports:run_submit", "POST", "/reports/runs/{run}/submit/", expect(403, director=302)),
     ("reports:target_list", "GET", "/reports/targets/", DIRECTOR_ONLY),
     ("reports:target_edit", "GET", "/reports/targets/{target}/", DIRECTOR_ONLY),
 ]

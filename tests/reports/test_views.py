@@ -259,7 +259,7 @@ def test_report_list_takes_a_fixed_number_of_queries(client_for, director, org):
 
 
 def test_target_admin_offers_the_indicator_list(client_for, org):
-    response = client_for("admin").get("/admin/reports/target/add/")
+    response = client_for("superuser").get("/admin/reports/target/add/")
     assert response.status_code == 200
     assert "cases.accepted" in response.content.decode() and "受理案件" in response.content.decode()
 

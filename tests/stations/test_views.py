@@ -308,7 +308,7 @@ def test_clerk_edits_a_duty_shift_and_the_history_shows_who(client_for, handler_
 
 
 def test_admin_lists_stations_and_events_without_a_delete_action(client_for, org):
-    client = client_for("admin")
+    client = client_for("superuser")
     for url in ("/admin/stations/station/", "/admin/stations/dutyshift/", "/admin/publicity/event/",
                 "/admin/publicity/mediareport/", "/admin/stations/volunteer/"):
         response = client.get(url)
