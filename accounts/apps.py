@@ -10,6 +10,7 @@ class AxesConfig(AxesAppConfig):
 
 
 class AccountsConfig(AppConfig):
+    default = True  # this module holds two configs ("accounts" in INSTALLED_APPS means this one)
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
     verbose_name = _("Accounts")

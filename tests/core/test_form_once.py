@@ -26,7 +26,7 @@ from tests.core.test_audit_concurrency import Threads, _client, holding_sequence
 from tests.factories import PersonFactory
 
 ONCE = re.compile(r'<input type="hidden" name="_once" value="([0-9a-f-]{36})">')
-ALREADY = "This form was already sent; it was saved once."
+ALREADY = "此表单已经提交过，只保存了一次。"  # "This form was already sent; it was saved once."
 
 
 def numbers_on(response) -> list[str]:

@@ -31,7 +31,7 @@ def zh_day(text: str) -> str:
 
 
 def breadcrumbs_of(html: str) -> str:
-    match = re.search(r'<nav aria-label="breadcrumb">.*?</nav>', html, re.S)
+    match = re.search(r'<nav aria-label="[^"]*"><ol class="breadcrumb">.*?</nav>', html, re.S)
     assert match, "the page has no breadcrumbs"
     return match.group(0)
 
